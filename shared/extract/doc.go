@@ -1,0 +1,9 @@
+// Package extract turns a captured page (HTML, or a platform's own JSON) into
+// a thread.Thread: the focal author's own chain of posts, in order, without
+// replies by others, ads or related posts.
+//
+// Extract(pageURL, content) picks the extractor from the registry in
+// extract.go. Each source lives in its own files, named for it, with its
+// selectors and patterns named at the top:
+//   - extract.go  the entry point, the Page, the registry and the shared checks
+package extract

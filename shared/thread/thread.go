@@ -1,0 +1,149 @@
+package thread
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Platform names the network a thread comes from.
+type Platform string
+
+const (
+	X        Platform = "x"
+	Bluesky  Platform = "bluesky"
+	Mastodon Platform = "mastodon"
+	Threads  Platform = "threads"
+)
+
+// Thread is one author's chain of posts, in reading order.
+type Thread struct {
+	Platform Platform `json:"platform"`
+	// URL is the canonical address of the focal post the thread was unrolled from.
+	URL string `json:"url"`
+	// ID is the platform's id of the first post of the thread (stable across
+	// unrolls from any post of the chain, so it identifies the thread).
+	ID     string `json:"id"`
+	Author Author `json:"author"`
+	Posts  []Post `json:"posts"`
+	// FocalID is the id of the post the page was opened on.
+	FocalID string `json:"focalId,omitempty"`
+	// Complete is false when the source showed a gap: a hidden reply, a
+	// truncated post, a chain whose end or start was not reached.
+	Complete bool `json:"complete"`
+	// Gaps says in words why Complete is false; empty when it is true.
+	Gaps       []string  `json:"gaps,omitempty"`
+	CapturedAt time.Time `json:"capturedAt"`
+	// Source names the input the thread was read from ("x-dom", "x-graphql", …).
+	Source string `json:"source,omitempty"`
+}
+
+// Author is a platform account.
+type Author struct {
+	// Handle has no leading "@". On federated networks it includes the
+	// instance ("user@example.social").
+	Handle string `json:"handle"`
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	Avatar string `json:"avatar"`
+	// ID is the platform's stable account id where the source gives one.
+	ID       string `json:"id,omitempty"`
+	Verified bool   `json:"verified,omitempty"`
+}
+
+// Post is one post of a thread, or a quoted post.
+type Post struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// Author is set on quoted posts and on any post whose author differs
+	// from the thread's; nil means the thread's author.
+	Author    *Author   `json:"author,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Text is plain text: links expanded to their full URL, line breaks kept.
+	Text string `json:"text"`
+	// Content is the same text as structured runs, for rendering.
+	Content []Run   `json:"content,omitempty"`
+	Lang    string  `json:"lang,omitempty"`
+	Media   []Media `json:"media"`
+	Quote   *Post   `json:"quote"`
+	Card    *Card   `json:"card"`
+	Poll    *Poll   `json:"poll"`
+	// Truncated is true when the source cut the text ("Show more") and the
+	// full text was not available.
+	Truncated bool `json:"truncated"`
+	// ContentWarning is a spoiler/content-warning line shown before the text.
+	ContentWarning string `json:"contentWarning,omitempty"`
+	// ReplyTo is the id of the post this one answers, where known.
+	ReplyTo string `json:"replyTo,omitempty"`
+}
+
+// MediaType is the kind of a media attachment.
+type MediaType string
+
+const (
+	Photo MediaType = "photo"
+	Video MediaType = "video"
+	GIF   MediaType = "gif"
+	Audio MediaType = "audio"
+)
+
+// Media is an attachment. For video, GIF and audio, URL is the playable file
+// when the source gives one, else the post's own URL; Poster is a still.
+type Media struct {
+	Type   MediaType `json:"type"`
+	URL    string    `json:"url"`
+	Poster string    `json:"poster"`
+	Alt    string    `json:"alt"`
+	Width  int       `json:"width"`
+	Height int       `json:"height"`
+	// DurationMS is the length of a video or audio clip, where known.
+	DurationMS int `json:"durationMs,omitempty"`
+}
+
+// Card is a link preview.
+type Card struct {
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Image       string `json:"image"`
+	Domain      string `json:"domain"`
+}
+
+// Poll is a poll with its (possibly partial) results.
+type Poll struct {
+	Options []PollOption `json:"options"`
+	// EndsAt is when voting closes or closed, where known.
+	EndsAt *time.Time `json:"endsAt,omitempty"`
+	Closed bool       `json:"closed,omitempty"`
+}
+
+// PollOption is one choice of a poll and its vote count (-1 when unknown).
+type PollOption struct {
+	Label string `json:"label"`
+	Votes int    `json:"votes"`
+}
+
+// PostAuthor returns the author of p, falling back to the thread's author.
+func (t *Thread) PostAuthor(p *Post) Author {
+	if p.Author != nil {
+		return *p.Author
+	}
+	return t.Author
+}
+
+// MarshalJSON writes media as [] rather than null, as the published shape says.
+func (p Post) MarshalJSON() ([]byte, error) {
+	type plain Post
+	if p.Media == nil {
+		p.Media = []Media{}
+	}
+	return json.Marshal(plain(p))
+}
+
+// MarshalJSON writes posts as [] rather than null.
+func (t Thread) MarshalJSON() ([]byte, error) {
+	type plain Thread
+	if t.Posts == nil {
+		t.Posts = []Post{}
+	}
+	return json.Marshal(plain(t))
+}

@@ -92,11 +92,25 @@ test_fuzz() {
 	done < <(grep -rl --include='*_test.go' '^func Fuzz' shared server wasm 2>/dev/null || true)
 }
 
+# Every *.test.mjs under extension/test, in Debian's chromium. One file at a
+# time: two cores cannot run several browsers without timing noise.
+test_browser() {
+	ensure_chromium
+	ensure_npm "$ROOT/extension/test"
+	log "browser tests (chromium)"
+	shopt -s nullglob
+	local files=(extension/test/*.test.mjs)
+	shopt -u nullglob
+	[ ${#files[@]} -gt 0 ] || return 0
+	node --test --test-concurrency=1 "${files[@]}"
+}
+
 test_all() {
 	build_all
 	test_go
 	test_wasm
 	test_fuzz
+	test_browser
 	log "all tests passed"
 }
 

@@ -6,4 +6,6 @@
 // extract.go. Each source lives in its own files, named for it, with its
 // selectors and patterns named at the top:
 //   - extract.go  the entry point, the Page, the registry and the shared checks
+//   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
+//   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 package extract

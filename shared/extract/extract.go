@@ -38,7 +38,9 @@ type extractor interface {
 
 // registry lists every extractor, most specific first. Adding a source is
 // one file and one line here.
-var registry []extractor
+var registry = []extractor{
+	blueskyJSON{},
+}
 
 // Extract reads the thread that pageURL names out of content (page HTML or a
 // platform API response).

@@ -1,0 +1,107 @@
+package extract
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"unspool/shared/thread"
+)
+
+func TestBlueskySelfThread(t *testing.T) {
+	for _, c := range []struct {
+		dir      string
+		want     []string
+		complete bool
+	}{
+		// Focal mid-thread: two own parents above, the own earliest reply
+		// below (not the later own branch, not replies by others).
+		{"made-selfthread-6-midthread", []string{"3madeaaaa0001", "3madeaaaa0002", "3madeaaaa0003", "3madeaaaa0004", "3madeaaaa0005", "3madeaaaa0006"}, true},
+		// The author answers someone else: their chain starts at the focal
+		// post; the parents by @ovna.dev and others are not part of it.
+		{"morpho-deep-conversation-two-authors", []string{"3kosdondcpl2i", "3kosdty4sbj2q"}, true},
+		// Replies by others only, one of them answering himself: no foreign post.
+		{"morpho-midthread-external-embed", []string{"3k7rmyigapw2y"}, true},
+		// The own parent is deleted, the last post's replies were not loaded.
+		{"made-gaps-deleted-parent-unloaded-replies", []string{"3madeaaaa0005", "3madeaaaa0006"}, false},
+	} {
+		t.Run(c.dir, func(t *testing.T) {
+			gc, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", c.dir))
+			th := platExtract(t, gc.URL, gc.Content)
+			platWantChain(t, th, c.want, c.complete)
+			if th.Platform != thread.Bluesky || th.Source != "bluesky-json" {
+				t.Errorf("platform %q source %q", th.Platform, th.Source)
+			}
+		})
+	}
+}
+
+func TestBlueskyFacetsAreByteOffsets(t *testing.T) {
+	// "é" and "📈" are 2 and 4 bytes: a facet counted in characters would
+	// start 4 bytes early and cut "@rstatsai".
+	text := "é 📈 @rstatsai #go"
+	facets := []bskyFacet{{}, {}}
+	facets[0].Index.ByteStart, facets[0].Index.ByteEnd = strings.Index(text, "@"), strings.Index(text, "@")+len("@rstatsai")
+	facets[0].Features = append(facets[0].Features, bskyFeature{Type: bskyFacetMention, DID: "did:plc:x"})
+	facets[1].Index.ByteStart, facets[1].Index.ByteEnd = strings.Index(text, "#"), len(text)
+	facets[1].Features = append(facets[1].Features, bskyFeature{Type: bskyFacetTag, Tag: "go"})
+	runs := thread.NormalizeRuns(bskyRuns(text, facets))
+	if len(runs) != 4 || runs[1].Text != "@rstatsai" || runs[1].Type != thread.MentionRun || runs[3].Text != "#go" {
+		t.Errorf("runs = %+v", runs)
+	}
+	// Overlapping, reversed, out-of-range and mid-character facets are ignored.
+	bad := []bskyFacet{facets[0], facets[0], {}, {}}
+	bad[2].Index.ByteStart, bad[2].Index.ByteEnd = 1, 3 // inside "é"…
+	bad[2].Features = facets[0].Features
+	bad[3].Index.ByteStart, bad[3].Index.ByteEnd = 5, 500
+	bad[3].Features = facets[0].Features
+	if got := thread.PlainText(bskyRuns(text, bad)); got != text {
+		t.Errorf("bad facets changed the text: %q", got)
+	}
+}
+
+func TestBlueskyBadInput(t *testing.T) {
+	u := "https://bsky.app/profile/a.example/post/3kabc"
+	platWantError(t, "invalid JSON", u, []byte(`{"thread": {"$type": "app.bsky.feed.defs#threadViewPost", `), thread.EINVALID)
+	platWantError(t, "not found", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#notFoundPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","notFound":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
+	platWantError(t, "blocked", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#blockedPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","blocked":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
+	platWantError(t, "no post", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost"}}`), thread.ENOTFOUND)
+	platWantError(t, "wrong types", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost","post":{"uri":5}}}`), thread.EINVALID)
+	gc, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "bskyr-single-images-facets"))
+	platWantError(t, "other post's response", u, gc.Content, thread.EINVALID)
+}
+
+func TestBlueskyHostileFields(t *testing.T) {
+	src := `{"thread":{"$type":"app.bsky.feed.defs#threadViewPost","post":{"uri":"at://did:plc:a/app.bsky.feed.post/3kabc",
+	"author":{"did":"did:plc:a","handle":"a.example","avatar":"javascript:alert(1)"},
+	"record":{"text":"<script>alert(1)</script> click","createdAt":"2024-01-01T00:00:00Z",
+	  "facets":[{"index":{"byteStart":27,"byteEnd":32},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"javascript:alert(1)"}]}]},
+	"embed":{"$type":"app.bsky.embed.images#view","images":[{"fullsize":"javascript:alert(1)","thumb":"data:text/html,x"}]}}}}`
+	th := platExtract(t, "https://bsky.app/profile/a.example/post/3kabc", []byte(src))
+	platScriptFree(t, th)
+	if len(th.Posts[0].Media) != 0 || th.Author.Avatar != "" {
+		t.Errorf("unsafe media or avatar kept: %+v", th.Posts[0])
+	}
+	for _, r := range th.Posts[0].Content {
+		if r.Type == thread.LinkRun {
+			t.Errorf("javascript: facet became a link: %+v", r)
+		}
+	}
+}
+
+func FuzzExtractBluesky(f *testing.F) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "bluesky", "*", "source.json"))
+	for _, d := range dirs {
+		if b, err := os.ReadFile(d); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost","post":null}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		th, err := Extract("https://bsky.app/search", b) // no post in the URL: any focal post is accepted
+		if err == nil {
+			platScriptFree(t, th)
+		}
+	})
+}

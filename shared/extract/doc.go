@@ -8,4 +8,6 @@
 //   - extract.go  the entry point, the Page, the registry and the shared checks
 //   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
+//   - mastodon.go  Mastodon API Status / {status, context} (any instance)
+//   - mastodon_dom.go  Mastodon web UI DOM, the fallback
 package extract

@@ -40,6 +40,8 @@ type extractor interface {
 // one file and one line here.
 var registry = []extractor{
 	blueskyJSON{},
+	mastodonJSON{},
+	mastodonDOM{},
 }
 
 // Extract reads the thread that pageURL names out of content (page HTML or a

@@ -1,0 +1,28 @@
+// Package sync is the end-to-end encrypted library sync of Unspool, in pure
+// Go so that the extension (through WASM), the server's tests and the Go
+// client share one implementation.
+//
+// A library is a 256-bit secret. Every device derives from it the library
+// id and auth key (sent to the server) and the encryption and record-id keys
+// (never sent). Each saved thread is a SavedThread whose fields carry hybrid
+// logical clocks; it is sealed into an opaque blob stored under the HMAC of
+// the thread's canonical id. Devices merge states field by field with rules
+// that converge whatever order changes arrive in.
+//
+// Files:
+//   - secret.go  Secret: generate, parse (text or sync code), never print
+//   - code.go    the human sync code: Crockford base32 with a check value
+//   - keys.go    HKDF derivation of every key, RecordID, CanonicalID
+//   - hlc.go     hybrid logical clocks: HLC, NextHLC, Clock
+//   - record.go  SavedThread, its edit methods and Validate
+//   - merge.go   Merge: the convergence rules
+//   - seal.go    Seal and Open: compression and XChaCha20-Poly1305
+//   - transport.go  the Transport interface and APIError
+//   - http.go    HTTPTransport, Transport over net/http against /v1
+//   - client.go  Client: local library, outbox, pull, push, conflicts
+//   - backoff.go retries and backoff
+//
+// Subpackage synctest holds an in-memory server with the protocol's
+// semantics (and fault injection) and thread builders, for tests here and
+// in other packages.
+package sync

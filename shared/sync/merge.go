@@ -1,0 +1,254 @@
+package sync
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+
+	"unspool/shared/thread"
+)
+
+// Merge combines two states of the same record into one that holds every
+// edit of both. The rules, register by register:
+//
+//   - Each register (the capture, each post, each tag, the note, the read
+//     position) keeps the value with the greater HLC: last writer wins.
+//     Equal HLCs mean the same write; if the values still differ (only a
+//     corrupt or hand-made record can do that), the greater JSON encoding
+//     wins so the result does not depend on argument order.
+//   - Thread: the newer capture's metadata, and the union of both captures'
+//     posts by id, each post from the newest capture that has it — a
+//     re-save adds posts and never loses one. Posts of the newest capture
+//     keep its order; posts only older captures had are slotted in by
+//     (createdAt, id).
+//   - Tags: an add/remove set, each tag its own register, so concurrent adds
+//     of different tags both survive and a removal beats only older adds.
+//   - Delete: the newest delete clears every register older than it and
+//     nothing newer. The thread is deleted while its newest capture is older
+//     than the newest delete; a capture newer than the delete (a re-save)
+//     resurrects it, with whatever tags and note were written after the
+//     delete. Tags, notes and read positions written after a delete survive
+//     in the tombstone but do not resurrect it: only saving does.
+//
+// Merge is commutative, associative and idempotent on valid states (see
+// Validate), so replicas that receive the same edits in any order, any
+// number of times, converge (merge_test.go checks this on random
+// histories). Merge(SavedThread{}, s) normalises s. When the ids differ —
+// a caller's bug — the greater id is kept, still independent of order.
+// The inputs are not modified; the result shares no slices or maps with them
+// except the posts' own nested values.
+func Merge(a, b SavedThread) SavedThread {
+	out := SavedThread{ID: max(a.ID, b.ID), Tags: []string{}}
+	d := maxHLC(a.Clocks.Deleted, b.Clocks.Deleted)
+	out.Clocks.Deleted = d
+	live := func(h HLC) bool { return !h.IsZero() && !d.After(h) }
+
+	w := &a
+	if takeB(a.Clocks.Thread, b.Clocks.Thread, func() int { return compareMeta(&a, &b) }) {
+		w = &b
+	}
+	if w.Thread != nil && live(w.Clocks.Thread) {
+		t := *w.Thread
+		t.Posts, out.Clocks.Posts = mergePosts(&a, &b, w, live)
+		out.Thread, out.SavedAt, out.Clocks.Thread = &t, w.SavedAt, w.Clocks.Thread
+	}
+
+	out.Tags, out.Clocks.Tags = mergeTags(&a, &b, live)
+
+	if takeB(a.Clocks.Note, b.Clocks.Note, func() int { return strings.Compare(a.Note, b.Note) }) {
+		out.Note, out.Clocks.Note = b.Note, b.Clocks.Note
+	} else {
+		out.Note, out.Clocks.Note = a.Note, a.Clocks.Note
+	}
+	if !live(out.Clocks.Note) {
+		out.Note, out.Clocks.Note = "", HLC{}
+	}
+
+	rp, rh := a.ReadPosition, a.Clocks.ReadPosition
+	if takeB(a.Clocks.ReadPosition, b.Clocks.ReadPosition, func() int { return compareJSON(a.ReadPosition, b.ReadPosition) }) {
+		rp, rh = b.ReadPosition, b.Clocks.ReadPosition
+	}
+	if live(rh) {
+		if rp != nil {
+			c := *rp
+			rp = &c
+		}
+		out.ReadPosition, out.Clocks.ReadPosition = rp, rh
+	}
+
+	out.Deleted = d.After(out.Clocks.Thread)
+	return out
+}
+
+// takeB decides one register: b's value wins if its HLC is greater, or on
+// equal HLCs if tie (a's value compared with b's) says b's is greater.
+func takeB(ha, hb HLC, tie func() int) bool {
+	if c := ha.Compare(hb); c != 0 {
+		return c < 0
+	}
+	return tie() < 0
+}
+
+// compareMeta compares two captures' metadata (posts excluded) for the
+// equal-HLC tie-break.
+func compareMeta(a, b *SavedThread) int {
+	meta := func(s *SavedThread) any {
+		if s.Thread == nil {
+			return nil
+		}
+		t := *s.Thread
+		t.Posts = nil
+		return struct {
+			T thread.Thread
+			S any
+		}{t, s.SavedAt}
+	}
+	if a.Thread != nil && b.Thread != nil && a.SavedAt.Equal(b.SavedAt) {
+		ta, tb := *a.Thread, *b.Thread
+		ta.Posts, tb.Posts = nil, nil
+		if reflect.DeepEqual(ta, tb) {
+			return 0 // the common case (same capture): skip the encoding
+		}
+	}
+	return compareJSON(meta(a), meta(b))
+}
+
+func compareJSON(a, b any) int {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Compare(ja, jb)
+}
+
+type postReg struct {
+	h HLC
+	p *thread.Post
+}
+
+func mergePosts(a, b, w *SavedThread, live func(HLC) bool) ([]thread.Post, map[string]HLC) {
+	n := 0
+	if a.Thread != nil {
+		n += len(a.Thread.Posts)
+	}
+	if b.Thread != nil {
+		n += len(b.Thread.Posts)
+	}
+	regs := make(map[string]postReg, n)
+	add := func(s *SavedThread) {
+		if s.Thread == nil {
+			return
+		}
+		for i := range s.Thread.Posts {
+			p := &s.Thread.Posts[i]
+			h, ok := s.Clocks.Posts[p.ID]
+			if !ok {
+				h = s.Clocks.Thread
+			}
+			if !live(h) {
+				continue
+			}
+			if r, ok := regs[p.ID]; ok && !takeB(r.h, h, func() int { return comparePost(r.p, p) }) {
+				continue
+			}
+			regs[p.ID] = postReg{h, p}
+		}
+	}
+	add(a)
+	add(b)
+
+	// The newest capture's posts in its order; every state carrying that
+	// capture's clock has them in the same relative order, which is what
+	// keeps the order independent of merge order.
+	T := w.Clocks.Thread
+	newest := make([]thread.Post, 0, len(regs))
+	for _, p := range w.Thread.Posts {
+		if r, ok := regs[p.ID]; ok && r.h == T && r.p != nil {
+			newest = append(newest, *r.p)
+			regs[p.ID] = postReg{h: T} // emitted
+		}
+	}
+	var older []thread.Post
+	var clocks map[string]HLC
+	for id, r := range regs {
+		if r.p == nil {
+			continue
+		}
+		older = append(older, *r.p)
+		if r.h != T {
+			if clocks == nil {
+				clocks = map[string]HLC{}
+			}
+			clocks[id] = r.h
+		}
+	}
+	if len(older) == 0 {
+		return newest, nil
+	}
+	slices.SortFunc(older, func(x, y thread.Post) int { return postOrder(&x, &y) })
+	out := make([]thread.Post, 0, len(newest)+len(older))
+	i := 0
+	for _, p := range newest {
+		for i < len(older) && postOrder(&older[i], &p) < 0 {
+			out = append(out, older[i])
+			i++
+		}
+		out = append(out, p)
+	}
+	return append(out, older[i:]...), clocks
+}
+
+// postOrder slots posts of older captures in: by creation time, then by id
+// (shorter first, so numeric ids like X's compare as numbers).
+func postOrder(a, b *thread.Post) int {
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(len(a.ID), len(b.ID)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+func comparePost(a, b *thread.Post) int {
+	if reflect.DeepEqual(a, b) {
+		return 0
+	}
+	return compareJSON(a, b)
+}
+
+func mergeTags(a, b *SavedThread, live func(HLC) bool) ([]string, map[string]HLC) {
+	type tagReg struct {
+		h       HLC
+		present bool
+	}
+	regs := map[string]tagReg{}
+	add := func(s *SavedThread) {
+		for t, h := range s.Clocks.Tags {
+			r := tagReg{h, slices.Contains(s.Tags, t)}
+			// On equal clocks "present" wins: a tie-break, as in takeB.
+			if old, ok := regs[t]; !ok || old.h.Compare(r.h) < 0 || old.h == r.h && r.present {
+				regs[t] = r
+			}
+		}
+	}
+	add(a)
+	add(b)
+	tags := []string{}
+	var clocks map[string]HLC
+	for t, r := range regs {
+		if !live(r.h) {
+			continue
+		}
+		if clocks == nil {
+			clocks = map[string]HLC{}
+		}
+		clocks[t] = r.h
+		if r.present {
+			tags = append(tags, t)
+		}
+	}
+	slices.Sort(tags)
+	return tags, clocks
+}

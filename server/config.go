@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"unspool/server/store"
+)
+
+// configFromEnv reads the tunable limits from UNSPOOL_* variables: the
+// process environment natively, wrangler.toml [vars] (or `wrangler dev
+// --var`) on Workers. Unset variables keep store.DefaultConfig.
+func configFromEnv(getenv func(string) string) (store.Config, error) {
+	cfg := store.DefaultConfig()
+	for _, v := range []struct {
+		name string
+		dst  *int64
+	}{
+		{"UNSPOOL_MAX_RECORDS", &cfg.MaxRecords},
+		{"UNSPOOL_MAX_BYTES", &cfg.MaxBytes},
+	} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n <= 0 {
+				return cfg, fmt.Errorf("%s=%q: want a positive integer", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{
+		{"UNSPOOL_RATE_LIMIT", &cfg.RateLimit}, // 0 turns rate limiting off
+		{"UNSPOOL_RATE_WINDOW", &cfg.RateWindow},
+	} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return cfg, fmt.Errorf("%s=%q: want a non-negative integer", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	return cfg, nil
+}

@@ -1,0 +1,97 @@
+//go:build !js
+
+// Command server is Unspool's sync server. Natively (this file) it listens on
+// 127.0.0.1:8787 and keeps libraries in SQLite under a data directory; built
+// for js/wasm (main_js.go) it is the Cloudflare Worker over D1.
+//
+//	go run ./server [-addr 127.0.0.1:8787] [-data ./data]
+//
+// Environment: UNSPOOL_ADDR, UNSPOOL_DATA (defaults for the flags), and the
+// limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
+// UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	serverhttp "unspool/server/http"
+	"unspool/server/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "unspool server:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run() error {
+	addr := flag.String("addr", envOr("UNSPOOL_ADDR", "127.0.0.1:8787"), "address to listen on (env UNSPOOL_ADDR)")
+	dataDir := flag.String("data", envOr("UNSPOOL_DATA", "data"), "directory for the SQLite database (env UNSPOOL_DATA)")
+	flag.Parse()
+	cfg, err := configFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
+
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(*dataDir, "unspool.db")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, dbPath, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// Listen before serving so a taken port is an error and exit status 1,
+	// not a silent success (workers.Serve's native fallback ignores it).
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           serverhttp.NewHandler(st, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          logger,
+	}
+	// Tests and scripts read this line for the address (with -addr :0 too).
+	logger.Printf("listening on http://%s (data %s)", ln.Addr(), dbPath)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Printf("stopped")
+	return nil
+}

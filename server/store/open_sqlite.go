@@ -1,0 +1,92 @@
+//go:build !js
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// Open opens (creating if needed) the SQLite database at path, applies the
+// migrations not yet applied, and returns the store.
+//
+// WAL lets pulls read while a push writes; synchronous=FULL makes an
+// acknowledged push survive a power cut, not only a killed process;
+// foreign_keys makes DeleteLibrary's cascade work as it does on D1, where the
+// pragma is always on.
+func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// One writer connection: SQLite allows one writer at a time, and queueing
+	// in Go is cheaper and fairer than retrying on SQLITE_BUSY.
+	db.SetMaxOpenConns(1)
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	rdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxIdleConns(8)
+	return newStore(db, rdb, cfg), nil
+}
+
+// migrate applies the embedded migrations in name order, each in a
+// transaction, recording them in d1_migrations — the table wrangler keeps
+// for the same files on D1.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS d1_migrations (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		name TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(Migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := name[len("migrations/"):]
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM d1_migrations WHERE name = ?`, base).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(Migrations, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("%s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO d1_migrations (name) VALUES (?)`, base); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

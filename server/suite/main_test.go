@@ -1,0 +1,259 @@
+package suite
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestEnv is the configuration the server under test runs with: small
+// quotas and a short rate-limit window so tests can reach them. Keep
+// build.sh's test_workers --var list equal to it.
+var TestEnv = map[string]string{
+	"UNSPOOL_RATE_LIMIT":  "400",
+	"UNSPOOL_RATE_WINDOW": "10",
+	"UNSPOOL_MAX_RECORDS": "300",
+	"UNSPOOL_MAX_BYTES":   "2500000",
+}
+
+const (
+	testRateLimit  = 400
+	testRateWindow = 10 * time.Second
+	testMaxRecords = 300
+	testMaxBytes   = 2_500_000
+)
+
+var (
+	// baseURL is the server every test talks to.
+	baseURL string
+	// native is the server process the suite started, nil against
+	// UNSPOOL_TEST_SERVER.
+	native *nativeServer
+	// serverBinary is the native server built once for the run.
+	serverBinary string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	tmp, err := os.MkdirTemp("", "unspool-suite-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+
+	if u := os.Getenv("UNSPOOL_TEST_SERVER"); u != "" {
+		baseURL = strings.TrimRight(u, "/")
+	} else {
+		serverBinary = filepath.Join(tmp, "unspool-server")
+		build := exec.Command("go", "build", "-o", serverBinary, "unspool/server")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building the server:", err)
+			return 1
+		}
+		native, err = startNative(filepath.Join(tmp, "data"), "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		baseURL = native.url
+	}
+	code := m.Run()
+
+	// No key or blob any test sent may appear in the server's log: the
+	// native server's captured output, or the log file build.sh gives for
+	// wrangler dev.
+	var logs []byte
+	if native != nil {
+		native.stop()
+		logs = native.logs()
+	} else if f := os.Getenv("UNSPOOL_TEST_SERVER_LOG"); f != "" {
+		time.Sleep(500 * time.Millisecond) // let wrangler flush its last lines
+		if logs, err = os.ReadFile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "reading the server log:", err)
+			return 1
+		}
+	}
+	if logs != nil {
+		if leaks := secrets.findIn(logs); len(leaks) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: the server log holds %d secrets sent by tests (first: %.12s…)\n", len(leaks), leaks[0])
+			return 1
+		}
+		if len(bytes.TrimSpace(logs)) == 0 {
+			fmt.Fprintln(os.Stderr, "FAIL: the server log is empty; the leak check would prove nothing")
+			return 1
+		}
+		fmt.Fprintf(os.Stderr, "log check: %d bytes of server log, none of %d secrets in it\n", len(logs), secrets.len())
+	}
+	return code
+}
+
+// secretSet remembers every auth key and blob the tests sent.
+type secretSet struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+var secrets = &secretSet{m: map[string]bool{}}
+
+func (s *secretSet) add(v string) {
+	s.mu.Lock()
+	s.m[v] = true
+	s.mu.Unlock()
+}
+
+func (s *secretSet) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
+
+func (s *secretSet) findIn(logs []byte) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []string
+	for v := range s.m {
+		// Blobs can be megabytes: a 40-character prefix is as telling.
+		probe := v
+		if len(probe) > 40 {
+			probe = probe[:40]
+		}
+		if bytes.Contains(logs, []byte(probe)) {
+			found = append(found, v)
+		}
+	}
+	return found
+}
+
+// nativeServer is one run of the built server binary.
+type nativeServer struct {
+	addr, url, dataDir string
+	cmd                *exec.Cmd
+	mu                 sync.Mutex
+	out                bytes.Buffer
+	done               chan struct{}
+}
+
+// allLogs keeps the output of every native server the run started,
+// including ones killed by tests, for the leak check.
+var allLogs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+var listenLine = regexp.MustCompile(`listening on (http://\S+)`)
+
+// startNative starts the server binary on addr with TestEnv and waits for
+// its "listening on" line.
+func startNative(dataDir, addr string) (*nativeServer, error) {
+	s := &nativeServer{dataDir: dataDir, done: make(chan struct{})}
+	s.cmd = exec.Command(serverBinary, "-addr", addr, "-data", dataDir)
+	s.cmd.Env = os.Environ()
+	for k, v := range TestEnv {
+		s.cmd.Env = append(s.cmd.Env, k+"="+v)
+	}
+	pr, pw := io.Pipe()
+	s.cmd.Stdout, s.cmd.Stderr = pw, pw
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text() + "\n"
+			s.mu.Lock()
+			s.out.WriteString(line)
+			s.mu.Unlock()
+			allLogs.mu.Lock()
+			allLogs.buf.WriteString(line)
+			allLogs.mu.Unlock()
+			if m := listenLine.FindStringSubmatch(line); m != nil {
+				select {
+				case ready <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	go func() {
+		s.cmd.Wait()
+		pw.Close()
+		close(s.done)
+	}()
+	select {
+	case u := <-ready:
+		s.url = u
+		s.addr = strings.TrimPrefix(u, "http://")
+		return s, nil
+	case <-s.done:
+		return nil, fmt.Errorf("server exited before listening:\n%s", s.logs())
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		return nil, fmt.Errorf("server did not listen within 30 s:\n%s", s.logs())
+	}
+}
+
+func (s *nativeServer) logs() []byte {
+	if s == native {
+		allLogs.mu.Lock()
+		defer allLogs.mu.Unlock()
+		return bytes.Clone(allLogs.buf.Bytes())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.out.Bytes())
+}
+
+// stop ends the server with SIGTERM (a clean shutdown) and waits.
+func (s *nativeServer) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// kill ends the server with SIGKILL: no shutdown, no flush.
+func (s *nativeServer) kill() {
+	s.cmd.Process.Kill()
+	<-s.done
+}
+
+// freeAddr finds a loopback port free now, for a server that must come back
+// on the same address after being killed.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func needNative(t *testing.T) {
+	t.Helper()
+	if native == nil {
+		t.Skip("needs the native server process (running against UNSPOOL_TEST_SERVER)")
+	}
+}
+
+var _ = context.Background

@@ -39,6 +39,8 @@ type extractor interface {
 // registry lists every extractor, most specific first. Adding a source is
 // one file and one line here.
 var registry = []extractor{
+	xGraphQL{},
+	xDOM{},
 	blueskyJSON{},
 	mastodonJSON{},
 	mastodonDOM{},

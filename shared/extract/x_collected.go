@@ -1,0 +1,132 @@
+package extract
+
+// ExtractCollected: one thread from everything the extension gathered on a
+// virtualised X page — the HTML of its cells as they scrolled past, and the
+// TweetDetail responses the page fetched.
+
+import (
+	"bytes"
+
+	nethtml "golang.org/x/net/html"
+
+	"unspool/shared/thread"
+)
+
+// Collected is what the extension gathered on one page.
+type Collected struct {
+	// HTML holds pages or cells' outerHTML, in the order they were seen.
+	// Overlapping captures are fine: cells are matched by post id.
+	HTML []string `json:"html"`
+	// JSON holds TweetDetail response bodies.
+	JSON []string `json:"json"`
+	// StoppedBy says why the collector stopped scrolling: "boundary" (it saw
+	// the reply boundary), "end" (the page had nothing more to load),
+	// "limit" (its post limit), "cancelled" (the person stopped it), or ""
+	// (unknown: the content decides).
+	StoppedBy string `json:"stoppedBy"`
+}
+
+// StoppedBy values.
+var xStoppedBy = map[string]bool{"": true, "boundary": true, "end": true, "limit": true, "cancelled": true}
+
+// ExtractCollected is ExtractCollected with default options.
+func ExtractCollected(pageURL string, c Collected) (*thread.Thread, error) {
+	return Options{}.ExtractCollected(pageURL, c)
+}
+
+// ExtractCollected merges the posts of every capture in c (GraphQL wins for
+// text, media files and reply links; the DOM fills the rest) and walks the
+// focal author's chain once over the union.
+func (o Options) ExtractCollected(pageURL string, c Collected) (*thread.Thread, error) {
+	p, err := newPage(pageURL, []byte("-"))
+	if err != nil {
+		return nil, err
+	}
+	if !isXHost(p.URL.Host) {
+		return nil, thread.Errorf(thread.EINVALID, "collected captures are read for X pages only, not %s", p.URL.Host)
+	}
+	if !xStoppedBy[c.StoppedBy] {
+		return nil, thread.Errorf(thread.EINVALID, "stoppedBy %q is not one of boundary, end, limit, cancelled", c.StoppedBy)
+	}
+	total := 0
+	for _, s := range c.HTML {
+		total += len(s)
+	}
+	for _, s := range c.JSON {
+		total += len(s)
+	}
+	if total > MaxContentBytes {
+		return nil, thread.Errorf(thread.ETOOLARGE, "the captures are %d MB, more than the %d MB unspool reads", total>>20, MaxContentBytes>>20)
+	}
+	handle, id, err := xFocal(p.URL)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.HTML) == 0 && len(c.JSON) == 0 {
+		return nil, thread.Errorf(thread.EINVALID, "nothing was collected")
+	}
+	g := newXGraph(handle, id, "x-collected")
+	g.stoppedBy = c.StoppedBy
+	for i, s := range c.JSON {
+		if !xJSONUsable(s) {
+			continue
+		}
+		if err := xGraphQLGraph(g, []byte(s)); err != nil {
+			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
+		}
+	}
+	dom := newXGraph(handle, id, "x-dom")
+	xCellsGraph(dom, xMergeCells(c.HTML))
+	g.merge(dom)
+	t, err := g.thread()
+	if err != nil {
+		return nil, err
+	}
+	return o.finish(t, "x-collected")
+}
+
+// xJSONUsable skips captures that are not TweetDetail JSON (the extension
+// may record other responses of the same endpoint family).
+func xJSONUsable(s string) bool {
+	b := bytes.TrimSpace([]byte(s))
+	if len(b) == 0 {
+		return false
+	}
+	return xContainsAny(b, xGraphQLMarkers)
+}
+
+// xMergeCells lists the cells of several captures once each, in page order:
+// a cell already seen moves the insertion point to it; a new one goes
+// right after the last cell seen in the same capture, so that overlapping
+// snapshots of a scrolling list knit into one.
+func xMergeCells(pages []string) []xCell {
+	var out []xCell
+	index := map[string]int{}
+	for _, s := range pages {
+		doc, err := nethtml.Parse(bytes.NewReader([]byte(s)))
+		if err != nil {
+			continue
+		}
+		at := len(out)
+		for _, c := range xCells(doc) {
+			if i, ok := index[c.Key]; ok {
+				if c.Node != nil && out[i].Node != nil {
+					mergeXNode(out[i].Node, c.Node)
+				}
+				at = i + 1
+				continue
+			}
+			out = append(out, xCell{})
+			copy(out[at+1:], out[at:])
+			out[at] = c
+			for k, v := range index {
+				if v >= at {
+					index[k] = v + 1
+				}
+			}
+			index[c.Key] = at
+			at++
+		}
+	}
+	return out
+}

@@ -1,0 +1,266 @@
+package extract
+
+// Media, link cards, polls and X Articles in X's DOM.
+
+import (
+	"strings"
+
+	nethtml "golang.org/x/net/html"
+
+	"unspool/shared/thread"
+)
+
+// xPhotoAltDefault is the alt X gives photos that have no description.
+var xPhotoAltDefault = map[string]bool{"Image": true, "": true}
+
+// xDOMMedia reads one tweetPhoto/videoPlayer element. Videos in the DOM
+// play from blob: URLs, so a video's URL is the post's own (GraphQL gives
+// the mp4); a GIF's <video> has a real video.twimg.com mp4 and keeps it.
+func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
+	var video, img *nethtml.Node
+	var src string
+	var find func(n *nethtml.Node, depth int)
+	find = func(n *nethtml.Node, depth int) {
+		if depth > xMaxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != nethtml.ElementNode {
+				continue
+			}
+			switch c.Data {
+			case "video":
+				if video == nil {
+					video = c
+					src = xAttr(c, "src")
+					if s := xFirstElement(c, "source", 0); src == "" && s != nil {
+						src = xAttr(s, "src")
+					}
+				}
+				continue
+			case "img":
+				if img == nil {
+					img = c
+				}
+				continue
+			case "svg":
+				continue
+			}
+			find(c, depth+1)
+		}
+	}
+	find(n, 0)
+	tid := xAttr(n, "data-testid")
+	if video != nil || tid == xTidVideoPlayer || tid == xTidVideoComponent {
+		m := thread.Media{Type: thread.Video, URL: postURL}
+		if video != nil {
+			m.Poster = thread.SafeURL(xAttr(video, "poster"))
+		}
+		if m.Poster == "" && img != nil {
+			m.Poster = thread.SafeURL(xAttr(img, "src"))
+		}
+		if strings.Contains(m.Poster, "/tweet_video_thumb/") || strings.Contains(src, "/tweet_video/") {
+			m.Type = thread.GIF
+		}
+		if s := thread.SafeURL(src); s != "" && strings.Contains(s, "video.twimg.com/") {
+			m.URL = s
+		}
+		return m, true
+	}
+	if img == nil {
+		return thread.Media{}, false
+	}
+	u := thread.SafeURL(xPhoto(xAttr(img, "src")))
+	if u == "" {
+		return thread.Media{}, false
+	}
+	alt := xAttr(img, "alt")
+	if xPhotoAltDefault[alt] {
+		alt = ""
+	}
+	return thread.Media{Type: thread.Photo, URL: u, Alt: alt}, true
+}
+
+// xDOMCard reads a link card: its link, image and the texts it shows. A
+// large card shows the title only (the domain is in the link's aria-label,
+// "example.com Title"); a small one shows domain, title and description.
+func xDOMCard(n *nethtml.Node) *thread.Card {
+	link := xFirstElement(n, "a", 0)
+	c := &thread.Card{}
+	var texts []string
+	var collect func(n *nethtml.Node, depth int)
+	collect = func(n *nethtml.Node, depth int) {
+		if depth > xMaxDepth {
+			return
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			switch ch.Type {
+			case nethtml.TextNode:
+				if t := strings.TrimSpace(ch.Data); t != "" {
+					texts = append(texts, t)
+				}
+			case nethtml.ElementNode:
+				if xSkipText[ch.Data] {
+					continue
+				}
+				if ch.Data == "img" && c.Image == "" {
+					c.Image = thread.SafeURL(xAttr(ch, "src"))
+				}
+				collect(ch, depth+1)
+			}
+		}
+	}
+	collect(n, 0)
+	if link != nil {
+		c.URL = thread.SafeURL(xAbs(xAttr(link, "href")))
+		if f := strings.Fields(xAttr(link, "aria-label")); len(f) > 0 && xLooksLikeDomain(f[0]) {
+			c.Domain = strings.ToLower(f[0])
+		}
+	}
+	if len(texts) > 0 && xLooksLikeDomain(texts[0]) {
+		if c.Domain == "" {
+			c.Domain = strings.ToLower(texts[0])
+		}
+		texts = texts[1:]
+	}
+	if len(texts) > 0 {
+		c.Title = texts[0]
+	}
+	if len(texts) > 1 {
+		c.Description = texts[1]
+	}
+	if c.Domain == "" && !strings.Contains(c.URL, "://t.co/") {
+		c.Domain = thread.Domain(c.URL)
+	}
+	if c.URL == "" && c.Title == "" {
+		return nil
+	}
+	return c
+}
+
+func xLooksLikeDomain(s string) bool {
+	s = strings.TrimPrefix(s, "From ")
+	return strings.Contains(s, ".") && !strings.ContainsAny(s, " /:") && !strings.HasSuffix(s, ".") && thread.Domain("https://"+s) != ""
+}
+
+// xDOMPoll reads a poll. The DOM shows percentages, not counts, so a vote
+// count is known only when the total is 0; otherwise it is -1 (unknown).
+func xDOMPoll(n *nethtml.Node) *thread.Poll {
+	poll := &thread.Poll{}
+	var items []*nethtml.Node
+	var findLi func(n *nethtml.Node, depth int)
+	findLi = func(n *nethtml.Node, depth int) {
+		if depth > xMaxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != nethtml.ElementNode {
+				continue
+			}
+			if c.Data == "li" || xAttr(c, "role") == "listitem" {
+				items = append(items, c)
+				continue
+			}
+			findLi(c, depth+1)
+		}
+	}
+	findLi(n, 0)
+	zero := false
+	for _, t := range strings.Split(xLeafTexts(n), "|") {
+		zero = zero || t == "0 votes"
+		poll.Closed = poll.Closed || t == xFinalResults
+	}
+	for _, li := range items {
+		parts := strings.Split(xLeafTexts(li), "|")
+		label := ""
+		for _, p := range parts {
+			if p != "" && !strings.HasSuffix(p, "%") {
+				label = p
+				break
+			}
+		}
+		if label == "" {
+			continue
+		}
+		votes := -1
+		if zero {
+			votes = 0
+		}
+		poll.Options = append(poll.Options, thread.PollOption{Label: label, Votes: votes})
+	}
+	if len(poll.Options) == 0 {
+		return nil
+	}
+	return poll
+}
+
+// xLeafTexts joins the trimmed texts of n with "|".
+func xLeafTexts(n *nethtml.Node) string {
+	var parts []string
+	var rec func(n *nethtml.Node, depth int)
+	rec = func(n *nethtml.Node, depth int) {
+		if depth > xMaxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case nethtml.TextNode:
+				if t := strings.TrimSpace(c.Data); t != "" {
+					parts = append(parts, t)
+				}
+			case nethtml.ElementNode:
+				if !xSkipText[c.Data] {
+					rec(c, depth+1)
+				}
+			}
+		}
+	}
+	rec(n, 0)
+	return strings.Join(parts, "|")
+}
+
+// xArticleRuns reads an X Article (long-form post): its title, then each
+// block of the rich-text body as a paragraph. Code blocks keep their code
+// only (not the language label or the copy button).
+func xArticleRuns(view *nethtml.Node) []thread.Run {
+	var out []thread.Run
+	para := func(runs []thread.Run) {
+		runs = thread.NormalizeRuns(runs)
+		if len(runs) == 0 {
+			return
+		}
+		if len(out) > 0 {
+			out = xAppendRun(out, "\n\n")
+		}
+		out = append(out, runs...)
+	}
+	if title := xFindTestIDFirst(view, xTidArticleTitle); title != nil {
+		para(xDOMRuns(title))
+	}
+	body := xFindTestIDFirst(view, xTidArticleBody)
+	if body == nil {
+		return out
+	}
+	var blocks func(n *nethtml.Node, depth int)
+	blocks = func(n *nethtml.Node, depth int) {
+		if depth > xMaxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != nethtml.ElementNode || xSkipText[c.Data] {
+				continue
+			}
+			if xAttr(c, "data-block") == "true" {
+				if pre := xFirstElement(c, "pre", 0); pre != nil {
+					para([]thread.Run{{Type: thread.TextRun, Text: xNodeText(pre)}})
+				} else {
+					para(xDOMRuns(c))
+				}
+				continue
+			}
+			blocks(c, depth+1)
+		}
+	}
+	blocks(body, 0)
+	return thread.NormalizeRuns(out)
+}

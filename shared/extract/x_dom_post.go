@@ -1,0 +1,364 @@
+package extract
+
+// One post article of X's DOM, read in a single walk. The walk sorts what it
+// meets into the post's own parts and its quoted post's parts: a quoted post
+// is a div[role=link] inside the article holding its own User-Name, text and
+// media, so everything found inside such a div belongs to the quote.
+
+import (
+	"strings"
+
+	nethtml "golang.org/x/net/html"
+
+	"unspool/shared/thread"
+)
+
+// xParts is what the walk found for the post or for its quote.
+type xParts struct {
+	userName, avatar, text, card, articleView *nethtml.Node
+	media                                     []*nethtml.Node // tweetPhoto / videoPlayer, in order
+	statusLinks                               []xLink
+	timeNode                                  *nethtml.Node
+	showMore, verified, hasReplyBtn           bool
+	replies                                   int // -1 unknown
+	replyingTo                                bool
+	replyingHandles                           []string
+	avatarHandle                              string // from UserAvatar-Container-<handle>
+}
+
+type xLink struct {
+	handle, id string
+	hasTime    bool
+}
+
+type xWalker struct {
+	own   xParts
+	quote *xParts
+	// stack of open div[role=link] regions, each with its parts; a region
+	// that turns out to hold a User-Name is the quote.
+}
+
+// xReadArticle returns the post an article shows, or nil when it has no
+// status link (an ad, a withheld post).
+func xReadArticle(art *nethtml.Node) *xNode {
+	w := &xWalker{}
+	w.own.replies = -1
+	w.walk(art, &w.own, false, 0)
+	own := &w.own
+	handle, id := own.primaryStatus()
+	if id == "" {
+		return nil
+	}
+	if handle == "" {
+		handle = own.avatarHandle
+	}
+	if handle == "" {
+		return nil
+	}
+	n := &xNode{Handle: strings.ToLower(handle)}
+	n.Post = xPostFromParts(own, handle, id)
+	n.EndKnown = own.replies == 0
+	for _, h := range own.replyingHandles {
+		if strings.EqualFold(h, handle) {
+			n.ParentMissing = true
+		}
+	}
+	if w.quote != nil {
+		qh, qid := w.quote.primaryStatus()
+		if qh == "" {
+			qh = w.quote.handleFromName()
+		}
+		if qh == "" {
+			qh = w.quote.avatarHandle
+		}
+		if qh != "" {
+			if qid == "" {
+				// X renders a text-only quote without any link to it; the
+				// id is X's alone (GraphQL supplies it in a merge).
+				qid = "quote-of-" + id
+			}
+			q := xPostFromParts(w.quote, qh, qid)
+			if strings.HasPrefix(qid, "quote-of-") {
+				q.URL = ""
+			}
+			n.Post.Quote = &q
+		}
+	}
+	return n
+}
+
+// walk sorts the article's marked elements into parts. inRegion is true
+// inside a div[role=link] that may turn out to be the quote.
+func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
+	if depth > xMaxDepth {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case nethtml.TextNode:
+			if p.text == nil && strings.HasPrefix(strings.TrimSpace(c.Data), xReplyingTo) {
+				p.replyingTo = true
+			}
+			continue
+		case nethtml.ElementNode:
+		default:
+			continue
+		}
+		tid := xAttr(c, "data-testid")
+		switch tid {
+		case xTidText:
+			if p.text == nil {
+				p.text = c
+			}
+			continue
+		case xTidShowMore:
+			p.showMore = true
+			continue
+		case xTidPhotoMark, xTidVideoPlayer, xTidVideoComponent:
+			p.media = append(p.media, c)
+			// a photo may sit inside a status link (/photo/1): keep walking
+			// for links, but media inside media is the same item.
+			continue
+		case xTidCardWrapper:
+			if p.card == nil {
+				p.card = c
+			}
+			continue
+		case xTidVerified:
+			if p.userName != nil {
+				p.verified = true
+			}
+			continue
+		case xTidUserName:
+			if p.userName == nil {
+				p.userName = c
+			}
+		case xTidAvatar:
+			if p.avatar == nil {
+				p.avatar = c
+			}
+		case xTidReplyButton:
+			p.hasReplyBtn = true
+			if strings.TrimSpace(xNodeText(c)) == "" {
+				p.replies = 0
+			} else {
+				p.replies = 1
+			}
+			continue
+		case xTidArticleView:
+			if p.articleView == nil {
+				p.articleView = c
+			}
+		}
+		if strings.HasPrefix(tid, "UserAvatar-Container-") && p.avatarHandle == "" {
+			p.avatarHandle = strings.TrimPrefix(tid, "UserAvatar-Container-")
+		}
+		switch c.Data {
+		case "svg", "script", "style", "template", "noscript":
+			continue
+		case "time":
+			if p.timeNode == nil {
+				p.timeNode = c
+				if inLink && len(p.statusLinks) > 0 {
+					p.statusLinks[len(p.statusLinks)-1].hasTime = true
+				}
+			}
+			continue
+		case "a":
+			href := xAttr(c, "href")
+			if h, id, ok := xStatusHref(href); ok {
+				p.statusLinks = append(p.statusLinks, xLink{handle: h, id: id})
+				w.walk(c, p, true, depth+1)
+				continue
+			}
+			if p.replyingTo && p.userName != nil && p.text == nil {
+				if h := xProfileHref(href); h != "" {
+					p.replyingHandles = append(p.replyingHandles, h)
+				}
+			}
+		case "div":
+			if xAttr(c, "role") == "link" && w.quote == nil && p == &w.own {
+				region := &xParts{replies: -1}
+				w.walk(c, region, inLink, depth+1)
+				if region.userName != nil {
+					w.quote = region
+				} else {
+					p.absorb(region)
+				}
+				continue
+			}
+		}
+		w.walk(c, p, inLink, depth+1)
+	}
+}
+
+// absorb takes back what a div[role=link] that was not a quote held.
+func (p *xParts) absorb(r *xParts) {
+	if p.text == nil {
+		p.text = r.text
+	}
+	if p.card == nil {
+		p.card = r.card
+	}
+	if p.avatar == nil {
+		p.avatar = r.avatar
+	}
+	if p.timeNode == nil {
+		p.timeNode = r.timeNode
+	}
+	if p.articleView == nil {
+		p.articleView = r.articleView
+	}
+	if p.avatarHandle == "" {
+		p.avatarHandle = r.avatarHandle
+	}
+	if r.hasReplyBtn && !p.hasReplyBtn {
+		p.hasReplyBtn, p.replies = true, r.replies
+	}
+	p.showMore = p.showMore || r.showMore
+	p.verified = p.verified || r.verified
+	p.media = append(p.media, r.media...)
+	p.statusLinks = append(p.statusLinks, r.statusLinks...)
+	p.replyingHandles = append(p.replyingHandles, r.replyingHandles...)
+}
+
+// primaryStatus is the post's own status link: the one around its <time>,
+// else the first plain status link.
+func (p *xParts) primaryStatus() (handle, id string) {
+	for _, l := range p.statusLinks {
+		if l.hasTime {
+			return l.handle, l.id
+		}
+	}
+	if len(p.statusLinks) > 0 {
+		return p.statusLinks[0].handle, p.statusLinks[0].id
+	}
+	return "", ""
+}
+
+// handleFromName reads "@handle" from a User-Name without links (quotes).
+func (p *xParts) handleFromName() string {
+	if p.userName == nil {
+		return ""
+	}
+	for _, f := range strings.Fields(xNodeText(p.userName)) {
+		if strings.HasPrefix(f, "@") && xProfileHref("/"+f[1:]) != "" {
+			return f[1:]
+		}
+	}
+	return ""
+}
+
+// displayName is the first text of User-Name: the name, emoji included.
+func (p *xParts) displayName() string {
+	if p.userName == nil {
+		return ""
+	}
+	var name string
+	var find func(n *nethtml.Node, depth int) bool
+	find = func(n *nethtml.Node, depth int) bool {
+		if depth > xMaxDepth {
+			return false
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == nethtml.ElementNode && (c.Data == "a" || c.Data == "div") && xAttr(c, "data-testid") == "" {
+				if t := strings.TrimSpace(xNodeText(c)); t != "" && !strings.HasPrefix(t, "@") {
+					name = t
+					return true
+				}
+				if t := strings.TrimSpace(xNodeText(c)); strings.HasPrefix(t, "@") {
+					return true
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == nethtml.ElementNode && find(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	find(p.userName, 0)
+	return name
+}
+
+func xPostFromParts(p *xParts, handle, id string) thread.Post {
+	a := &thread.Author{Handle: handle, Name: p.displayName(), URL: xProfileURL(handle), Verified: p.verified}
+	if a.Name == "" {
+		a.Name = handle
+	}
+	if p.avatar != nil {
+		if img := xFirstElement(p.avatar, "img", 0); img != nil {
+			a.Avatar = thread.SafeURL(xAvatar(xAttr(img, "src")))
+		}
+	}
+	post := thread.Post{ID: id, URL: xPostURL(handle, id), Author: a}
+	if p.timeNode != nil {
+		post.CreatedAt = xParseTime(xAttr(p.timeNode, "datetime"))
+	}
+	switch {
+	case p.text != nil:
+		post.Content = xDOMRuns(p.text)
+		post.Lang = xAttr(p.text, "lang")
+	case p.articleView != nil:
+		post.Content = xArticleRuns(p.articleView)
+	}
+	post.Content = xCapRuns(post.Content, &post.Truncated)
+	post.Text = thread.PlainText(post.Content)
+	post.Truncated = post.Truncated || p.showMore
+	for _, m := range p.media {
+		if md, ok := xDOMMedia(m, post.URL); ok && len(post.Media) < thread.MaxMedia {
+			post.Media = append(post.Media, md)
+		}
+	}
+	if p.card != nil {
+		if poll := xFindTestIDFirst(p.card, xTidPollMark); poll != nil {
+			post.Poll = xDOMPoll(poll)
+		} else {
+			post.Card = xDOMCard(p.card)
+		}
+	}
+	return post
+}
+
+// xCapRuns keeps text within thread.MaxTextBytes, marking the post truncated
+// when it had to cut (a hostile or broken page, not a real post).
+func xCapRuns(runs []thread.Run, truncated *bool) []thread.Run {
+	total := 0
+	for i, r := range runs {
+		size := len(r.Text) + len(r.URL)
+		if total+size > thread.MaxTextBytes-1024 {
+			*truncated = true
+			return runs[:i]
+		}
+		total += size
+	}
+	return runs
+}
+
+func xFirstElement(n *nethtml.Node, tag string, depth int) *nethtml.Node {
+	if depth > xMaxDepth {
+		return nil
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != nethtml.ElementNode {
+			continue
+		}
+		if c.Data == tag {
+			return c
+		}
+		if f := xFirstElement(c, tag, depth+1); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func xFindTestIDFirst(n *nethtml.Node, id string) *nethtml.Node {
+	var out []*nethtml.Node
+	xFindTestID(n, id, &out, 0)
+	if len(out) == 0 {
+		return nil
+	}
+	return out[0]
+}

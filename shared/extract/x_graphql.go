@@ -1,0 +1,574 @@
+package extract
+
+// X's own JSON: the web app's GraphQL TweetDetail response
+// (data.threaded_conversation_with_injections_v2), which the page fetched
+// to draw the conversation. It has what the DOM cannot show: long posts'
+// full text (note_tweet), every link's expanded URL, video files, vote
+// counts, and each post's reply link (in_reply_to_status_id_str).
+//
+// Entries come in page order: the focal post's ancestors ("tweet-<id>"),
+// the focal post, then one module per reply branch
+// ("conversationthread-<id>", the author's own continuation first), cursors
+// for what X did not send ("cursor-showmore…", "cursor-bottom…"), and
+// modules that are not the conversation (related posts, "Discover more").
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"unspool/shared/thread"
+)
+
+var (
+	// xGraphQLMarkers identify a TweetDetail (or TweetResultByRestId)
+	// response; other JSON from X is not a thread.
+	xGraphQLMarkers = [][]byte{[]byte(`"threaded_conversation_with_injections`), []byte(`"tweetResult"`)}
+	// xConversationPrefixes are the entry ids that belong to the
+	// conversation; anything else (tweetdetailrelatedtweets-, module- with
+	// "You might also like", who-to-follow) is not read.
+	xConversationPrefixes = []string{"tweet-", "conversationthread-"}
+	// xTwitterTime is the layout of legacy.created_at.
+	xTwitterTime = "Mon Jan 02 15:04:05 -0700 2006"
+)
+
+// xGraphQL reads TweetDetail JSON.
+type xGraphQL struct{}
+
+func (xGraphQL) Name() string { return "x-graphql" }
+
+func (xGraphQL) Accepts(p *Page) bool { return p.JSON && xAccepts(p, xGraphQLMarkers) }
+
+func (xGraphQL) Extract(p *Page) (*thread.Thread, error) {
+	handle, id, err := xFocal(p.URL)
+	if err != nil {
+		return nil, err
+	}
+	g := newXGraph(handle, id, "x-graphql")
+	if err := xGraphQLGraph(g, p.Content); err != nil {
+		return nil, err
+	}
+	return g.thread()
+}
+
+// ---------------------------------------------------------------- wire types
+
+type gqlResponse struct {
+	Data struct {
+		Conversation *gqlTimeline `json:"threaded_conversation_with_injections_v2"`
+		TweetResult  *struct {
+			Result *gqlTweet `json:"result"`
+		} `json:"tweetResult"`
+	} `json:"data"`
+	Errors []struct {
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+type gqlTimeline struct {
+	Instructions []struct {
+		Type        string     `json:"type"`
+		Entries     []gqlEntry `json:"entries"`
+		Entry       *gqlEntry  `json:"entry"`
+		ModuleItems []gqlItem  `json:"moduleItems"`
+	} `json:"instructions"`
+}
+
+type gqlEntry struct {
+	EntryID string `json:"entryId"`
+	Content struct {
+		EntryType   string          `json:"entryType"`
+		CursorType  string          `json:"cursorType"`
+		ItemContent *gqlItemContent `json:"itemContent"`
+		Items       []gqlItem       `json:"items"`
+	} `json:"content"`
+}
+
+type gqlItem struct {
+	EntryID string `json:"entryId"`
+	Item    struct {
+		ItemContent gqlItemContent `json:"itemContent"`
+	} `json:"item"`
+}
+
+type gqlItemContent struct {
+	ItemType     string `json:"itemType"`
+	CursorType   string `json:"cursorType"`
+	TweetResults struct {
+		Result *gqlTweet `json:"result"`
+	} `json:"tweet_results"`
+	TweetDisplayType string          `json:"tweetDisplayType"`
+	PromotedMetadata json.RawMessage `json:"promotedMetadata"`
+}
+
+type gqlTweet struct {
+	Typename string    `json:"__typename"`
+	RestID   string    `json:"rest_id"`
+	Tweet    *gqlTweet `json:"tweet"` // TweetWithVisibilityResults
+	Core     struct {
+		UserResults struct {
+			Result *gqlUser `json:"result"`
+		} `json:"user_results"`
+	} `json:"core"`
+	Legacy    *gqlLegacy `json:"legacy"`
+	NoteTweet *struct {
+		Results struct {
+			Result struct {
+				Text      string      `json:"text"`
+				EntitySet gqlEntities `json:"entity_set"`
+			} `json:"result"`
+		} `json:"note_tweet_results"`
+	} `json:"note_tweet"`
+	Quoted *struct {
+		Result *gqlTweet `json:"result"`
+	} `json:"quoted_status_result"`
+	Card *gqlCard `json:"card"`
+}
+
+type gqlUser struct {
+	RestID         string `json:"rest_id"`
+	IsBlueVerified bool   `json:"is_blue_verified"`
+	Legacy         struct {
+		ScreenName string `json:"screen_name"`
+		Name       string `json:"name"`
+		Image      string `json:"profile_image_url_https"`
+		Verified   bool   `json:"verified"`
+	} `json:"legacy"`
+	// Newer responses move name and handle to core and the image to avatar.
+	Core *struct {
+		ScreenName string `json:"screen_name"`
+		Name       string `json:"name"`
+	} `json:"core"`
+	Avatar *struct {
+		ImageURL string `json:"image_url"`
+	} `json:"avatar"`
+	Verification *struct {
+		Verified bool `json:"verified"`
+	} `json:"verification"`
+}
+
+type gqlLegacy struct {
+	IDStr            string       `json:"id_str"`
+	FullText         string       `json:"full_text"`
+	CreatedAt        string       `json:"created_at"`
+	DisplayTextRange []int        `json:"display_text_range"`
+	Entities         gqlEntities  `json:"entities"`
+	ExtendedEntities *gqlEntities `json:"extended_entities"`
+	InReplyToStatus  string       `json:"in_reply_to_status_id_str"`
+	InReplyToUser    string       `json:"in_reply_to_user_id_str"`
+	InReplyToName    string       `json:"in_reply_to_screen_name"`
+	Lang             string       `json:"lang"`
+	ReplyCount       *int         `json:"reply_count"`
+	QuotedPermalink  *struct {
+		URL string `json:"url"`
+	} `json:"quoted_status_permalink"`
+}
+
+type gqlEntities struct {
+	URLs []struct {
+		URL         string `json:"url"`
+		ExpandedURL string `json:"expanded_url"`
+		Indices     []int  `json:"indices"`
+	} `json:"urls"`
+	Mentions []struct {
+		ScreenName string `json:"screen_name"`
+		Indices    []int  `json:"indices"`
+	} `json:"user_mentions"`
+	Hashtags []struct {
+		Text    string `json:"text"`
+		Indices []int  `json:"indices"`
+	} `json:"hashtags"`
+	Symbols []struct {
+		Text    string `json:"text"`
+		Indices []int  `json:"indices"`
+	} `json:"symbols"`
+	Media []gqlMedia `json:"media"`
+}
+
+type gqlMedia struct {
+	Type         string `json:"type"`
+	URL          string `json:"url"`
+	MediaURL     string `json:"media_url_https"`
+	AltText      string `json:"ext_alt_text"`
+	Indices      []int  `json:"indices"`
+	OriginalInfo struct {
+		Width  int `json:"width"`
+		Height int `json:"height"`
+	} `json:"original_info"`
+	VideoInfo *struct {
+		DurationMillis int `json:"duration_millis"`
+		Variants       []struct {
+			Bitrate     int    `json:"bitrate"`
+			ContentType string `json:"content_type"`
+			URL         string `json:"url"`
+		} `json:"variants"`
+	} `json:"video_info"`
+}
+
+type gqlCard struct {
+	Legacy struct {
+		Name          string `json:"name"`
+		URL           string `json:"url"`
+		BindingValues []struct {
+			Key   string `json:"key"`
+			Value struct {
+				StringValue  string `json:"string_value"`
+				BooleanValue bool   `json:"boolean_value"`
+				ImageValue   *struct {
+					URL string `json:"url"`
+				} `json:"image_value"`
+			} `json:"value"`
+		} `json:"binding_values"`
+	} `json:"legacy"`
+}
+
+// ---------------------------------------------------------------- reading
+
+// xGraphQLGraph adds the conversation's posts in content to g.
+func xGraphQLGraph(g *xGraph, content []byte) error {
+	var r gqlResponse
+	if err := json.Unmarshal(content, &r); err != nil {
+		return thread.Errorf(thread.EINVALID, "the X JSON cannot be read: %v", err)
+	}
+	if r.Data.TweetResult != nil && r.Data.TweetResult.Result != nil {
+		// TweetResultByRestId: one post, nothing of what follows it.
+		if n := xGraphQLNode(r.Data.TweetResult.Result); n != nil {
+			g.add(n)
+		}
+		return nil
+	}
+	if r.Data.Conversation == nil {
+		msg := "the X JSON is not a TweetDetail response (no threaded_conversation_with_injections_v2)"
+		if len(r.Errors) > 0 {
+			msg += ": X said " + strconv.Quote(r.Errors[0].Message)
+		}
+		return thread.Errorf(thread.ENOTFOUND, "%s", msg)
+	}
+	// Flatten the timeline into page order: each post, each cursor, and
+	// where each conversation module ends.
+	type slot struct {
+		node    *xNode
+		cursor  string // "ShowMore", "Bottom", …
+		endMod  bool
+		outside bool // a non-conversation entry (related posts)
+	}
+	var slots []slot
+	addItem := func(ic *gqlItemContent, outside bool) {
+		switch ic.ItemType {
+		case "TimelineTweet":
+			if len(ic.PromotedMetadata) > 0 && string(ic.PromotedMetadata) != "null" {
+				return
+			}
+			if n := xGraphQLNode(ic.TweetResults.Result); n != nil {
+				n.SelfThread = ic.TweetDisplayType == "SelfThread"
+				slots = append(slots, slot{node: n, outside: outside})
+			}
+		case "TimelineTimelineCursor":
+			slots = append(slots, slot{cursor: ic.CursorType, outside: outside})
+		}
+	}
+	addEntry := func(e *gqlEntry) {
+		outside := !xHasPrefix(e.EntryID, xConversationPrefixes) && !strings.HasPrefix(e.EntryID, "cursor-")
+		c := &e.Content
+		switch {
+		case c.ItemContent != nil:
+			addItem(c.ItemContent, outside)
+		case c.CursorType != "":
+			slots = append(slots, slot{cursor: c.CursorType, outside: outside})
+		}
+		for i := range c.Items {
+			addItem(&c.Items[i].Item.ItemContent, outside)
+		}
+		if len(c.Items) > 0 {
+			slots = append(slots, slot{endMod: true, outside: outside})
+		}
+	}
+	for _, in := range r.Data.Conversation.Instructions {
+		for i := range in.Entries {
+			addEntry(&in.Entries[i])
+		}
+		if in.Entry != nil {
+			addEntry(in.Entry)
+		}
+		for i := range in.ModuleItems {
+			addItem(&in.ModuleItems[i].Item.ItemContent, false)
+		}
+	}
+	hasBottom := false
+	for _, s := range slots {
+		hasBottom = hasBottom || (!s.outside && s.cursor == "Bottom")
+	}
+	for i, s := range slots {
+		if s.node == nil || s.outside {
+			continue
+		}
+		n := s.node
+		// What follows the post: a "show more" cursor right below it hides
+		// its replies; any later conversation post (another branch) means X
+		// already listed the author's continuation, which it ranks first;
+		// a post without replies, or a response with nothing left to load,
+		// cannot be continued either.
+		laterPost := false
+		for _, t := range slots[i+1:] {
+			if t.node != nil && !t.outside {
+				laterPost = true
+				break
+			}
+		}
+		next := slot{}
+		if i+1 < len(slots) {
+			next = slots[i+1]
+		}
+		if strings.HasPrefix(next.cursor, "ShowMore") && next.cursor != "ShowMoreThreads" {
+			n.GapBelow = true
+		}
+		n.EndKnown = !n.GapBelow && (laterPost || !hasBottom || n.EndKnown)
+		g.add(n)
+	}
+	return nil
+}
+
+func xHasPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// xTweetOf unwraps TweetWithVisibilityResults; tombstones and unavailable
+// posts give nil.
+func xTweetOf(t *gqlTweet) *gqlTweet {
+	for i := 0; t != nil && i < 3; i++ {
+		if t.Typename == "TweetWithVisibilityResults" || (t.Typename == "" && t.Tweet != nil) {
+			t = t.Tweet
+			continue
+		}
+		break
+	}
+	if t == nil || t.Legacy == nil || t.RestID == "" {
+		return nil
+	}
+	return t
+}
+
+func xGraphQLNode(raw *gqlTweet) *xNode {
+	t := xTweetOf(raw)
+	if t == nil {
+		return nil
+	}
+	post, ok := xGraphQLPost(t, 0)
+	if !ok {
+		return nil
+	}
+	l := t.Legacy
+	n := &xNode{
+		Post:        post,
+		Handle:      strings.ToLower(post.Author.Handle),
+		ReplyTo:     l.InReplyToStatus,
+		Confirmed:   l.InReplyToStatus != "",
+		FromGraphQL: true,
+	}
+	n.ReplyToHandle = strings.ToLower(l.InReplyToName)
+	if l.InReplyToUser != "" && l.InReplyToUser == post.Author.ID {
+		n.ReplyToHandle = n.Handle
+	}
+	if l.ReplyCount != nil && *l.ReplyCount == 0 {
+		n.EndKnown = true
+	}
+	return n
+}
+
+func xGraphQLAuthor(u *gqlUser) (thread.Author, bool) {
+	if u == nil {
+		return thread.Author{}, false
+	}
+	a := thread.Author{Handle: u.Legacy.ScreenName, Name: u.Legacy.Name, Avatar: u.Legacy.Image, ID: u.RestID}
+	if u.Core != nil {
+		if u.Core.ScreenName != "" {
+			a.Handle = u.Core.ScreenName
+		}
+		if u.Core.Name != "" {
+			a.Name = u.Core.Name
+		}
+	}
+	if u.Avatar != nil && u.Avatar.ImageURL != "" {
+		a.Avatar = u.Avatar.ImageURL
+	}
+	if xProfileHref("/"+a.Handle) == "" {
+		return thread.Author{}, false
+	}
+	if a.Name == "" {
+		a.Name = a.Handle
+	}
+	a.URL = xProfileURL(a.Handle)
+	a.Avatar = thread.SafeURL(xAvatar(a.Avatar))
+	a.Verified = u.IsBlueVerified || u.Legacy.Verified || (u.Verification != nil && u.Verification.Verified)
+	return a, true
+}
+
+// xGraphQLPost reads one post; depth 1 is a quoted post (whose own quote is
+// not read: a Thread nests one level).
+func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
+	a, ok := xGraphQLAuthor(t.Core.UserResults.Result)
+	if !ok {
+		return thread.Post{}, false
+	}
+	l := t.Legacy
+	id := t.RestID
+	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+		return thread.Post{}, false
+	}
+	p := thread.Post{ID: id, URL: xPostURL(a.Handle, id), Author: &a, Lang: l.Lang}
+	if ts, err := time.Parse(xTwitterTime, l.CreatedAt); err == nil {
+		p.CreatedAt = ts.UTC()
+	}
+	media := l.Entities.Media
+	if l.ExtendedEntities != nil && len(l.ExtendedEntities.Media) > 0 {
+		media = l.ExtendedEntities.Media
+	}
+	var card *thread.Card
+	if t.Card != nil {
+		card, p.Poll = xGraphQLCard(t.Card)
+	}
+	// Links X hides from the text because something else shows them: the
+	// media link, the quoted post's permalink, the card's link, when last.
+	hidden := map[string]bool{}
+	for _, m := range media {
+		hidden[m.URL] = true
+	}
+	trailing := map[string]bool{}
+	if l.QuotedPermalink != nil {
+		trailing[l.QuotedPermalink.URL] = true
+	}
+	if t.Card != nil {
+		trailing[t.Card.Legacy.URL] = true
+	}
+	text, ents, escaped, lo, hi := l.FullText, l.Entities, true, -1, -1
+	if len(l.DisplayTextRange) == 2 {
+		lo, hi = l.DisplayTextRange[0], l.DisplayTextRange[1]
+	}
+	if t.NoteTweet != nil && t.NoteTweet.Results.Result.Text != "" {
+		text, ents, escaped, lo, hi = t.NoteTweet.Results.Result.Text, t.NoteTweet.Results.Result.EntitySet, false, -1, -1
+	}
+	expanded := map[string]string{}
+	for _, u := range l.Entities.URLs {
+		expanded[u.URL] = u.ExpandedURL
+	}
+	spans := xGraphQLSpans(ents, hidden, expanded)
+	// The last link stands for the card or the quote when X shows those.
+	if k := xLastURLSpan(spans); k >= 0 && trailing[spans[k].Want] {
+		spans[k].Drop = true
+	}
+	p.Content = xEntityRuns(text, escaped, spans, lo, hi)
+	p.Content = xCapRuns(p.Content, &p.Truncated)
+	p.Text = thread.PlainText(p.Content)
+	for _, m := range media {
+		if md, ok := xGraphQLMedia(m); ok && len(p.Media) < thread.MaxMedia {
+			p.Media = append(p.Media, md)
+		}
+	}
+	if card != nil {
+		if card.URL != "" {
+			if e := expanded[card.URL]; e != "" {
+				card.URL = thread.SafeURL(e)
+			}
+		}
+		p.Card = card
+	}
+	if depth == 0 && t.Quoted != nil {
+		if q := xTweetOf(t.Quoted.Result); q != nil {
+			if qp, ok := xGraphQLPost(q, 1); ok {
+				qp.ReplyTo = ""
+				p.Quote = &qp
+			}
+		}
+	}
+	return p, true
+}
+
+func xGraphQLSpans(e gqlEntities, hidden map[string]bool, expanded map[string]string) []xSpan {
+	var spans []xSpan
+	ok := func(ix []int) bool { return len(ix) == 2 && ix[0] >= 0 && ix[1] >= ix[0] }
+	for _, u := range e.URLs {
+		if !ok(u.Indices) {
+			continue
+		}
+		full := u.ExpandedURL
+		if full == "" {
+			full = expanded[u.URL]
+		}
+		spans = append(spans, xSpan{Start: u.Indices[0], End: u.Indices[1], Want: u.URL, Run: xLinkRun(full, u.URL), Drop: hidden[u.URL]})
+	}
+	for _, m := range e.Media {
+		if ok(m.Indices) {
+			spans = append(spans, xSpan{Start: m.Indices[0], End: m.Indices[1], Want: m.URL, Drop: true})
+		}
+	}
+	for _, m := range e.Mentions {
+		if ok(m.Indices) && xProfileHref("/"+m.ScreenName) != "" {
+			spans = append(spans, xSpan{Start: m.Indices[0], End: m.Indices[1], Want: "@" + m.ScreenName, Run: xMentionRun(m.ScreenName)})
+		}
+	}
+	for _, h := range e.Hashtags {
+		if ok(h.Indices) {
+			spans = append(spans, xSpan{Start: h.Indices[0], End: h.Indices[1], Want: "#" + h.Text, Run: xHashtagRun(h.Text)})
+		}
+	}
+	for _, s := range e.Symbols {
+		if ok(s.Indices) {
+			spans = append(spans, xSpan{Start: s.Indices[0], End: s.Indices[1], Want: "$" + s.Text, Run: xCashtagRun(s.Text)})
+		}
+	}
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	return spans
+}
+
+// xLastURLSpan is the index of the last kept link span, -1 if none.
+func xLastURLSpan(spans []xSpan) int {
+	last := -1
+	for i, s := range spans {
+		if s.Drop {
+			continue
+		}
+		if s.Run.Type == thread.LinkRun || (s.Run.Type == thread.TextRun && strings.HasPrefix(s.Want, "https://t.co/")) {
+			last = i
+		} else {
+			last = -1
+		}
+	}
+	return last
+}
+
+// xGraphQLMedia reads a photo, video or GIF. A video's URL is its best mp4
+// (highest bitrate); its poster the still X shows before playing.
+func xGraphQLMedia(m gqlMedia) (thread.Media, bool) {
+	switch m.Type {
+	case "photo":
+		u := thread.SafeURL(xPhoto(m.MediaURL))
+		if u == "" {
+			return thread.Media{}, false
+		}
+		return thread.Media{Type: thread.Photo, URL: u, Alt: m.AltText, Width: m.OriginalInfo.Width, Height: m.OriginalInfo.Height}, true
+	case "video", "animated_gif":
+		md := thread.Media{Type: thread.Video, Poster: thread.SafeURL(m.MediaURL), Alt: m.AltText,
+			Width: m.OriginalInfo.Width, Height: m.OriginalInfo.Height}
+		if m.Type == "animated_gif" {
+			md.Type = thread.GIF
+		}
+		if m.VideoInfo != nil {
+			md.DurationMS = m.VideoInfo.DurationMillis
+			best := -1
+			for _, v := range m.VideoInfo.Variants {
+				if v.ContentType == "video/mp4" && v.Bitrate > best && thread.SafeURL(v.URL) != "" {
+					best, md.URL = v.Bitrate, v.URL
+				}
+			}
+		}
+		return md, md.URL != "" || md.Poster != ""
+	}
+	return thread.Media{}, false
+}

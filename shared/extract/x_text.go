@@ -1,0 +1,254 @@
+package extract
+
+// Post text as runs, from both X sources. The DOM gives text nodes, emoji
+// images and links; GraphQL gives a string with entity ranges. Both end in
+// the same runs for the same post: emoji as plain text (X's emoji are
+// Unicode; the DOM's images carry the character in alt), links as their full
+// URL with xLinkDisplay text, mentions/hashtags/cashtags with X URLs.
+
+import (
+	"html"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode/utf16"
+
+	nethtml "golang.org/x/net/html"
+
+	"unspool/shared/thread"
+)
+
+// xSkipText are elements whose content is never post text: code, styling,
+// embedded documents and icons. Dropping them keeps hostile markup inert.
+var xSkipText = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true, "iframe": true,
+	"object": true, "embed": true, "svg": true, "math": true, "textarea": true,
+	"select": true, "button": true, "video": true, "audio": true, "canvas": true,
+}
+
+// xMaxDepth bounds every recursive walk of page markup, so that 10,000
+// nested elements cost nothing more than a shallow page.
+const xMaxDepth = 200
+
+// xDOMRuns reads the runs of a tweetText element.
+func xDOMRuns(n *nethtml.Node) []thread.Run {
+	var out []thread.Run
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = xWalkText(c, out, 0)
+	}
+	return thread.NormalizeRuns(out)
+}
+
+func xWalkText(n *nethtml.Node, out []thread.Run, depth int) []thread.Run {
+	if depth > xMaxDepth {
+		return out
+	}
+	switch n.Type {
+	case nethtml.TextNode:
+		return xAppendRun(out, n.Data)
+	case nethtml.ElementNode:
+	default:
+		return out
+	}
+	if xSkipText[n.Data] {
+		return out
+	}
+	switch n.Data {
+	case "br":
+		return xAppendRun(out, "\n")
+	case "img":
+		return xAppendRun(out, xAttr(n, "alt"))
+	case "a":
+		return append(out, xDOMLinkRun(n))
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = xWalkText(c, out, depth+1)
+	}
+	return out
+}
+
+func xAppendRun(out []thread.Run, s string) []thread.Run {
+	if s == "" {
+		return out
+	}
+	if k := len(out); k > 0 && out[k-1].Type == thread.TextRun {
+		out[k-1].Text += s
+		return out
+	}
+	return append(out, thread.Run{Type: thread.TextRun, Text: s})
+}
+
+// xDOMLinkRun classifies a link inside post text by its href.
+func xDOMLinkRun(a *nethtml.Node) thread.Run {
+	text := strings.TrimSpace(xNodeText(a))
+	href := xAttr(a, "href")
+	switch {
+	case strings.HasPrefix(href, "/hashtag/") && (strings.HasPrefix(text, "#") || strings.HasPrefix(text, "＃")):
+		return xHashtagRun(strings.TrimLeft(text, "#＃"))
+	case strings.HasPrefix(href, "/search?") && strings.HasPrefix(text, "$"):
+		return xCashtagRun(strings.TrimPrefix(text, "$"))
+	case strings.HasPrefix(text, "@") && xProfileHref(href) != "":
+		return xMentionRun(xProfileHref(href))
+	}
+	// X writes the whole expanded URL into the link (the scheme and the tail
+	// in CSS-hidden spans) and ends a shortened one with "…".
+	full := strings.TrimSuffix(text, "…")
+	if thread.SafeURL(full) == "" {
+		full = xAbs(href)
+	}
+	return xLinkRun(full, text)
+}
+
+func xLinkRun(u, fallback string) thread.Run {
+	if thread.SafeURL(u) == "" {
+		return thread.Run{Type: thread.TextRun, Text: fallback}
+	}
+	return thread.Run{Type: thread.LinkRun, Text: xLinkDisplay(u), URL: u}
+}
+
+func xMentionRun(handle string) thread.Run {
+	return thread.Run{Type: thread.MentionRun, Text: "@" + handle, URL: xProfileURL(handle)}
+}
+
+func xHashtagRun(tag string) thread.Run {
+	return thread.Run{Type: thread.HashtagRun, Text: "#" + tag, URL: "https://x.com/hashtag/" + url.PathEscape(tag)}
+}
+
+func xCashtagRun(sym string) thread.Run {
+	return thread.Run{Type: thread.CashtagRun, Text: "$" + sym, URL: "https://x.com/search?q=%24" + url.QueryEscape(sym)}
+}
+
+// xNodeText is the text of n with emoji images as their alt text, skipping
+// what xSkipText skips.
+func xNodeText(n *nethtml.Node) string {
+	var b strings.Builder
+	xAppendText(&b, n, 0)
+	return b.String()
+}
+
+func xAppendText(b *strings.Builder, n *nethtml.Node, depth int) {
+	if depth > xMaxDepth {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case nethtml.TextNode:
+			b.WriteString(c.Data)
+		case nethtml.ElementNode:
+			if xSkipText[c.Data] {
+				continue
+			}
+			if c.Data == "img" {
+				b.WriteString(xAttr(c, "alt"))
+				continue
+			}
+			if c.Data == "br" {
+				b.WriteByte('\n')
+				continue
+			}
+			xAppendText(b, c, depth+1)
+		}
+	}
+}
+
+func xAttr(n *nethtml.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// ---------------------------------------------------------------- GraphQL
+
+// xSpan is one entity of a GraphQL text: its range in the text's units and
+// the run it becomes (Drop: removed, e.g. the trailing link to attached media).
+type xSpan struct {
+	Start, End int
+	Want       string // what the text should hold at the range, to check the units
+	Run        thread.Run
+	Drop       bool
+}
+
+// xEntityRuns turns GraphQL text and its entities into runs. X's ranges are
+// counted in code points for legacy text but in UTF-16 code units in some
+// note_tweet payloads, and full_text is HTML-escaped (&amp;) while ranges may
+// count either form; rather than trust one rule, each reading is checked
+// against what the entities say the text holds there, and the one that fits
+// best is used. rangeStart/rangeEnd (display_text_range, -1 for none) cut
+// the leading reply mentions X does not show.
+func xEntityRuns(text string, escaped bool, spans []xSpan, rangeStart, rangeEnd int) []thread.Run {
+	type reading struct {
+		text  string
+		utf16 bool
+	}
+	readings := []reading{{text, false}, {text, true}}
+	if escaped {
+		u := html.UnescapeString(text)
+		if u != text {
+			readings = append(readings, reading{u, false}, reading{u, true})
+		}
+	}
+	best, bestScore := readings[0], -1
+	var bestIdx []int
+	for _, r := range readings {
+		idx := unitOffsets(r.text, r.utf16)
+		score := 0
+		for _, s := range spans {
+			if s.Start >= 0 && s.End <= len(idx)-1 && s.Start <= s.End &&
+				strings.EqualFold(r.text[idx[s.Start]:idx[s.End]], s.Want) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore, bestIdx = r, score, idx
+		}
+	}
+	t, idx := best.text, bestIdx
+	unescape := escaped && best.text == text
+	n := len(idx) - 1
+	lo, hi := 0, n
+	if rangeStart >= 0 && rangeEnd >= rangeStart && rangeEnd <= n {
+		lo, hi = rangeStart, rangeEnd
+	}
+	sorted := append([]xSpan(nil), spans...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	var out []thread.Run
+	pos := lo
+	emit := func(a, b int) {
+		if a < b {
+			s := t[idx[a]:idx[b]]
+			if unescape {
+				s = html.UnescapeString(s)
+			}
+			out = xAppendRun(out, s)
+		}
+	}
+	for _, s := range sorted {
+		if s.Start < pos || s.End > hi || s.Start >= s.End {
+			continue // overlapping, outside the shown range, or broken
+		}
+		emit(pos, s.Start)
+		if !s.Drop {
+			out = append(out, s.Run)
+		}
+		pos = s.End
+	}
+	emit(pos, hi)
+	return thread.NormalizeRuns(out)
+}
+
+// unitOffsets maps each index in the text's units (code points, or UTF-16
+// code units) to a byte offset; the last entry is len(s). The second unit of
+// a surrogate pair maps to the start of its character.
+func unitOffsets(s string, u16 bool) []int {
+	out := make([]int, 0, len(s)+1)
+	for i, r := range s {
+		out = append(out, i)
+		if u16 && utf16.RuneLen(r) == 2 {
+			out = append(out, i)
+		}
+	}
+	return append(out, len(s))
+}

@@ -1,0 +1,275 @@
+package extract
+
+// The X thread model both X sources fill and the one walk that turns it into
+// a Thread. The DOM and GraphQL extractors each produce an xGraph (posts
+// with what they reply to and what the source says lies below them);
+// ExtractCollected merges several; xGraph.thread walks the focal author's
+// chain. Keeping the walk in one place is what makes the two sources, and
+// their merge, agree on which posts form the thread and why it is or is not
+// complete.
+
+import (
+	"fmt"
+	"strings"
+
+	"unspool/shared/thread"
+)
+
+// xNode is one post as a source saw it.
+type xNode struct {
+	Post   thread.Post // Post.Author is always set while building
+	Handle string      // the author's handle, lower-cased, for comparisons
+	// ReplyTo is the id of the post this one answers; "" when unknown.
+	ReplyTo string
+	// ReplyToHandle is the lower-cased handle of that post's author ("" unknown).
+	ReplyToHandle string
+	// Confirmed is true when ReplyTo comes from X's data (GraphQL) rather
+	// than from the DOM's order of cells.
+	Confirmed bool
+	// SelfThread is X's own mark that the post continues its author's thread.
+	SelfThread bool
+	// EndKnown is true when the source shows that nothing by the author
+	// follows this post in the conversation (the reply boundary is reached).
+	EndKnown bool
+	// GapBelow is true when the source showed a placeholder ("Show more
+	// replies", an unavailable post) right below this post.
+	GapBelow bool
+	// ParentMissing is true when the source shows the post answers an
+	// earlier post by its own author that the source does not hold.
+	ParentMissing bool
+	// FromGraphQL marks posts read from X's JSON, whose text and media win a merge.
+	FromGraphQL bool
+	order       int
+}
+
+// xGraph is every post a source (or a merge of sources) holds.
+type xGraph struct {
+	nodes map[string]*xNode
+	seq   []string // ids in source order
+	// focalHandle is the handle in the page URL ("" for /i/web/status).
+	focalID, focalHandle string
+	// stoppedBy is Collected.StoppedBy for merged captures.
+	stoppedBy string
+	source    string
+}
+
+func newXGraph(focalHandle, focalID, source string) *xGraph {
+	return &xGraph{nodes: map[string]*xNode{}, focalID: focalID, focalHandle: focalHandle, source: source}
+}
+
+// add keeps the first copy of a post a source shows twice, but lets later
+// copies add what the first lacked (a virtualised page re-renders cells).
+func (g *xGraph) add(n *xNode) {
+	if old, ok := g.nodes[n.Post.ID]; ok {
+		mergeXNode(old, n)
+		return
+	}
+	n.order = len(g.seq)
+	g.nodes[n.Post.ID] = n
+	g.seq = append(g.seq, n.Post.ID)
+}
+
+// merge adds every post of o to g (used by ExtractCollected).
+func (g *xGraph) merge(o *xGraph) {
+	for _, id := range o.seq {
+		n := *o.nodes[id]
+		g.add(&n)
+	}
+}
+
+// mergeXNode folds b into a. GraphQL wins for text, media and reply links
+// (it has full text and video files); the DOM fills what GraphQL lacks.
+func mergeXNode(a, b *xNode) {
+	if b.FromGraphQL && !a.FromGraphQL {
+		dom := *a
+		*a = *b
+		a.order = dom.order
+		b = &dom
+	}
+	p, q := &a.Post, &b.Post
+	if p.Text == "" && q.Text != "" {
+		p.Text, p.Content, p.Truncated = q.Text, q.Content, q.Truncated
+	}
+	if p.Truncated && !q.Truncated && q.Text != "" {
+		p.Text, p.Content, p.Truncated = q.Text, q.Content, false
+	}
+	if len(p.Media) == 0 {
+		p.Media = q.Media
+	}
+	for i := range p.Media {
+		if i < len(q.Media) && p.Media[i].Type == q.Media[i].Type {
+			fillMedia(&p.Media[i], q.Media[i])
+		}
+	}
+	if p.Quote == nil {
+		p.Quote = q.Quote
+	}
+	if p.Card == nil {
+		p.Card = q.Card
+	}
+	if p.Poll == nil {
+		p.Poll = q.Poll
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = q.CreatedAt
+	}
+	if p.Lang == "" {
+		p.Lang = q.Lang
+	}
+	fillAuthor(p.Author, q.Author)
+	if a.ReplyTo == "" {
+		a.ReplyTo, a.ReplyToHandle, a.Confirmed = b.ReplyTo, b.ReplyToHandle, b.Confirmed
+	}
+	a.SelfThread = a.SelfThread || b.SelfThread
+	a.EndKnown = a.EndKnown || b.EndKnown
+	a.GapBelow = a.GapBelow || b.GapBelow
+	a.ParentMissing = a.ParentMissing || b.ParentMissing
+}
+
+func fillMedia(m *thread.Media, o thread.Media) {
+	if m.URL == "" {
+		m.URL = o.URL
+	}
+	if m.Poster == "" {
+		m.Poster = o.Poster
+	}
+	if m.Alt == "" {
+		m.Alt = o.Alt
+	}
+	if m.Width == 0 && m.Height == 0 {
+		m.Width, m.Height = o.Width, o.Height
+	}
+	if m.DurationMS == 0 {
+		m.DurationMS = o.DurationMS
+	}
+}
+
+func fillAuthor(a, b *thread.Author) {
+	if a == nil || b == nil {
+		return
+	}
+	if a.Name == "" {
+		a.Name = b.Name
+	}
+	if a.Avatar == "" {
+		a.Avatar = b.Avatar
+	}
+	if a.ID == "" {
+		a.ID = b.ID
+	}
+	a.Verified = a.Verified || b.Verified
+}
+
+// thread walks the focal author's chain: up through the posts the focal
+// post answers while they are the author's own, then down through the
+// author's replies to the last post, preferring the one X marks as the
+// thread's continuation, else the first shown.
+func (g *xGraph) thread() (*thread.Thread, error) {
+	focal := g.nodes[g.focalID]
+	if focal == nil {
+		return nil, thread.Errorf(thread.ENOTFOUND, "the %s content does not hold post %s, the one the page URL names", g.source, g.focalID)
+	}
+	if g.focalHandle != "" && !strings.EqualFold(g.focalHandle, focal.Handle) {
+		// X redirects /<anyone>/status/<id> to the real author; the page's
+		// own post decides, but say so only if it was not an /i/ URL.
+		g.focalHandle = focal.Handle
+	}
+	author := focal.Handle
+	seen := map[string]bool{focal.Post.ID: true}
+	chain := []*xNode{focal}
+	for cur := focal; cur.ReplyTo != ""; {
+		p := g.nodes[cur.ReplyTo]
+		if p == nil || p.Handle != author || seen[p.Post.ID] {
+			break
+		}
+		seen[p.Post.ID] = true
+		chain = append(chain, p)
+		cur = p
+	}
+	reverseXNodes(chain)
+	children := map[string][]*xNode{}
+	for _, id := range g.seq {
+		n := g.nodes[id]
+		if n.ReplyTo != "" && n.Handle == author {
+			children[n.ReplyTo] = append(children[n.ReplyTo], n)
+		}
+	}
+	for {
+		last := chain[len(chain)-1]
+		var next *xNode
+		for _, c := range children[last.Post.ID] {
+			if seen[c.Post.ID] {
+				continue
+			}
+			if next == nil || (c.SelfThread && !next.SelfThread) {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		seen[next.Post.ID] = true
+		chain = append(chain, next)
+	}
+	return g.assemble(chain, focal)
+}
+
+func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) {
+	a := *focal.Post.Author
+	t := &thread.Thread{
+		Platform: thread.X,
+		URL:      xPostURL(a.Handle, focal.Post.ID),
+		ID:       chain[0].Post.ID,
+		Author:   a,
+		FocalID:  focal.Post.ID,
+	}
+	var gaps []string
+	first := chain[0]
+	if first.ParentMissing || (first.ReplyTo != "" && first.ReplyToHandle == first.Handle && g.nodes[first.ReplyTo] == nil) {
+		gaps = append(gaps, fmt.Sprintf("post 1 continues an earlier post by @%s that is not in the capture, so the start of the thread is missing", a.Handle))
+	}
+	for i, n := range chain {
+		p := n.Post
+		// ReplyTo is what both sources can know: the previous post of the
+		// chain, or for the first post the parent X's data names.
+		p.ReplyTo = ""
+		hidden := i > 0 && chain[i-1].GapBelow && !(n.Confirmed && n.ReplyTo == chain[i-1].Post.ID)
+		switch {
+		case i > 0 && !hidden:
+			p.ReplyTo = chain[i-1].Post.ID
+		case n.Confirmed:
+			p.ReplyTo = n.ReplyTo
+		}
+		if p.Author != nil && strings.EqualFold(p.Author.Handle, a.Handle) {
+			p.Author = nil
+		}
+		if p.Truncated {
+			gaps = append(gaps, fmt.Sprintf("post %d is cut short (“Show more”) and its full text was not in the capture", i+1))
+		}
+		if hidden {
+			gaps = append(gaps, fmt.Sprintf("X hid posts between post %d and post %d behind “Show more replies”", i, i+1))
+		}
+		t.Posts = append(t.Posts, p)
+	}
+	last := chain[len(chain)-1]
+	switch {
+	case g.stoppedBy == "limit":
+		gaps = append(gaps, "the collector stopped at its post limit before reaching the end of the thread")
+	case g.stoppedBy == "cancelled":
+		gaps = append(gaps, "the collection was cancelled before reaching the end of the thread")
+	case last.GapBelow:
+		gaps = append(gaps, fmt.Sprintf("X hid the replies below post %d behind “Show more replies”, so the thread may go on", len(chain)))
+	case last.EndKnown || g.stoppedBy == "boundary" || g.stoppedBy == "end":
+	default:
+		gaps = append(gaps, fmt.Sprintf("the capture ends at post %d without showing what follows it, so later posts of the thread may be missing", len(chain)))
+	}
+	t.Gaps = gaps
+	t.Complete = len(gaps) == 0
+	return t, nil
+}
+
+func reverseXNodes(s []*xNode) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}

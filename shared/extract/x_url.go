@@ -1,0 +1,172 @@
+package extract
+
+// X's addresses: which hosts are X, what a status URL looks like, and the
+// canonical forms of the URLs a Thread holds, shared by the DOM and the
+// GraphQL extractors so that both write the same URL for the same thing.
+
+import (
+	"bytes"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"unspool/shared/thread"
+)
+
+// xHosts are the hosts X serves its web app on. Only these are taken for X,
+// so that other sites' pages (Nitter mirrors, archives) reach their own
+// extractors.
+var xHosts = map[string]bool{
+	"x.com": true, "www.x.com": true, "mobile.x.com": true,
+	"twitter.com": true, "www.twitter.com": true, "mobile.twitter.com": true,
+}
+
+var (
+	// xStatusPathRe matches a post's path: /<handle>/status/<id> (also the
+	// old /statuses/), /i/web/status/<id> and /i/status/<id>, with anything
+	// after the id (/photo/1, /analytics). Handles are 1–15 word characters.
+	xStatusPathRe = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,15})/status(?:es)?|i/web/status)/([0-9]{1,20})(?:[/?#]|$)`)
+	// xProfilePathRe matches a profile link, which is how the DOM names a
+	// post's author (href="/handle").
+	xProfilePathRe = regexp.MustCompile(`^/([A-Za-z0-9_]{1,15})/?$`)
+	// xAvatarSizeRe matches the size suffix of a profile image; both sources
+	// are rewritten to the 400×400 variant so they agree and read well.
+	xAvatarSizeRe = regexp.MustCompile(`_(?:normal|bigger|mini|x96|200x200|400x400)(\.[A-Za-z]{3,4})$`)
+	// xMediaPathRe matches a photo on pbs.twimg.com/media, in either the
+	// GraphQL form (/media/<key>.jpg) or the DOM form (/media/<key>?format=jpg).
+	xMediaPathRe = regexp.MustCompile(`^/media/([A-Za-z0-9_-]+)(?:\.([A-Za-z]{3,4}))?$`)
+)
+
+// xReservedPaths are first path segments that are X's own pages, not handles.
+var xReservedPaths = map[string]bool{
+	"i": true, "home": true, "explore": true, "search": true, "hashtag": true,
+	"notifications": true, "messages": true, "settings": true, "compose": true,
+}
+
+func isXHost(host string) bool { return xHosts[strings.ToLower(host)] }
+
+// xStatus returns the handle ("" for /i/web/status) and post id a status
+// path names.
+func xStatus(path string) (handle, id string, ok bool) {
+	m := xStatusPathRe.FindStringSubmatch(path)
+	if m == nil {
+		return "", "", false
+	}
+	handle = m[1]
+	if xReservedPaths[strings.ToLower(handle)] {
+		handle = ""
+	}
+	return handle, m[2], true
+}
+
+// xStatusHref is xStatus for an href as it appears in the page: relative
+// ("/a/status/1") or absolute on an X host.
+func xStatusHref(href string) (handle, id string, ok bool) {
+	if strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
+		return xStatus(href)
+	}
+	u, err := url.Parse(href)
+	if err != nil || !isXHost(u.Host) {
+		return "", "", false
+	}
+	return xStatus(u.Path)
+}
+
+// xProfileHref returns the handle a profile link names.
+func xProfileHref(href string) string {
+	m := xProfilePathRe.FindStringSubmatch(href)
+	if m == nil || xReservedPaths[strings.ToLower(m[1])] {
+		return ""
+	}
+	return m[1]
+}
+
+func xPostURL(handle, id string) string {
+	if handle == "" {
+		return "https://x.com/i/web/status/" + id
+	}
+	return "https://x.com/" + handle + "/status/" + id
+}
+
+func xProfileURL(handle string) string { return "https://x.com/" + handle }
+
+// xAbs makes a page href absolute on https://x.com.
+func xAbs(href string) string {
+	if strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
+		return "https://x.com" + href
+	}
+	return href
+}
+
+// xAvatar is the canonical (400×400) form of a profile image URL.
+func xAvatar(u string) string {
+	return xAvatarSizeRe.ReplaceAllString(u, "_400x400$1")
+}
+
+// xPhoto is the canonical full-size form of a photo: the DOM shows
+// ?format=jpg&name=small|medium|large, GraphQL gives /media/<key>.jpg; both
+// become ?format=<ext>&name=orig, the original upload.
+func xPhoto(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || !strings.EqualFold(u.Host, "pbs.twimg.com") {
+		return raw
+	}
+	m := xMediaPathRe.FindStringSubmatch(u.Path)
+	if m == nil {
+		return raw
+	}
+	format := m[2]
+	if format == "" {
+		format = u.Query().Get("format")
+	}
+	if format == "" {
+		format = "jpg"
+	}
+	return "https://pbs.twimg.com/media/" + m[1] + "?format=" + url.QueryEscape(format) + "&name=orig"
+}
+
+// xLinkDisplay is the text a link run shows: the URL without its scheme and
+// "www.", cut to 30 characters. X's own display forms differ between the DOM
+// (which hides spans by CSS) and GraphQL (display_url), so both sources
+// compute this one.
+func xLinkDisplay(u string) string {
+	s := u
+	for _, p := range []string{"https://", "http://"} {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			s = s[len(p):]
+			break
+		}
+	}
+	s = strings.TrimPrefix(s, "www.")
+	s = strings.TrimSuffix(s, "/")
+	if utf8.RuneCountInString(s) > 30 {
+		r := []rune(s)
+		s = string(r[:29]) + "…"
+	}
+	return s
+}
+
+// xAccepts is true for content from an X host holding one of markers: X's
+// detection is strict so that other sites' pages reach their extractors.
+func xAccepts(p *Page, markers [][]byte) bool {
+	return isXHost(p.URL.Host) && xContainsAny(p.Content, markers)
+}
+
+func xContainsAny(b []byte, markers [][]byte) bool {
+	for _, m := range markers {
+		if bytes.Contains(b, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// xFocal reads the focal post from the page URL.
+func xFocal(u *url.URL) (handle, id string, err error) {
+	handle, id, ok := xStatus(u.Path)
+	if !ok {
+		return "", "", thread.Errorf(thread.EINVALID, "%s is not the address of an X post (x.com/<handle>/status/<id>)", u)
+	}
+	return handle, id, nil
+}

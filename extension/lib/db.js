@@ -1,0 +1,114 @@
+// The library's IndexedDB: one database shared by the library page, the
+// options page and the background worker (all the same extension origin).
+//
+// Stores:
+//   threads      one record per saved thread, keyed by "platform:threadId";
+//                deleted threads stay as tombstones (deleted: true) so a
+//                delete can reach other devices and can be undone.
+//   searchIndex  one small row per live thread: what the list shows plus the
+//                thread's unique words. The library page opens from this
+//                store alone, never from the (large) thread records.
+//   outbox       keys changed locally and not yet acknowledged by the sync
+//                server; persisted so a restart or an offline week loses
+//                nothing.
+//   meta         small settings and sync state (server, secret, cursor).
+//
+// The schema is versioned: migrations[v] upgrades a database from v-1 to v,
+// and every step runs in order, so any older database reaches the current
+// shape. Opening with an explicit lower version runs only the steps up to it
+// (the upgrade test uses that to build a genuine old database).
+
+import { indexRow } from './search.js';
+
+export const DB_NAME = 'unspool-library';
+export const DB_VERSION = 2;
+
+const migrations = {
+  // v1: threads (with author and saved-date indexes) and the outbox.
+  1(db) {
+    const threads = db.createObjectStore('threads', { keyPath: 'key' });
+    threads.createIndex('savedAt', 'savedAt');
+    threads.createIndex('handle', 'thread.author.handle');
+    db.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
+  },
+  // v2: a persisted search index, the meta store and each record's server
+  // seq. The index is derived data, so the upgrade builds it from every live
+  // thread already saved.
+  2(db, tx) {
+    db.createObjectStore('searchIndex', { keyPath: 'key' });
+    db.createObjectStore('meta', { keyPath: 'k' });
+    const index = tx.objectStore('searchIndex');
+    tx.objectStore('threads').openCursor().onsuccess = (e) => {
+      const cursor = e.target.result;
+      if (!cursor) return;
+      const rec = cursor.value;
+      // v1 kept no server state; seq 0 means "never synced", so the first
+      // sync pushes every thread saved before it.
+      if (rec.seq === undefined) {
+        rec.seq = 0;
+        cursor.update(rec);
+      }
+      if (!rec.deleted && rec.thread) index.put(indexRow(rec));
+      cursor.continue();
+    };
+  },
+};
+
+// openDB opens (creating or upgrading) the library database.
+export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, version);
+    req.onupgradeneeded = (e) => {
+      const db = req.result;
+      for (let v = e.oldVersion + 1; v <= version; v++) migrations[v](db, req.transaction);
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another context (an upgraded extension page) wants a newer schema:
+      // step aside rather than block it.
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('the library database is open in an older tab; close it and retry'));
+  });
+}
+
+let shared;
+// db returns the one connection this context uses.
+export function db() {
+  shared ??= openDB().catch((e) => { shared = undefined; throw e; });
+  return shared;
+}
+
+// done resolves when a transaction commits (and rejects when it aborts), so
+// callers learn about a failed write instead of assuming it landed.
+export function done(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+}
+
+// req turns one IDBRequest into a promise.
+export function req(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+export async function getMeta(k, fallback) {
+  const d = await db();
+  const row = await req(d.transaction('meta').objectStore('meta').get(k));
+  return row ? row.v : fallback;
+}
+
+export async function setMeta(k, v) {
+  const d = await db();
+  const tx = d.transaction('meta', 'readwrite');
+  if (v === undefined) tx.objectStore('meta').delete(k);
+  else tx.objectStore('meta').put({ k, v });
+  await done(tx);
+}

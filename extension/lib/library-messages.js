@@ -1,0 +1,73 @@
+// The library's and sync's part of the background worker, registered from
+// background.js by one import. It answers the reader's Save button and the
+// library/options pages ("library:…", "sync:…" messages through the shared
+// router), adds "Open library" to the toolbar button's menu, and runs sync:
+// soon after each local change, periodically by chrome.alarms, and on retry
+// after a failure. Listeners are added at the top level, synchronously, so a
+// service worker woken by an alarm or a message finds them.
+
+import { handle } from '../messages.js';
+import { call } from '../wasm-host.js';
+import * as library from './library.js';
+import * as sync from './sync.js';
+
+const MENU_LIBRARY = 'unspool-open-library';
+
+// library:save {thread, tags?, note?} — the reader's Save button (and its
+// shortcut). thread is the Thread JSON string the reader got from the WASM,
+// or the parsed object.
+handle('library:save', async ({ thread, tags, note }) => {
+  const t = typeof thread === 'string' ? JSON.parse(thread) : thread;
+  return library.save(t, { tags, note });
+});
+
+// library:status {key} — whether a thread is saved, for the Save button's
+// label when the reader opens.
+handle('library:status', async ({ key, thread }) => {
+  const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+  const rec = await library.get(k);
+  return { saved: !!rec && !rec.deleted, tags: rec?.tags ?? [], note: rec?.note ?? '' };
+});
+
+handle('library:open', async () => {
+  await chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });
+});
+
+// Rendering for the saved-thread page, with the reader's remembered
+// settings, through the one warm WASM of the background.
+handle('library:render', async ({ key, settings }) => {
+  const rec = await library.get(key);
+  if (!rec || rec.deleted) throw new Error('This thread is no longer in your library.');
+  return call('render', JSON.stringify(rec.thread), JSON.stringify(settings ?? {}));
+});
+
+handle('library:markdown', async ({ thread }) => call('export', thread, 'markdown'));
+
+handle('sync:status', () => sync.status());
+handle('sync:enable', ({ server }) => sync.enable(server));
+handle('sync:join', ({ server, code }) => sync.join(server, code));
+handle('sync:disable', () => sync.disable());
+handle('sync:delete-remote', () => sync.deleteRemote());
+handle('sync:code', () => sync.code());
+handle('sync:now', () => sync.syncNow('manual'));
+
+// A local write (from any context) wants a sync soon.
+library.onLocalChange(() => sync.soon());
+handle('library:changed', () => { sync.soon(); });
+
+chrome.alarms.onAlarm.addListener((alarm) => sync.onAlarm(alarm));
+
+chrome.runtime.onInstalled.addListener(() => {
+  // The toolbar button's own menu (right-click on the icon). Remove first:
+  // onInstalled runs again on update and reload.
+  chrome.contextMenus.remove(MENU_LIBRARY, () => {
+    void chrome.runtime.lastError; // absent on first install: nothing to remove
+    chrome.contextMenus.create({ id: MENU_LIBRARY, title: 'Open library', contexts: ['action'] });
+  });
+  sync.schedule();
+});
+chrome.runtime.onStartup.addListener(() => sync.schedule());
+
+chrome.contextMenus.onClicked.addListener((info) => {
+  if (info.menuItemId === MENU_LIBRARY) chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });
+});

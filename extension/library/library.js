@@ -1,0 +1,284 @@
+// The library page: every saved thread as a list, searched as you type,
+// filtered by author, platform and tag, with an author view, bulk actions,
+// delete with undo, and export/import. It reads IndexedDB directly (the
+// searchIndex rows only, so it opens fast with thousands of threads) and
+// renders rows in pages of PAGE as the user scrolls.
+
+import { rows as loadRows, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
+import { SearchIndex } from '../lib/search.js';
+import { exportJSON, importJSON, exportMarkdownZip } from '../lib/export.js';
+import { call } from '../wasm-host.js';
+
+const PAGE = 100;         // rows added to the DOM at a time
+const UNDO_MS = 10_000;   // how long "Undo" stays offered after a delete
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  index: new SearchIndex(),
+  results: [],
+  shown: 0,
+  selected: new Set(),
+  filter: { handle: '', platform: '', tag: '' },
+};
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+function fmtDate(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : dateFmt.format(d);
+}
+
+const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', threads: 'Threads' };
+
+// ---------------------------------------------------------------- rendering
+
+function rowElement(r) {
+  const li = $('row').content.firstElementChild.cloneNode(true);
+  li.dataset.key = r.key;
+  const pick = li.querySelector('.pick');
+  pick.checked = state.selected.has(r.key);
+  pick.setAttribute('aria-label', `Select the thread by @${r.handle}`);
+  const author = li.querySelector('.author');
+  author.textContent = r.name || `@${r.handle}`;
+  if (r.name) {
+    const h = document.createElement('span');
+    h.className = 'handle';
+    h.textContent = ` @${r.handle}`;
+    author.append(h);
+  }
+  author.dataset.handle = r.handle;
+  li.querySelector('.platform').textContent = PLATFORM_NAMES[r.platform] ?? r.platform;
+  const date = li.querySelector('.date');
+  date.dateTime = r.date;
+  date.textContent = fmtDate(r.date);
+  li.querySelector('.posts').textContent = `${r.posts} post${r.posts === 1 ? '' : 's'}`;
+  li.querySelector('.incomplete').hidden = r.complete;
+  const first = li.querySelector('.first');
+  first.textContent = r.first || '(no text)';
+  first.href = `read.html?key=${encodeURIComponent(r.key)}`;
+  const tags = li.querySelector('.tags');
+  for (const t of r.tags) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'tag';
+    b.dataset.tag = t;
+    b.textContent = `#${t}`;
+    b.title = `Only threads tagged ${t}`;
+    tags.append(b);
+  }
+  li.querySelector('.delete').setAttribute('aria-label', `Delete the thread by @${r.handle}`);
+  return li;
+}
+
+function showMore() {
+  const frag = document.createDocumentFragment();
+  const end = Math.min(state.shown + PAGE, state.results.length);
+  for (let i = state.shown; i < end; i++) frag.append(rowElement(state.results[i]));
+  $('list').append(frag);
+  state.shown = end;
+  $('more').textContent = end < state.results.length ? `Showing ${end} of ${state.results.length}…` : '';
+}
+
+function render() {
+  $('list').replaceChildren();
+  state.shown = 0;
+  showMore();
+  const total = state.index.rows.length;
+  const n = state.results.length;
+  $('count').textContent = n === total ? `${total} saved thread${total === 1 ? '' : 's'}` : `${n} of ${total}`;
+  $('empty').hidden = total !== 0;
+  $('no-results').hidden = total === 0 || n !== 0;
+  $('select-all').checked = n > 0 && state.results.every((r) => state.selected.has(r.key));
+  renderBulk();
+}
+
+function renderBulk() {
+  $('bulk').hidden = state.selected.size === 0;
+  $('bulk-count').textContent = `${state.selected.size} selected`;
+}
+
+function fillSelect(sel, entries, current) {
+  const first = sel.options[0];
+  sel.replaceChildren(first);
+  for (const [value, label] of entries) sel.add(new Option(label, value, false, value === current));
+  sel.value = current;
+}
+
+function renderFilters() {
+  const { authors, platforms, tags } = state.index.facets();
+  fillSelect($('f-author'), [...authors].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([h, n]) => [h, `@${h} (${n})`]), state.filter.handle);
+  fillSelect($('f-platform'), platforms.map((p) => [p, PLATFORM_NAMES[p] ?? p]), state.filter.platform);
+  fillSelect($('f-tag'), [...tags].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => [t, `#${t} (${n})`]), state.filter.tag);
+  const h = state.filter.handle;
+  $('author-view').hidden = !h;
+  if (h) {
+    const row = state.index.rows.find((r) => r.handle === h);
+    $('author-title').textContent = `All saved threads by ${row?.name ? row.name + ' ' : ''}@${h}`;
+  }
+}
+
+// update runs the query and redraws; each call is timed so the benchmark can
+// read the per-keystroke cost from the page's performance entries.
+function update() {
+  performance.mark('search-start');
+  state.results = state.index.search($('q').value, state.filter);
+  render();
+  performance.measure('search', 'search-start');
+}
+
+function syncURL() {
+  const p = new URLSearchParams();
+  if ($('q').value) p.set('q', $('q').value);
+  for (const [k, v] of Object.entries(state.filter)) if (v) p.set(k, v);
+  history.replaceState(null, '', p.size ? `?${p}` : location.pathname);
+}
+
+function setFilter(k, v) {
+  state.filter[k] = v;
+  renderFilters();
+  update();
+  syncURL();
+}
+
+// ---------------------------------------------------------------- actions
+
+let toastTimer;
+function toast(text, undo) {
+  clearTimeout(toastTimer);
+  $('toast-text').textContent = text;
+  $('toast-undo').hidden = !undo;
+  $('toast-undo').onclick = undo ? async () => { $('toast').hidden = true; await undo(); } : null;
+  $('toast').hidden = false;
+  toastTimer = setTimeout(() => { $('toast').hidden = true; }, undo ? UNDO_MS : 5000);
+}
+
+async function deleteKeys(keys) {
+  const before = await remove(keys);
+  for (const r of before) { state.index.remove(r.key); state.selected.delete(r.key); }
+  renderFilters();
+  update();
+  const n = before.length;
+  toast(`Deleted ${n} thread${n === 1 ? '' : 's'}.`, async () => {
+    await undoRemove(before);
+    await reload();
+    toast(`Restored ${n} thread${n === 1 ? '' : 's'}.`);
+  });
+}
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function reload() {
+  const rows = await loadRows();
+  state.index = new SearchIndex(rows);
+  for (const k of [...state.selected]) if (!state.index.byKey.has(k)) state.selected.delete(k);
+  renderFilters();
+  update();
+}
+
+function wire() {
+  $('q').addEventListener('input', () => { update(); syncURL(); });
+  $('f-author').addEventListener('change', (e) => setFilter('handle', e.target.value));
+  $('f-platform').addEventListener('change', (e) => setFilter('platform', e.target.value));
+  $('f-tag').addEventListener('change', (e) => setFilter('tag', e.target.value));
+  $('author-back').addEventListener('click', () => setFilter('handle', ''));
+
+  $('list').addEventListener('click', (e) => {
+    const li = e.target.closest('.row');
+    if (!li) return;
+    const key = li.dataset.key;
+    if (e.target.closest('.author')) setFilter('handle', e.target.closest('.author').dataset.handle);
+    else if (e.target.closest('.tag')) setFilter('tag', e.target.closest('.tag').dataset.tag);
+    else if (e.target.closest('.delete')) deleteKeys([key]);
+  });
+  $('list').addEventListener('change', (e) => {
+    if (!e.target.classList.contains('pick')) return;
+    const key = e.target.closest('.row').dataset.key;
+    if (e.target.checked) state.selected.add(key); else state.selected.delete(key);
+    renderBulk();
+  });
+  $('select-all').addEventListener('change', (e) => {
+    for (const r of state.results) if (e.target.checked) state.selected.add(r.key); else state.selected.delete(r.key);
+    for (const box of document.querySelectorAll('.row .pick')) box.checked = e.target.checked;
+    renderBulk();
+  });
+  $('bulk-delete').addEventListener('click', () => deleteKeys([...state.selected]));
+  $('bulk-clear').addEventListener('click', () => { state.selected.clear(); render(); });
+  $('bulk-tag-add').addEventListener('click', async () => {
+    const tag = $('bulk-tag').value.trim().replace(/^#/, '');
+    if (!tag) return;
+    await addTag([...state.selected], tag);
+    $('bulk-tag').value = '';
+    toast(`Tagged ${state.selected.size} thread${state.selected.size === 1 ? '' : 's'} #${tag}.`);
+    await reload();
+  });
+
+  $('export-json').addEventListener('click', async () => {
+    download(new Blob([await exportJSON()], { type: 'application/json' }), `unspool-library-${today()}.json`);
+  });
+  $('export-md').addEventListener('click', async () => {
+    try {
+      download(await exportMarkdownZip((json) => call('export', json, 'markdown')), `unspool-markdown-${today()}.zip`);
+    } catch (e) {
+      toast(`Markdown export failed: ${e.message}`);
+    }
+  });
+  $('import').addEventListener('click', () => $('import-file').click());
+  $('import-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (!file) return;
+    try {
+      const res = await importJSON(await file.text());
+      toast(res.message);
+      await reload();
+    } catch (err) {
+      toast(err.message);
+    }
+  });
+
+  // Another page or the background worker (a save from the reader, a sync)
+  // changed the library: refresh, coalescing bursts.
+  let pending;
+  const bc = new BroadcastChannel(CHANNEL);
+  bc.onmessage = () => {
+    clearTimeout(pending);
+    pending = setTimeout(reload, 150);
+  };
+
+  // Rows are added as the end of the list comes into view.
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && state.shown < state.results.length) showMore();
+  }, { rootMargin: '600px' }).observe($('more'));
+}
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  $('q').value = params.get('q') ?? '';
+  state.filter.handle = params.get('handle') ?? '';
+  state.filter.platform = params.get('platform') ?? '';
+  state.filter.tag = params.get('tag') ?? '';
+  wire();
+  state.index = new SearchIndex(await loadRows());
+  renderFilters();
+  update();
+  performance.mark('library-ready');
+  document.documentElement.dataset.ready = '1';
+  // Build the word index after the first paint, so the first keystroke is
+  // fast and the list shows as early as possible.
+  setTimeout(() => { if (!state.index.vocab) state.index.build(); }, 0);
+}
+
+start().catch((e) => {
+  $('empty').hidden = false;
+  $('empty').replaceChildren(Object.assign(document.createElement('p'), { textContent: `The library could not be opened: ${e.message}` }));
+});

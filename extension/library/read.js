@@ -1,0 +1,67 @@
+// One saved thread, read offline: rendered from the stored Thread by the
+// WASM renderer in this page (no network, no background round trip), with
+// the thread's tags and note editable and delete with undo.
+
+import { get, setTags, setNote, remove, undoRemove } from '../lib/library.js';
+import { call } from '../wasm-host.js';
+
+const $ = (id) => document.getElementById(id);
+const key = new URLSearchParams(location.search).get('key') ?? '';
+const READER_SETTINGS = 'readerSettings'; // the reader overlay's remembered theme and font
+
+function fail(message) {
+  const p = document.createElement('p');
+  p.className = 'read-error';
+  p.textContent = message;
+  $('reader').replaceChildren(p);
+}
+
+// show puts the renderer's fragment (its own <style> and markup) in a shadow
+// root so its styles and the page's do not mix. The fragment is the Go
+// renderer's escaped output; DOMParser builds it without running scripts.
+function show(html) {
+  const host = $('reader');
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  root.replaceChildren(...doc.head.childNodes, ...doc.body.childNodes);
+}
+
+async function start() {
+  const rec = await get(key);
+  if (!rec || rec.deleted || !rec.thread) return fail('This thread is not in your library (it may have been deleted).');
+  const t = rec.thread;
+  document.title = `${t.author?.name || '@' + t.author?.handle} — ${(t.posts[0]?.text ?? '').slice(0, 60)}`;
+  $('original').href = t.url;
+  $('tags').value = rec.tags.join(', ');
+  $('note').value = rec.note ?? '';
+  let settings = {};
+  try { settings = (await chrome.storage.local.get(READER_SETTINGS))[READER_SETTINGS] ?? {}; } catch { /* defaults */ }
+  try {
+    show(await call('render', JSON.stringify(t), JSON.stringify(settings)));
+  } catch (e) {
+    return fail(`This thread could not be shown: ${e.message}`);
+  }
+  document.documentElement.dataset.ready = '1';
+
+  const said = (text) => { $('saved-state').textContent = text; };
+  $('tags').addEventListener('change', async () => {
+    await setTags(key, $('tags').value.split(',').map((s) => s.trim().replace(/^#/, '')).filter(Boolean));
+    said('Tags saved.');
+  });
+  $('note').addEventListener('change', async () => {
+    await setNote(key, $('note').value);
+    said('Note saved.');
+  });
+  $('delete').addEventListener('click', async () => {
+    const before = await remove([key]);
+    $('toast-text').textContent = 'Deleted from your library.';
+    $('toast-undo').hidden = false;
+    $('toast').hidden = false;
+    $('toast-undo').onclick = async () => {
+      await undoRemove(before);
+      $('toast').hidden = true;
+    };
+  });
+}
+
+start().catch((e) => fail(`The library could not be opened: ${e.message}`));

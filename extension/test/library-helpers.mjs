@@ -1,0 +1,121 @@
+// What the library tests share: a browser profile with the extension loaded
+// and its pages driven directly, and the native sync server (built from
+// ./server, on 127.0.0.1, a port from 18400–18499, a fresh data directory).
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './browser.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// openProfile starts Chromium with the extension on profileDir (a fresh one
+// when omitted) and opens one extension page to drive it from.
+export async function openProfile(profileDir, { colorScheme } = {}) {
+  const { context, userDataDir } = await launch({ extension: true, profileDir, colorScheme });
+  let [sw] = context.serviceWorkers();
+  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  const id = new URL(sw.url()).host;
+  const errors = [];
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const url = (p) => `chrome-extension://${id}/${p}`;
+  await page.goto(url('options/options.html'));
+  // send is what the reader's Save button and the options page do: a runtime
+  // message to the background router.
+  const send = async (type, payload = {}) => {
+    const res = await page.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...payload });
+    if (!res?.ok) throw new Error(`${type}: ${res?.error ?? 'no answer'}`);
+    return res.value;
+  };
+  return { context, id, page, url, send, errors, profileDir: userDataDir, close: () => context.close() };
+}
+
+// libraryState reads what a person would call "the library": every live
+// thread with its posts, tags and note, sorted by key.
+export async function libraryState(p) {
+  return p.page.evaluate(async () => {
+    const { all } = await import('/lib/library.js');
+    return (await all()).filter((r) => !r.deleted && r.thread).map((r) => ({
+      key: r.key, posts: r.thread.posts.map((x) => x.id), text: r.thread.posts.map((x) => x.text).join('\n'),
+      tags: r.tags, note: r.note ?? '',
+    })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  });
+}
+
+export async function pending(p) {
+  return p.page.evaluate(async () => {
+    const { db, req } = await import('/lib/db.js');
+    const d = await db();
+    return (await req(d.transaction('outbox').objectStore('outbox').getAll())).length;
+  });
+}
+
+function freePort(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+let built;
+function serverBinary() {
+  if (built) return built;
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-server-')), 'unspool-server');
+  execFileSync('go', ['build', '-o', out, './server'], { cwd: root, stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+  built = out;
+  return out;
+}
+
+// startServer runs the native sync server; stop() and start() again keep
+// its data directory (a server that goes away and comes back).
+export async function startServer() {
+  const bin = serverBinary();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-data-'));
+  let port;
+  for (let p = 18400 + Math.floor(Math.random() * 100), i = 0; i < 100; i++, p = 18400 + ((p - 18400 + 1) % 100)) {
+    if (await freePort(p)) { port = p; break; }
+  }
+  if (!port) throw new Error('no free port in 18400–18499');
+  const origin = `http://127.0.0.1:${port}`;
+  let proc = null;
+  const srv = {
+    origin,
+    log: '',
+    async start() {
+      proc = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-data', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UNSPOOL_RATE_LIMIT: '0' },
+      });
+      proc.stdout.on('data', (d) => { srv.log += d; });
+      proc.stderr.on('data', (d) => { srv.log += d; });
+      for (let i = 0; i < 100; i++) {
+        try { await fetch(`${origin}/v1/nothing`); return; } catch { await new Promise((r) => setTimeout(r, 100)); }
+        if (proc.exitCode !== null) break;
+      }
+      throw new Error(`the sync server did not start:\n${srv.log}`);
+    },
+    async stop() {
+      if (!proc || proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+  await srv.start();
+  return srv;
+}
+
+// until polls fn until it returns a truthy value (or throws after ms).
+export async function until(fn, { ms = 20_000, every = 250, what = 'condition' } = {}) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
+}

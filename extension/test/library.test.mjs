@@ -1,0 +1,265 @@
+// The library in one real Chromium profile: save through the reader's
+// message, re-save merges, search as you type finds a word of the 40th post,
+// author view, delete with undo, offline reading, export/import into a fresh
+// profile, the Markdown zip, the schema upgrade, and screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openProfile, libraryState } from './library-helpers.mjs';
+import { Generator } from './library-data.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const docs = path.join(root, 'docs');
+
+const gen = new Generator(40);
+const long = gen.thread({ posts: 45 });
+const others = Array.from({ length: 8 }, () => gen.thread());
+// The same author as `long` on two more threads, for the author view.
+for (const t of others.slice(0, 2)) t.author = { ...long.author };
+
+// A word that occurs in the 40th post and in no other post of any thread.
+function wordOnlyIn40th() {
+  const words = (t) => new Set(t.toLowerCase().match(/\p{L}+/gu));
+  const target = words(long.posts[39].text);
+  for (const t of [long, ...others]) {
+    t.posts.forEach((p, i) => {
+      if (t === long && i === 39) return;
+      for (const w of words(p.text)) target.delete(w);
+    });
+  }
+  const w = [...target].sort((a, b) => b.length - a.length)[0];
+  assert.ok(w, 'the generated 40th post has a word of its own');
+  return w;
+}
+
+let A;
+before(async () => { A = await openProfile(); });
+after(async () => { await A?.close(); });
+
+test('save from the reader message, re-save merges and says so', async () => {
+  // First capture: the thread without its last 5 posts.
+  const partial = { ...long, posts: long.posts.slice(0, 40), complete: false, gaps: ['the end was not reached'] };
+  const first = await A.send('library:save', { thread: JSON.stringify(partial) });
+  assert.equal(first.status, 'added');
+  assert.equal(first.posts, 40);
+
+  const again = await A.send('library:save', { thread: JSON.stringify(partial) });
+  assert.equal(again.status, 'unchanged');
+  assert.match(again.message, /nothing new/);
+
+  const full = await A.send('library:save', { thread: JSON.stringify(long), tags: ['essays'] });
+  assert.equal(full.status, 'updated');
+  assert.equal(full.added, 5);
+  assert.match(full.message, /added 5 new posts/);
+
+  for (const t of others) await A.send('library:save', { thread: t });
+  const state = await libraryState(A);
+  assert.equal(state.length, 1 + others.length);
+  const saved = state.find((s) => s.key === `x:${long.id}`);
+  assert.deepEqual(saved.posts, long.posts.map((p) => p.id), 'every post once, in order');
+  assert.deepEqual(saved.tags, ['essays']);
+  assert.deepEqual((await A.send('library:status', { thread: long })).saved, true);
+});
+
+test('the library page lists, searches a word of the 40th post, and filters by author', async () => {
+  const { page, url } = A;
+  await page.goto(url('library/library.html'));
+  await page.waitForSelector('html[data-ready]');
+  assert.equal(await page.locator('#list .row').count(), 1 + others.length);
+  assert.match(await page.textContent('#count'), new RegExp(`${1 + others.length} saved threads`));
+
+  const word = wordOnlyIn40th();
+  // Typed as a person would, a key at a time: results follow each key.
+  await page.locator('#q').pressSequentially(word.slice(0, -1), { delay: 20 });
+  await page.locator('#q').press(word.at(-1));
+  await page.waitForFunction(() => document.querySelectorAll('#list .row').length === 1);
+  assert.equal(await page.getAttribute('#list .row', 'data-key'), `x:${long.id}`);
+
+  // Prefixes match too; a word in no thread matches nothing.
+  await page.fill('#q', 'zzqqxxnotaword');
+  await page.waitForSelector('#no-results:not([hidden])');
+  await page.fill('#q', '');
+
+  // Author view: every thread by the long thread's author, and only those.
+  await page.locator(`.row[data-key="x:${long.id}"] .author`).click();
+  await page.waitForSelector('#author-view:not([hidden])');
+  assert.match(await page.textContent('#author-title'), new RegExp(`@${long.author.handle}`));
+  const keys = await page.$$eval('#list .row', (rows) => rows.map((r) => r.dataset.key).sort());
+  assert.deepEqual(keys, [long, ...others.slice(0, 2)].map((t) => `x:${t.id}`).sort());
+  await page.click('#author-back');
+  await page.waitForFunction((n) => document.querySelectorAll('#list .row').length === n, 1 + others.length);
+});
+
+test('a saved thread opens offline, rendered from the stored thread', async () => {
+  const { page, url, context } = A;
+  await context.setOffline(true);
+  try {
+    await page.goto(url(`library/read.html?key=${encodeURIComponent(`x:${long.id}`)}`));
+    await page.waitForSelector('html[data-ready]', { timeout: 15_000 });
+    // The reader is in a shadow root; its text holds the 45th post.
+    const text = await page.evaluate(() => document.getElementById('reader').shadowRoot.textContent);
+    assert.ok(text.includes(long.posts[44].text.split(' (')[0]), 'the last post is shown');
+    assert.ok(text.includes(long.posts[0].text.split(' (')[0]), 'the first post is shown');
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('delete with undo, and bulk delete', async () => {
+  const { page, url } = A;
+  await page.goto(url('library/library.html'));
+  await page.waitForSelector('html[data-ready]');
+  const n = await page.locator('#list .row').count();
+  const key = `x:${others[3].id}`;
+  await page.click(`.row[data-key="${key}"] .delete`);
+  await page.waitForFunction((k) => !document.querySelector(`.row[data-key="${k}"]`), key);
+  assert.match(await page.textContent('#toast-text'), /Deleted 1 thread/);
+  await page.click('#toast-undo');
+  await page.waitForSelector(`.row[data-key="${key}"]`);
+  assert.equal(await page.locator('#list .row').count(), n);
+
+  // Bulk: select two, tag them, delete them, undo.
+  const two = [`x:${others[4].id}`, `x:${others[5].id}`];
+  for (const k of two) await page.check(`.row[data-key="${k}"] .pick`);
+  await page.fill('#bulk-tag', 'later');
+  await page.click('#bulk-tag-add');
+  await page.waitForSelector(`.row[data-key="${two[0]}"] .tag[data-tag="later"]`);
+  for (const k of two) if (!(await page.isChecked(`.row[data-key="${k}"] .pick`))) await page.check(`.row[data-key="${k}"] .pick`);
+  await page.click('#bulk-delete');
+  await page.waitForFunction((m) => document.querySelectorAll('#list .row').length === m, n - 2);
+  await page.click('#toast-undo');
+  await page.waitForFunction((m) => document.querySelectorAll('#list .row').length === m, n);
+  const state = await libraryState(A);
+  for (const k of two) assert.deepEqual(state.find((s) => s.key === k).tags, ['later'], 'undo keeps the tags');
+});
+
+test('export then import into a fresh profile gives the same library; re-import duplicates nothing', async () => {
+  const json = await A.page.evaluate(async () => (await import('/lib/export.js')).exportJSON());
+  const data = JSON.parse(json);
+  assert.equal(data.format, 'unspool-library');
+  assert.equal(data.version, 1);
+
+  const B = await openProfile();
+  try {
+    const res = await B.page.evaluate(async (j) => (await import('/lib/export.js')).importJSON(j), json);
+    assert.equal(res.added, data.threads.length);
+    assert.deepEqual(await libraryState(B), await libraryState(A));
+    const json2 = await B.page.evaluate(async () => (await import('/lib/export.js')).exportJSON());
+    assert.deepEqual(JSON.parse(json2).threads, data.threads, 'lossless: the same records, clocks included');
+
+    const again = await B.page.evaluate(async (j) => (await import('/lib/export.js')).importJSON(j), json);
+    assert.equal(again.added, 0);
+    assert.equal(again.unchanged, data.threads.length);
+    assert.deepEqual(await libraryState(B), await libraryState(A));
+
+    // Through the page's own button and file picker, too.
+    await B.page.goto(B.url('library/library.html'));
+    await B.page.waitForSelector('html[data-ready]');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-export-')), 'library.json');
+    fs.writeFileSync(file, json);
+    const chooser = B.page.waitForEvent('filechooser');
+    await B.page.click('#import');
+    await (await chooser).setFiles(file);
+    await B.page.waitForFunction(() => /Imported/.test(document.getElementById('toast-text').textContent));
+    assert.match(await B.page.textContent('#toast-text'), new RegExp(`0 added, 0 updated, ${data.threads.length} already there`));
+    assert.equal(B.errors.length, 0, B.errors.join('\n'));
+  } finally {
+    await B.close();
+  }
+});
+
+test('the Markdown export is a valid zip of one file per thread with front matter', async () => {
+  const { page, url } = A;
+  await page.goto(url('library/library.html'));
+  await page.waitForSelector('html[data-ready]');
+  const download = page.waitForEvent('download');
+  await page.click('#export-md');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-md-')), 'md.zip');
+  await (await download).saveAs(file);
+  // unzip -t checks every entry's CRC against the data: the writer is right
+  // or this fails.
+  const check = execFileSync('python3', ['-c', `
+import sys, zipfile, json
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))`, file]).toString();
+  const files = JSON.parse(check);
+  const names = Object.keys(files);
+  assert.equal(names.length, 1 + others.length);
+  const mine = Object.entries(files).find(([, body]) => body.includes(`id: "${long.id}"`));
+  assert.ok(mine, 'the long thread has a file');
+  const [name, body] = mine;
+  assert.match(name, /\.md$/);
+  assert.match(body, /^---\ntitle: /);
+  assert.match(body, /\ntags: \["essays"\]\n/);
+  assert.match(body, /\nposts: 45\n/);
+  assert.ok(body.includes(long.posts[44].text.split(' (')[0]), 'the body has the last post');
+});
+
+test('schema upgrade: a version-1 database opens at the current version with its data', async () => {
+  const out = await A.page.evaluate(async () => {
+    const { openDB, DB_VERSION, done, req } = await import('/lib/db.js');
+    const name = `upgrade-test-${Date.now()}`;
+    const v1 = await openDB({ name, version: 1 });
+    const stores1 = [...v1.objectStoreNames];
+    const tx = v1.transaction(['threads', 'outbox'], 'readwrite');
+    const thread = {
+      platform: 'x', id: '42', url: 'https://x.com/a/status/42', author: { handle: 'ada', name: 'Ada' },
+      posts: [{ id: '42', text: 'Analytical engines weave algebraic patterns', createdAt: '2024-01-01T00:00:00Z', media: [] }],
+      complete: true, capturedAt: '2024-01-02T00:00:00Z',
+    };
+    // A v1 record: no seq (v1 had no sync state).
+    tx.objectStore('threads').put({
+      key: 'x:42', id: 'x:42', thread, savedAt: '2024-01-02T00:00:00Z', tags: ['math'], note: 'first',
+      deleted: false, clocks: { thread: '018cc2ee3800.0000.dev1', tags: { math: '018cc2ee3800.0000.dev1' }, note: '018cc2ee3800.0000.dev1' },
+    });
+    tx.objectStore('threads').put({ key: 'x:7', id: 'x:7', tags: [], deleted: true, clocks: { deleted: '018cc2ee3800.0001.dev1' } });
+    tx.objectStore('outbox').add({ key: 'x:42', at: 1 });
+    await done(tx);
+    v1.close();
+
+    const v2 = await openDB({ name });
+    const stores2 = [...v2.objectStoreNames];
+    const t2 = v2.transaction(['threads', 'searchIndex', 'outbox']);
+    const rec = await req(t2.objectStore('threads').get('x:42'));
+    const tomb = await req(t2.objectStore('threads').get('x:7'));
+    const rows = await req(t2.objectStore('searchIndex').getAll());
+    const outbox = await req(t2.objectStore('outbox').getAll());
+    v2.close();
+    indexedDB.deleteDatabase(name);
+    return { DB_VERSION, version: v2.version, stores1, stores2, rec, tomb, rows, outbox };
+  });
+  assert.equal(out.version, out.DB_VERSION);
+  assert.deepEqual(out.stores1.sort(), ['outbox', 'threads']);
+  assert.deepEqual(out.stores2.sort(), ['meta', 'outbox', 'searchIndex', 'threads']);
+  assert.equal(out.rec.note, 'first');
+  assert.deepEqual(out.rec.tags, ['math']);
+  assert.equal(out.rec.thread.posts[0].text, 'Analytical engines weave algebraic patterns');
+  assert.equal(out.rec.seq, 0, 'v2 adds the seq, 0 = never synced');
+  assert.equal(out.tomb.deleted, true);
+  assert.equal(out.rows.length, 1, 'the index is built for live threads only');
+  assert.equal(out.rows[0].key, 'x:42');
+  assert.ok(out.rows[0].words.split(' ').includes('algebraic'));
+  assert.deepEqual(out.outbox.map((e) => e.key), ['x:42'], 'the queued change survives the upgrade');
+});
+
+test('screenshots of the library page, light and dark', async () => {
+  fs.mkdirSync(docs, { recursive: true });
+  for (const scheme of ['light', 'dark']) {
+    await A.page.emulateMedia({ colorScheme: scheme });
+    await A.page.setViewportSize({ width: 1100, height: 760 });
+    await A.page.goto(A.url('library/library.html'));
+    await A.page.waitForSelector('html[data-ready]');
+    const bg = await A.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // The palette follows the scheme: dark background in dark mode.
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert.equal(r + g + b < 150, scheme === 'dark', `background ${bg} in ${scheme} mode`);
+    await A.page.screenshot({ path: path.join(docs, `library-${scheme}.png`) });
+  }
+  await A.page.emulateMedia({ colorScheme: null });
+  assert.equal(A.errors.length, 0, A.errors.join('\n'));
+});

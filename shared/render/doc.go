@@ -1,0 +1,22 @@
+// Package render turns a thread.Thread into what people read: the reader view
+// (HTML for the extension's shadow-root overlay, the library and the server's
+// share pages), a standalone HTML document, Markdown, plain text and JSON.
+//
+// Output is built only from the structured model — post text from its Runs,
+// links and media only when thread.SafeURL accepts them — and every value goes
+// through templ's contextual escaping, so no page HTML ever reaches it.
+//
+// Files:
+//   - render.go      the API: Options, Format, Render/Reader/Document/Export
+//   - view.go        the view model: a Thread prepared for templates (dates,
+//     reading time, paragraphs, platform links, lang/dir, poll percentages)
+//   - platform.go    per-platform names and mention/hashtag link rules
+//   - reader.templ   the reader components (reader_templ.go is generated)
+//   - document.templ the standalone document and its extensible head
+//   - style.css      the reader's stylesheet; css_gen.go holds it minified,
+//     written by `go generate` (internal/cssgen) so the WASM links no minifier
+//   - markdown.go    CommonMark export with YAML front matter
+//   - text.go        plain-text export
+package render
+
+//go:generate go run ./internal/cssgen

@@ -1,0 +1,139 @@
+package render
+
+import (
+	"strings"
+
+	"unspool/shared/thread"
+)
+
+// Head is what a standalone document's <head> gets beyond the defaults. The
+// share pages (server) fill it; the export leaves it empty.
+type Head struct {
+	// Title replaces the default "Name (@handle): first words".
+	Title string
+	// Description replaces the default (the thread's first line).
+	Description string
+	// Canonical is the <link rel=canonical> URL; only http(s) is written.
+	Canonical string
+	// Robots is the robots meta, e.g. "noindex".
+	Robots string
+	// Meta are extra <meta> elements (OpenGraph, Twitter cards).
+	Meta []Meta
+	// CSP replaces DefaultCSP, e.g. when a server adds its own policy.
+	CSP string
+}
+
+// Meta is one <meta>: Property is for OpenGraph (og:*), Name for the rest.
+type Meta struct {
+	Name     string
+	Property string
+	Content  string
+}
+
+// styleElement is the stylesheet as written into fragments and documents.
+// CSS comes from our own style.css (a test checks it cannot close the
+// element early), so it is written raw.
+const styleElement = "<style>" + CSS + "</style>"
+
+// DefaultCSP is the standalone document's policy: no script of any kind, the
+// inlined stylesheet by its hash, images and media from http(s) only, and
+// no base, forms or frames.
+const DefaultCSP = "default-src 'none'; style-src '" + CSSHash + "'; img-src https: http:; media-src https: http:; base-uri 'none'; form-action 'none'"
+
+// Summary is what a link preview of a thread shows.
+type Summary struct {
+	Title       string // "Name (@handle)"
+	Description string // the first line of the first post, clipped
+	Image       string // the first photo (or poster) of the thread, if any
+	URL         string // the original thread
+}
+
+// Summarize describes t for a document title and link previews (OpenGraph).
+func Summarize(t *thread.Thread) Summary {
+	s := Summary{URL: thread.SafeURL(t.URL)}
+	name, handle := clip(t.Author.Name, maxName), clip(t.Author.Handle, maxHandle)
+	s.Title = "@" + handle
+	if name != "" {
+		s.Title = name + " (@" + handle + ")"
+	}
+	for i := range t.Posts {
+		p := &t.Posts[i]
+		if s.Description == "" {
+			first, _, _ := strings.Cut(strings.TrimSpace(thread.PlainText(postRuns(p))), "\n")
+			s.Description = clip(first, 200)
+		}
+		for _, m := range p.Media {
+			if s.Image == "" {
+				if m.Type == thread.Photo {
+					s.Image = thread.SafeURL(m.URL)
+				} else {
+					s.Image = thread.SafeURL(m.Poster)
+				}
+			}
+		}
+		if s.Description != "" && s.Image != "" {
+			break
+		}
+	}
+	return s
+}
+
+type docView struct {
+	View        *readerView
+	Title       string
+	Description string
+	Author      string
+	Canonical   string
+	Robots      string
+	Meta        []Meta
+	CSP         string
+}
+
+func newDocView(t *thread.Thread, v *readerView, h Head) *docView {
+	s := Summarize(t)
+	d := &docView{
+		View: v, Author: s.Title, Description: clip(h.Description, maxCardDesc),
+		Canonical: thread.SafeURL(h.Canonical), Robots: clip(h.Robots, maxNote), Meta: h.Meta, CSP: h.CSP,
+	}
+	if d.Description == "" {
+		d.Description = s.Description
+	}
+	d.Title = clip(h.Title, maxCardTitle)
+	if d.Title == "" {
+		d.Title = s.Title
+		if s.Description != "" {
+			d.Title = clip(s.Title+": "+s.Description, maxTitle)
+		}
+	}
+	if d.CSP == "" {
+		d.CSP = DefaultCSP
+	}
+	return d
+}
+
+// colorScheme tells the browser which of its own colours (scrollbars, form
+// controls) fit the theme.
+func colorScheme(theme string) string {
+	switch theme {
+	case "dark":
+		return "dark"
+	case "light", "sepia":
+		return "light"
+	}
+	return "light dark"
+}
+
+func gridClass(n int) string {
+	if n > 4 {
+		n = 4
+	}
+	return "u-grid" + string(rune('0'+n))
+}
+
+func anchorTitle(p *postView, platform string) string {
+	s := "Post " + groupThousands(p.Index) + " of " + groupThousands(p.Total) + " on " + platform
+	if p.Time.ISO != "" {
+		s += ", " + p.Time.ISO[:10] + " " + p.Time.ISO[11:16] + " UTC"
+	}
+	return s
+}

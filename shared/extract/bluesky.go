@@ -256,13 +256,6 @@ func bskyChain(focal *bskyNode) (*thread.Thread, error) {
 		cur = next
 	}
 
-	views := make([]*bskyPostView, 0, len(above)+1+len(below))
-	for i := len(above) - 1; i >= 0; i-- {
-		views = append(views, above[i])
-	}
-	views = append(views, focal.Post)
-	views = append(views, below...)
-
 	author := bskyThreadAuthor(focal.Post.Author)
 	t := &thread.Thread{
 		Platform: thread.Bluesky,
@@ -271,19 +264,14 @@ func bskyChain(focal *bskyNode) (*thread.Thread, error) {
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	seen := map[string]bool{}
-	for _, v := range views {
-		post := bskyPost(v)
-		if post.ID == "" || seen[post.ID] {
-			continue
+	convert := func(views []*bskyPostView) []thread.Post {
+		var out []thread.Post
+		for _, v := range views {
+			out = append(out, bskyPost(v))
 		}
-		seen[post.ID] = true
-		if v.Author.DID != did {
-			a := bskyThreadAuthor(v.Author)
-			post.Author = &a
-		}
-		t.Posts = append(t.Posts, post)
+		return out
 	}
+	t.Posts = platChainPosts(convert(above), bskyPost(focal.Post), convert(below))
 	if len(t.Posts) == 0 {
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the thread has no readable post")
 	}
@@ -293,8 +281,7 @@ func bskyChain(focal *bskyNode) (*thread.Thread, error) {
 }
 
 // bskySelfReply is the author's own reply to n that continues the thread:
-// the earliest one, by creation time then URI, so a branching self-thread
-// always unrolls the same way.
+// the earliest one (platEarliest).
 func bskySelfReply(n *bskyNode, did string) *bskyNode {
 	var own []*bskyNode
 	for _, r := range n.Replies {
@@ -302,17 +289,8 @@ func bskySelfReply(n *bskyNode, did string) *bskyNode {
 			own = append(own, r)
 		}
 	}
-	if len(own) == 0 {
-		return nil
-	}
-	sort.SliceStable(own, func(i, j int) bool {
-		ti, tj := bskyCreated(own[i].Post), bskyCreated(own[j].Post)
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		return own[i].Post.URI < own[j].Post.URI
-	})
-	return own[0]
+	best, _ := platEarliest(own, func(r *bskyNode) time.Time { return bskyCreated(r.Post) }, func(r *bskyNode) string { return r.Post.URI })
+	return best
 }
 
 func bskyCreated(v *bskyPostView) time.Time {

@@ -10,4 +10,7 @@
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
 //   - mastodon_dom.go  Mastodon web UI DOM, the fallback
+//   - nitter.go  Nitter conversation pages (any instance), as X threads
+//   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
+//   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
 package extract

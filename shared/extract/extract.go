@@ -44,6 +44,9 @@ var registry = []extractor{
 	blueskyJSON{},
 	mastodonJSON{},
 	mastodonDOM{},
+	nitter{},
+	threadReaderApp{},
+	twitterLegacy{},
 }
 
 // Extract reads the thread that pageURL names out of content (page HTML or a

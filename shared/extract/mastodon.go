@@ -10,8 +10,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
-	"sort"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -216,13 +216,6 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 		cur = next
 	}
 
-	chain := make([]*mastoStatus, 0, len(above)+1+len(below))
-	for i := len(above) - 1; i >= 0; i-- {
-		chain = append(chain, above[i])
-	}
-	chain = append(chain, focal)
-	chain = append(chain, below...)
-
 	t := &thread.Thread{
 		Platform: thread.Mastodon,
 		Author:   mastoAuthor(focal.Account),
@@ -231,20 +224,20 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	seen := map[string]bool{}
-	for _, s := range chain {
-		if seen[s.ID] {
-			continue
+	convert := func(list []*mastoStatus) []thread.Post {
+		var out []thread.Post
+		for _, s := range list {
+			out = append(out, mastoPost(s, true))
 		}
-		seen[s.ID] = true
-		t.Posts = append(t.Posts, mastoPost(s, true))
+		return out
 	}
+	t.Posts = platChainPosts(convert(above), mastoPost(focal, true), convert(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
 
-// mastoSelfReply is the account's own earliest reply among replies, so a
-// branching self-thread always unrolls the same way.
+// mastoSelfReply is the account's own earliest reply among replies
+// (platEarliest).
 func mastoSelfReply(replies []*mastoStatus, acct string) *mastoStatus {
 	var own []*mastoStatus
 	for _, r := range replies {
@@ -252,26 +245,8 @@ func mastoSelfReply(replies []*mastoStatus, acct string) *mastoStatus {
 			own = append(own, r)
 		}
 	}
-	if len(own) == 0 {
-		return nil
-	}
-	sort.SliceStable(own, func(i, j int) bool {
-		ti, tj := platTime(own[i].CreatedAt), platTime(own[j].CreatedAt)
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		return mastoIDLess(own[i].ID, own[j].ID)
-	})
-	return own[0]
-}
-
-// mastoIDLess orders Mastodon's numeric string ids (snowflake-like, so a
-// longer id is a later one).
-func mastoIDLess(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
+	best, _ := platEarliest(own, func(s *mastoStatus) time.Time { return platTime(s.CreatedAt) }, func(s *mastoStatus) string { return s.ID })
+	return best
 }
 
 func mastoStatusURL(s *mastoStatus) string {

@@ -124,20 +124,14 @@ func (mastodonDOM) Extract(p *Page) (*thread.Thread, error) {
 	}
 
 	t := &thread.Thread{Platform: thread.Mastodon, Author: focal.author, URL: focal.post.URL, FocalID: focal.id, Complete: true}
-	seen := map[string]bool{}
-	add := func(s mastoDOMStatus) {
-		if !seen[s.id] {
-			seen[s.id] = true
-			t.Posts = append(t.Posts, s.post)
+	posts := func(list []mastoDOMStatus) []thread.Post {
+		out := make([]thread.Post, 0, len(list))
+		for _, s := range list {
+			out = append(out, s.post)
 		}
+		return out
 	}
-	for i := len(above) - 1; i >= 0; i-- {
-		add(above[i])
-	}
-	add(focal)
-	for _, s := range below {
-		add(s)
-	}
+	t.Posts = platChainPosts(posts(above), focal.post, posts(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }

@@ -303,3 +303,63 @@ func platSafeAuthor(a thread.Author) thread.Author {
 	a.Avatar = thread.SafeURL(a.Avatar)
 	return a
 }
+
+// platContainsAll reports whether content holds every marker: how the
+// HTML sources recognise their pages without a list of hosts.
+func platContainsAll(content []byte, markers [][]byte) bool {
+	for _, m := range markers {
+		if !bytes.Contains(content, m) {
+			return false
+		}
+	}
+	return len(markers) > 0
+}
+
+// platChainPosts puts a chain in reading order: above is the author's posts
+// over the focal one, nearest first; below those under it, in order. Posts
+// without an id and repeats are dropped.
+func platChainPosts(above []thread.Post, focal thread.Post, below []thread.Post) []thread.Post {
+	out := make([]thread.Post, 0, len(above)+1+len(below))
+	seen := map[string]bool{}
+	add := func(p thread.Post) {
+		if p.ID != "" && !seen[p.ID] {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
+	for i := len(above) - 1; i >= 0; i-- {
+		add(above[i])
+	}
+	add(focal)
+	for _, p := range below {
+		add(p)
+	}
+	return out
+}
+
+// platEarliest is the earliest of items by time, then by id (numeric or
+// time-sortable ids: shorter is older, then lexical), so that a branching
+// self-thread always continues the same way.
+func platEarliest[T any](items []T, when func(T) time.Time, id func(T) string) (T, bool) {
+	var best T
+	if len(items) == 0 {
+		return best, false
+	}
+	best = items[0]
+	for _, it := range items[1:] {
+		ti, tb := when(it), when(best)
+		if ti.Before(tb) || (ti.Equal(tb) && platIDLess(id(it), id(best))) {
+			best = it
+		}
+	}
+	return best, true
+}
+
+// platIDLess orders ids that grow with time: Mastodon's and X's numeric
+// strings (a longer one is later) and Bluesky's fixed-length TIDs.
+func platIDLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}

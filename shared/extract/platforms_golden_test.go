@@ -14,6 +14,7 @@ package extract
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -130,6 +131,20 @@ func TestPlatformGoldens(t *testing.T) {
 					t.Skip(skip)
 				}
 				th, err := Options{Now: platGoldenNow}.Extract(c.URL, c.Content)
+				if wantErr, rerr := os.ReadFile(filepath.Join(dir, "expected-error.txt")); rerr == nil {
+					// A case whose right outcome is a clear error: its code
+					// and message, one a line.
+					got := thread.ErrorCode(err) + "\n" + fmt.Sprint(err) + "\n"
+					if err == nil {
+						got = "no error\n"
+					}
+					if platUpdate() {
+						_ = os.WriteFile(filepath.Join(dir, "expected-error.txt"), []byte(got), 0o644)
+					} else if string(wantErr) != got {
+						t.Errorf("error = %q, want %q", got, wantErr)
+					}
+					return
+				}
 				if err != nil {
 					t.Fatalf("Extract(%s): %v", c.URL, err)
 				}

@@ -1,0 +1,14 @@
+// The background entry point (Chrome service worker, Firefox event page):
+// it only wires features together. Listeners are added synchronously at the
+// top level so a service worker woken by an event finds them registered.
+import * as triggers from './triggers.js';
+import * as messages from './messages.js';
+import './reader-api.js';
+import './lib/library-messages.js'; // the library and sync (issue 6)
+
+triggers.listen();
+messages.listen();
+
+// Tests and the console reach the handlers the browser would call (a
+// keyboard shortcut cannot be pressed from a test).
+globalThis.unspoolBackground = { triggers };

@@ -1,0 +1,77 @@
+// Collectors gather what a page holds of a thread, for the WASM extractor.
+// One collector per platform registers itself here; the first whose
+// matches() accepts the page is used, and the generic one (whole-page HTML)
+// comes last. A collector returns either
+//   {html: [cell HTML…], json: [API bodies…], stoppedBy}  → unspool.extractCollected
+//   {content: "page HTML or JSON"}                          → unspool.extract
+// stoppedBy is "boundary" | "end" | "limit" | "cancelled".
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.collectors) return;
+
+  U.collectors = [];
+
+  // Limits for scrolling collectors: the time and the number of scroll steps
+  // after which collection stops with stoppedBy "limit".
+  U.COLLECT_LIMITS = Object.freeze({ timeMs: 30_000, steps: 400 });
+
+  // registerCollector adds c = {id, matches(), pageURL(), collect(ctx)};
+  // `last` keeps the catch-all behind every specific one.
+  U.registerCollector = (c, { last = false } = {}) => {
+    U.collectors.push({ ...c, last });
+    U.collectors.sort((a, b) => a.last - b.last); // stable: registration order otherwise
+  };
+
+  U.pickCollector = () => U.collectors.find((c) => c.matches());
+
+  // settle waits until `root` has not changed for quietMs, or maxMs passed.
+  // Virtualised lists mount cells a frame or two after a scroll, so a scroll
+  // step is only harvested once the list has settled.
+  U.settle = (root, { quietMs = 60, maxMs = 400 } = {}) =>
+    new Promise((resolve) => {
+      let quietTimer;
+      const done = () => {
+        obs.disconnect();
+        clearTimeout(quietTimer);
+        clearTimeout(maxTimer);
+        resolve();
+      };
+      const obs = new MutationObserver(() => {
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(done, quietMs);
+      });
+      obs.observe(root, { childList: true, subtree: true, characterData: true });
+      quietTimer = setTimeout(done, quietMs);
+      const maxTimer = setTimeout(done, maxMs);
+    });
+
+  // OrderedKeys keeps keys in page order while a virtualised list shows only
+  // a window of them at a time: a key first seen is placed after the nearest
+  // earlier key of the same window that is already known.
+  U.OrderedKeys = class {
+    constructor() {
+      this.keys = [];
+    }
+    has(k) {
+      return this.keys.includes(k);
+    }
+    // addWindow takes the keys visible now, in page order.
+    addWindow(windowKeys) {
+      windowKeys.forEach((k, i) => {
+        if (this.has(k)) return;
+        const before = windowKeys.slice(0, i).reverse().find((x) => this.has(x));
+        if (before !== undefined) {
+          this.keys.splice(this.keys.indexOf(before) + 1, 0, k);
+          return;
+        }
+        const after = windowKeys.slice(i + 1).find((x) => this.has(x));
+        if (after !== undefined) this.keys.splice(this.keys.indexOf(after), 0, k);
+        else this.keys.push(k);
+      });
+    }
+    remove(k) {
+      const i = this.keys.indexOf(k);
+      if (i >= 0) this.keys.splice(i, 1);
+    }
+  };
+})();

@@ -1,0 +1,20 @@
+// The content scripts' shared namespace. The background injects the files
+// of triggers.js CONTENT_FILES in order into the isolated world on every
+// unroll; each file adds its part to globalThis.unspoolContent and returns
+// early when it already did (a second unroll in the same page).
+(() => {
+  if (globalThis.unspoolContent) return;
+  const U = (globalThis.unspoolContent = {});
+
+  U.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  U.frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
+  // ask sends a message to the background router (messages.js) and returns
+  // its value, or throws its error.
+  U.ask = async (type, payload = {}) => {
+    const res = await chrome.runtime.sendMessage({ type, ...payload });
+    if (!res) throw new Error(`no answer to ${type}`);
+    if (!res.ok) throw new Error(res.error);
+    return res.value;
+  };
+})();

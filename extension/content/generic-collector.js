@@ -1,0 +1,20 @@
+// The catch-all collector: the whole page, trimmed, for unspool.extract to
+// read with whichever extractor accepts it (or to say it cannot). Platforms
+// with a scrolling or API-based collector register their own before it.
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.collectors.some((c) => c.id === 'generic')) return;
+
+  U.registerCollector(
+    {
+      id: 'generic',
+      matches: () => true,
+      pageURL: () => location.href,
+      async collect() {
+        const html = U.trimCell(document.documentElement, { drop: U.NOT_CONTENT });
+        return { content: html };
+      },
+    },
+    { last: true },
+  );
+})();

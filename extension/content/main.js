@@ -1,0 +1,77 @@
+// Ties the content scripts together: on the background's "content:unroll"
+// it picks a collector, shows progress while it walks the page, sends what
+// it found to the background for extraction and rendering, and opens the
+// reader. Injected last; every earlier file only defines things.
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.start) return;
+
+  const now = () => performance.timeOrigin + performance.now();
+  const ms = (a, b) => Math.round((b - a) * 10) / 10;
+  let busy = false;
+
+  U.start = async ({ via = 'action', clickedAt = now(), recollect = false } = {}) => {
+    if (busy) return { ok: false, error: 'already collecting' };
+    // The trigger again while the reader is open closes it.
+    if (U.reader.isOpen && !recollect) {
+      U.reader.close();
+      return { ok: true, closed: true };
+    }
+    busy = true;
+    const t = { clickedAt, started: now() };
+    const collector = U.pickCollector();
+    const abort = new AbortController();
+    const onEsc = (e) => e.key === 'Escape' && abort.abort();
+    const returnFocus = (U.reader.isOpen ? U.reader.returnFocus : document.activeElement) ?? document.body;
+    try {
+      U.reader.close({ restoreFocus: false });
+      const progress = U.progress.show({ onCancel: () => abort.abort() });
+      window.addEventListener('keydown', onEsc, true);
+      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n) });
+      window.removeEventListener('keydown', onEsc, true);
+      t.collected = now();
+      progress.update('Preparing the reader…');
+      const res = await U.ask('reader:unroll', { url: collector.pageURL(), collected });
+      t.answered = now();
+      U.progress.hide();
+      U.reader.open(res, {
+        onRecollect: () => U.start({ via: 'recollect', recollect: true }),
+        returnFocus,
+      });
+      await U.frame();
+      await new Promise((r) => setTimeout(r, 0)); // after the frame that painted it
+      t.painted = now();
+      const timings = {
+        via,
+        collector: collector.id,
+        injectMs: ms(t.clickedAt, t.started),
+        collectMs: ms(t.started, t.collected),
+        backgroundMs: ms(t.collected, t.answered),
+        ...res.timings,
+        paintMs: ms(t.answered, t.painted),
+        clickToReaderMs: ms(t.clickedAt, t.painted),
+        clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
+        cells: collected.html?.length ?? 0,
+        bytesSent: JSON.stringify(collected).length,
+      };
+      if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
+      return { ok: true, timings };
+    } catch (err) {
+      window.removeEventListener('keydown', onEsc, true);
+      U.progress.error(`Unspool could not unroll this page: ${err.message}`);
+      returnFocus?.focus?.({ preventScroll: true });
+      return { ok: false, error: err.message };
+    } finally {
+      busy = false;
+    }
+  };
+
+  chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+    if (msg?.type !== 'content:unroll') return false;
+    // Answer at once: collection can take seconds, and the trigger only
+    // needs to know the page took the request.
+    sendResponse({ ok: true, started: !busy });
+    U.start({ via: msg.via, clickedAt: msg.clickedAt });
+    return false;
+  });
+})();

@@ -1,0 +1,288 @@
+// The reader: a modal overlay in the <unspool-ui> shadow root showing the
+// renderer's output, with a toolbar of actions (reader-actions.js and any
+// feature that registers one), settings that are remembered, notices for
+// incomplete threads and single posts, Esc / click-outside to close, focus
+// kept inside while open and given back on close.
+//
+// The renderer's HTML is trusted (built by shared/render from structured
+// data, every string escaped), and is still parsed inertly with DOMParser
+// and stripped of anything executable before it is adopted: a renderer bug
+// must not become script in someone's x.com tab. Its <style> becomes a
+// constructed stylesheet in a nested shadow root of its own, so reader and
+// toolbar styles cannot collide.
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.reader) return;
+
+  const CHROME_CSS = `
+    :host { all: initial; position: fixed; inset: 0; z-index: 2147483647; display: block; }
+    .backdrop { position: absolute; inset: 0; overflow-y: auto; overscroll-behavior: contain;
+      background: rgb(15 20 30 / .55); }
+    .dialog { box-sizing: border-box; margin: 0 auto; max-width: min(100%, 920px); min-height: calc(100% + 1px);
+      background: Canvas; color: CanvasText; color-scheme: light dark; display: flex; flex-direction: column;
+      box-shadow: 0 0 40px rgb(0 0 0 / .35); font: 14px/1.4 system-ui, sans-serif; }
+    .bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 6px; align-items: center;
+      padding: 8px 12px; background: Canvas; border-bottom: 1px solid color-mix(in srgb, CanvasText 15%, transparent); }
+    .bar h2 { font-size: 14px; font-weight: 600; margin: 0 auto 0 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40%; }
+    button, select { font: inherit; color: inherit; background: color-mix(in srgb, CanvasText 7%, Canvas);
+      border: 1px solid color-mix(in srgb, CanvasText 20%, transparent); border-radius: 6px; padding: 4px 8px; cursor: pointer; }
+    button:hover, select:hover { background: color-mix(in srgb, CanvasText 14%, Canvas); }
+    button:focus-visible, select:focus-visible, .content:focus-visible { outline: 2px solid #d9633f; outline-offset: 2px; }
+    .close { font-weight: 600; }
+    label.setting { display: inline-flex; align-items: center; gap: 4px; }
+    .notice { margin: 12px 16px 0; padding: 10px 12px; border-radius: 8px; background: #fff3cd; color: #4a3b00; }
+    .notice button { margin-left: 8px; background: #fff; color: #4a3b00; }
+    .content { flex: 1; padding: 8px 0 48px; }
+    .status { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    .sentinel { position: absolute; width: 1px; height: 1px; overflow: hidden; }
+    @media print {
+      :host { position: static; }
+      .backdrop { position: static; overflow: visible; background: none; }
+      .dialog { max-width: none; min-height: 0; box-shadow: none; }
+      .bar, .notice button, .sentinel { display: none; }
+    }
+  `;
+
+  // Choices offered in the toolbar; values are the renderer's options.
+  const SETTINGS_UI = [
+    { key: 'theme', label: 'Theme', options: [['auto', 'Auto'], ['light', 'Light'], ['dark', 'Dark'], ['sepia', 'Sepia']] },
+    { key: 'font', label: 'Font', options: [['serif', 'Serif'], ['sans', 'Sans']] },
+    { key: 'fontSize', label: 'Size', options: [['small', 'Small'], ['medium', 'Medium'], ['large', 'Large'], ['xlarge', 'Larger']] },
+    { key: 'width', label: 'Width', options: [['narrow', 'Narrow'], ['medium', 'Medium'], ['wide', 'Wide']] },
+  ];
+
+  // Elements and attributes that could run code or load active content;
+  // the renderer never emits them, so finding one means a bug upstream.
+  const UNSAFE = 'script, iframe, frame, object, embed, form, base, meta, link, template';
+  const SAFE_URL = /^(https?:|mailto:|#|\/(?!\/))/i;
+
+  const actions = [];
+
+  // sanitize removes from a parsed fragment anything executable.
+  function sanitize(doc) {
+    for (const el of doc.querySelectorAll(UNSAFE)) el.remove();
+    for (const el of doc.querySelectorAll('*')) {
+      for (const attr of [...el.attributes]) {
+        const name = attr.name.toLowerCase();
+        if (name.startsWith('on') || name === 'srcdoc') el.removeAttribute(attr.name);
+        else if (['href', 'src', 'poster', 'action', 'xlink:href', 'formaction'].includes(name) && !SAFE_URL.test(attr.value.trim())) {
+          el.removeAttribute(attr.name);
+        }
+      }
+    }
+  }
+
+  // adopt puts renderer output into `root`: styles as constructed sheets,
+  // everything else as parsed nodes (no innerHTML).
+  function adopt(root, html) {
+    const doc = new DOMParser().parseFromString(`<!doctype html><html><head></head><body>${html}</body></html>`, 'text/html');
+    const sheets = [...doc.querySelectorAll('style')].map((s) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(s.textContent);
+      s.remove();
+      return sheet;
+    });
+    sanitize(doc);
+    root.adoptedStyleSheets = sheets;
+    root.replaceChildren(...[...doc.body.childNodes].map((n) => document.adoptNode(n)));
+  }
+
+  function button(label, title, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (title) {
+      b.title = title;
+      b.setAttribute('aria-label', title);
+    }
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function focusables(root) {
+    return [...root.querySelectorAll('button, select, a[href], [tabindex="0"]')].filter((el) => !el.disabled && el.offsetParent !== null);
+  }
+
+  let state = null; // the open reader
+
+  // open shows a rendered thread: res = {thread (JSON string), html, settings}.
+  // returnFocus is where focus goes back on close (the page element that
+  // had it before the first unroll, kept across Re-collect).
+  function open(res, { onRecollect, returnFocus = document.activeElement } = {}) {
+    close({ restoreFocus: false });
+    const thread = JSON.parse(res.thread);
+    const scroll = { x: window.scrollX, y: window.scrollY };
+
+    const root = U.ui.open();
+    root.adoptedStyleSheets = [U.sheet(CHROME_CSS)];
+
+    const backdrop = document.createElement('div');
+    backdrop.className = 'backdrop';
+    const dialog = document.createElement('div');
+    dialog.className = 'dialog';
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-modal', 'true');
+    dialog.setAttribute('aria-labelledby', 'unspool-title');
+    backdrop.append(dialog);
+
+    const title = document.createElement('h2');
+    title.id = 'unspool-title';
+    const n = thread.posts.length;
+    title.textContent = `Thread by @${thread.author.handle} · ${n} post${n === 1 ? '' : 's'}`;
+
+    const live = document.createElement('div');
+    live.className = 'status';
+    live.setAttribute('role', 'status');
+    live.setAttribute('aria-live', 'polite');
+
+    const content = document.createElement('div');
+    content.className = 'content';
+    content.tabIndex = 0;
+    content.setAttribute('role', 'document');
+    content.setAttribute('aria-label', `Thread by @${thread.author.handle}`);
+    const contentRoot = content.attachShadow({ mode: 'closed' });
+    adopt(contentRoot, res.html);
+
+    const s = {
+      thread,
+      threadJSON: res.thread,
+      settings: res.settings,
+      root,
+      dialog,
+      content,
+      contentRoot,
+      live,
+      returnFocus,
+      scroll,
+      onRecollect,
+    };
+    state = s;
+
+    const ctx = {
+      get thread() {
+        return s.thread;
+      },
+      get threadJSON() {
+        return s.threadJSON;
+      },
+      exportAs: (format) => U.ask('reader:export', { thread: s.threadJSON, format }),
+      notify: (text) => {
+        // Re-set so the same words are announced again.
+        live.textContent = '';
+        setTimeout(() => (live.textContent = text), 30);
+      },
+      close: () => close(),
+      recollect: () => s.onRecollect?.(),
+    };
+
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.setAttribute('role', 'toolbar');
+    bar.setAttribute('aria-label', 'Reader tools');
+    bar.append(title);
+    for (const a of [...actions].sort((x, y) => x.order - y.order)) {
+      if (a.visible && !a.visible(ctx)) continue;
+      bar.append(button(a.label, a.title, () => Promise.resolve(a.run(ctx)).catch((err) => ctx.notify(`${a.label} failed: ${err.message}`))));
+    }
+    for (const setting of SETTINGS_UI) bar.append(settingControl(setting));
+    const closeBtn = button('✕', 'Close reader (Esc)', () => close());
+    closeBtn.classList.add('close');
+    bar.append(closeBtn);
+
+    dialog.append(bar, ...notices(thread, ctx), content, live);
+
+    // Sentinels on both sides wrap Tab and Shift+Tab around the dialog.
+    const first = document.createElement('span');
+    const last = document.createElement('span');
+    for (const el of [first, last]) {
+      el.className = 'sentinel';
+      el.tabIndex = 0;
+      el.setAttribute('aria-hidden', 'true');
+    }
+    first.addEventListener('focus', () => content.focus());
+    last.addEventListener('focus', () => focusables(bar)[0]?.focus());
+    root.replaceChildren(first, backdrop, last);
+
+    backdrop.addEventListener('click', (e) => {
+      if (e.target === backdrop) close();
+    });
+    root.addEventListener('keydown', onKey);
+    U.ui.printOnlyUs(true);
+    content.focus({ preventScroll: true });
+    return s;
+  }
+
+  function onKey(e) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    }
+  }
+
+  // The renderer writes the details of an incomplete thread or a single
+  // post into the article; the reader adds a notice above it with the way
+  // to act on it.
+  function notices(thread, ctx) {
+    if (thread.complete) return [];
+    const p = document.createElement('p');
+    p.className = 'notice';
+    p.setAttribute('role', 'note');
+    const n = thread.gaps?.length ?? 0;
+    p.textContent = `Some posts may be missing (${n} gap${n === 1 ? '' : 's'}, see below).`;
+    p.append(button('Re-collect', 'Collect the thread again', () => ctx.recollect()));
+    return [p];
+  }
+
+  function settingControl({ key, label, options }) {
+    const wrap = document.createElement('label');
+    wrap.className = 'setting';
+    wrap.textContent = label;
+    const sel = document.createElement('select');
+    for (const [value, text] of options) {
+      const o = document.createElement('option');
+      o.value = String(value);
+      o.textContent = text;
+      sel.append(o);
+    }
+    sel.value = String(state.settings?.[key] ?? '');
+    sel.addEventListener('change', async () => {
+      const s = state;
+      const res = await U.ask('reader:render', { thread: s.threadJSON, settings: { ...s.settings, [key]: sel.value } });
+      if (state !== s) return;
+      s.settings = res.settings;
+      adopt(s.contentRoot, res.html);
+    });
+    wrap.append(sel);
+    return wrap;
+  }
+
+  function close({ restoreFocus = true } = {}) {
+    if (!state) return;
+    const s = state;
+    state = null;
+    U.ui.close();
+    // Nothing we did should have moved the page; make sure of it.
+    if (window.scrollX !== s.scroll.x || window.scrollY !== s.scroll.y) window.scrollTo(s.scroll.x, s.scroll.y);
+    if (restoreFocus && s.returnFocus?.isConnected) s.returnFocus.focus({ preventScroll: true });
+  }
+
+  U.reader = {
+    open,
+    close,
+    get isOpen() {
+      return state !== null;
+    },
+    get returnFocus() {
+      return state?.returnFocus;
+    },
+    // registerAction adds a toolbar button: {id, label, title, order,
+    // run(ctx), visible?(ctx)}. ctx has thread, threadJSON,
+    // exportAs(format), notify(text), close(), recollect(). This is where
+    // features plug into the reader (the library's "Save", for one).
+    registerAction(a) {
+      const i = actions.findIndex((x) => x.id === a.id);
+      if (i >= 0) actions.splice(i, 1, a);
+      else actions.push(a);
+    },
+  };
+})();

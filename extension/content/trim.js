@@ -1,0 +1,34 @@
+// Trimming a captured cell before it is messaged to the background: X's
+// cells are mostly SVG icon paths, generated class lists and inline styles,
+// none of which the extractor reads (only data-testid, roles, links, text,
+// times and media are stable). A real cell shrinks to about 40%.
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.trimCell) return;
+
+  // Styles are dropped unless they carry a URL (X shows some media as
+  // background-image next to, or instead of, an <img>).
+  const KEEP_STYLE = /url\(/i;
+  // Attributes that only drive X's own styling and accessibility wiring.
+  const DROP_ATTRS = ['class', 'aria-labelledby', 'aria-describedby', 'draggable', 'tabindex'];
+
+  // Elements that never hold a post, dropped when a whole page is sent
+  // (our own UI host included).
+  U.NOT_CONTENT = 'script, style, noscript, template, link[rel=stylesheet], unspool-ui';
+
+  // trimCell returns the trimmed outerHTML of el; el itself is not touched
+  // (the page keeps its DOM as it was). `drop` removes whole elements.
+  U.trimCell = (el, { drop = '' } = {}) => {
+    const copy = el.cloneNode(true);
+    if (drop) for (const node of copy.querySelectorAll(drop)) node.remove();
+    // Icons keep their <svg> (data-testid such as icon-verified, aria-label)
+    // but lose the drawing.
+    for (const svg of copy.querySelectorAll('svg')) svg.replaceChildren();
+    for (const node of [copy, ...copy.querySelectorAll('*')]) {
+      for (const name of DROP_ATTRS) node.removeAttribute(name);
+      const style = node.getAttribute('style');
+      if (style !== null && !KEEP_STYLE.test(style)) node.removeAttribute('style');
+    }
+    return copy.outerHTML;
+  };
+})();

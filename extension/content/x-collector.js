@@ -1,0 +1,219 @@
+// X (x.com, twitter.com): walk the conversation of a status page and keep
+// every post cell as it appears. X's list is virtualised — only cells near
+// the viewport are in the DOM — so the page is scrolled from the top in
+// steps, and each step's cells are stored by status id before they unmount.
+// Gaps in the author's chain ("Show more replies") are opened; collection
+// stops at the first post by someone else after the chain, at "Discover
+// more", at the end of the page, or at the limits in collect.js.
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.collectors.some((c) => c.id === 'x')) return;
+
+  // Only data-testid and roles are stable in X's markup; class names change
+  // with every build.
+  const SEL = {
+    cell: '[data-testid="cellInnerDiv"]',
+    tweet: 'article[data-testid="tweet"]',
+    // The post's own permalink wraps its <time>; a quoted post's time is not
+    // inside a status link, so the first match is the cell's own post.
+    permalinkTime: 'a[href*="/status/"] time',
+    clickable: 'a[href], button, [role="button"], [role="link"]',
+    heading: 'h2, [role="heading"]',
+  };
+  const STATUS_PATH = /^\/([A-Za-z0-9_]{1,15})\/status(?:es)?\/(\d+)/;
+  // Gap cells: a cell without a post whose link or button loads hidden
+  // replies. "Show probable spam"/"additional replies" are X's filters
+  // for other people's replies, never the author's chain.
+  const GAP_TEXT = /^\s*show (more )?replies\s*$/i;
+  // The end of the conversation: X's recommendation shelf.
+  const DISCOVER_TEXT = /^\s*(discover more|more posts)\s*$/i;
+  const HOSTS = /(^|\.)(x\.com|twitter\.com)$/i;
+
+  // A page saved or mirrored elsewhere still names its X status in a
+  // canonical link; extraction needs that URL.
+  function statusURL() {
+    if (HOSTS.test(location.hostname) && STATUS_PATH.test(location.pathname)) return location.href;
+    const canon = document.querySelector('link[rel="canonical"], meta[property="og:url"]');
+    const href = canon?.getAttribute('href') ?? canon?.getAttribute('content');
+    try {
+      const u = new URL(href);
+      if (HOSTS.test(u.hostname) && STATUS_PATH.test(u.pathname)) return u.href;
+    } catch {
+      // no usable canonical URL
+    }
+    return null;
+  }
+
+  function describeCell(cell) {
+    const article = cell.querySelector(SEL.tweet);
+    if (article) {
+      const link = article.querySelector(SEL.permalinkTime)?.closest('a');
+      const m = link && STATUS_PATH.exec(new URL(link.getAttribute('href'), location.href).pathname);
+      if (m) return { kind: 'post', key: m[2], handle: m[1].toLowerCase(), el: cell };
+      return null;
+    }
+    const text = cell.textContent ?? '';
+    if (DISCOVER_TEXT.test(cell.querySelector(SEL.heading)?.textContent ?? '')) return { kind: 'discover', key: 'discover', el: cell };
+    const opener = [...cell.querySelectorAll(SEL.clickable)].find((n) => GAP_TEXT.test(n.textContent ?? ''));
+    if (opener || GAP_TEXT.test(text)) {
+      const href = opener?.getAttribute('href') ?? '';
+      return { kind: 'gap', key: `gap:${href || text.trim()}`, el: cell, opener: opener ?? cell };
+    }
+    return null; // spacers, headings, composer, ads without a post
+  }
+
+  function visibleItems() {
+    const items = [];
+    for (const cell of document.querySelectorAll(SEL.cell)) {
+      const d = describeCell(cell);
+      if (d) items.push(d);
+    }
+    return items;
+  }
+
+  function atBottom() {
+    const el = document.scrollingElement ?? document.documentElement;
+    return Math.ceil(window.scrollY + window.innerHeight) >= el.scrollHeight - 2;
+  }
+
+  async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS }) {
+    const url = statusURL();
+    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+    const start = { x: window.scrollX, y: window.scrollY };
+    const order = new U.OrderedKeys();
+    const posts = new Map(); // status id → {html, handle}
+    const gaps = new Map(); // gap key → {html, tries}
+    const marks = new Map(); // "discover" → its heading cell (tells the extractor the chain ended)
+    const listRoot = document.querySelector('main') ?? document.body;
+    const t0 = performance.now();
+    let author = null;
+    let stoppedBy = 'end';
+    let steps = 0;
+
+    const harvest = () => {
+      const items = visibleItems();
+      order.addWindow(items.map((d) => d.key));
+      for (const d of items) {
+        if (d.kind === 'post') {
+          // Keep the richest copy: a cell re-mounted after "Show more" or a
+          // media load holds more than its first render.
+          const html = U.trimCell(d.el);
+          const had = posts.get(d.key);
+          if (!had || html.length > had.html.length) posts.set(d.key, { html, handle: d.handle });
+          if (d.key === focalId) author ??= d.handle;
+        } else if (d.kind === 'gap' && !gaps.has(d.key)) {
+          gaps.set(d.key, { html: U.trimCell(d.el), tries: 0 });
+        } else if (d.kind === 'discover') {
+          marks.set(d.key, U.trimCell(d.el));
+        }
+      }
+      return items;
+    };
+
+    // What the walk has found so far, in page order from the focal post:
+    // the gap to open next, whether the chain has ended, and its length.
+    const assess = () => {
+      const keys = order.keys;
+      let i = keys.indexOf(focalId);
+      if (i < 0 || !author) return { chain: 0, boundary: false, gap: null };
+      const first = keys.findIndex((k) => posts.get(k)?.handle === author);
+      let chain = 0;
+      for (let j = first; j < i; j++) if (posts.get(keys[j])?.handle === author) chain++;
+      for (; i < keys.length; i++) {
+        const k = keys[i];
+        if (k === 'discover') return { chain, boundary: true, gap: null };
+        if (gaps.has(k)) {
+          if (gaps.get(k).tries < 2) return { chain, boundary: false, gap: k };
+          continue;
+        }
+        const p = posts.get(k);
+        if (!p) continue;
+        if (p.handle !== author) return { chain, boundary: true, gap: null };
+        chain++;
+      }
+      return { chain, boundary: false, gap: null };
+    };
+
+    const openGap = async (key) => {
+      const g = gaps.get(key);
+      g.tries++;
+      const d = visibleItems().find((x) => x.key === key);
+      if (!d) {
+        // Scrolled out of the mounted window: bring the area back by
+        // scrolling up a little; the next step sees it again.
+        window.scrollBy(0, -window.innerHeight * 0.5);
+        await U.settle(listRoot);
+        return;
+      }
+      d.el.scrollIntoView({ block: 'center' });
+      d.opener.click();
+      // X fetches the hidden replies, then swaps the gap cell for them.
+      const deadline = performance.now() + 4000;
+      while (d.el.isConnected && describeCell(d.el)?.key === key && performance.now() < deadline && !signal.aborted) {
+        await U.settle(listRoot, { quietMs: 80, maxMs: 300 });
+      }
+      await U.settle(listRoot, { quietMs: 80, maxMs: 600 });
+      if (!visibleItems().some((x) => x.key === key)) {
+        gaps.delete(key);
+        order.remove(key);
+      }
+    };
+
+    try {
+      window.scrollTo(0, 0); // ancestors of the focal post sit above it
+      await U.settle(listRoot, { quietMs: 80, maxMs: 800 });
+      for (;;) {
+        harvest();
+        const state = assess();
+        onProgress?.(state.chain);
+        if (signal.aborted) {
+          stoppedBy = 'cancelled';
+          break;
+        }
+        if (state.boundary) {
+          stoppedBy = 'boundary';
+          break;
+        }
+        if (++steps > limits.steps || performance.now() - t0 > limits.timeMs) {
+          stoppedBy = 'limit';
+          break;
+        }
+        if (state.gap) {
+          await openGap(state.gap);
+          continue;
+        }
+        if (atBottom()) {
+          // X appends more replies when the bottom is reached; give it a
+          // moment to grow before calling it the end.
+          const height = document.documentElement.scrollHeight;
+          await U.settle(listRoot, { quietMs: 300, maxMs: 1500 });
+          harvest();
+          if (document.documentElement.scrollHeight <= height && !assess().gap) {
+            stoppedBy = 'end';
+            break;
+          }
+          continue;
+        }
+        window.scrollBy(0, Math.max(200, window.innerHeight * 0.85));
+        await U.settle(listRoot);
+      }
+    } finally {
+      window.scrollTo(start.x, start.y);
+    }
+
+    const html = [];
+    for (const k of order.keys) {
+      if (posts.has(k)) html.push(posts.get(k).html);
+      else if (gaps.has(k)) html.push(gaps.get(k).html); // a gap that would not open: the extractor reports it
+      else if (marks.has(k)) html.push(marks.get(k));
+    }
+    return { html, json: U.xCaptured?.(focalId) ?? [], stoppedBy };
+  }
+
+  U.registerCollector({
+    id: 'x',
+    matches: () => statusURL() !== null && document.querySelector(SEL.tweet) !== null,
+    pageURL: statusURL,
+    collect,
+  });
+})();

@@ -1,0 +1,53 @@
+// What the in-page reader asks of the background: extraction and rendering
+// with the WASM, exports, and the reader settings. Timings of each step go
+// back with the answer so the page can report click→reader figures.
+import { call, ready, isWarm } from './wasm-host.js';
+import { handle } from './messages.js';
+
+// Settings the reader remembers (chrome.storage.local). Values are the
+// renderer's options (shared/render Options); these are its defaults.
+export const DEFAULT_SETTINGS = Object.freeze({ theme: 'auto', fontSize: 'medium', width: 'medium', font: 'serif' });
+const ALLOWED = { theme: ['auto', 'light', 'dark', 'sepia'], fontSize: ['small', 'medium', 'large', 'xlarge'], width: ['narrow', 'medium', 'wide'], font: ['serif', 'sans'] };
+
+// clean keeps only known settings with allowed values: a stored value from
+// an older version must not make every render fail.
+function clean(s) {
+  const out = { ...DEFAULT_SETTINGS };
+  for (const [k, allowed] of Object.entries(ALLOWED)) if (allowed.includes(s?.[k])) out[k] = s[k];
+  return out;
+}
+const SETTINGS_KEY = 'readerSettings';
+
+export async function loadSettings() {
+  const got = await chrome.storage.local.get(SETTINGS_KEY);
+  return clean(got[SETTINGS_KEY]);
+}
+
+function since(t0) {
+  return Math.round((performance.now() - t0) * 10) / 10;
+}
+
+// collected is what a content-script collector returned: {content} for a
+// whole page, or {html, json, stoppedBy} from a scrolling collector.
+handle('reader:unroll', async ({ url, collected }) => {
+  const t0 = performance.now();
+  const warm = isWarm();
+  const [, settings] = await Promise.all([ready(), loadSettings()]);
+  const tReady = since(t0);
+  const t1 = performance.now();
+  const thread = typeof collected.content === 'string'
+    ? await call('extract', url, collected.content)
+    : await call('extractCollected', url, JSON.stringify(collected));
+  const tExtract = since(t1);
+  const t2 = performance.now();
+  const html = await call('render', thread, JSON.stringify(settings));
+  return { thread, html, settings, timings: { wasmWarm: warm, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+});
+
+handle('reader:render', async ({ thread, settings }) => {
+  const merged = clean(settings);
+  await chrome.storage.local.set({ [SETTINGS_KEY]: merged });
+  return { html: await call('render', thread, JSON.stringify(merged)), settings: merged };
+});
+
+handle('reader:export', async ({ thread, format }) => call('export', thread, format));

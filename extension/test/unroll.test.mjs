@@ -1,0 +1,182 @@
+// The extension end to end in Debian's Chromium: the shipped manifest on
+// pages served as https://x.com (host mapping + throw-away certificate) and
+// on 127.0.0.1, the real toolbar button, the context-menu and command
+// handlers, the collector on a virtualised timeline, the MAIN-world
+// TweetDetail capture, the reader overlay, and a hostile page.
+//
+// Screenshots go to $UNSPOOL_SHOTS (default: a temp folder, printed).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { callTrigger, openBrowser, openPage, pageSnapshot, pressAction, readReader, waitForReader } from './harness.mjs';
+import { fixturePages, hostilePage, virtualPage, HOSTILE } from './pages.mjs';
+
+const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
+const virtual = virtualPage();
+const fixtures = fixturePages();
+const hostile = hostilePage();
+
+let b;
+before(async () => {
+  b = await openBrowser([...virtual.routes, ...fixtures.routes, ...hostile.routes]);
+  console.log(`screenshots: ${shots}`);
+});
+after(async () => {
+  await b?.close();
+});
+
+const ids = (r) => r.posts.map((p) => p.id);
+
+async function closeWithEsc(page) {
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('unspool-ui'));
+}
+
+function assertNoErrors() {
+  assert.deepEqual(b.errors, [], 'console errors in pages or the service worker');
+}
+
+describe('virtualised 64-post thread on x.com', () => {
+  let page;
+  let before;
+  let reader;
+
+  test('the toolbar button collects every post of the chain, in order, and nothing else', async () => {
+    page = await openPage(b, virtual.url);
+    // Something of the page has focus, as after reading it.
+    await page.evaluate(() => document.querySelector('[data-testid="tweet"]').focus({ preventScroll: true }));
+    before = await pageSnapshot(page);
+    assert.ok(before.scroll[1] > 0, 'the page opens scrolled to the focal post');
+    const mountedAtStart = await page.locator('[data-testid="tweet"]').count();
+    assert.ok(mountedAtStart < 20, `the page is virtualised (${mountedAtStart} posts mounted)`);
+    await pressAction(b, page);
+    reader = await waitForReader(page, 60_000);
+    assert.deepEqual(ids(reader), virtual.expected.ids);
+    for (const id of virtual.expected.notIds) assert.ok(!ids(reader).includes(id), `reply ${id} by someone else is not in the thread`);
+  });
+
+  test('media and full texts come through (photos from the DOM, mp4 and long text from TweetDetail)', () => {
+    for (const [id, n] of Object.entries(virtual.expected.photos)) {
+      const p = reader.posts.find((x) => x.id === id);
+      assert.equal(p.photos.length, n, `photos of post ${id}`);
+      assert.ok(p.photos.every((src) => src.startsWith('https://pbs.twimg.com/media/made')), p.photos.join());
+    }
+    const long = reader.posts.find((x) => x.id === virtual.expected.longId);
+    assert.ok(long.text.includes(virtual.expected.longTail), 'the long post is complete: its tail exists only in the TweetDetail the page fetched');
+    const video = reader.posts.find((x) => x.id === virtual.expected.videoId);
+    assert.ok(video.videos.includes(virtual.expected.videoMp4), `video plays the mp4 from TweetDetail: ${video.videos}`);
+  });
+
+  test('the reader is a labelled modal dialog, focused, complete, with every control named', () => {
+    assert.equal(reader.dialog.role, 'dialog');
+    assert.equal(reader.dialog.modal, 'true');
+    assert.match(reader.dialog.labelledBy, /@threadwright · 64 posts/);
+    assert.deepEqual(reader.notices, [], 'a complete thread has no notice');
+    assert.equal(reader.unlabelled, 0);
+    for (const name of ['Copy the thread as Markdown', 'Download as an HTML file', 'Download as a Markdown file', 'Close reader (Esc)']) {
+      assert.ok(reader.buttons.includes(name), `button ${name}`);
+    }
+    assert.equal(reader.focused, 'content');
+    assert.ok(reader.timings.collectMs > 0 && reader.timings.extract >= 0, JSON.stringify(reader.timings));
+  });
+
+  test('Tab stays inside the reader', async () => {
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'UNSPOOL-UI', `focus left the reader after ${i + 1} Tabs`);
+    }
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'UNSPOOL-UI');
+  });
+
+  test('screenshots: reader, and print shows only the reader', async () => {
+    await page.screenshot({ path: path.join(shots, 'extension-reader.png') });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: path.join(shots, 'extension-print.png') });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).display), 'none', 'the page is hidden in print');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  test('Esc closes it and the page is as it was: DOM, scroll, focus', async () => {
+    await closeWithEsc(page);
+    const now = await pageSnapshot(page);
+    assert.deepEqual(now, before);
+    assertNoErrors();
+  });
+});
+
+describe('real X cells from fixtures/x-dom', () => {
+  test('context-menu handler: a 3-post self-thread, complete', async () => {
+    const c = fixtures.cases.threeCells;
+    const page = await openPage(b, c.url);
+    const before = await pageSnapshot(page);
+    await callTrigger(b, page, 'menu');
+    const r = await waitForReader(page);
+    assert.deepEqual(ids(r), c.ids);
+    assert.deepEqual(r.notices, []);
+    await closeWithEsc(page);
+    assert.deepEqual(await pageSnapshot(page), before);
+    await page.close();
+  });
+
+  test('command handler: a thread with a "Show more replies" gap that cannot open is reported incomplete', async () => {
+    const c = fixtures.cases.hiddenReplies;
+    const page = await openPage(b, c.url);
+    const before = await pageSnapshot(page);
+    await callTrigger(b, page, 'command');
+    const r = await waitForReader(page);
+    assert.deepEqual(ids(r), c.ids);
+    assert.equal(r.notices.length, 1);
+    assert.match(r.notices[0], /missing/);
+    assert.match(r.text, /Show more replies/);
+    await page.screenshot({ path: path.join(shots, 'extension-incomplete.png') });
+    await closeWithEsc(page);
+    assert.deepEqual(await pageSnapshot(page), before, 'the page is unchanged (the collector clicked the gap, which opened nothing)');
+    await page.close();
+  });
+
+  test('a reply to someone else is a single post, said so', async () => {
+    const c = fixtures.cases.replyToOther;
+    const page = await openPage(b, c.url);
+    await pressAction(b, page);
+    const r = await waitForReader(page);
+    assert.deepEqual(ids(r), c.ids);
+    assert.match(r.text, /single post/);
+    await closeWithEsc(page);
+    await page.close();
+  });
+
+  test('a saved page on 127.0.0.1 (activeTab only): a quote post with its photo; click outside closes', async () => {
+    const c = fixtures.cases.quote;
+    const page = await openPage(b, `http://127.0.0.1:${b.server.httpPort}${c.path}`);
+    await pressAction(b, page);
+    const r = await waitForReader(page);
+    assert.deepEqual(ids(r), c.ids);
+    assert.equal(r.posts[0].quotePhotos.length, c.quotePhotos, JSON.stringify(r.posts[0]));
+    await page.mouse.click(5, 300); // the dimmed page beside the reader column
+    await page.waitForFunction(() => !document.querySelector('unspool-ui'));
+    assertNoErrors();
+    await page.close();
+  });
+});
+
+describe('hostile thread', () => {
+  test('markup in posts and names is shown as text and nothing runs', async () => {
+    const page = await openPage(b, hostile.url);
+    await pressAction(b, page);
+    const r = await waitForReader(page);
+    assert.deepEqual(ids(r), hostile.expected.ids);
+    for (const t of HOSTILE.slice(0, 3)) assert.ok(r.text.includes(t.replace(/\s+/g, ' ')), `shown as text: ${t}`);
+    assert.deepEqual(r.unsafe, []);
+    // Give any handler that slipped through a chance to fire.
+    await page.mouse.move(400, 200);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.pwned ?? null), null);
+    await page.screenshot({ path: path.join(shots, 'extension-hostile.png') });
+    await closeWithEsc(page);
+    assertNoErrors();
+    await page.close();
+  });
+});

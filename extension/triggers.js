@@ -1,0 +1,73 @@
+// The three ways to unroll: the toolbar button, the context-menu item and
+// the keyboard command. All end in unroll(tab): inject the content scripts
+// into the tab (activeTab grants that for the tab the user acted on; x.com
+// and twitter.com are also host permissions, for the MAIN-world capture) and
+// tell them to start. The WASM starts loading at the same moment, so it is
+// ready by the time collection ends.
+import { ready } from './wasm-host.js';
+
+export const MENU_ID = 'unspool-unroll';
+export const COMMAND = 'unroll-thread';
+
+// Classic scripts sharing the content script's isolated world, in order:
+// each adds itself to globalThis.unspoolContent. A feature that adds to the
+// reader (the library's "Save" action) appends its file before content/main.js.
+export const CONTENT_FILES = [
+  'content/core.js',
+  'content/trim.js',
+  'content/collect.js',
+  'content/x-capture.js',
+  'content/x-collector.js',
+  'content/generic-collector.js',
+  'content/ui-host.js',
+  'content/progress.js',
+  'content/reader.js',
+  'content/reader-actions.js',
+  'content/library-save.js', // the library's Save action (issue 6)
+  'content/main.js',
+];
+
+// unroll starts an unroll in tab; `via` names the trigger (for logs/tests).
+export async function unroll(tab, via) {
+  if (!tab?.id) return { ok: false, error: 'no tab' };
+  const clickedAt = performance.timeOrigin + performance.now(); // comparable across extension contexts
+  ready().catch(() => {}); // warm up in parallel; errors surface at extraction
+  try {
+    await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES });
+    return await chrome.tabs.sendMessage(tab.id, { type: 'content:unroll', via, clickedAt });
+  } catch (err) {
+    // chrome:// pages, the web store and PDF viewers refuse scripts: nothing
+    // to unroll there. The action stays usable for the next tab.
+    console.warn(`unspool: cannot unroll in this tab (${err.message})`);
+    return { ok: false, error: err.message };
+  }
+}
+
+export function onActionClicked(tab) {
+  return unroll(tab, 'action');
+}
+
+export function onMenuClicked(info, tab) {
+  if (info.menuItemId === MENU_ID) return unroll(tab, 'menu');
+}
+
+export function onCommand(command, tab) {
+  if (command === COMMAND) return unroll(tab, 'command');
+}
+
+export function installMenu() {
+  // onInstalled runs again on update and reload, when the item may exist:
+  // that error is read (and so not reported) and the item kept. Other
+  // features add their own items; nothing here removes them.
+  chrome.contextMenus.create(
+    { id: MENU_ID, title: 'Unroll thread', contexts: ['page', 'link', 'selection', 'image', 'video'] },
+    () => void chrome.runtime.lastError,
+  );
+}
+
+export function listen() {
+  chrome.action.onClicked.addListener(onActionClicked);
+  chrome.contextMenus.onClicked.addListener(onMenuClicked);
+  chrome.commands.onCommand.addListener(onCommand);
+  chrome.runtime.onInstalled.addListener(installMenu);
+}

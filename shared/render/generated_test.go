@@ -22,7 +22,13 @@ func TestTemplGeneratedIsCurrent(t *testing.T) {
 	if len(sources) == 0 {
 		t.Fatal("no .templ files")
 	}
-	dir := t.TempDir()
+	// build.sh generates with -path shared, and templ records paths relative
+	// to it (render/reader.templ) in the output: mirror that layout.
+	root := t.TempDir()
+	dir := filepath.Join(root, "render")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, src := range sources {
 		b, err := os.ReadFile(src)
 		if err != nil {
@@ -32,7 +38,7 @@ func TestTemplGeneratedIsCurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("go", "tool", "templ", "generate", "-path", dir)
+	cmd := exec.Command("go", "tool", "templ", "generate", "-path", root)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("templ generate: %v\n%s", err, out)
 	}

@@ -19,6 +19,8 @@ type Head struct {
 	Robots string
 	// Meta are extra <meta> elements (OpenGraph, Twitter cards).
 	Meta []Meta
+	// Links are extra <link> elements (share pages: their alternate formats).
+	Links []Link
 	// CSP replaces DefaultCSP, e.g. when a server adds its own policy.
 	CSP string
 }
@@ -28,6 +30,15 @@ type Meta struct {
 	Name     string
 	Property string
 	Content  string
+}
+
+// Link is one <link>. Href is written as given (templ escapes it as an
+// attribute): callers pass relative or http(s) addresses of their own.
+type Link struct {
+	Rel   string
+	Type  string
+	Href  string
+	Title string
 }
 
 // styleElement is the stylesheet as written into fragments and documents.
@@ -86,6 +97,7 @@ type docView struct {
 	Canonical   string
 	Robots      string
 	Meta        []Meta
+	Links       []Link
 	CSP         string
 }
 
@@ -93,7 +105,7 @@ func newDocView(t *thread.Thread, v *readerView, h Head) *docView {
 	s := Summarize(t)
 	d := &docView{
 		View: v, Author: s.Title, Description: clip(h.Description, maxCardDesc),
-		Canonical: thread.SafeURL(h.Canonical), Robots: clip(h.Robots, maxNote), Meta: h.Meta, CSP: h.CSP,
+		Canonical: thread.SafeURL(h.Canonical), Robots: clip(h.Robots, maxNote), Meta: h.Meta, Links: h.Links, CSP: h.CSP,
 	}
 	if d.Description == "" {
 		d.Description = s.Description

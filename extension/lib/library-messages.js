@@ -29,6 +29,15 @@ handle('library:status', async ({ key, thread }) => {
   return { saved: !!rec && !rec.deleted, tags: rec?.tags ?? [], note: rec?.note ?? '' };
 });
 
+// library:edit {thread|key, tags?, note?} — set a saved thread's tags (the
+// whole set) and note.
+handle('library:edit', async ({ key, thread, tags, note }) => {
+  const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+  if (tags !== undefined) await library.setTags(k, tags);
+  if (note !== undefined) await library.setNote(k, note);
+  return { message: 'Tags and note saved.' };
+});
+
 handle('library:open', async () => {
   await chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });
 });
@@ -66,7 +75,11 @@ chrome.runtime.onInstalled.addListener(() => {
   });
   sync.schedule();
 });
-chrome.runtime.onStartup.addListener(() => sync.schedule());
+// Browser start: changes left in the outbox when it closed go out now.
+chrome.runtime.onStartup.addListener(() => {
+  sync.schedule();
+  sync.syncNow('startup');
+});
 
 chrome.contextMenus.onClicked.addListener((info) => {
   if (info.menuItemId === MENU_LIBRARY) chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });

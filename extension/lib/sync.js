@@ -178,17 +178,22 @@ async function push(cfg, ops) {
         old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync' });
       await acknowledge(new Set(applied.keys()), upTo);
     }
-    // Conflicts: someone else changed the record first. Merge theirs into
-    // ours, based on their seq; the outbox entry stays, so the merged record
-    // is pushed in the next round.
+    // Conflicts: the server holds a newer state (another device's change,
+    // or our own earlier push whose answer was lost). Merge it into ours,
+    // based on its seq. If the merge adds nothing to the server's state, the
+    // server already has every edit of ours: done, applied once. Otherwise
+    // the outbox entry stays and the merged record goes in the next round.
     if (conflicts.length) {
-      const seqs = new Map();
-      const theirs = conflicts.map(({ current }) => {
-        const rec = ops.open(cfg.secret, current.id, current.blob);
-        seqs.set(rec.id, current.seq);
-        return rec;
-      });
-      await library.mergeIn(theirs, { seqOf: (r) => seqs.get(r.id) });
+      const theirs = new Map(conflicts.map(({ key, current }) =>
+        [key, { rec: ops.open(cfg.secret, current.id, current.blob), seq: current.seq }]));
+      const clean = new Set();
+      await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
+        const { rec, seq } = theirs.get(key);
+        const merged = o.merge(old ?? null, rec);
+        if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
+        return { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
+      }, { queue: false, origin: 'sync' });
+      if (clean.size) await acknowledge(clean, upTo);
     }
     const unanswered = keys.filter((k) => !applied.has(k) && !conflicts.some((c) => c.key === k));
     // Keys with no record at all (never saved here) have nothing to send.

@@ -1,0 +1,175 @@
+// Sync between two real Chromium profiles (two persistent contexts, two
+// devices) through the native server on 127.0.0.1: turn on and join through
+// the options page, save → appears elsewhere, concurrent tag/delete/re-save
+// converge, offline edits on both sides converge when the server is back
+// with nothing acknowledged lost, and a browser restarted with a pending
+// outbox delivers it once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openProfile, libraryState, pending, startServer, until } from './library-helpers.mjs';
+import { Generator } from './library-data.mjs';
+
+const gen = new Generator(6);
+const threads = Array.from({ length: 6 }, () => gen.thread({ posts: 3 + Math.floor(Math.random() * 0) + 5 }));
+const key = (t) => `${t.platform}:${t.id}`;
+
+let srv, A, B;
+before(async () => {
+  srv = await startServer();
+  A = await openProfile();
+  B = await openProfile();
+});
+after(async () => {
+  await A?.close();
+  await B?.close();
+  await srv?.stop();
+});
+
+const tags = (p, t) => p.page.evaluate(async ([k, tg]) => (await import('/lib/library.js')).setTags(k, tg), [key(t), t._tags]);
+const syncBoth = async () => {
+  // Two rounds: what A pushes in round one B pulls in round two and back.
+  for (let i = 0; i < 2; i++) {
+    await A.send('sync:now');
+    await B.send('sync:now');
+  }
+};
+
+async function converged() {
+  await syncBoth();
+  const [a, b] = [await libraryState(A), await libraryState(B)];
+  assert.deepEqual(a, b, 'both devices hold the same library');
+  assert.equal(await pending(A), 0, 'A has nothing left to send');
+  assert.equal(await pending(B), 0, 'B has nothing left to send');
+  return a;
+}
+
+test('turn on sync on A, add B with the code shown (and its QR code)', async () => {
+  // Something saved before sync is on must be uploaded too.
+  await A.send('library:save', { thread: threads[0] });
+
+  await A.page.goto(A.url('options/options.html'));
+  await A.page.fill('#server', srv.origin);
+  await A.page.click('#enable');
+  await A.page.waitForSelector('#on:not([hidden])');
+  await until(async () => /Synced/.test(await A.page.textContent('#status')), { what: 'A status says synced' });
+  await A.page.click('#add-device');
+  await A.page.waitForSelector('#device:not([hidden])');
+  const code = (await A.page.textContent('#code-out')).trim();
+  assert.match(code, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){10}$/);
+  assert.ok(await A.page.locator('#qr svg path').count(), 'a QR code is drawn');
+
+  // A mistyped code is refused in words.
+  await B.page.goto(B.url('options/options.html'));
+  await B.page.fill('#server', srv.origin);
+  const typo = code.slice(0, 3) + (code[3] === 'A' ? 'B' : 'A') + code.slice(4);
+  await B.page.fill('#code-in', typo);
+  await B.page.click('#join');
+  await until(async () => (await B.page.textContent('#message')).length > 0, { what: 'an error for the typo' });
+  assert.match(await B.page.textContent('#message'), /mistyped|check/i);
+  assert.ok(await B.page.isVisible('#off'));
+
+  await B.page.fill('#code-in', code.toLowerCase().replace(/-/g, ' '));
+  await B.page.click('#join');
+  await B.page.waitForSelector('#on:not([hidden])');
+  assert.deepEqual((await libraryState(B)).map((s) => s.key), [key(threads[0])], 'B got what A had');
+});
+
+test('save on A appears on B', async () => {
+  await A.send('library:save', { thread: threads[1] });
+  // No manual sync on A: the save itself schedules one.
+  await until(async () => (await pending(A)) === 0, { what: 'A sends the save by itself' });
+  await B.send('sync:now');
+  assert.ok((await libraryState(B)).some((s) => s.key === key(threads[1])));
+  await converged();
+});
+
+test('tag on B, delete on A, re-save on B: both converge', async () => {
+  const t = threads[1];
+  t._tags = ['keep'];
+  await tags(B, t);
+  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(t));
+  await B.send('library:save', { thread: { ...t, _tags: undefined } });
+  const lib = await converged();
+  const got = lib.find((s) => s.key === key(t));
+  assert.ok(got, 'the re-save after the delete brings the thread back everywhere');
+  assert.deepEqual(got.posts, t.posts.map((p) => p.id));
+});
+
+test('offline: A saves and deletes, B edits the same threads; server back: both converge, nothing lost', async () => {
+  await A.send('library:save', { thread: threads[2] });
+  await A.send('library:save', { thread: threads[3] });
+  await converged();
+
+  await srv.stop();
+  // A, offline: a new thread, a delete, and a re-save with more posts.
+  await A.send('library:save', { thread: threads[4] });
+  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(threads[2]));
+  const grown = { ...threads[3], posts: [...threads[3].posts, { ...threads[3].posts[0], id: `${threads[3].id}9`, text: 'an added post', createdAt: '2030-01-01T00:00:00Z' }] };
+  await A.send('library:save', { thread: grown });
+  // B, offline too: tags the thread A grew, notes the one A deleted.
+  threads[3]._tags = ['from-b'];
+  await tags(B, threads[3]);
+  await B.page.evaluate(async (k) => (await import('/lib/library.js')).setNote(k, 'noted on B'), key(threads[2]));
+  await A.send('sync:now');
+  await B.send('sync:now');
+  const st = await A.send('sync:status');
+  assert.ok(st.pending >= 3, 'A keeps its changes');
+  assert.match(st.lastError, /Can't reach the sync server/);
+
+  await srv.start();
+  const lib = await converged();
+  const keys = lib.map((s) => s.key);
+  assert.ok(keys.includes(key(threads[4])), 'A\'s offline save reached B');
+  assert.ok(!keys.includes(key(threads[2])), 'A\'s offline delete reached B (a later note does not resurrect)');
+  const t3 = lib.find((s) => s.key === key(threads[3]));
+  assert.equal(t3.posts.length, threads[3].posts.length + 1, 'A\'s added post is there');
+  assert.deepEqual(t3.tags, ['from-b'], 'B\'s tag is there');
+  assert.equal((await A.send('sync:status')).lastError, '');
+});
+
+test('A restarted with a pending outbox delivers it once', async () => {
+  await srv.stop();
+  await A.send('library:save', { thread: threads[5] });
+  assert.equal(await pending(A), 1);
+  const dir = A.profileDir;
+  await A.close();
+  await srv.start();
+  A = await openProfile(dir);
+  // Nothing pressed: the browser start sends what was left.
+  await until(async () => (await pending(A)) === 0, { what: 'the outbox delivered after the restart', ms: 40_000 });
+  const lib = await converged();
+  assert.equal(lib.filter((s) => s.key === key(threads[5])).length, 1);
+
+  // The server holds one record per thread ever saved (tombstones
+  // included): the delivery made one record, not two.
+  const cfg = await A.page.evaluate(async () => (await import('/lib/db.js')).getMeta('sync'));
+  const all = [];
+  let cursor = '';
+  for (;;) {
+    const r = await fetch(`${srv.origin}/v1/libraries/${cfg.libraryId}/changes?since=${cursor}`, { headers: { Authorization: `Bearer ${cfg.authKey}` } });
+    const page = await r.json();
+    all.push(...page.changes);
+    cursor = page.cursor;
+    if (!page.more) break;
+  }
+  assert.equal(new Set(all.map((c) => c.id)).size, all.length);
+  assert.equal(all.length, threads.length, 'one record per saved thread');
+  // The server cannot read them: no text of any thread in any blob.
+  const blobs = all.map((c) => c.blob).join('');
+  assert.ok(!blobs.includes(threads[5].posts[0].text.slice(0, 20)));
+});
+
+test('turn off sync and delete the library from the server', async () => {
+  await A.page.goto(A.url('options/options.html'));
+  await A.page.waitForSelector('#on:not([hidden])');
+  A.page.once('dialog', (d) => d.accept());
+  await A.page.click('#delete-remote');
+  await A.page.waitForSelector('#off:not([hidden])');
+  assert.match(await A.page.textContent('#status'), /Sync is off/);
+  assert.ok((await libraryState(A)).length > 0, 'the library stays on this device');
+  // B finds the library gone and says so in words.
+  await B.send('sync:now');
+  const st = await B.send('sync:status');
+  assert.match(st.lastError, /no longer accepts|not on the sync server/);
+  assert.equal(A.errors.length + B.errors.length, 0, [...A.errors, ...B.errors].join('\n'));
+});

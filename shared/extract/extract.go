@@ -47,6 +47,8 @@ var registry = []extractor{
 	nitter{},
 	threadReaderApp{},
 	twitterLegacy{},
+	threadsJSON{},
+	threadsDOM{},
 }
 
 // Extract reads the thread that pageURL names out of content (page HTML or a

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -362,4 +363,15 @@ func platIDLess(a, b string) bool {
 		return len(a) < len(b)
 	}
 	return a < b
+}
+
+// platSortedKeys lists a JSON object's keys in order, so walks over decoded
+// JSON visit it the same way every time.
+func platSortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

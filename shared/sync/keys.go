@@ -62,7 +62,7 @@ func (k Keys) GoString() string { return k.String() }
 // (see CanonicalID): base64url(HMAC-SHA256(record id key, canonicalID)).
 // The server cannot tell which threads a library holds, yet every device
 // maps the same thread to the same record.
-func (k *Keys) RecordID(canonicalID string) string {
+func (k Keys) RecordID(canonicalID string) string {
 	m := hmac.New(sha256.New, k.rid[:])
 	m.Write([]byte(canonicalID))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))

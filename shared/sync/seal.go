@@ -47,13 +47,13 @@ const (
 // says which check failed.
 var ErrOpen = errors.New("sync: record cannot be opened")
 
-func (k *Keys) ad(recordID string) []byte {
+func (k Keys) ad(recordID string) []byte {
 	return []byte(adLabel + "\x00" + string(sealVersion) + k.LibraryID + "\x00" + recordID)
 }
 
 // Seal encrypts s for this library. It returns the record id (the HMAC of
 // s.ID) and the blob. s must be valid (see Validate).
-func (k *Keys) Seal(s SavedThread) (id, blob string, err error) {
+func (k Keys) Seal(s SavedThread) (id, blob string, err error) {
 	if err := s.Validate(); err != nil {
 		return "", "", err
 	}
@@ -92,7 +92,7 @@ func (k *Keys) Seal(s SavedThread) (id, blob string, err error) {
 // Open decrypts the blob of record id. It fails with an error wrapping
 // ErrOpen if the blob was altered, was sealed for another record or
 // library, or holds a record that is not valid or not the one its id names.
-func (k *Keys) Open(id, blob string) (SavedThread, error) {
+func (k Keys) Open(id, blob string) (SavedThread, error) {
 	fail := func(why string) (SavedThread, error) {
 		return SavedThread{}, fmt.Errorf("%w: %s", ErrOpen, why)
 	}

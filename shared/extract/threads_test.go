@@ -1,0 +1,79 @@
+package extract
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"unspool/shared/thread"
+)
+
+var threadsMadeIDs = []string{"DMadeAAA001", "DMadeAAA002", "DMadeAAA003", "DMadeAAA004", "DMadeAAA005"}
+
+func TestThreadsSelfThread(t *testing.T) {
+	for _, c := range []struct{ dir, source string }{
+		// Opened on post 3: posts 1–2 from the containing thread, 4–5 from
+		// the author's earliest own reply thread; the reply by another
+		// account, the author's answer to it and a later own branch are out.
+		{"made-selfthread-5-json", "threads-json"},
+		// The same page without its data blocks: the rendered posts.
+		{"made-selfthread-5-dom-only", "threads-dom"},
+	} {
+		t.Run(c.dir, func(t *testing.T) {
+			gc, _ := platLoadCase(t, filepath.Join("testdata", "threads", c.dir))
+			th := platExtract(t, gc.URL, gc.Content)
+			platWantChain(t, th, threadsMadeIDs, true)
+			platScriptFree(t, th)
+			if th.Platform != thread.Threads || th.Source != c.source || th.FocalID != "DMadeAAA003" {
+				t.Errorf("platform %q source %q focal %q", th.Platform, th.Source, th.FocalID)
+			}
+			if q := th.Posts[2].Quote; q == nil || q.Author == nil || q.Author.Handle != "someone.else" {
+				t.Errorf("quote = %+v", q)
+			}
+			if m := th.Posts[1].Media; len(m) != 3 || m[0].Type != thread.Photo || m[2].Type != thread.Video {
+				t.Errorf("carousel = %+v", m)
+			}
+		})
+	}
+}
+
+// Both paths read the same words and links from the same page.
+func TestThreadsJSONAndDOMAgree(t *testing.T) {
+	a, _ := platLoadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-json"))
+	b, _ := platLoadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-dom-only"))
+	ja, da := platExtract(t, a.URL, a.Content), platExtract(t, b.URL, b.Content)
+	for i := range ja.Posts {
+		if ja.Posts[i].Text != da.Posts[i].Text {
+			t.Errorf("post %d: json %q, dom %q", i+1, ja.Posts[i].Text, da.Posts[i].Text)
+		}
+	}
+	if u := ja.Posts[0].Content[3].URL; u != "https://unspool.example/why?ref=threads" {
+		t.Errorf("the l.threads.com shim was not undone: %q", u)
+	}
+}
+
+func TestThreadsBadInput(t *testing.T) {
+	u := "https://www.threads.com/@a/post/DAbc"
+	platWantError(t, "no post in the data", u, []byte(`<script type="application/json" data-sjs>{"x":{"thread_items":[{"post":{"code":"DOther","user":{"username":"b"}}}]}}</script>`), thread.ENOTFOUND)
+	platWantError(t, "broken data", u, []byte(`<script type="application/json" data-sjs>{"thread_items":[</script>`), thread.ENOTFOUND)
+	platWantError(t, "profile page", "https://www.threads.com/@a", []byte(`<script type="application/json">{"thread_items":[]}</script>`), thread.EINVALID)
+	platWantError(t, "dom without the post", u, []byte(`<div data-pressable-container="true"><a href="/@a">a</a></div>`), thread.ENOTFOUND)
+}
+
+func FuzzExtractThreads(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "threads", "made-selfthread-5-json", "source.html")); err == nil {
+		// The data block alone: the whole page is a slow seed.
+		s := string(b)
+		if i := strings.LastIndex(s, `<script type="application/json"`); i > 0 {
+			f.Add([]byte(s[i:]))
+		}
+	}
+	f.Add([]byte(`<div data-pressable-container="true"><a href="/@a">a</a><a href="/@a/post/DAbc"><time datetime="2025-01-01T00:00:00Z"></time></a><span dir="auto">hi</span></div>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		th, err := Extract("https://www.threads.com/@made.unspool/post/DMadeAAA003", b)
+		if err == nil {
+			platScriptFree(t, th)
+		}
+	})
+}

@@ -121,7 +121,7 @@ func threadsDOMPost(s *goquery.Selection, base *url.URL) threadsDOMItem {
 	it.author = platSafeAuthor(thread.Author{
 		Handle: it.user,
 		URL:    "https://www.threads.com/@" + url.PathEscape(it.user),
-		Avatar: s.Find(threadsSelProfile + " img").FilterFunction(own).First().AttrOr("src", ""),
+		Avatar: s.Find(threadsSelProfile+" img").FilterFunction(own).First().AttrOr("src", ""),
 	})
 	it.post.URL = threadsPostURL(it.user, it.post.ID)
 	it.post.CreatedAt = platTime(perm.Find("time").AttrOr("datetime", ""))

@@ -316,33 +316,31 @@ func (c *Client) State() State {
 // is empty or MaxRounds pushes were made. An error leaves the outbox in
 // place for the next Sync; the report says what was done before it.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
-	c.syncing.Lock()
-	defer c.syncing.Unlock()
-	var rep Report
-	err := c.pull(ctx, &rep)
-	for round := 0; err == nil && round < c.opts.MaxRounds && c.Pending() > 0; round++ {
-		err = c.push(ctx, &rep)
-	}
-	rep.Pending = c.Pending()
-	return rep, err
+	return c.run(func(rep *Report) error {
+		err := c.pull(ctx, rep)
+		for round := 0; err == nil && round < c.opts.MaxRounds && c.Pending() > 0; round++ {
+			err = c.push(ctx, rep)
+		}
+		return err
+	})
 }
 
 // Pull only receives changes.
 func (c *Client) Pull(ctx context.Context) (Report, error) {
-	c.syncing.Lock()
-	defer c.syncing.Unlock()
-	var rep Report
-	err := c.pull(ctx, &rep)
-	rep.Pending = c.Pending()
-	return rep, err
+	return c.run(func(rep *Report) error { return c.pull(ctx, rep) })
 }
 
 // Push sends the outbox once (one round, in batches).
 func (c *Client) Push(ctx context.Context) (Report, error) {
+	return c.run(func(rep *Report) error { return c.push(ctx, rep) })
+}
+
+// run serialises sync operations and fills in the report's Pending.
+func (c *Client) run(fn func(*Report) error) (Report, error) {
 	c.syncing.Lock()
 	defer c.syncing.Unlock()
 	var rep Report
-	err := c.push(ctx, &rep)
+	err := fn(&rep)
 	rep.Pending = c.Pending()
 	return rep, err
 }

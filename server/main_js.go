@@ -10,8 +10,8 @@ import (
 	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
 
-	"unspool/server/library"
 	serverhttp "unspool/server/http"
+	"unspool/server/library"
 	"unspool/server/store"
 )
 

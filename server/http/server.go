@@ -48,6 +48,7 @@ func NewHandler(libs library.LibraryService, logger *log.Logger) *Handler {
 // a method-less fallback (see allow) and "/" catches the rest.
 func (h *Handler) routes() {
 	h.registerLibraryRoutes()
+	h.registerShareRoutes()
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, library.Errorf(library.ENOTFOUND, "no route %s", r.URL.Path))
 	})

@@ -223,11 +223,16 @@ func newView(t *thread.Thread, o Options) *readerView {
 	if !t.Complete {
 		note := "Some posts of this thread could not be read."
 		if len(t.Gaps) > 0 {
+			// Gaps are clauses ("post 2 is cut short"): one sentence of them.
 			gaps := make([]string, 0, len(t.Gaps))
 			for _, g := range t.Gaps {
-				gaps = append(gaps, clip(g, maxNote))
+				if g = strings.TrimRight(clip(g, maxNote), ".;: "); g != "" {
+					gaps = append(gaps, g)
+				}
 			}
-			note = strings.Join(gaps, " ")
+			if len(gaps) > 0 {
+				note = strings.Join(gaps, "; ") + "."
+			}
 		}
 		v.Notes = append(v.Notes, note)
 	}

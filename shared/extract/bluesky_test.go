@@ -91,7 +91,7 @@ func TestBlueskyHostileFields(t *testing.T) {
 }
 
 func FuzzExtractBluesky(f *testing.F) {
-	dirs, _ := filepath.Glob(filepath.Join("testdata", "bluesky", "*", "source.json"))
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "bluesky", "*", "source.*"))
 	for _, d := range dirs {
 		if b, err := os.ReadFile(d); err == nil {
 			f.Add(b)
@@ -103,5 +103,36 @@ func FuzzExtractBluesky(f *testing.F) {
 		if err == nil {
 			platScriptFree(t, th)
 		}
+		// The rendered page needs the post's own address.
+		th, err = Extract("https://bsky.app/profile/soubhikbarari.bsky.social/post/3madeaaaa0003", b)
+		if err == nil {
+			platScriptFree(t, th)
+		}
 	})
+}
+
+// The rendered page and the API response of the same thread give the same
+// chain and the same words, links and photos.
+func TestBlueskyDOMMatchesJSON(t *testing.T) {
+	a, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "made-selfthread-6-midthread"))
+	b, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "made-page-dom-selfthread-6"))
+	api, dom := platExtract(t, a.URL, a.Content), platExtract(t, b.URL, b.Content)
+	if dom.Source != "bluesky-dom" {
+		t.Fatalf("source %q", dom.Source)
+	}
+	var want []string
+	for _, p := range api.Posts {
+		want = append(want, p.ID)
+	}
+	platWantChain(t, dom, want, true)
+	for i := range api.Posts {
+		if api.Posts[i].Text != dom.Posts[i].Text {
+			t.Errorf("post %d: api %q, dom %q", i+1, api.Posts[i].Text, dom.Posts[i].Text)
+		}
+		if len(api.Posts[i].Media) != len(dom.Posts[i].Media) || (len(api.Posts[i].Media) > 0 && api.Posts[i].Media[0].URL != dom.Posts[i].Media[0].URL) {
+			t.Errorf("post %d: api media %v, dom media %v", i+1, api.Posts[i].Media, dom.Posts[i].Media)
+		}
+	}
+	platWantError(t, "not a post page", "https://bsky.app/profile/a.example", b.Content, thread.EINVALID)
+	platWantError(t, "another post", "https://bsky.app/profile/a.example/post/3kother", b.Content, thread.ENOTFOUND)
 }

@@ -8,6 +8,7 @@
 //   - extract.go  the entry point, the Page, the registry and the shared checks
 //   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
+//   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
 //   - mastodon_dom.go  Mastodon web UI DOM, the fallback
 //   - nitter.go  Nitter conversation pages (any instance), as X threads

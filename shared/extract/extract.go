@@ -42,6 +42,7 @@ var registry = []extractor{
 	xGraphQL{},
 	xDOM{},
 	blueskyJSON{},
+	blueskyDOM{},
 	mastodonJSON{},
 	mastodonDOM{},
 	nitter{},

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/cascadia"
+
 	"unspool/shared/thread"
 )
 
@@ -104,6 +106,28 @@ func platScriptFree(t testing.TB, th *thread.Thread) {
 				r.Type != thread.HashtagRun && r.Type != thread.CashtagRun && r.Type != thread.EmojiRun {
 				t.Errorf("post %s has a run of unknown type %q", p.ID, r.Type)
 			}
+		}
+	}
+}
+
+// Every selector the non-X extractors name compiles (a typo would match
+// nothing, silently).
+func TestPlatformSelectorsCompile(t *testing.T) {
+	for _, sel := range []string{
+		bskySelItem, bskySelText, bskySelEmbed, bskySelPostLink, bskySelAvatar, bskySelThumbnail,
+		mastoSelFocal, mastoSelStatus, mastoSelItems, mastoSelText, mastoSelContent, mastoSelCW, mastoSelFocalName,
+		mastoSelStatusName, mastoSelDisplayName, mastoSelAccount, mastoSelAvatar, mastoSelFocalTime, mastoSelStatusTime,
+		mastoSelPhoto, mastoSelVideo, mastoSelCard, mastoSelPollOption, mastoSelPollLabel,
+		nitterSelMain, nitterSelBefore, nitterSelAfter, nitterSelGroups, nitterSelItem, nitterSelMore, nitterSelDateLink,
+		nitterSelFullname, nitterSelUsername, nitterSelAvatar, nitterSelText, nitterSelPhoto, nitterSelVideo, nitterSelQuote,
+		nitterSelCard, nitterSelPollMeter, nitterUnavailable,
+		legacySelTweet, legacySelFocal, legacySelAncestors, legacySelReplies, legacySelGroup, legacySelShowMore, legacySelText,
+		legacySelTime, legacySelAvatar, legacySelPhoto, legacySelVideo, legacySelQuote, legacySelPromoted,
+		traSelTweet, traSelCreator, traSelUser, traSelImage, traSelGIF, traSelCanon, traSelName, traSelAvatar,
+		threadsSelData, threadsSelPost, threadsSelProfile, threadsSelPermLink, threadsSelCaption, threadsSelPhoto, threadsSelVideo,
+	} {
+		if _, err := cascadia.Compile(sel); err != nil {
+			t.Errorf("selector %q: %v", sel, err)
 		}
 	}
 }

@@ -195,7 +195,9 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 	}
 	// Caches must keep the formats apart; they differ only by query, which
 	// caches key on already, so no Vary beyond the middleware's Origin.
-	if etagMatch(r.Header.Get("If-None-Match"), page.ETag) {
+	// Values, not Get: on Workers, syumai/workers splits every header at
+	// its commas into several values, so a list arrives as many.
+	if etagMatch(strings.Join(r.Header.Values("If-None-Match"), ","), page.ETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

@@ -35,7 +35,8 @@ const (
 	nitterSelPhoto     = ".attachments .still-image"
 	nitterSelVideo     = ".attachments video, .attachments .video-container"
 	nitterSelQuote     = ".quote"
-	nitterSelCard      = ".card"
+	// A link card; "attachments card" is the box around a video.
+	nitterSelCard      = ".card:not(.attachments)"
 	nitterSelPollMeter = ".poll .poll-meter"
 )
 

@@ -1,0 +1,138 @@
+package sync_test
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"unspool/shared/sync"
+	"unspool/shared/thread"
+)
+
+// benchThread is a 100-post thread whose text is not repetitive like the
+// synctest builder's: words drawn from a Zipf distribution over a
+// 5,000-word vocabulary (as natural language is), about 220 characters a
+// post, snowflake-like ids, one photo every third post, a link card every
+// tenth — so compression figures are near what real threads give.
+func benchThread(posts int) thread.Thread {
+	r := rand.New(rand.NewPCG(42, 42))
+	letters := "etaoinshrdlucmfwypvbgkjqxz"
+	vocab := make([]string, 5000)
+	for i := range vocab {
+		n := 2 + r.IntN(8)
+		var sb strings.Builder
+		for range n {
+			// Skew letter choice as English does.
+			sb.WriteByte(letters[min(r.IntN(len(letters)), r.IntN(len(letters)))])
+		}
+		vocab[i] = sb.String()
+	}
+	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	t := thread.Thread{Platform: thread.X, ID: "1897000000000000000", URL: "https://x.com/author/status/1897000000000000000",
+		Author:   thread.Author{Handle: "author", Name: "An Author", URL: "https://x.com/author", Avatar: "https://pbs.twimg.com/profile_images/1/a.jpg"},
+		Complete: true, CapturedAt: base.Add(time.Hour), Source: "x-graphql"}
+	for i := range posts {
+		id := fmt.Sprintf("1897%015d", r.Int64N(1e15))
+		if i == 0 {
+			id = t.ID
+		}
+		var words []string
+		for len(strings.Join(words, " ")) < 220 {
+			words = append(words, vocab[zipf.Uint64()])
+		}
+		text := strings.Join(words, " ") + "."
+		p := thread.Post{ID: id, URL: "https://x.com/author/status/" + id, CreatedAt: base.Add(time.Duration(i) * time.Minute),
+			Text: text, Content: []thread.Run{{Text: text}}, Lang: "en", Media: []thread.Media{}}
+		if i%3 == 0 {
+			p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: fmt.Sprintf("https://pbs.twimg.com/media/G%014x.jpg", r.Uint64()>>8), Alt: strings.Join(words[:4], " "), Width: 1200, Height: 675})
+		}
+		if i%10 == 0 {
+			p.Card = &thread.Card{URL: fmt.Sprintf("https://example.com/article/%d", r.IntN(1e6)), Title: strings.Join(words[:6], " "), Domain: "example.com"}
+		}
+		t.Posts = append(t.Posts, p)
+	}
+	return t
+}
+
+func benchSaved(b *testing.B) sync.SavedThread {
+	var s sync.SavedThread
+	if err := s.Save(benchThread(100), time.Now(), sync.HLC{Wall: 1_800_000_000_000, Device: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	s.SetTags([]string{"history", "long read"}, sync.HLC{Wall: 1_800_000_000_001, Device: "bench"})
+	return s
+}
+
+func BenchmarkSeal100Posts(b *testing.B) {
+	k := newKeys(b)
+	s := benchSaved(b)
+	plain, _ := json.Marshal(s)
+	_, blob, _ := k.Seal(s)
+	b.ReportMetric(float64(len(plain)), "json-bytes")
+	b.ReportMetric(float64(len(blob)), "blob-bytes")
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		if _, _, err := k.Seal(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOpen100Posts(b *testing.B) {
+	k := newKeys(b)
+	s := benchSaved(b)
+	id, blob, _ := k.Seal(s)
+	plain, _ := json.Marshal(s)
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		if _, err := k.Open(id, blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Merging a pulled copy into an identical local one: the common case of
+// every pull.
+func BenchmarkMerge100PostsSame(b *testing.B) {
+	s := benchSaved(b)
+	for b.Loop() {
+		sync.Merge(s, s)
+	}
+}
+
+// Merging two different captures (a re-save that dropped 10 posts and
+// re-captured the rest) plus a concurrent tag edit.
+func BenchmarkMerge100PostsResave(b *testing.B) {
+	a := benchSaved(b)
+	t := benchThread(100)
+	t.Posts = t.Posts[10:]
+	c := a
+	c.Save(t, time.Now(), sync.HLC{Wall: 1_800_000_000_500, Device: "other"})
+	a.SetTags([]string{"x"}, sync.HLC{Wall: 1_800_000_000_400, Device: "bench"})
+	for b.Loop() {
+		sync.Merge(a, c)
+	}
+}
+
+// The compression levels compared, for the choice in seal.go.
+func BenchmarkDeflate100Posts(b *testing.B) {
+	plain, _ := json.Marshal(benchSaved(b))
+	for _, level := range []int{flate.BestSpeed, flate.DefaultCompression, flate.BestCompression} {
+		b.Run(fmt.Sprintf("level%d", level), func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				zw, _ := flate.NewWriter(&buf, level)
+				zw.Write(plain)
+				zw.Close()
+			}
+			b.ReportMetric(float64(buf.Len())/float64(len(plain))*100, "%size")
+		})
+	}
+}

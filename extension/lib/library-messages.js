@@ -75,11 +75,11 @@ chrome.runtime.onInstalled.addListener(() => {
   });
   sync.schedule();
 });
-// Browser start: changes left in the outbox when it closed go out now.
-chrome.runtime.onStartup.addListener(() => {
-  sync.schedule();
-  sync.syncNow('startup');
-});
+chrome.runtime.onStartup.addListener(() => sync.schedule());
+
+// Each time the worker starts (browser start, or woken by any event):
+// changes left in the outbox go out now rather than at the next alarm.
+sync.resume();
 
 chrome.contextMenus.onClicked.addListener((info) => {
   if (info.menuItemId === MENU_LIBRARY) chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });

@@ -15,7 +15,6 @@
 
 import { db, done, req } from './db.js';
 import { indexRow } from './search.js';
-import { next, later, maxClock, newDeviceId } from './clock.js';
 import { api } from './record-ops.js';
 
 // Open library pages listen here to refresh when another context writes.
@@ -60,18 +59,22 @@ export async function mutate(keys, op, { queue = true, origin = 'local' } = {}) 
   const work = (async () => {
     let device = (await req(meta.get('deviceId')))?.v;
     if (!device) {
-      device = newDeviceId();
+      device = ops.newDeviceId();
       meta.put({ k: 'deviceId', v: device });
     }
+    // The device's clock is read and advanced in this transaction, so two
+    // contexts editing at once never issue the same stamp.
     let last = (await req(meta.get('clock')))?.v ?? '';
-    const hlc = () => (last = next(last, device));
+    const hlc = () => (last = ops.nextClock(last, device));
     for (const key of keys) {
       const old = await req(threads.get(key));
       const out = op(ops, old, hlc, key);
       if (!out) continue;
       const rec = { ...out, key: out.id, seq: out.seq ?? old?.seq ?? 0 };
       // Observe: the next local edit must be ordered after what we store.
-      last = later(last, maxClock(rec));
+      // (HLC texts compare as strings in clock order.)
+      const seen = ops.maxClock(rec);
+      if (seen > last) last = seen;
       threads.put(rec);
       if (rec.deleted || !rec.thread) index.delete(rec.key);
       else index.put(indexRow(rec));
@@ -125,9 +128,10 @@ export async function save(thread, { tags, note, savedAt } = {}) {
     const status = !old ? 'added' : !live ? 'restored'
       : diff.added || diff.changed || addTags.length || !same(old.note, rec.note) ? 'updated' : 'unchanged';
     info = { status, ...diff, posts: rec.thread.posts.length };
-    // A re-save that brings nothing new is not written: it would only make
-    // every device download the same thread again.
-    return status === 'unchanged' ? null : rec;
+    // Even a re-save that brings nothing new is written: saving is the
+    // user saying "keep this", and its newer capture clock is what lets it
+    // win over a delete made meanwhile on another device not seen here yet.
+    return rec;
   });
   const { status, added, changed, posts } = info;
   const message = {

@@ -1,5 +1,6 @@
-// Record edits, merges and sealing through shared/sync in the WASM — the one
-// place that knows the names of globalThis.unspool's sync functions. Every
+// Record edits, merges, clocks and sealing through shared/sync in the WASM
+// (wasm/sync.go, shared/sync/api.go) — the one place that knows the names of
+// globalThis.unspool's sync functions. Every
 // record the library stores is a shared/sync SavedThread (JSON), changed only
 // by these functions, so a record made here merges on another device exactly
 // as the Go property tests say it does.
@@ -34,20 +35,25 @@ export async function api() {
   if (cached) return cached;
   const u = await ready();
   const f = (name) => need(u, name);
+  const edit = (rec, e) => p(f('syncEdit')(rec ? j(plain(rec)) : '', j(e)));
   cached = {
-    // save merges a capture of thread into rec (null for a new record).
-    save: (rec, thread, savedAt, hlc) => p(f('syncSave')(rec ? j(plain(rec)) : '', j(thread), savedAt, hlc)),
-    remove: (rec, hlc) => p(f('syncDelete')(j(plain(rec)), hlc)),
-    setTags: (rec, tags, hlc) => p(f('syncSetTags')(j(plain(rec)), j(tags), hlc)),
-    setNote: (rec, note, hlc) => p(f('syncSetNote')(j(plain(rec)), note, hlc)),
-    merge: (a, b) => p(f('syncMerge')(j(plain(a)), j(plain(b)))),
-    // Library secrets and keys.
-    newSecret: () => p(f('syncNewSecret')()),           // {secret, code}
-    parseSecret: (text) => p(f('syncParseSecret')(text)), // {secret, code}
-    keys: (secret) => p(f('syncKeys')(secret)),           // {libraryId, authKey}
-    seal: (secret, rec) => p(f('syncSeal')(secret, j(plain(rec)))), // {id, blob}
-    open: (secret, id, blob) => p(f('syncOpen')(secret, id, blob)),   // SavedThread
-    recordId: (secret, canonicalId) => f('syncRecordId')(secret, canonicalId),
+    // Edits of one record, each stamped with its clock (hlc).
+    save: (rec, thread, savedAt, at) => edit(rec, { op: 'save', at, thread, savedAt }),
+    remove: (rec, at) => edit(rec, { op: 'delete', at }),
+    setTags: (rec, tags, at) => edit(rec, { op: 'tags', at, tags }),
+    setNote: (rec, note, at) => edit(rec, { op: 'note', at, note }),
+    merge: (a, b) => p(f('syncMerge')(a ? j(plain(a)) : '', j(plain(b)))),
+    // The device's clock: the next stamp after last, and the greatest stamp
+    // in a record (to observe what another device wrote).
+    nextClock: (last, device) => f('syncClockNext')(last, device, Date.now()),
+    maxClock: (rec) => f('syncMaxClock')(j(plain(rec))),
+    newDeviceId: () => f('syncNewDeviceId')(),
+    // Library secrets and keys: {secret, code, libraryId, authKey}.
+    newSecret: () => p(f('syncNewSecret')()),
+    keys: (codeOrSecret) => p(f('syncKeys')(codeOrSecret)),
+    // Sealing for the server: {id, deleted, blob}, and back.
+    seal: (secret, rec) => p(f('syncSeal')(secret, j(plain(rec)))),
+    open: (secret, record) => p(f('syncOpen')(secret, j({ id: record.id, blob: record.blob }))),
   };
   return cached;
 }

@@ -143,7 +143,7 @@ async function pull(cfg, ops) {
       `/v1/libraries/${cfg.libraryId}/changes?since=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`);
     const seqs = new Map();
     const recs = page.changes.map((c) => {
-      const rec = ops.open(cfg.secret, c.id, c.blob);
+      const rec = ops.open(cfg.secret, c);
       seqs.set(rec.id, c.seq);
       return rec;
     });
@@ -185,7 +185,7 @@ async function push(cfg, ops) {
     // the outbox entry stays and the merged record goes in the next round.
     if (conflicts.length) {
       const theirs = new Map(conflicts.map(({ key, current }) =>
-        [key, { rec: ops.open(cfg.secret, current.id, current.blob), seq: current.seq }]));
+        [key, { rec: ops.open(cfg.secret, current), seq: current.seq }]));
       const clean = new Set();
       await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
         const { rec, seq } = theirs.get(key);
@@ -215,7 +215,9 @@ export function syncNow(reason = 'manual') {
     const cfg = await config();
     if (!cfg) return status();
     const st = await state();
-    if (reason !== 'manual' && st.nextTry && Date.now() < st.nextTry) return status();
+    // Backoff holds back the automatic tries; a person pressing "Sync now"
+    // and a worker (re)starting — at most once per start — try at once.
+    if (!['manual', 'startup'].includes(reason) && st.nextTry && Date.now() < st.nextTry) return status();
     try {
       const ops = await api();
       await pull(cfg, ops);
@@ -237,6 +239,14 @@ export function syncNow(reason = 'manual') {
   const mine = prev.catch(() => {}).then(run);
   running = mine.finally(() => { if (running === mine) running = null; });
   return mine;
+}
+
+// resume runs a sync when the worker starts with changes still in the
+// outbox (the browser was closed, or the worker stopped, before they went
+// out). One try per worker start, whatever the backoff said.
+export async function resume() {
+  if (!(await config())) return;
+  if ((await outboxEntries()).length) return syncNow('startup');
 }
 
 // soon schedules a sync shortly after a local change.
@@ -294,7 +304,7 @@ export async function join(server = DEFAULT_SERVER, code) {
   if (await config()) throw new Error('Sync is already on. Turn it off first to join another library.');
   const ops = await api();
   let secret;
-  try { ({ secret } = ops.parseSecret(code ?? '')); } catch (e) { throw new Error(e.message.replace(/^sync: /, '')); }
+  try { ({ secret } = ops.keys(code ?? '')); } catch (e) { throw new Error(e.message.replace(/^sync: /, '')); }
   return connect(server, secret, { mustExist: true });
 }
 
@@ -322,7 +332,7 @@ export async function code() {
   const cfg = await config();
   if (!cfg) throw new Error('Sync is off.');
   const ops = await api();
-  return { code: ops.parseSecret(cfg.secret).code, server: cfg.server };
+  return { code: ops.keys(cfg.secret).code, server: cfg.server };
 }
 
 // status is what the options page shows.

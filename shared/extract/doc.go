@@ -6,6 +6,20 @@
 // extract.go. Each source lives in its own files, named for it, with its
 // selectors and patterns named at the top:
 //   - extract.go  the entry point, the Page, the registry and the shared checks
+//   - x_collected.go  ExtractCollected: the extension's captures of one X page (cells + TweetDetail) merged
+//   - x_thread.go  X's post graph and the one chain walk both X sources share (order, gaps in words)
+//   - x_dom.go  X's web app DOM: data-testid markers, timeline cells, the reply boundary
+//   - x_dom_post.go  one post article: author, time, text, media, quote, in a single walk
+//   - x_dom_media.go  photos, videos/GIFs, link cards, polls, X Articles in the DOM
+//   - x_scan.go  a fast tolerant HTML reader for X pages (falls back to html.Parse)
+//   - x_graphql.go  X's TweetDetail GraphQL JSON: entries, modules, cursors, posts
+//   - x_graphql_card.go  GraphQL cards: summary, unified_card, polls
+//   - x_text.go  post text as runs from the DOM and from GraphQL entity ranges (code points / UTF-16)
+//   - x_url.go  X hosts, status URLs and canonical URLs (photos, avatars, link display)
+//
+// Tests: x_golden_test.go walks testdata/x-dom, x-graphql and x-collected
+// (-update rewrites expected.json); x_made_*_test.go generate the made-…
+// cases; bench_x_test.go has the benchmarks; x_fuzz_test.go the fuzz targets.
 //   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback

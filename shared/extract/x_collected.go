@@ -7,7 +7,6 @@ package extract
 import (
 	"bytes"
 
-	nethtml "golang.org/x/net/html"
 
 	"unspool/shared/thread"
 )
@@ -103,7 +102,7 @@ func xMergeCells(pages []string) []xCell {
 	var out []xCell
 	index := map[string]int{}
 	for _, s := range pages {
-		doc, err := nethtml.Parse(bytes.NewReader([]byte(s)))
+		doc, err := xParseDOM([]byte(s))
 		if err != nil {
 			continue
 		}

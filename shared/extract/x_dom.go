@@ -14,7 +14,6 @@ package extract
 // it is the reply boundary.
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -88,10 +87,14 @@ func (xDOM) Extract(p *Page) (*thread.Thread, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := nethtml.Parse(bytes.NewReader(p.Content))
+	doc, err := xParseDOM(p.Content)
 	if err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "the page cannot be parsed as HTML: %v", err)
 	}
+	return xDOMThread(doc, handle, id)
+}
+
+func xDOMThread(doc *nethtml.Node, handle, id string) (*thread.Thread, error) {
 	g := newXGraph(handle, id, "x-dom")
 	xCellsGraph(g, xCells(doc))
 	return g.thread()
@@ -109,8 +112,9 @@ const (
 )
 
 type xCell struct {
-	Kind xCellKind
-	Node *xNode // for posts
+	Kind  xCellKind
+	Node  *xNode // for posts
+	Label string // what a placeholder shows, in quotes, for the gap's words
 	Key  string // identifies the cell across captures of a virtualised page
 }
 
@@ -177,7 +181,7 @@ func xReadCell(root *nethtml.Node) xCell {
 	case xHasHeading(root, 0):
 		return xCell{Kind: xCellHeading}
 	}
-	return xCell{Kind: xCellPlaceholder}
+	return xCell{Kind: xCellPlaceholder, Label: xQuoteLabel(text)}
 }
 
 func xCellFromArticle(art *nethtml.Node, promoted bool) xCell {
@@ -186,9 +190,9 @@ func xCellFromArticle(art *nethtml.Node, promoted bool) xCell {
 	case n == nil && promoted:
 		return xCell{Kind: xCellAd}
 	case n == nil:
-		// A post X could not show (withheld, deleted) keeps the article but
-		// not its status link: a hole in whatever chain it sits in.
-		return xCell{Kind: xCellPlaceholder}
+		// A post X could not show (withheld, deleted), or a cell cut off
+		// in the capture: a hole in whatever chain it sits in.
+		return xCell{Kind: xCellPlaceholder, Label: "a post it cannot identify (no status link)"}
 	case promoted:
 		return xCell{Kind: xCellAd}
 	}
@@ -224,8 +228,8 @@ func xCellsGraph(g *xGraph, cells []xCell) {
 		switch c.Kind {
 		case xCellPlaceholder:
 			placeholder = true
-			if prev != nil {
-				prev.GapBelow = true
+			if prev != nil && prev.GapBelow == "" {
+				prev.GapBelow = c.Label
 			}
 			continue
 		case xCellHeading:
@@ -262,4 +266,13 @@ func xParseTime(s string) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// xQuoteLabel quotes a placeholder's text for a gap, cut to 60 characters.
+func xQuoteLabel(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 60 {
+		text = string(r[:59]) + "…"
+	}
+	return "“" + text + "”"
 }

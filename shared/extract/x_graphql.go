@@ -322,9 +322,9 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 			next = slots[i+1]
 		}
 		if strings.HasPrefix(next.cursor, "ShowMore") && next.cursor != "ShowMoreThreads" {
-			n.GapBelow = true
+			n.GapBelow = "“Show replies” (X's JSON holds a cursor for more)"
 		}
-		n.EndKnown = !n.GapBelow && (laterPost || !hasBottom || n.EndKnown)
+		n.EndKnown = n.GapBelow == "" && (laterPost || !hasBottom || n.EndKnown)
 		g.add(n)
 	}
 	return nil

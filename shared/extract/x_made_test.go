@@ -233,7 +233,9 @@ func mkVideoMP4(v *mkVideo, bitrate int) string {
 // mkCellHTML renders one post as a cellInnerDiv cloned from the template.
 func (tm *mkTemplate) mkCellNode(p *mkPost) *nethtml.Node {
 	c := mkClone(tm.cell)
-	quote := mkFind(c, func(n *nethtml.Node) bool { return xAttr(n, "role") == "link" && n.Data == "div" && mkFind(n, func(m *nethtml.Node) bool { return xAttr(m, "data-testid") == "User-Name" }) != nil })
+	quote := mkFind(c, func(n *nethtml.Node) bool {
+		return xAttr(n, "role") == "link" && n.Data == "div" && mkFind(n, func(m *nethtml.Node) bool { return xAttr(m, "data-testid") == "User-Name" }) != nil
+	})
 	quoteBox := quote.Parent // the box holding the "Quote" label and the quote (the reply bar shares its parent)
 	// The quote first, so the outer rewrites below do not touch it.
 	if p.Quote == nil {

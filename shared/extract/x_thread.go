@@ -31,9 +31,9 @@ type xNode struct {
 	// EndKnown is true when the source shows that nothing by the author
 	// follows this post in the conversation (the reply boundary is reached).
 	EndKnown bool
-	// GapBelow is true when the source showed a placeholder ("Show more
-	// replies", an unavailable post) right below this post.
-	GapBelow bool
+	// GapBelow names the placeholder the source showed right below this
+	// post ("Show more replies", an unavailable post); "" when none.
+	GapBelow string
 	// ParentMissing is true when the source shows the post answers an
 	// earlier post by its own author that the source does not hold.
 	ParentMissing bool
@@ -122,7 +122,9 @@ func mergeXNode(a, b *xNode) {
 	}
 	a.SelfThread = a.SelfThread || b.SelfThread
 	a.EndKnown = a.EndKnown || b.EndKnown
-	a.GapBelow = a.GapBelow || b.GapBelow
+	if a.GapBelow == "" {
+		a.GapBelow = b.GapBelow
+	}
 	a.ParentMissing = a.ParentMissing || b.ParentMissing
 }
 
@@ -233,7 +235,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		// ReplyTo is what both sources can know: the previous post of the
 		// chain, or for the first post the parent X's data names.
 		p.ReplyTo = ""
-		hidden := i > 0 && chain[i-1].GapBelow && !(n.Confirmed && n.ReplyTo == chain[i-1].Post.ID)
+		hidden := i > 0 && chain[i-1].GapBelow != "" && !(n.Confirmed && n.ReplyTo == chain[i-1].Post.ID)
 		switch {
 		case i > 0 && !hidden:
 			p.ReplyTo = chain[i-1].Post.ID
@@ -247,7 +249,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 			gaps = append(gaps, fmt.Sprintf("post %d is cut short (“Show more”) and its full text was not in the capture", i+1))
 		}
 		if hidden {
-			gaps = append(gaps, fmt.Sprintf("X hid posts between post %d and post %d behind “Show more replies”", i, i+1))
+			gaps = append(gaps, fmt.Sprintf("between post %d and post %d the page shows %s instead of posts, so posts may be missing there", i, i+1, chain[i-1].GapBelow))
 		}
 		t.Posts = append(t.Posts, p)
 	}
@@ -257,8 +259,8 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		gaps = append(gaps, "the collector stopped at its post limit before reaching the end of the thread")
 	case g.stoppedBy == "cancelled":
 		gaps = append(gaps, "the collection was cancelled before reaching the end of the thread")
-	case last.GapBelow:
-		gaps = append(gaps, fmt.Sprintf("X hid the replies below post %d behind “Show more replies”, so the thread may go on", len(chain)))
+	case last.GapBelow != "":
+		gaps = append(gaps, fmt.Sprintf("below post %d the page shows %s, so the thread may go on", len(chain), last.GapBelow))
 	case last.EndKnown || g.stoppedBy == "boundary" || g.stoppedBy == "end":
 	default:
 		gaps = append(gaps, fmt.Sprintf("the capture ends at post %d without showing what follows it, so later posts of the thread may be missing", len(chain)))

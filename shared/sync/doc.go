@@ -21,6 +21,7 @@
 //   - http.go    HTTPTransport, Transport over net/http against /v1
 //   - client.go  Client: local library, outbox, pull, push, conflicts
 //   - backoff.go retries and backoff
+//   - api.go     the string-in, string-out functions wasm/sync.go exposes
 //
 // Subpackage synctest holds an in-memory server with the protocol's
 // semantics (and fault injection) and thread builders, for tests here and

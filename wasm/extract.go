@@ -11,12 +11,33 @@ import (
 )
 
 func init() {
-	// extract(pageURL, content) → Thread JSON string.
+	// extract(pageURL, content) → Thread JSON string. content is page HTML
+	// or a platform's JSON (X TweetDetail, Bluesky getPostThread, …).
 	register("extract", func(args []js.Value) (any, error) {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
 			return nil, errors.New("unspool.extract(pageURL, content) takes two strings")
 		}
 		t, err := extract.Extract(args[0].String(), []byte(args[1].String()))
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(t)
+		return string(b), err
+	})
+
+	// extractCollected(pageURL, collectedJSON) → Thread JSON string, from
+	// what the extension gathered on a virtualised X page:
+	// {"html": [page or cell HTML…], "json": [TweetDetail bodies…],
+	//  "stoppedBy": "boundary" | "end" | "limit" | "cancelled" | ""}.
+	register("extractCollected", func(args []js.Value) (any, error) {
+		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
+			return nil, errors.New("unspool.extractCollected(pageURL, collectedJSON) takes two strings")
+		}
+		var c extract.Collected
+		if err := json.Unmarshal([]byte(args[1].String()), &c); err != nil {
+			return nil, errors.New(`unspool.extractCollected: collectedJSON is not {"html":[…],"json":[…],"stoppedBy":"…"}: ` + err.Error())
+		}
+		t, err := extract.ExtractCollected(args[0].String(), c)
 		if err != nil {
 			return nil, err
 		}

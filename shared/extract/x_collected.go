@@ -7,7 +7,6 @@ package extract
 import (
 	"bytes"
 
-
 	"unspool/shared/thread"
 )
 

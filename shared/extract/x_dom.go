@@ -115,7 +115,7 @@ type xCell struct {
 	Kind  xCellKind
 	Node  *xNode // for posts
 	Label string // what a placeholder shows, in quotes, for the gap's words
-	Key  string // identifies the cell across captures of a virtualised page
+	Key   string // identifies the cell across captures of a virtualised page
 }
 
 // xCells lists the page's cells in order. Pages saved without the timeline

@@ -5,6 +5,7 @@ import * as triggers from './triggers.js';
 import * as messages from './messages.js';
 import './reader-api.js';
 import './lib/library-messages.js'; // the library and sync (issue 6)
+import './lib/share.js'; // publishing a thread as a public page (issue 7)
 
 triggers.listen();
 messages.listen();

@@ -24,6 +24,7 @@ export const CONTENT_FILES = [
   'content/reader.js',
   'content/reader-actions.js',
   'content/library-save.js', // the library's Save action (issue 6)
+  'content/share-actions.js', // Publish / Unpublish / Copy link (issue 7)
   'content/main.js',
 ];
 

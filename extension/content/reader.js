@@ -182,7 +182,10 @@
     bar.append(title);
     for (const a of [...actions].sort((x, y) => x.order - y.order)) {
       if (a.visible && !a.visible(ctx)) continue;
-      bar.append(button(a.label, a.title, () => Promise.resolve(a.run(ctx)).catch((err) => ctx.notify(`${a.label} failed: ${err.message}`))));
+      const b = button(a.label, a.title, () => Promise.resolve(a.run(ctx)).catch((err) => ctx.notify(`${a.label} failed: ${err.message}`)));
+      b.dataset.action = a.id;
+      bar.append(b);
+      a.mount?.(b, ctx);
     }
     for (const setting of SETTINGS_UI) bar.append(settingControl(setting));
     const closeBtn = button('✕', 'Close reader (Esc)', () => close());
@@ -276,7 +279,9 @@
       return state?.returnFocus;
     },
     // registerAction adds a toolbar button: {id, label, title, order,
-    // run(ctx), visible?(ctx)}. ctx has thread, threadJSON,
+    // run(ctx), visible?(ctx), mount?(button, ctx)} — mount gets the button
+    // once it is in the toolbar, for actions whose label or visibility
+    // follows a state (Publish/Unpublish). ctx has thread, threadJSON,
     // exportAs(format), notify(text), close(), recollect(). This is where
     // features plug into the reader (the library's "Save", for one).
     registerAction(a) {

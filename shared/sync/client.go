@@ -91,7 +91,11 @@ type Report struct {
 	Conflicts int // pushes answered with a newer record, merged and retried
 	Rejected  int // received records that failed to open (skipped)
 	Retries   int // requests sent again after a retryable failure
-	Pending   int // records still in the outbox afterwards
+	// Unsendable counts records the last push round could not seal (over
+	// the size limit); they stay in the outbox, the others are sent, and
+	// Sync returns the first such error.
+	Unsendable int
+	Pending    int // records still in the outbox afterwards
 }
 
 // ErrNotSaved is returned when editing a thread the library does not hold
@@ -317,11 +321,17 @@ func (c *Client) State() State {
 // place for the next Sync; the report says what was done before it.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
 	return c.run(func(rep *Report) error {
-		err := c.pull(ctx, rep)
-		for round := 0; err == nil && round < c.opts.MaxRounds && c.Pending() > 0; round++ {
-			err = c.push(ctx, rep)
+		if err := c.pull(ctx, rep); err != nil {
+			return err
 		}
-		return err
+		var unsendable error
+		for round := 0; round < c.opts.MaxRounds && c.Pending() > rep.Unsendable; round++ {
+			var err error
+			if unsendable, err = c.push(ctx, rep); err != nil {
+				return err
+			}
+		}
+		return unsendable
 	})
 }
 
@@ -332,7 +342,10 @@ func (c *Client) Pull(ctx context.Context) (Report, error) {
 
 // Push sends the outbox once (one round, in batches).
 func (c *Client) Push(ctx context.Context) (Report, error) {
-	return c.run(func(rep *Report) error { return c.push(ctx, rep) })
+	return c.run(func(rep *Report) error {
+		unsendable, err := c.push(ctx, rep)
+		return cmp.Or(err, unsendable)
+	})
 }
 
 // run serialises sync operations and fills in the report's Pending.
@@ -411,7 +424,10 @@ type sent struct {
 	gen uint64
 }
 
-func (c *Client) push(ctx context.Context, rep *Report) error {
+// push makes one round over the outbox. Records that cannot be sealed are
+// left in it and reported apart (unsendable, the first such error), so that
+// the rest still goes out; err is a failure of the round itself.
+func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) {
 	c.mu.Lock()
 	var rids []string
 	for rid, e := range c.lib {
@@ -421,6 +437,7 @@ func (c *Client) push(ctx context.Context, rep *Report) error {
 	}
 	c.mu.Unlock()
 	slices.Sort(rids) // a deterministic order: tests replay exactly
+	rep.Unsendable = 0
 	for len(rids) > 0 {
 		var (
 			req   protocol.PushRequest
@@ -432,8 +449,13 @@ func (c *Client) push(ctx context.Context, rep *Report) error {
 			e := c.lib[rids[0]]
 			_, blob, err := c.keys.Seal(e.st)
 			if err != nil {
-				c.mu.Unlock()
-				return err
+				// One record that cannot be sent (over the size limit) must
+				// not hold back the rest: it stays in the outbox, the others
+				// go, and the error is returned at the end.
+				rep.Unsendable++
+				unsendable = cmp.Or(unsendable, err)
+				rids = rids[1:]
+				continue
 			}
 			if size+len(blob) > maxPushBytes && len(req.Changes) > 0 {
 				break
@@ -444,19 +466,22 @@ func (c *Client) push(ctx context.Context, rep *Report) error {
 			rids = rids[1:]
 		}
 		c.mu.Unlock()
+		if len(req.Changes) == 0 {
+			continue
+		}
 
 		var resp protocol.PushResponse
 		if err := c.retry(ctx, rep, func() (err error) {
 			resp, err = c.opts.Transport.Push(ctx, c.keys.LibraryID, c.keys.AuthKey, req)
 			return err
 		}); err != nil {
-			return err
+			return unsendable, err
 		}
 		if err := c.applyResults(batch, resp, rep); err != nil {
-			return err
+			return unsendable, err
 		}
 	}
-	return nil
+	return unsendable, nil
 }
 
 func (c *Client) applyResults(batch []sent, resp protocol.PushResponse, rep *Report) error {

@@ -2,8 +2,11 @@ package sync_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"slices"
 	"strings"
 	gosync "sync"
@@ -35,7 +38,7 @@ type fleet struct {
 	sleeps  []time.Duration
 }
 
-func newFleet(t *testing.T, n int, r *rand.Rand) *fleet {
+func newFleet(t *testing.T, n int, r *mrand.Rand) *fleet {
 	secret, err := sync.NewSecret()
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +95,7 @@ func (f *fleet) record(d *device, id string) {
 }
 
 // randomEdit makes one random local edit on d among nThreads threads.
-func (f *fleet) randomEdit(r *rand.Rand, d *device, nThreads int) {
+func (f *fleet) randomEdit(r *mrand.Rand, d *device, nThreads int) {
 	tid := fmt.Sprint(100 + r.IntN(nThreads))
 	id := "x:" + tid
 	switch op := r.IntN(10); {
@@ -213,7 +216,7 @@ func TestClient_DevicesConverge(t *testing.T) {
 		t.Run(fmt.Sprintf("%d devices", n), func(t *testing.T) {
 			conflicts := 0
 			for seed := range uint64(8) {
-				r := rand.New(rand.NewPCG(seed, uint64(n)))
+				r := mrand.New(mrand.NewPCG(seed, uint64(n)))
 				f := newFleet(t, n, r)
 				// One request in eight fails, half of them after the server
 				// applied it.
@@ -258,14 +261,14 @@ func TestClient_DevicesConverge(t *testing.T) {
 // Devices editing and syncing at the same time, in goroutines (run with
 // -race to check the Client's locking).
 func TestClient_ConcurrentDevicesConverge(t *testing.T) {
-	r := rand.New(rand.NewPCG(99, 1))
+	r := mrand.New(mrand.NewPCG(99, 1))
 	f := newFleet(t, 10, r)
 	var wg gosync.WaitGroup
 	for i, d := range f.devices {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := rand.New(rand.NewPCG(uint64(i), 7))
+			r := mrand.New(mrand.NewPCG(uint64(i), 7))
 			for range 30 {
 				if r.IntN(3) == 0 {
 					if _, err := d.Sync(ctx); err != nil {
@@ -292,7 +295,7 @@ func TestClient_ConcurrentDevicesConverge(t *testing.T) {
 }
 
 func TestClient_ScenarioTagDeleteResave(t *testing.T) {
-	f := newFleet(t, 2, rand.New(rand.NewPCG(1, 1)))
+	f := newFleet(t, 2, mrand.New(mrand.NewPCG(1, 1)))
 	a, b := f.devices[0], f.devices[1]
 	if _, err := a.Save(synctest.Thread("1", []int{1, 2}, 0)); err != nil {
 		t.Fatal(err)
@@ -332,7 +335,7 @@ func TestClient_ScenarioTagDeleteResave(t *testing.T) {
 // and recognised as already applied: the server writes the record once.
 func TestClient_PushRetriedAppliedOnce(t *testing.T) {
 	for _, fault := range []synctest.Fault{synctest.FailBefore, synctest.FailAfter} {
-		f := newFleet(t, 1, rand.New(rand.NewPCG(1, 1)))
+		f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
 		a := f.devices[0]
 		f.srv.Faults = func(op string, n int) synctest.Fault {
 			if op == "push" && n == 1 {
@@ -361,7 +364,7 @@ func TestClient_PushRetriedAppliedOnce(t *testing.T) {
 // An outbox that could not be delivered survives a restart (State →
 // NewClient) and is delivered once afterwards.
 func TestClient_OutboxSurvivesRestart(t *testing.T) {
-	f := newFleet(t, 1, rand.New(rand.NewPCG(1, 1)))
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
 	a := f.devices[0]
 	f.srv.Faults = func(op string, _ int) synctest.Fault {
 		if op == "push" {
@@ -380,6 +383,15 @@ func TestClient_OutboxSurvivesRestart(t *testing.T) {
 		t.Fatalf("pending = %d", a.Pending())
 	}
 	f.srv.Faults = nil
+	// Through JSON, as the state is persisted.
+	stored, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st = sync.State{}
+	if err := json.Unmarshal(stored, &st); err != nil {
+		t.Fatal(err)
+	}
 	restarted := f.newDevice("dev0", 0, &st, f.srv)
 	if restarted.Pending() != 2 {
 		t.Fatalf("pending after restart = %d", restarted.Pending())
@@ -416,7 +428,7 @@ func (e *editDuringPush) Push(ctx context.Context, lib, key string, req protocol
 }
 
 func TestClient_EditDuringPushStaysInOutbox(t *testing.T) {
-	f := newFleet(t, 1, rand.New(rand.NewPCG(1, 1)))
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
 	tr := &editDuringPush{Transport: f.srv}
 	a := f.newDevice("devE", 0, nil, tr)
 	tr.edit = func() { a.SetNote("x:1", "typed while pushing") }
@@ -468,7 +480,7 @@ func TestClient_RetryPolicy(t *testing.T) {
 		{synctest.ErrInjected, 4, time.Second},
 	}
 	for _, c := range cases {
-		f := newFleet(t, 1, rand.New(rand.NewPCG(1, 1)))
+		f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
 		tr := &failing{Transport: f.srv, err: c.err}
 		a := f.newDevice("devF", 0, nil, tr)
 		a.Save(synctest.Thread("1", []int{1}, 0))
@@ -486,7 +498,7 @@ func TestClient_RetryPolicy(t *testing.T) {
 }
 
 func TestClient_SkipsRecordsItCannotOpen(t *testing.T) {
-	f := newFleet(t, 2, rand.New(rand.NewPCG(1, 1)))
+	f := newFleet(t, 2, mrand.New(mrand.NewPCG(1, 1)))
 	a, b := f.devices[0], f.devices[1]
 	a.Save(synctest.Thread("1", []int{1}, 0))
 	a.Sync(ctx)
@@ -506,7 +518,7 @@ func TestClient_SkipsRecordsItCannotOpen(t *testing.T) {
 }
 
 func TestClient_EditsNeedASavedThread(t *testing.T) {
-	f := newFleet(t, 1, rand.New(rand.NewPCG(1, 1)))
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
 	a := f.devices[0]
 	if err := a.SetNote("x:404", "n"); err != sync.ErrNotSaved {
 		t.Fatalf("note on a missing thread: %v", err)
@@ -525,5 +537,29 @@ func TestClient_EditsNeedASavedThread(t *testing.T) {
 	bad.URL = "javascript:alert(1)"
 	if _, err := a.Save(bad); err == nil {
 		t.Fatal("an invalid thread was saved")
+	}
+}
+
+// A record over the size limit stays in the outbox without holding back the
+// others, and Sync says so.
+func TestClient_OversizedRecordDoesNotBlockOthers(t *testing.T) {
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
+	a := f.devices[0]
+	big := synctest.Thread("1", synctest.Nums(20), 0)
+	for i := range big.Posts {
+		noise := make([]byte, 60_000) // random: DEFLATE cannot shrink it
+		rand.Read(noise)
+		big.Posts[i].Text = base64.StdEncoding.EncodeToString(noise)
+	}
+	if _, err := a.Save(big); err != nil {
+		t.Fatal(err)
+	}
+	a.Save(synctest.Thread("2", []int{1}, 0))
+	rep, err := a.Sync(ctx)
+	if err == nil || !strings.Contains(err.Error(), "over the") || rep.Unsendable != 1 || rep.Pushed != 1 || rep.Pending != 1 {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	if n := len(f.srv.Records(a.LibraryID())); n != 1 {
+		t.Fatalf("server holds %d records", n)
 	}
 }

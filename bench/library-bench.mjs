@@ -25,13 +25,17 @@ const gen = new Generator(5000);
 const threads = Array.from({ length: N }, () => gen.thread());
 const posts = threads.reduce((n, t) => n + t.posts.length, 0);
 
-const P = await openProfile();
+// PROFILE=dir reuses a profile already seeded by an earlier run (to iterate
+// on the page without seeding again); by default a fresh one is seeded.
+const P = await openProfile(process.env.PROFILE);
 try {
+  const have = await P.page.evaluate(async () => (await (await import('/lib/library.js')).rows()).length);
   const before = await P.page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
   const t0 = performance.now();
+  if (have !== N && have !== 0) throw new Error(`PROFILE holds ${have} threads, not ${N}`);
   // Saved through the library's own save path (the shared merge in the
   // WASM), in batches of 250 threads per transaction.
-  for (let i = 0; i < N; i += 250) {
+  for (let i = have ? N : 0; i < N; i += 250) {
     await P.page.evaluate(async (batch) => {
       const { mutate } = await import('/lib/library.js');
       const byKey = new Map(batch.map((t) => [`${t.platform}:${t.id}`, t]));
@@ -84,7 +88,9 @@ try {
       per_thread_index_row_json_bytes: Math.round(recordBytes.index),
     },
   };
+  if (have) delete out.storage, delete out.seed_s; // measured only when seeding
   console.log(JSON.stringify(out, null, 1));
+  if (!process.env.PROFILE) console.error(`profile kept for PROFILE=${P.profileDir}`);
 } finally {
   await P.close();
 }

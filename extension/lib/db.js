@@ -4,10 +4,12 @@
 // Stores:
 //   threads      one record per saved thread, keyed by "platform:threadId";
 //                deleted threads stay as tombstones (deleted: true) so a
-//                delete can reach other devices and can be undone.
-//   searchIndex  one small row per live thread: what the list shows plus the
-//                thread's unique words. The library page opens from this
-//                store alone, never from the (large) thread records.
+//                delete can reach other devices.
+//   summaries    one small row per live thread: what the library list shows
+//                (author, first line, dates, counts, tags). The library page
+//                opens from this store alone, never from the thread records.
+//   searchIndex  per live thread, its unique words: the full-text index,
+//                loaded right after the list is drawn.
 //   outbox       keys changed locally and not yet acknowledged by the sync
 //                server; persisted so a restart or an offline week loses
 //                nothing.
@@ -16,12 +18,12 @@
 // The schema is versioned: migrations[v] upgrades a database from v-1 to v,
 // and every step runs in order, so any older database reaches the current
 // shape. Opening with an explicit lower version runs only the steps up to it
-// (the upgrade test uses that to build a genuine old database).
+// (the upgrade test uses that to build genuine old databases).
 
-import { indexRow } from './search.js';
+import { indexRow, splitRow } from './search.js';
 
 export const DB_NAME = 'unspool-library';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 const migrations = {
   // v1: threads (with author and saved-date indexes) and the outbox.
@@ -48,7 +50,23 @@ const migrations = {
         rec.seq = 0;
         cursor.update(rec);
       }
+      // v2 rows held the list's fields and the words together.
       if (!rec.deleted && rec.thread) index.put(indexRow(rec));
+      cursor.continue();
+    };
+  },
+  // v3: the list's fields move out of searchIndex into summaries, so the
+  // page can draw the list without loading every thread's words first
+  // (5,000 threads: ~12 MB of words, ~250 ms to read).
+  3(db, tx) {
+    db.createObjectStore('summaries', { keyPath: 'key' });
+    const summaries = tx.objectStore('summaries');
+    tx.objectStore('searchIndex').openCursor().onsuccess = (e) => {
+      const cursor = e.target.result;
+      if (!cursor) return;
+      const [summary, words] = splitRow(cursor.value);
+      summaries.put(summary);
+      cursor.update(words);
       cursor.continue();
     };
   },
@@ -70,7 +88,9 @@ export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
       resolve(db);
     };
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error('the library database is open in an older tab; close it and retry'));
+    // blocked is not an error: the open goes on as soon as the other
+    // connections close, which they do on versionchange (below) or, for one
+    // closing already, when its last transaction ends.
   });
 }
 

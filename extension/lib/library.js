@@ -14,7 +14,7 @@
 // contexts editing at once cannot lose each other's edit.
 
 import { db, done, req } from './db.js';
-import { indexRow } from './search.js';
+import { indexRow, splitRow } from './search.js';
 import { api } from './record-ops.js';
 
 // Open library pages listen here to refresh when another context writes.
@@ -52,8 +52,9 @@ export function threadKey(thread) {
 export async function mutate(keys, op, { queue = true, origin = 'local' } = {}) {
   const ops = await api();
   const d = await db();
-  const tx = d.transaction(['threads', 'searchIndex', 'outbox', 'meta'], 'readwrite');
-  const threads = tx.objectStore('threads'), index = tx.objectStore('searchIndex');
+  const tx = d.transaction(['threads', 'summaries', 'searchIndex', 'outbox', 'meta'], 'readwrite');
+  const threads = tx.objectStore('threads'), summaries = tx.objectStore('summaries');
+  const index = tx.objectStore('searchIndex');
   const outbox = tx.objectStore('outbox'), meta = tx.objectStore('meta');
   const changed = [];
   const work = (async () => {
@@ -76,8 +77,14 @@ export async function mutate(keys, op, { queue = true, origin = 'local' } = {}) 
       const seen = ops.maxClock(rec);
       if (seen > last) last = seen;
       threads.put(rec);
-      if (rec.deleted || !rec.thread) index.delete(rec.key);
-      else index.put(indexRow(rec));
+      if (rec.deleted || !rec.thread) {
+        summaries.delete(rec.key);
+        index.delete(rec.key);
+      } else {
+        const [summary, words] = splitRow(indexRow(rec));
+        summaries.put(summary);
+        index.put(words);
+      }
       if (queue) outbox.add({ key: rec.key, at: Date.now() });
       changed.push({ old, rec });
     }
@@ -179,8 +186,14 @@ export async function undoRemove(before) {
   });
 }
 
-// rows returns the searchIndex rows of every live thread.
+// rows returns the summaries of every live thread (what the list shows).
 export async function rows() {
+  const d = await db();
+  return req(d.transaction('summaries').objectStore('summaries').getAll());
+}
+
+// words returns the searchIndex rows ({key, words}) of every live thread.
+export async function words() {
   const d = await db();
   return req(d.transaction('searchIndex').objectStore('searchIndex').getAll());
 }

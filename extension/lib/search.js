@@ -1,9 +1,9 @@
 // Client-side full-text search over every saved post.
 //
-// Each live thread has one searchIndex row: the few fields the library list
-// shows, and `words`, the thread's unique normalised words joined by spaces
-// (a string, because IndexedDB clones one string far faster than an array of
-// hundreds). A query is a scan: every typed word must begin some word of the
+// Each live thread has a summaries row (the few fields the library list
+// shows) and a searchIndex row: `words`, the thread's unique normalised words
+// joined by spaces (a string, because IndexedDB clones one string far faster
+// than an array of hundreds). A query is a scan: every typed word must begin some word of the
 // row ("unsp" finds "unspool"). Measured on 5,000 generated threads (~2 KB
 // of words each), a full scan is ~5–15 ms, and an inverted index took ~1 s to
 // build — longer than the page may take to open — so the scan it is, made
@@ -36,7 +36,8 @@ export function firstLine(thread) {
   return line.length > 160 ? line.slice(0, 159) + '…' : line;
 }
 
-// indexRow derives a thread record's searchIndex row.
+// indexRow derives what the list and the search need of a thread record:
+// one object in memory, stored as two rows (splitRow).
 export function indexRow(rec) {
   const t = rec.thread;
   const texts = [t.author?.handle ?? '', t.author?.name ?? '', rec.note ?? '', ...(rec.tags ?? [])];
@@ -63,15 +64,32 @@ function newestFirst(a, b) {
 }
 
 // hasPrefix: some word of the space-joined words starts with term.
-function hasPrefix(words, term) {
+function hasPrefix(words = '', term) {
   return words.startsWith(term) || words.includes(' ' + term);
 }
 
+// splitRow divides an indexRow into its summaries row and its searchIndex row.
+export function splitRow(row) {
+  const { words, ...summary } = row;
+  return [summary, { key: row.key, words }];
+}
+
 export class SearchIndex {
+  // rows may come without their words (summaries only): the list can be
+  // drawn at once, and addWords completes them before the first search.
   constructor(rows = []) {
     this.rows = rows.slice().sort(newestFirst);
     this.byKey = new Map(this.rows.map((r) => [r.key, r]));
     this.last = null; // {query terms, rows matching them} of the previous search
+  }
+
+  // addWords attaches searchIndex rows ({key, words}) to their summaries.
+  addWords(wordRows) {
+    for (const w of wordRows) {
+      const row = this.byKey.get(w.key);
+      if (row) row.words = w.words;
+    }
+    this.last = null;
   }
 
   put(row) {
@@ -84,6 +102,7 @@ export class SearchIndex {
     }
     this.rows.splice(lo, 0, row);
     this.byKey.set(row.key, row);
+    this.last = null; // the new row is in no earlier result
   }
 
   remove(key) {

@@ -138,20 +138,31 @@ async function queueAll() {
 
 async function pull(cfg, ops) {
   let { cursor = '' } = await state();
+  let unreadable = 0;
   for (;;) {
     const page = await http(cfg, 'GET',
       `/v1/libraries/${cfg.libraryId}/changes?since=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`);
     const seqs = new Map();
-    const recs = page.changes.map((c) => {
-      const rec = ops.open(cfg.secret, c);
+    const recs = [];
+    for (const c of page.changes) {
+      // A record that does not open (altered on the server, or sealed by a
+      // newer Unspool) is skipped and reported, not allowed to stop every
+      // other record from syncing.
+      let rec;
+      try { rec = ops.open(cfg.secret, c); } catch {
+        unreadable++;
+        continue;
+      }
       seqs.set(rec.id, c.seq);
-      return rec;
-    });
+      recs.push(rec);
+    }
     if (recs.length) await library.mergeIn(recs, { seqOf: (r) => seqs.get(r.id) });
     cursor = page.cursor;
     await setState({ cursor });
-    if (!page.more) return;
+    if (!page.more) break;
   }
+  // Counted for good: the cursor has moved past them.
+  if (unreadable) await setState({ unreadable: ((await state()).unreadable ?? 0) + unreadable });
 }
 
 async function push(cfg, ops) {
@@ -343,6 +354,7 @@ export async function status() {
   return {
     on: !!cfg, server: cfg?.server ?? DEFAULT_SERVER, since: cfg?.since ?? 0,
     lastSync: st.lastSync ?? 0, lastError: st.lastError ?? '', nextTry: st.nextTry ?? 0, pending,
+    unreadable: st.unreadable ?? 0,
     syncing: running !== null,
   };
 }

@@ -1,20 +1,25 @@
 // The library page: every saved thread as a list, searched as you type,
 // filtered by author, platform and tag, with an author view, bulk actions,
-// delete with undo, and export/import. It reads IndexedDB directly (the
-// searchIndex rows only, so it opens fast with thousands of threads) and
-// renders rows in pages of PAGE as the user scrolls.
+// delete with undo, and export/import. It reads IndexedDB directly: the
+// small summaries first (the list is drawn from them), then the words for
+// search; never the thread records. Rows are drawn FIRST at once and more
+// as the user scrolls.
 
-import { rows as loadRows, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
+import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
 import { SearchIndex } from '../lib/search.js';
 import { exportJSON, importJSON, exportMarkdownZip } from '../lib/export.js';
 import { call } from '../wasm-host.js';
+import { api as recordOps } from '../lib/record-ops.js';
 
-const PAGE = 100;         // rows added to the DOM at a time
+const FIRST = 40;         // rows drawn at once: more than a screenful, few enough to draw in a few ms
+const PAGE = 100;         // rows added as the end of the list comes into view
 const UNDO_MS = 10_000;   // how long "Undo" stays offered after a delete
 
 const $ = (id) => document.getElementById(id);
 const state = {
   index: new SearchIndex(),
+  wordsLoaded: false,
+  wordsReady: Promise.resolve(),
   results: [],
   shown: 0,
   selected: new Set(),
@@ -69,9 +74,9 @@ function rowElement(r) {
   return li;
 }
 
-function showMore() {
+function showMore(n = PAGE) {
   const frag = document.createDocumentFragment();
-  const end = Math.min(state.shown + PAGE, state.results.length);
+  const end = Math.min(state.shown + n, state.results.length);
   for (let i = state.shown; i < end; i++) frag.append(rowElement(state.results[i]));
   $('list').append(frag);
   state.shown = end;
@@ -81,7 +86,7 @@ function showMore() {
 function render() {
   $('list').replaceChildren();
   state.shown = 0;
-  showMore();
+  showMore(FIRST);
   const total = state.index.rows.length;
   const n = state.results.length;
   $('count').textContent = n === total ? `${total} saved thread${total === 1 ? '' : 's'}` : `${n} of ${total}`;
@@ -120,11 +125,32 @@ function renderFilters() {
 // update runs the query and redraws; each call is timed so the benchmark can
 // read the per-keystroke cost from the page's performance entries.
 function update() {
+  // Words arrive just after the list is drawn; a query typed before that
+  // runs when they are there.
+  if ($('q').value.trim() && !state.wordsLoaded) {
+    state.wordsReady.then(update);
+    return;
+  }
   performance.mark('search-start');
   state.results = state.index.search($('q').value, state.filter);
+  performance.mark('search-found');
   render();
   void $('list').offsetHeight; // include the layout of the new rows in the measure
   performance.measure('search', 'search-start');
+}
+
+// loadIndex builds the index from the summaries (enough to draw the list),
+// then attaches the words for search without holding up the first paint.
+async function loadIndex() {
+  const rows = await loadRows();
+  performance.mark('library-rows');
+  state.index = new SearchIndex(rows);
+  state.wordsLoaded = false;
+  const index = state.index;
+  state.wordsReady = loadWords().then((w) => {
+    index.addWords(w);
+    if (state.index === index) state.wordsLoaded = true;
+  });
 }
 
 function syncURL() {
@@ -179,8 +205,7 @@ function download(blob, name) {
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function reload() {
-  const rows = await loadRows();
-  state.index = new SearchIndex(rows);
+  await loadIndex();
   for (const k of [...state.selected]) if (!state.index.byKey.has(k)) state.selected.delete(k);
   renderFilters();
   update();
@@ -256,6 +281,13 @@ function wire() {
     pending = setTimeout(reload, 150);
   };
 
+  // Edits need the WASM (the shared merge rules); start loading it when the
+  // pointer or keyboard first reaches the list, so the first delete or tag
+  // does not wait for it — and opening the page does not pay for it.
+  const warm = () => recordOps().catch(() => {});
+  $('list').addEventListener('pointerover', warm, { once: true });
+  $('list').addEventListener('focusin', warm, { once: true });
+
   // Rows are added as the end of the list comes into view.
   new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting) && state.shown < state.results.length) showMore();
@@ -269,7 +301,7 @@ async function start() {
   state.filter.platform = params.get('platform') ?? '';
   state.filter.tag = params.get('tag') ?? '';
   wire();
-  state.index = new SearchIndex(await loadRows());
+  await loadIndex();
   renderFilters();
   update();
   performance.mark('library-ready');

@@ -31,6 +31,7 @@ export function describe(st) {
   parts.push(st.lastSync ? `Synced ${ago(st.lastSync)}.` : 'Not synced yet.');
   if (st.pending) parts.push(`${st.pending} change${st.pending === 1 ? '' : 's'} waiting to be sent.`);
   else if (st.lastSync) parts.push('Everything is up to date.');
+  if (st.unreadable) parts.push(`${st.unreadable} saved thread${st.unreadable === 1 ? '' : 's'} on the server could not be decrypted here and ${st.unreadable === 1 ? 'was' : 'were'} skipped.`);
   if (st.lastError) {
     parts.push(st.lastError);
     if (st.nextTry > Date.now()) parts.push(`Next try in about ${Math.max(1, Math.round((st.nextTry - Date.now()) / 60000))} minute(s).`);

@@ -10,7 +10,7 @@ import { openProfile, libraryState, pending, startServer, until } from './librar
 import { Generator } from './library-data.mjs';
 
 const gen = new Generator(6);
-const threads = Array.from({ length: 6 }, () => gen.thread({ posts: 3 + Math.floor(Math.random() * 0) + 5 }));
+const threads = Array.from({ length: 6 }, () => gen.thread({ posts: 8 }));
 const key = (t) => `${t.platform}:${t.id}`;
 
 let srv, A, B;

@@ -200,10 +200,16 @@ print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))`, file]).toStri
   assert.ok(body.includes(long.posts[44].text.split(' (')[0]), 'the body has the last post');
 });
 
-test('schema upgrade: a version-1 database opens at the current version with its data', async () => {
+test('schema upgrades: a version-1 database opens at version 2, then at the current version, with its data', async () => {
   const out = await A.page.evaluate(async () => {
     const { openDB, DB_VERSION, done, req } = await import('/lib/db.js');
     const name = `upgrade-test-${Date.now()}`;
+    const read = async (d, stores) => {
+      const tx = d.transaction(stores);
+      const got = {};
+      for (const s of stores) got[s] = await req(tx.objectStore(s).getAll());
+      return got;
+    };
     const v1 = await openDB({ name, version: 1 });
     const stores1 = [...v1.objectStoreNames];
     const tx = v1.transaction(['threads', 'outbox'], 'readwrite');
@@ -212,7 +218,7 @@ test('schema upgrade: a version-1 database opens at the current version with its
       posts: [{ id: '42', text: 'Analytical engines weave algebraic patterns', createdAt: '2024-01-01T00:00:00Z', media: [] }],
       complete: true, capturedAt: '2024-01-02T00:00:00Z',
     };
-    // A v1 record: no seq (v1 had no sync state).
+    // Version-1 records: no seq (v1 had no sync state).
     tx.objectStore('threads').put({
       key: 'x:42', id: 'x:42', thread, savedAt: '2024-01-02T00:00:00Z', tags: ['math'], note: 'first',
       deleted: false, clocks: { thread: '018cc2ee3800.0000.dev1', tags: { math: '018cc2ee3800.0000.dev1' }, note: '018cc2ee3800.0000.dev1' },
@@ -222,29 +228,40 @@ test('schema upgrade: a version-1 database opens at the current version with its
     await done(tx);
     v1.close();
 
-    const v2 = await openDB({ name });
+    const v2 = await openDB({ name, version: 2 });
     const stores2 = [...v2.objectStoreNames];
-    const t2 = v2.transaction(['threads', 'searchIndex', 'outbox']);
-    const rec = await req(t2.objectStore('threads').get('x:42'));
-    const tomb = await req(t2.objectStore('threads').get('x:7'));
-    const rows = await req(t2.objectStore('searchIndex').getAll());
-    const outbox = await req(t2.objectStore('outbox').getAll());
+    const at2 = await read(v2, ['threads', 'searchIndex', 'outbox']);
     v2.close();
+
+    const v3 = await openDB({ name });
+    const stores3 = [...v3.objectStoreNames];
+    const at3 = await read(v3, ['threads', 'summaries', 'searchIndex', 'outbox']);
+    v3.close();
     indexedDB.deleteDatabase(name);
-    return { DB_VERSION, version: v2.version, stores1, stores2, rec, tomb, rows, outbox };
+    return { DB_VERSION, version: v3.version, stores1, stores2, stores3, at2, at3 };
   });
+  assert.equal(out.DB_VERSION, 3);
   assert.equal(out.version, out.DB_VERSION);
   assert.deepEqual(out.stores1.sort(), ['outbox', 'threads']);
   assert.deepEqual(out.stores2.sort(), ['meta', 'outbox', 'searchIndex', 'threads']);
-  assert.equal(out.rec.note, 'first');
-  assert.deepEqual(out.rec.tags, ['math']);
-  assert.equal(out.rec.thread.posts[0].text, 'Analytical engines weave algebraic patterns');
-  assert.equal(out.rec.seq, 0, 'v2 adds the seq, 0 = never synced');
-  assert.equal(out.tomb.deleted, true);
-  assert.equal(out.rows.length, 1, 'the index is built for live threads only');
-  assert.equal(out.rows[0].key, 'x:42');
-  assert.ok(out.rows[0].words.split(' ').includes('algebraic'));
-  assert.deepEqual(out.outbox.map((e) => e.key), ['x:42'], 'the queued change survives the upgrade');
+  assert.deepEqual(out.stores3.sort(), ['meta', 'outbox', 'searchIndex', 'summaries', 'threads']);
+  for (const at of [out.at2, out.at3]) {
+    const rec = at.threads.find((r) => r.key === 'x:42');
+    assert.equal(rec.note, 'first');
+    assert.deepEqual(rec.tags, ['math']);
+    assert.equal(rec.thread.posts[0].text, 'Analytical engines weave algebraic patterns');
+    assert.equal(rec.seq, 0, 'v2 adds the seq, 0 = never synced');
+    assert.equal(at.threads.find((r) => r.key === 'x:7').deleted, true);
+    assert.deepEqual(at.outbox.map((e) => e.key), ['x:42'], 'the queued change survives the upgrade');
+  }
+  // v2: one combined row per live thread (tombstones have none).
+  assert.equal(out.at2.searchIndex.length, 1);
+  assert.equal(out.at2.searchIndex[0].first, 'Analytical engines weave algebraic patterns');
+  assert.ok(out.at2.searchIndex[0].words.split(' ').includes('algebraic'));
+  // v3: the list's fields in summaries, the words alone in searchIndex.
+  assert.deepEqual(out.at3.summaries.map((r) => [r.key, r.handle, r.posts, r.tags, r.words]), [['x:42', 'ada', 1, ['math'], undefined]]);
+  assert.deepEqual(Object.keys(out.at3.searchIndex[0]).sort(), ['key', 'words']);
+  assert.ok(out.at3.searchIndex[0].words.split(' ').includes('algebraic'));
 });
 
 test('screenshots of the library page, light and dark', async () => {

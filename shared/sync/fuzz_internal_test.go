@@ -65,3 +65,24 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestPadme(t *testing.T) {
+	prev := 0
+	for l := 1; l < 1<<20; l++ {
+		p := padme(l)
+		if p < l || p > l+l*12/100+1 || p < prev {
+			t.Fatalf("padme(%d) = %d", l, p)
+		}
+		prev = p
+	}
+	// Few distinct sizes: from 2^16 to 2^17 (E = 16) Padmé keeps the top
+	// ⌊log2 16⌋+1 = 5 bits, so 32 sizes, plus 2^17 itself: 5 bits leak,
+	// not 16.
+	sizes := map[int]bool{}
+	for l := 1 << 16; l < 1<<17; l++ {
+		sizes[padme(l)] = true
+	}
+	if len(sizes) > 33 {
+		t.Fatalf("%d distinct padded sizes between 64 and 128 KiB", len(sizes))
+	}
+}

@@ -3,7 +3,7 @@
 // top level so a service worker woken by an event finds them registered.
 import * as triggers from './triggers.js';
 import * as messages from './messages.js';
-import './reader-api.js';
+import * as readerApi from './reader-api.js';
 import './lib/library-messages.js'; // the library and sync (issue 6)
 import './lib/share.js'; // publishing a thread as a public page (issue 7)
 
@@ -12,4 +12,4 @@ messages.listen();
 
 // Tests and the console reach the handlers the browser would call (a
 // keyboard shortcut cannot be pressed from a test).
-globalThis.unspoolBackground = { triggers };
+globalThis.unspoolBackground = { triggers, lastThread: () => readerApi.lastThread };

@@ -1,7 +1,7 @@
 // What the in-page reader asks of the background: extraction and rendering
 // with the WASM, exports, and the reader settings. Timings of each step go
 // back with the answer so the page can report click→reader figures.
-import { call, ready, isWarm } from './wasm-host.js';
+import { call, ready, isWarm, stats } from './wasm-host.js';
 import { handle } from './messages.js';
 
 // Settings the reader remembers (chrome.storage.local). Values are the
@@ -23,6 +23,10 @@ export async function loadSettings() {
   return clean(got[SETTINGS_KEY]);
 }
 
+// The last thread extracted, as JSON (for the console and tests: what the
+// extractor produced, beyond what the reader shows).
+export let lastThread = null;
+
 function since(t0) {
   return Math.round((performance.now() - t0) * 10) / 10;
 }
@@ -37,11 +41,12 @@ handle('reader:unroll', async ({ url, collected }) => {
   const t1 = performance.now();
   const thread = typeof collected.content === 'string'
     ? await call('extract', url, collected.content)
-    : await call('extractCollected', url, JSON.stringify(collected));
+    : await call('extractCollected', url, JSON.stringify({ html: collected.html, json: collected.json, stoppedBy: collected.stoppedBy }));
   const tExtract = since(t1);
+  lastThread = thread;
   const t2 = performance.now();
   const html = await call('render', thread, JSON.stringify(settings));
-  return { thread, html, settings, timings: { wasmWarm: warm, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+  return { thread, html, settings, timings: { wasmWarm: warm, wasmLoadMs: stats.loadMs, wasmReady: tReady, extract: tExtract, render: since(t2) } };
 });
 
 handle('reader:render', async ({ thread, settings }) => {

@@ -11,6 +11,10 @@ const WASM_PATH = 'unspool.wasm';
 
 let loading = null;
 
+// How long the last load took (fetch + compile + instantiate + go.run), for
+// the timings the reader reports.
+export const stats = { loadMs: null };
+
 // MV3 extension pages forbid eval, so the throwing wrapper the Go side wants
 // (see wasm/main.go throwingWrapper) is defined here, before go.run.
 globalThis.unspoolWrap ??= (impl, name) => ({
@@ -36,6 +40,7 @@ export function isWarm() {
 }
 
 async function load() {
+  const t0 = performance.now();
   const go = new globalThis.Go();
   const url = chrome.runtime.getURL(WASM_PATH);
   let instance;
@@ -54,6 +59,7 @@ async function load() {
     delete globalThis.unspool;
   });
   if (!globalThis.unspool) throw new Error('unspool.wasm started but did not register globalThis.unspool');
+  stats.loadMs = Math.round((performance.now() - t0) * 10) / 10;
   return globalThis.unspool;
 }
 

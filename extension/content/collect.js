@@ -24,11 +24,13 @@
 
   U.pickCollector = () => U.collectors.find((c) => c.matches());
 
-  // settle waits until `root` has not changed for quietMs, or maxMs passed.
-  // Virtualised lists mount cells a frame or two after a scroll, so a scroll
-  // step is only harvested once the list has settled.
-  U.settle = (root, { quietMs = 60, maxMs = 400 } = {}) =>
-    new Promise((resolve) => {
+  // settle waits two frames (virtualised lists mount cells in the frame
+  // after a scroll event), then until `root` has not changed for quietMs,
+  // or maxMs passed. A scroll step is only harvested once the list settled.
+  U.settle = async (root, { quietMs = 60, maxMs = 400 } = {}) => {
+    await U.frame();
+    await U.frame();
+    return new Promise((resolve) => {
       let quietTimer;
       const done = () => {
         obs.disconnect();
@@ -44,6 +46,7 @@
       quietTimer = setTimeout(done, quietMs);
       const maxTimer = setTimeout(done, maxMs);
     });
+  };
 
   // OrderedKeys keeps keys in page order while a virtualised list shows only
   // a window of them at a time: a key first seen is placed after the nearest

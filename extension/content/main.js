@@ -51,7 +51,7 @@
         paintMs: ms(t.answered, t.painted),
         clickToReaderMs: ms(t.clickedAt, t.painted),
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
-        cells: collected.html?.length ?? 0,
+        cells: collected.cells ?? 0,
         bytesSent: JSON.stringify(collected).length,
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);

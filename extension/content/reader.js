@@ -209,17 +209,32 @@
     backdrop.addEventListener('click', (e) => {
       if (e.target === backdrop) close();
     });
-    root.addEventListener('keydown', onKey);
+    // Esc is taken at the window, in the capture phase: it works wherever
+    // focus is (hiding the toolbar for print drops focus to <body>), and the
+    // page's own Esc handlers do not also run.
+    window.addEventListener('keydown', onKey, true);
+    document.addEventListener('focusin', onFocusIn, true);
+    window.addEventListener('afterprint', onAfterPrint);
     U.ui.printOnlyUs(true);
     content.focus({ preventScroll: true });
     return s;
   }
 
   function onKey(e) {
-    if (e.key === 'Escape') {
+    if (e.key === 'Escape' && state) {
       e.preventDefault();
+      e.stopImmediatePropagation();
       close();
     }
+  }
+
+  // Focus that lands on the page while the reader is open comes back.
+  function onFocusIn(e) {
+    if (state && e.target !== U.ui.host) state.content.focus({ preventScroll: true });
+  }
+
+  function onAfterPrint() {
+    if (state && document.activeElement !== U.ui.host) state.content.focus({ preventScroll: true });
   }
 
   // The renderer writes the details of an incomplete thread or a single
@@ -263,6 +278,9 @@
     if (!state) return;
     const s = state;
     state = null;
+    window.removeEventListener('keydown', onKey, true);
+    document.removeEventListener('focusin', onFocusIn, true);
+    window.removeEventListener('afterprint', onAfterPrint);
     U.ui.close();
     // Nothing we did should have moved the page; make sure of it.
     if (window.scrollX !== s.scroll.x || window.scrollY !== s.scroll.y) window.scrollTo(s.scroll.x, s.scroll.y);

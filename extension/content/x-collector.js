@@ -201,13 +201,16 @@
       window.scrollTo(start.x, start.y);
     }
 
-    const html = [];
+    // One capture of every cell in page order: the extractor keys cells
+    // that hold no post by what precedes them in the same capture, so
+    // they are sent together rather than one string each.
+    const cellsHTML = [];
     for (const k of order.keys) {
-      if (posts.has(k)) html.push(posts.get(k).html);
-      else if (gaps.has(k)) html.push(gaps.get(k).html); // a gap that would not open: the extractor reports it
-      else if (marks.has(k)) html.push(marks.get(k));
+      if (posts.has(k)) cellsHTML.push(posts.get(k).html);
+      else if (gaps.has(k)) cellsHTML.push(gaps.get(k).html); // a gap that would not open: the extractor reports it
+      else if (marks.has(k)) cellsHTML.push(marks.get(k));
     }
-    return { html, json: U.xCaptured?.(focalId) ?? [], stoppedBy };
+    return { html: [cellsHTML.join('\n')], json: U.xCaptured?.(focalId) ?? [], stoppedBy, cells: cellsHTML.length };
   }
 
   U.registerCollector({

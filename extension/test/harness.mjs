@@ -6,10 +6,17 @@
 import { launch } from './browser.mjs';
 import { startServer } from './server.mjs';
 
+// UNSPOOL_EXTENSION_DIR runs the tests on another copy of the extension,
+// e.g. a store package's staging folder (dist/stage-chrome).
+const otherDir = process.env.UNSPOOL_EXTENSION_DIR;
+const extensionArgs = otherDir
+  ? [`--disable-extensions-except=${otherDir}`, `--load-extension=${otherDir}`, '--enable-unsafe-extension-debugging']
+  : [];
+
 // openBrowser serves routes and starts Chromium with the extension loaded.
 export async function openBrowser(routes) {
   const server = await startServer(new Map(routes));
-  const { context } = await launch({ extension: true, args: server.args });
+  const { context } = await launch({ extension: !otherDir, args: [...server.args, ...extensionArgs] });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(sw.url()).host;
   const browserCDP = await context.browser()?.newBrowserCDPSession?.() ?? null;
@@ -121,9 +128,11 @@ export async function readReader(page) {
       const posts = [...this.querySelectorAll('section.u-post')].map((s) => ({
         id: s.id.replace(/^u-/, ''),
         text: s.textContent.replace(/\s+/g, ' ').trim(),
-        photos: [...s.querySelectorAll('img')].filter((i) => !i.closest('.u-quote, blockquote')).map((i) => i.getAttribute('src')),
-        quotePhotos: [...s.querySelectorAll('.u-quote img, blockquote img')].map((i) => i.getAttribute('src')),
-        videos: [...s.querySelectorAll('video, a[href*="video.twimg.com"], [data-video]')].map((v) => v.getAttribute('src') || v.getAttribute('href') || v.querySelector('source')?.getAttribute('src')),
+        // Pictures of the post and of its quoted post; avatars and video
+        // posters are not photos.
+        photos: [...s.querySelectorAll('img:not(.u-avatar, .u-qavatar)')].filter((i) => !i.closest('.u-quote, .u-player')).map((i) => i.getAttribute('src')),
+        quotePhotos: [...s.querySelectorAll('.u-quote img:not(.u-qavatar)')].filter((i) => !i.closest('.u-player')).map((i) => i.getAttribute('src')),
+        videos: [...s.querySelectorAll('.u-player')].map((v) => v.querySelector('a')?.getAttribute('href') ?? ''),
       }));
       const unsafe = [];
       for (const el of this.querySelectorAll('*')) {
@@ -137,6 +146,11 @@ export async function readReader(page) {
     });
     const timings = attr(host, 'data-timings');
     return { ...chrome, ...body, timings: timings ? JSON.parse(timings) : null };
+  } catch (err) {
+    // The reader replaced its nodes between reading the tree and asking
+    // about one (progress → reader): not open yet, as far as this look goes.
+    if (/No node with given id/.test(err.message)) return null;
+    throw err;
   } finally {
     await cdp.detach();
   }

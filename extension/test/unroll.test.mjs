@@ -45,8 +45,6 @@ describe('virtualised 64-post thread on x.com', () => {
 
   test('the toolbar button collects every post of the chain, in order, and nothing else', async () => {
     page = await openPage(b, virtual.url);
-    // Something of the page has focus, as after reading it.
-    await page.evaluate(() => document.querySelector('[data-testid="tweet"]').focus({ preventScroll: true }));
     before = await pageSnapshot(page);
     assert.ok(before.scroll[1] > 0, 'the page opens scrolled to the focal post');
     const mountedAtStart = await page.locator('[data-testid="tweet"]').count();
@@ -55,9 +53,14 @@ describe('virtualised 64-post thread on x.com', () => {
     reader = await waitForReader(page, 60_000);
     assert.deepEqual(ids(reader), virtual.expected.ids);
     for (const id of virtual.expected.notIds) assert.ok(!ids(reader).includes(id), `reply ${id} by someone else is not in the thread`);
+    // The collector scrolled the whole page and put it back.
+    assert.deepEqual(await page.evaluate(() => [window.scrollX, window.scrollY]), before.scroll);
+    // Opening "Show more replies" changed X's list, as it would for the
+    // reader's user; from here on the page's markup must not change.
+    before.body = (await pageSnapshot(page)).body;
   });
 
-  test('media and full texts come through (photos from the DOM, mp4 and long text from TweetDetail)', () => {
+  test('media and full texts come through (photos from the DOM, mp4 and long text from TweetDetail)', async () => {
     for (const [id, n] of Object.entries(virtual.expected.photos)) {
       const p = reader.posts.find((x) => x.id === id);
       assert.equal(p.photos.length, n, `photos of post ${id}`);
@@ -65,8 +68,15 @@ describe('virtualised 64-post thread on x.com', () => {
     }
     const long = reader.posts.find((x) => x.id === virtual.expected.longId);
     assert.ok(long.text.includes(virtual.expected.longTail), 'the long post is complete: its tail exists only in the TweetDetail the page fetched');
+    // The reader links a video to its post; the mp4 (only in TweetDetail)
+    // is in the Thread the extractor returned.
     const video = reader.posts.find((x) => x.id === virtual.expected.videoId);
-    assert.ok(video.videos.includes(virtual.expected.videoMp4), `video plays the mp4 from TweetDetail: ${video.videos}`);
+    assert.equal(video.videos.length, 1, 'the video is shown');
+    const thread = JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
+    const media = thread.posts.find((p) => p.id === virtual.expected.videoId).media;
+    assert.deepEqual(media.map((m) => [m.type, m.url]), [['video', virtual.expected.videoMp4]]);
+    assert.equal(thread.complete, true);
+    assert.equal(thread.focalId, virtual.expected.focalId);
   });
 
   test('the reader is a labelled modal dialog, focused, complete, with every control named', () => {
@@ -100,6 +110,7 @@ describe('virtualised 64-post thread on x.com', () => {
   });
 
   test('Esc closes it and the page is as it was: DOM, scroll, focus', async () => {
+    // Printing hid the toolbar, which may have had focus: Esc still works.
     await closeWithEsc(page);
     const now = await pageSnapshot(page);
     assert.deepEqual(now, before);
@@ -111,7 +122,10 @@ describe('real X cells from fixtures/x-dom', () => {
   test('context-menu handler: a 3-post self-thread, complete', async () => {
     const c = fixtures.cases.threeCells;
     const page = await openPage(b, c.url);
+    // A post has focus, as after reading it: it gets focus back on close.
+    await page.evaluate(() => document.querySelectorAll('[data-testid="tweet"]')[1].focus());
     const before = await pageSnapshot(page);
+    assert.equal(before.active, 'ARTICLE');
     await callTrigger(b, page, 'menu');
     const r = await waitForReader(page);
     assert.deepEqual(ids(r), c.ids);

@@ -232,6 +232,8 @@ func newView(t *thread.Thread, o Options) *readerView {
 			}
 			if len(gaps) > 0 {
 				note = strings.Join(gaps, "; ") + "."
+				r, size := utf8.DecodeRuneInString(note)
+				note = string(unicode.ToUpper(r)) + note[size:]
 			}
 		}
 		v.Notes = append(v.Notes, note)
@@ -348,8 +350,14 @@ func mediaOf(ms []thread.Media, postURL string) (photos []photoView, players []p
 				Kind: string(m.Type), Link: link, Poster: thread.SafeURL(m.Poster), Alt: clip(m.Alt, maxAlt),
 				Width: dim(m.Width), Height: dim(m.Height), Duration: duration(m.DurationMS),
 			}
-			pv.Label = map[thread.MediaType]string{thread.Video: "Video", thread.GIF: "GIF", thread.Audio: "Audio"}[m.Type]
-			pv.Play = map[thread.MediaType]string{thread.Video: "Play video", thread.GIF: "Play GIF", thread.Audio: "Play audio"}[m.Type]
+			switch m.Type {
+			case thread.Video:
+				pv.Label, pv.Play = "Video", "Play video"
+			case thread.GIF:
+				pv.Label, pv.Play = "GIF", "Play GIF"
+			default:
+				pv.Label, pv.Play = "Audio", "Play audio"
+			}
 			players = append(players, pv)
 		}
 	}
@@ -415,7 +423,11 @@ func newStamp(t time.Time, layout string) stamp {
 		return stamp{}
 	}
 	t = t.UTC()
-	return stamp{ISO: t.Format(time.RFC3339), Text: t.Format(layout)}
+	iso := t.Format(time.RFC3339)
+	if layout == time.RFC3339 {
+		return stamp{ISO: iso, Text: iso}
+	}
+	return stamp{ISO: iso, Text: t.Format(layout)}
 }
 
 // duration formats milliseconds as m:ss (h:mm:ss past an hour).
@@ -471,7 +483,9 @@ func countWords(s string) int {
 	words, inWord, ideo := 0, false, 0
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r):
+		// Below U+1100 (Hangul Jamo) no script is ideographic: skip the
+		// table lookups, which are most of this function's cost in WASM.
+		case r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)):
 			ideo++
 			inWord = false
 		case unicode.IsSpace(r):

@@ -245,6 +245,7 @@ deploy_worker() {
 bench_all() {
 	build_all
 	go test -run='^$' -bench=. -benchmem ./shared/...
+	node bench/render-wasm.mjs
 }
 
 # ---------------------------------------------------------------- run

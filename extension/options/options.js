@@ -34,7 +34,10 @@ export function describe(st) {
   if (st.unreadable) parts.push(`${st.unreadable} saved thread${st.unreadable === 1 ? '' : 's'} on the server could not be decrypted here and ${st.unreadable === 1 ? 'was' : 'were'} skipped.`);
   if (st.lastError) {
     parts.push(st.lastError);
-    if (st.nextTry > Date.now()) parts.push(`Next try in about ${Math.max(1, Math.round((st.nextTry - Date.now()) / 60000))} minute(s).`);
+    if (st.nextTry > Date.now()) {
+      const m = Math.max(1, Math.round((st.nextTry - Date.now()) / 60000));
+      parts.push(`Next try in about ${m} minute${m === 1 ? '' : 's'}.`);
+    }
   }
   return parts.join(' ');
 }

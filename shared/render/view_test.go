@@ -41,9 +41,9 @@ func TestEntityURL(t *testing.T) {
 
 func TestLinkLabel(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://www.example.com/a/b/?utm=1#frag":   "example.com/a/b",
-		"https://Example.com":                       "example.com",
-		"https://example.com/caf%C3%A9":             "example.com/café",
+		"https://www.example.com/a/b/?utm=1#frag": "example.com/a/b",
+		"https://Example.com":                     "example.com",
+		"https://example.com/caf%C3%A9":           "example.com/café",
 		"https://example.com/x/very/long/path/that/goes/on/and/on/and/on/forever/and/ever": "example.com/x/very/long/path/that/goes/on/and/on/and/on/for…", // 60 runes
 	} {
 		if got := linkLabel(in); got != want {

@@ -14,8 +14,8 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
 )
 
 func main() {

@@ -3,6 +3,9 @@ package main
 import (
 	"os"
 	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
 	"testing"
 )
 
@@ -34,5 +37,28 @@ func TestMinifies(t *testing.T) {
 	}
 	if want := `const CSS = ".unspool a{color:#fff}"`; !strings.Contains(string(out), want) {
 		t.Errorf("generated:\n%s\nwant a line %s", out, want)
+	}
+}
+
+// TestMinifiedIsStable: minifying the minified CSS again changes nothing, so
+// a server that minifies whole share pages (issue 7) keeps the stylesheet
+// byte for byte and the CSP hash (render.CSSHash) still matches it.
+func TestMinifiedIsStable(t *testing.T) {
+	src, err := os.ReadFile("../../style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := minify.New()
+	m.AddFunc("text/css", css.Minify)
+	once, err := m.Bytes("text/css", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := m.Bytes("text/css", once)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(once) != string(twice) {
+		t.Errorf("minifying twice changes the CSS:\n%s\n%s", once, twice)
 	}
 }

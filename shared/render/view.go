@@ -379,6 +379,11 @@ func cardOf(c *thread.Card) *cardView {
 	if cv.Title == "" {
 		cv.Title = linkLabel(u)
 	}
+	// The platform's own "From docs.google.com" names where a short link
+	// leads; without it, the link's host.
+	if d := clip(c.Domain, maxHandle); d != "" {
+		cv.Domain = d
+	}
 	return cv
 }
 

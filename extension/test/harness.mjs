@@ -122,6 +122,8 @@ export async function readReader(page) {
         unlabelled: [...this.querySelectorAll('button, select')].filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim() || b.closest('label'))).length,
         dialog: dialog && { role: dialog.getAttribute('role'), modal: dialog.getAttribute('aria-modal'), labelledBy: this.getElementById(dialog.getAttribute('aria-labelledby'))?.textContent },
         focused: this.activeElement ? (this.activeElement.className || this.activeElement.tagName) : null,
+        choices: Object.fromEntries([...this.querySelectorAll('label.setting')].map((l) => [l.firstChild.textContent, l.querySelector('select').value])),
+        status: this.querySelector('.status')?.textContent ?? '',
       };
     });
     const body = await call(content.shadowRoots[0].nodeId, function () {
@@ -142,7 +144,9 @@ export async function readReader(page) {
           if (/^\s*javascript:/i.test(a.value)) unsafe.push(`${el.tagName}[${a.name}=${a.value}]`);
         }
       }
-      return { posts, text: this.textContent.replace(/\s+/g, ' '), unsafe, sheets: this.adoptedStyleSheets.length };
+      const rootEl = this.querySelector('.unspool');
+      const settings = rootEl && { theme: rootEl.dataset.theme, fontSize: rootEl.dataset.size, width: rootEl.dataset.width, font: rootEl.dataset.font };
+      return { posts, settings, text: this.textContent.replace(/\s+/g, ' '), unsafe, sheets: this.adoptedStyleSheets.length };
     });
     const timings = attr(host, 'data-timings');
     return { ...chrome, ...body, timings: timings ? JSON.parse(timings) : null };
@@ -154,6 +158,46 @@ export async function readReader(page) {
   } finally {
     await cdp.detach();
   }
+}
+
+// inReader runs fn(arg) with `this` = the reader's (closed) shadow root,
+// through CDP, and returns its JSON-able result. For pressing its controls.
+export async function inReader(page, fn, arg) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const host = findNode(root, (n) => n.nodeName === 'UNSPOOL-UI');
+    if (!host?.shadowRoots?.length) throw new Error('no reader');
+    const { object } = await cdp.send('DOM.resolveNode', { nodeId: host.shadowRoots[0].nodeId });
+    const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId, functionDeclaration: fn.toString(), arguments: [{ value: arg }], returnByValue: true, awaitPromise: true,
+    });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// pressButton clicks the reader control whose label (aria-label or text) is name.
+export function pressButton(page, name) {
+  return inReader(page, function (name) {
+    const b = [...this.querySelectorAll('button')].find((x) => (x.getAttribute('aria-label') || x.textContent) === name);
+    if (!b) throw new Error(`no button ${name}`);
+    b.click();
+    return true;
+  }, name);
+}
+
+// choose sets the reader setting labelled `label` to value, as a person would.
+export function choose(page, label, value) {
+  return inReader(page, function ({ label, value }) {
+    const sel = [...this.querySelectorAll('label.setting')].find((l) => l.firstChild.textContent === label)?.querySelector('select');
+    if (!sel) throw new Error(`no setting ${label}`);
+    sel.value = value;
+    sel.dispatchEvent(new Event('change'));
+    return true;
+  }, { label, value });
 }
 
 // waitForReader polls until the reader is open (or fails after timeoutMs).

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callTrigger, openBrowser, openPage, pageSnapshot, pressAction, readReader, waitForReader } from './harness.mjs';
+import { callTrigger, choose, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, waitForReader } from './harness.mjs';
 import { fixturePages, hostilePage, virtualPage, HOSTILE } from './pages.mjs';
 
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
@@ -192,5 +192,81 @@ describe('hostile thread', () => {
     await closeWithEsc(page);
     assertNoErrors();
     await page.close();
+  });
+});
+
+describe('reader actions', () => {
+  const c = fixtures.cases.threeCells;
+  let page;
+
+  test('a theme chosen in the reader is remembered for the next unroll', async () => {
+    page = await openPage(b, c.url);
+    await pressAction(b, page);
+    let r = await waitForReader(page);
+    assert.equal(r.settings.theme, 'auto');
+    await choose(page, 'Theme', 'sepia');
+    await page.waitForFunction(async () => true);
+    for (let i = 0; i < 50 && (await readReader(page)).settings.theme !== 'sepia'; i++) await page.waitForTimeout(100);
+    r = await readReader(page);
+    assert.equal(r.settings.theme, 'sepia');
+    await page.screenshot({ path: path.join(shots, 'extension-sepia.png') });
+    await closeWithEsc(page);
+    await pressAction(b, page);
+    r = await waitForReader(page);
+    assert.equal(r.settings.theme, 'sepia', 'rendered with the stored theme');
+    assert.equal(r.choices.Theme, 'sepia', 'the control shows it');
+    await choose(page, 'Theme', 'auto');
+  });
+
+  test('Copy Markdown puts the thread on the clipboard', async () => {
+    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'https://x.com' });
+    await pressButton(page, 'Copy the thread as Markdown');
+    await page.waitForFunction(() => true);
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes("posts: 3"); i++) {
+      await page.waitForTimeout(100);
+      text = await page.evaluate(() => navigator.clipboard.readText());
+    }
+    assert.match(text, /the head of a thread[\s\S]*2nd message of a thread[\s\S]*3rd message of a thread/);
+    assert.match((await readReader(page)).status, /Copied/);
+  });
+
+  test('Download HTML and Markdown save files named after the thread', async () => {
+    for (const [name, ext, marker] of [['Download as an HTML file', 'html', '<article'], ['Download as a Markdown file', 'md', '2nd message of a thread']]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), pressButton(page, name)]);
+      assert.equal(download.suggestedFilename(), `tehprom269887-${c.ids[0]}.${ext}`);
+      const body = fs.readFileSync(await download.path(), 'utf8');
+      assert.ok(body.includes(marker), `${ext} holds ${marker}`);
+    }
+  });
+
+  test('Re-collect collects again and reopens the reader', async () => {
+    await pressButton(page, 'Collect the thread again (for missing posts)');
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = await readReader(page);
+      if (r?.timings?.via === 'recollect') break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(r.timings.via, 'recollect');
+    assert.deepEqual(ids(r), c.ids);
+    await closeWithEsc(page);
+    assertNoErrors();
+    await page.close();
+  });
+
+  test('Esc while collecting cancels: the reader shows what was collected, marked incomplete', async () => {
+    const p = await openPage(b, virtual.url);
+    await pressAction(b, p);
+    // Wait for the progress pill, then cancel.
+    for (let i = 0; i < 100 && !(await readReader(p))?.progress?.startsWith('Collecting'); i++) await p.waitForTimeout(50);
+    await p.keyboard.press('Escape');
+    const r = await waitForReader(p);
+    assert.ok(r.posts.length < virtual.expected.ids.length, `${r.posts.length} posts`);
+    assert.equal(r.notices.length, 1);
+    assert.match(r.text, /cancelled/);
+    await closeWithEsc(p);
+    assertNoErrors();
+    await p.close();
   });
 });

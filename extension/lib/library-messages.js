@@ -7,9 +7,12 @@
 // service worker woken by an alarm or a message finds them.
 
 import { handle } from '../messages.js';
-import { call } from '../wasm-host.js';
+import { call, ready } from '../wasm-host.js';
 import * as library from './library.js';
 import * as sync from './sync.js';
+import { useWasm } from './record-ops.js';
+
+useWasm(ready);
 
 const MENU_LIBRARY = 'unspool-open-library';
 

@@ -10,8 +10,6 @@
 // writing it back, which is what makes each edit atomic across the pages
 // and the background worker.
 
-import { ready } from '../wasm-host.js';
-
 const j = (v) => JSON.stringify(v);
 const p = (s) => JSON.parse(s);
 
@@ -29,11 +27,18 @@ function need(u, name) {
   return u[name].bind(u);
 }
 
+// How the WASM is reached. Pages import the host on first use, so the
+// library page opens without loading the Go runtime; a service worker may
+// not import() at all, so the background hands its statically imported
+// host in with useWasm.
+let load = async () => (await import('../wasm-host.js')).ready();
+export function useWasm(ready) { load = ready; }
+
 let cached;
 // api resolves to the record operations, loading the WASM on first use.
 export async function api() {
   if (cached) return cached;
-  const u = await ready();
+  const u = await load();
   const f = (name) => need(u, name);
   const edit = (rec, e) => p(f('syncEdit')(rec ? j(plain(rec)) : '', j(e)));
   cached = {

@@ -7,13 +7,16 @@
 
 import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
 import { SearchIndex } from '../lib/search.js';
-import { exportJSON, importJSON, exportMarkdownZip } from '../lib/export.js';
-import { call } from '../wasm-host.js';
 import { api as recordOps } from '../lib/record-ops.js';
+
+// Loaded when used, not at open: exports and the WASM host.
+const exporter = () => import('../lib/export.js');
+const call = async (...args) => (await import('../wasm-host.js')).call(...args);
 
 const FIRST = 40;         // rows drawn at once: more than a screenful, few enough to draw in a few ms
 const PAGE = 100;         // rows added as the end of the list comes into view
 const UNDO_MS = 10_000;   // how long "Undo" stays offered after a delete
+const AUTHOR_SUGGESTIONS = 50;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -108,10 +111,23 @@ function fillSelect(sel, entries, current) {
   sel.value = current;
 }
 
+// fillAuthors offers the most-saved authors (and those matching what is
+// typed) when the author field is used.
+function fillAuthors() {
+  const typed = $('f-author').value.replace(/^@/, '').toLowerCase();
+  const list = [...(state.authors ?? [])]
+    .filter(([h]) => !typed || h.toLowerCase().includes(typed))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, AUTHOR_SUGGESTIONS);
+  $('f-authors').replaceChildren(...list.map(([h, n]) => new Option(`${n} saved`, `@${h}`)));
+}
+
 function renderFilters() {
   const { authors, platforms, tags } = state.index.facets();
-  fillSelect($('f-author'), [...authors].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([h, n]) => [h, `@${h} (${n})`]), state.filter.handle);
+  // Authors: a field with suggestions rather than a list of every author —
+  // a big library has thousands, which no one scrolls through and which
+  // took longer to build than the rest of the page.
+  state.authors = authors;
+  $('f-author').value = state.filter.handle ? `@${state.filter.handle}` : '';
   fillSelect($('f-platform'), platforms.map((p) => [p, PLATFORM_NAMES[p] ?? p]), state.filter.platform);
   fillSelect($('f-tag'), [...tags].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => [t, `#${t} (${n})`]), state.filter.tag);
   const h = state.filter.handle;
@@ -213,7 +229,13 @@ async function reload() {
 
 function wire() {
   $('q').addEventListener('input', () => { update(); syncURL(); });
-  $('f-author').addEventListener('change', (e) => setFilter('handle', e.target.value));
+  $('f-author').addEventListener('focus', fillAuthors);
+  $('f-author').addEventListener('input', (e) => {
+    fillAuthors();
+    const h = e.target.value.trim().replace(/^@/, '');
+    // Filter once the field names an author saved here (or is emptied).
+    if (!h || state.authors?.has(h)) setFilter('handle', h);
+  });
   $('f-platform').addEventListener('change', (e) => setFilter('platform', e.target.value));
   $('f-tag').addEventListener('change', (e) => setFilter('tag', e.target.value));
   $('author-back').addEventListener('click', () => setFilter('handle', ''));
@@ -249,10 +271,12 @@ function wire() {
   });
 
   $('export-json').addEventListener('click', async () => {
+    const { exportJSON } = await exporter();
     download(new Blob([await exportJSON()], { type: 'application/json' }), `unspool-library-${today()}.json`);
   });
   $('export-md').addEventListener('click', async () => {
     try {
+      const { exportMarkdownZip } = await exporter();
       download(await exportMarkdownZip((json) => call('export', json, 'markdown')), `unspool-markdown-${today()}.zip`);
     } catch (e) {
       toast(`Markdown export failed: ${e.message}`);
@@ -264,6 +288,7 @@ function wire() {
     e.target.value = '';
     if (!file) return;
     try {
+      const { importJSON } = await exporter();
       const res = await importJSON(await file.text());
       toast(res.message);
       await reload();

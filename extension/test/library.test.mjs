@@ -92,6 +92,11 @@ test('the library page lists, searches a word of the 40th post, and filters by a
   assert.deepEqual(keys, [long, ...others.slice(0, 2)].map((t) => `x:${t.id}`).sort());
   await page.click('#author-back');
   await page.waitForFunction((n) => document.querySelectorAll('#list .row').length === n, 1 + others.length);
+  // The author field, typed: the same three.
+  await page.fill('#f-author', `@${long.author.handle}`);
+  await page.waitForFunction(() => document.querySelectorAll('#list .row').length === 3);
+  await page.fill('#f-author', '');
+  await page.waitForFunction((n) => document.querySelectorAll('#list .row').length === n, 1 + others.length);
 });
 
 test('a saved thread opens offline, rendered from the stored thread', async () => {

@@ -46,7 +46,7 @@
   add({
     id: 'copy-markdown',
     order: 10,
-    label: 'Copy Markdown',
+    label: 'Copy',
     title: 'Copy the thread as Markdown',
     async run(ctx) {
       await copyText(await ctx.exportAs('markdown'));
@@ -66,7 +66,7 @@
   add({
     id: 'download-markdown',
     order: 30,
-    label: 'Markdown',
+    label: 'MD',
     title: 'Download as a Markdown file',
     async run(ctx) {
       download(await ctx.exportAs('markdown'), 'text/markdown', fileName(ctx.thread, 'md'));

@@ -19,15 +19,18 @@
     .backdrop { position: absolute; inset: 0; overflow-y: auto; overscroll-behavior: contain;
       background: rgb(15 20 30 / .55); }
     .dialog { box-sizing: border-box; margin: 0 auto; max-width: min(100%, 920px); min-height: calc(100% + 1px);
-      background: Canvas; color: CanvasText; color-scheme: light dark; display: flex; flex-direction: column;
+      background: var(--unspool-bg, Canvas); color: CanvasText; color-scheme: light; display: flex; flex-direction: column;
       box-shadow: 0 0 40px rgb(0 0 0 / .35); font: 14px/1.4 system-ui, sans-serif; }
-    .bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 6px; align-items: center;
-      padding: 8px 12px; background: Canvas; border-bottom: 1px solid color-mix(in srgb, CanvasText 15%, transparent); }
-    .bar h2 { font-size: 14px; font-weight: 600; margin: 0 auto 0 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40%; }
+    .bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 4px; align-items: center;
+      padding: 8px 12px; background: var(--unspool-bg, Canvas); border-bottom: 1px solid color-mix(in srgb, CanvasText 15%, transparent); }
+    .panel { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: 12px; justify-content: flex-end; padding-top: 4px; }
+    .panel[hidden] { display: none; }
+    .bar h2 { font-size: 14px; font-weight: 600; margin: 0 auto 0 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: 1 1 8em; min-width: 6em; }
     button, select { font: inherit; color: inherit; background: color-mix(in srgb, CanvasText 7%, Canvas);
-      border: 1px solid color-mix(in srgb, CanvasText 20%, transparent); border-radius: 6px; padding: 4px 8px; cursor: pointer; }
+      border: 1px solid color-mix(in srgb, CanvasText 20%, transparent); border-radius: 6px; padding: 3px 7px; font-size: 13px; cursor: pointer; }
     button:hover, select:hover { background: color-mix(in srgb, CanvasText 14%, Canvas); }
-    button:focus-visible, select:focus-visible, .content:focus-visible { outline: 2px solid #d9633f; outline-offset: 2px; }
+    button:focus-visible, select:focus-visible { outline: 2px solid #d9633f; outline-offset: 2px; }
+    .content:focus-visible { outline: 2px solid color-mix(in srgb, #d9633f 45%, transparent); outline-offset: -2px; }
     .close { font-weight: 600; }
     label.setting { display: inline-flex; align-items: center; gap: 4px; }
     .notice { margin: 12px 16px 0; padding: 10px 12px; border-radius: 8px; background: #fff3cd; color: #4a3b00; }
@@ -187,10 +190,24 @@
       bar.append(b);
       a.mount?.(b, ctx);
     }
-    for (const setting of SETTINGS_UI) bar.append(settingControl(setting));
+    // Display settings sit in a row the "Aa" button shows and hides, so the
+    // toolbar keeps to one line.
+    const panel = document.createElement('div');
+    panel.className = 'panel';
+    panel.id = 'unspool-display';
+    panel.hidden = true;
+    panel.setAttribute('role', 'group');
+    panel.setAttribute('aria-label', 'Display settings');
+    for (const setting of SETTINGS_UI) panel.append(settingControl(setting));
+    const aa = button('Aa', 'Display settings', () => {
+      panel.hidden = !panel.hidden;
+      aa.setAttribute('aria-expanded', String(!panel.hidden));
+    });
+    aa.setAttribute('aria-controls', panel.id);
+    aa.setAttribute('aria-expanded', 'false');
     const closeBtn = button('✕', 'Close reader (Esc)', () => close());
     closeBtn.classList.add('close');
-    bar.append(closeBtn);
+    bar.append(aa, closeBtn, panel);
 
     dialog.append(bar, ...notices(thread, ctx), content, live);
 
@@ -205,6 +222,7 @@
     first.addEventListener('focus', () => content.focus());
     last.addEventListener('focus', () => focusables(bar)[0]?.focus());
     root.replaceChildren(first, backdrop, last);
+    matchTheme(s);
 
     backdrop.addEventListener('click', (e) => {
       if (e.target === backdrop) close();
@@ -269,9 +287,21 @@
       if (state !== s) return;
       s.settings = res.settings;
       adopt(s.contentRoot, res.html);
+      matchTheme(s);
     });
     wrap.append(sel);
     return wrap;
+  }
+
+  // matchTheme gives the toolbar and the column the rendered theme's
+  // background and light/dark scheme, so sepia or dark is not framed in white.
+  function matchTheme(s) {
+    const root = s.contentRoot.querySelector('.unspool');
+    if (!root) return;
+    const bg = getComputedStyle(root).backgroundColor;
+    const [r, g, b] = (bg.match(/[\d.]+/g) ?? [255, 255, 255]).map(Number);
+    s.dialog.style.setProperty('--unspool-bg', bg);
+    s.dialog.style.setProperty('color-scheme', 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light');
   }
 
   function close({ restoreFocus = true } = {}) {

@@ -16,6 +16,12 @@
 // dev` for that).
 //
 //	go run ./bench/share [-rate 1000] [-c 64] [-n 20000] [-server http://127.0.0.1:PORT]
+//
+// -startup A,B compares two running workers on a route both answer alike
+// without storage (an unknown path: 404), alternating requests so both see
+// the same machine load. Every Workers request starts a fresh Go instance,
+// so the difference is what linking the share page code (render + minify)
+// costs each request in start-up.
 package main
 
 import (
@@ -34,6 +40,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,7 +57,13 @@ func main() {
 	rate := flag.Float64("rate", 1000, "requests per second, open-loop; 0 sends back to back")
 	n := flag.Int("n", 20000, "requests per measurement")
 	warm := flag.Int("warm", 200, "requests before measuring")
+	startup := flag.String("startup", "", "compare start-up of two running workers: URL_A,URL_B")
 	flag.Parse()
+	if *startup != "" {
+		a, b, _ := strings.Cut(*startup, ",")
+		compareStartup(a, b, *n)
+		return
+	}
 	if err := run(*server, *conc, *n, *warm, *rate); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/share:", err)
 		os.Exit(1)
@@ -301,4 +314,34 @@ func startNative() (stop func(), url string, err error) {
 	}
 	stop()
 	return nil, "", fmt.Errorf("the server did not start")
+}
+
+// compareStartup alternates sequential GETs of an unknown path on a and b.
+func compareStartup(a, b string, n int) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	lat := map[string][]time.Duration{}
+	for i := range 2 * n {
+		u := []string{a, b}[i%2]
+		t := time.Now()
+		resp, err := client.Get(u + "/v1/no-such-route")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			fmt.Fprintf(os.Stderr, "%s: status %d\n", u, resp.StatusCode)
+			os.Exit(1)
+		}
+		if i >= 20 { // the first requests compile the module
+			lat[u] = append(lat[u], time.Since(t))
+		}
+	}
+	fmt.Printf("start-up: %d alternating sequential requests each, GET of an unknown path (404)\n", n)
+	for _, u := range []string{a, b} {
+		r := result{lat: lat[u]}
+		slices.Sort(r.lat)
+		fmt.Printf("  %-28s p50 %7.3f ms  p90 %7.3f ms\n", u, ms(r.p(50)), ms(r.p(90)))
+	}
 }

@@ -7,7 +7,8 @@
 //   - screenshots of a real 25-post thread's page, light and dark (kept in
 //     $UNSPOOL_SHOTS, default a temp folder; docs/ holds two of them);
 //   - the library's Publish / Copy link / Unpublish with the state shown,
-//     and the "sync off" message before sync is on.
+//     and the "sync off" message before sync is on;
+//   - the reader toolbar's Publish / Unpublish on a real X page (fixture).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -18,7 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
+import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { openProfile, until } from './library-helpers.mjs';
+import { fixturePages } from './pages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-share-shots-'));
@@ -260,5 +263,91 @@ describe('Publish, Copy link and Unpublish in the library', () => {
     assert.match(await P.page.textContent('#share-state'), /Unpublished/);
     assert.equal((await fetch(url)).status, 410);
     assert.deepEqual(P.errors, []);
+  });
+});
+
+describe('Publish and Unpublish in the reader toolbar', () => {
+  let b;
+  const fixtures = fixturePages();
+  before(async () => {
+    b = await openBrowser(fixtures.routes);
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  // toolbar reads the reader's share buttons (closed shadow root: through
+  // CDP, as the harness reads the reader) and clicks one by its action id.
+  async function toolbar(page, click) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+      const find = (n, pred) => {
+        if (pred(n)) return n;
+        for (const k of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) {
+          const f = find(k, pred);
+          if (f) return f;
+        }
+        return null;
+      };
+      const host = find(root, (n) => n.nodeName === 'UNSPOOL-UI');
+      const { object } = await cdp.send('DOM.resolveNode', { nodeId: host.shadowRoots[0].nodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId, returnByValue: true, arguments: [{ value: click ?? null }],
+        functionDeclaration: String(function (click) {
+          const buttons = [...this.querySelectorAll('button[data-action^="share-"]')];
+          if (click) this.querySelector(`button[data-action="${click}"]`).click();
+          return Object.fromEntries(buttons.map((x) => [x.dataset.action, { shown: !x.hidden, label: x.textContent, title: x.title }]));
+        }),
+      });
+      return result.value;
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  test('sync off: Publish says so; sync on: Publish, then Copy link and Unpublish', async () => {
+    const c = fixtures.cases.threeCells;
+    let page = await openPage(b, c.url);
+    await pressAction(b, page);
+    await waitForReader(page);
+    const off = await until(async () => {
+      const t = await toolbar(page);
+      return /sync off/.test(t['share-publish']?.label) && t;
+    }, { what: 'the Publish button to say sync is off' });
+    assert.equal(off['share-unpublish'].shown, false);
+    assert.equal(off['share-copy'].shown, false);
+
+    // Turn sync on (the options page of this browser's extension).
+    const opts = await b.context.newPage();
+    await opts.goto(`chrome-extension://${b.extensionId}/options/options.html`);
+    await opts.fill('#server', srv.origin);
+    await opts.click('#enable');
+    await opts.waitForSelector('#on:not([hidden])');
+    await opts.close();
+
+    await page.close();
+    page = await openPage(b, c.url);
+    await pressAction(b, page);
+    await waitForReader(page);
+    await until(async () => (await toolbar(page))['share-publish']?.label === 'Publish', { what: 'Publish with sync on' });
+    await toolbar(page, 'share-publish');
+    const on = await until(async () => {
+      const t = await toolbar(page);
+      return t['share-unpublish'].shown && t;
+    }, { what: 'Unpublish to show after publishing' });
+    assert.equal(on['share-publish'].shown, false);
+    assert.equal(on['share-copy'].shown, true);
+    const url = on['share-copy'].title.replace(/^Copy /, '');
+    assert.match(url, new RegExp(`^${srv.origin}/t/[A-Za-z0-9_-]{22}$`));
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /tehprom269887/);
+
+    await toolbar(page, 'share-unpublish');
+    await until(async () => (await toolbar(page))['share-publish'].shown, { what: 'Publish to show again' });
+    assert.equal((await fetch(url)).status, 410);
+    assert.deepEqual(b.errors, []);
+    await page.close();
   });
 });

@@ -33,9 +33,18 @@ export async function unroll(tab, via) {
   if (!tab?.id) return { ok: false, error: 'no tab' };
   const clickedAt = performance.timeOrigin + performance.now(); // comparable across extension contexts
   ready().catch(() => {}); // warm up in parallel; errors surface at extraction
+  const start = { type: 'content:unroll', via, clickedAt };
+  try {
+    // A tab unrolled before still has the content scripts: tell them to
+    // start (no second injection of every file on each click). A tab
+    // without them (first time, reloaded page) refuses the message.
+    return await chrome.tabs.sendMessage(tab.id, start);
+  } catch {
+    // not injected yet: inject below
+  }
   try {
     await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES });
-    return await chrome.tabs.sendMessage(tab.id, { type: 'content:unroll', via, clickedAt });
+    return await chrome.tabs.sendMessage(tab.id, start);
   } catch (err) {
     // chrome:// pages, the web store and PDF viewers refuse scripts: nothing
     // to unroll there. The action stays usable for the next tab.

@@ -150,13 +150,30 @@ WORKER_DIR=$ROOT/server/worker
 # Wrangler runs offline here: no telemetry, no fetches from Cloudflare.
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 
-# dist/unspool-server (native), and the Worker: syumai/workers' JS shim and
-# the Go wasm in server/build/ (wrangler.toml's main).
+# dist/unspool-server (native), and the Worker in server/build/
+# (wrangler.toml's main).
 build_server() {
 	log "server → dist/unspool-server, server/build/ (worker)"
 	go build -trimpath -o "$SERVER_BIN" ./server
-	go run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o server/build >/dev/null
-	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o server/build/app.wasm ./server
+	build_worker "$ROOT/server/build"
+}
+
+# build_worker DIR: syumai/workers' JS shim and the Go wasm in DIR.
+build_worker() {
+	go run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o "$1" >/dev/null
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$1/app.wasm" ./server
+}
+
+# private_worker DIR: the Worker built into DIR/build with a copy of
+# wrangler.toml pointing at it (DIR/wrangler.toml), so a test run is not
+# disturbed by anyone rebuilding server/build meanwhile (wrangler dev
+# watches its files and rebuilds).
+private_worker() {
+	mkdir -p "$1"
+	build_worker "$1/build"
+	sed -e "s|^main = .*|main = \"$1/build/worker.mjs\"|" \
+		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
+		"$WORKER_DIR/wrangler.toml" >"$1/wrangler.toml"
 }
 
 wr() { (cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler "$@"); }
@@ -170,9 +187,10 @@ free_port() {
 	die "no free port in ${1:-18300}–18399"
 }
 
-# start_worker DIR PORT STATE LOG [wrangler dev args…]: applies DIR's D1
-# migrations to a local database in STATE, starts `wrangler dev --local` on
-# 127.0.0.1:PORT in its own process group and waits until it answers.
+# start_worker CONFIG PORT STATE LOG [wrangler dev args…]: applies the D1
+# migrations of wrangler config CONFIG to a local database in STATE, starts
+# `wrangler dev --local` on 127.0.0.1:PORT in its own process group and
+# waits until it answers.
 # Every worker started is stopped when the script exits, however it exits.
 WORKER_PIDS=()
 stop_workers() {
@@ -185,47 +203,48 @@ stop_workers() {
 }
 trap stop_workers EXIT
 start_worker() {
-	local dir=$1 port=$2 state=$3 logf=$4 i
+	local config=$1 port=$2 state=$3 logf=$4 i
 	shift 4
-	(cd "$dir" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler d1 migrations apply DB --local --persist-to "$state" >"$logf.migrate" 2>&1) ||
-		{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply failed in ${dir#"$ROOT"/}"; }
+	wr d1 migrations apply DB --local --config "$config" --persist-to "$state" >"$logf.migrate" 2>&1 ||
+		{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply failed for $config"; }
 	# setsid: wrangler, workerd and npm in one group, stopped together.
-	(cd "$dir" && NO_UPDATE_NOTIFIER=1 exec setsid npx --no-install wrangler dev --local --persist-to "$state" \
-		--ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
+	(cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 exec setsid npx --no-install wrangler dev --local --config "$config" \
+		--persist-to "$state" --ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
 	WORKER_PIDS+=("$!")
-	for i in $(seq 1 120); do
+	for i in $(seq 1 240); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
-		kill -0 "$!" 2>/dev/null || { cat "$logf" >&2; die "wrangler dev (${dir#"$ROOT"/}) exited"; }
+		kill -0 "$!" 2>/dev/null || { cat "$logf" >&2; die "wrangler dev ($config) exited"; }
 		sleep 0.5
 	done
 	cat "$logf" >&2
-	die "wrangler dev (${dir#"$ROOT"/}) did not answer on port $port within 60 s"
+	die "wrangler dev ($config) did not answer on port $port within 120 s"
 }
 
-# The Worker's upload size as wrangler reports it (offline dry run).
+# worker_size DIR: the upload size of DIR's Worker (private_worker) as
+# wrangler reports it (offline dry run), and its wasm raw and gzipped.
 worker_size() {
-	local out=$1
-	wr deploy --dry-run --outdir "$out" 2>&1 | grep -E 'Total Upload' || die "wrangler deploy --dry-run failed"
-	log "server/build/app.wasm: $(wc -c <"$ROOT/server/build/app.wasm") bytes raw, $(gzip -9c "$ROOT/server/build/app.wasm" | wc -c) gzip -9"
+	wr deploy --dry-run --config "$1/wrangler.toml" --outdir "$1/dry-run" 2>&1 | grep -E 'Total Upload' ||
+		die "wrangler deploy --dry-run failed"
+	log "worker wasm: $(wc -c <"$1/build/app.wasm") bytes raw, $(gzip -9c "$1/build/app.wasm" | wc -c) gzip -9"
 }
 
 # The HTTP suite (server/suite) against the Go worker under workerd + local
 # D1, with the limits the suite expects (server/suite/main_test.go TestEnv).
 test_workers() {
 	ensure_npm "$WORKER_DIR"
-	build_server
 	local port tmp
-	port=$(free_port 18300)
 	tmp=$(mktemp -d)
+	private_worker "$tmp/worker"
+	port=$(free_port 18300)
 	log "HTTP suite against wrangler dev --local (workerd + D1) on 127.0.0.1:$port"
-	start_worker "$WORKER_DIR" "$port" "$tmp/state" "$tmp/wrangler.log" \
-		--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:10 \
+	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" \
+		--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25 \
 		--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000
 	UNSPOOL_TEST_SERVER="http://127.0.0.1:$port" UNSPOOL_TEST_SERVER_LOG="$tmp/wrangler.log" \
-		go test -count=1 ./server/suite ||
+		go test -count=1 -timeout=30m ./server/suite ||
 		{ tail -40 "$tmp/wrangler.log" >&2; die "the HTTP suite failed under wrangler dev (log: $tmp/wrangler.log)"; }
 	stop_workers
-	worker_size "$tmp/dry-run"
+	worker_size "$tmp/worker"
 	rm -rf "$tmp"
 }
 
@@ -241,10 +260,69 @@ deploy_worker() {
 	wr deploy
 }
 
+# ./build.sh bench, the sync server (figures in README.md#benchmarks): the
+# native server under 200 devices, a 10,000-thread first pull and idle
+# re-sync, then the Go worker next to the plain-JS baseline worker
+# (bench/jsworker) under wrangler dev, and the worker's size. Every server
+# runs on 127.0.0.1 without rate limits (the load is one client address)
+# and is stopped at the end.
+bench_server() {
+	ensure_npm "$WORKER_DIR"
+	local tmp port port2 load=$OUT/syncload i
+	tmp=$(mktemp -d)
+	go build -o "$load" ./bench/syncload
+	go build -trimpath -o "$SERVER_BIN" ./server
+	port=$(free_port 18300)
+	log "native server on 127.0.0.1:$port (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+	(UNSPOOL_RATE_LIMIT=0 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$port" -data "$tmp/data" \
+		>"$tmp/native.log" 2>&1) &
+	WORKER_PIDS+=("$!")
+	for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+	"$load" -url "http://127.0.0.1:$port" -devices 200 -interval 500ms -duration 10s devices
+	"$load" -url "http://127.0.0.1:$port" -devices 200 -interval 0 -duration 5s devices
+	"$load" -url "http://127.0.0.1:$port" -threads 10000 bigpull
+	stop_workers
+
+	private_worker "$tmp/worker"
+	port=$(free_port 18300)
+	port2=$(free_port $((port + 1)))
+	log "Go worker on 127.0.0.1:$port, plain-JS worker on 127.0.0.1:$port2 (wrangler dev --local)"
+	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state-go" "$tmp/go.log" \
+		--var UNSPOOL_RATE_LIMIT:100000000 --var UNSPOOL_CREATE_LIMIT:0
+	start_worker "$ROOT/bench/jsworker/wrangler.toml" "$port2" "$tmp/state-js" "$tmp/js.log" \
+		--var UNSPOOL_RATE_LIMIT:100000000
+	"$load" -url "http://127.0.0.1:$port" -url2 "http://127.0.0.1:$port2" -n 200 compare
+	stop_workers
+	worker_size "$tmp/worker"
+	rm -rf "$tmp"
+}
+
+# ./build.sh bench, share pages (issue 7; figures in README.md#benchmarks):
+# the page's size before/after minify and GET /t/<slug> natively (open-loop
+# 1,000 req/s), then under wrangler dev (sequential), then the worker's
+# start-up in V8 (instance + main() per request).
+bench_share() {
+	ensure_npm "$WORKER_DIR"
+	local tmp port
+	tmp=$(mktemp -d)
+	log "share pages, native (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+	go run ./bench/share -rate 1000 -c 64 -n 20000
+	private_worker "$tmp/worker"
+	port=$(free_port 18300)
+	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/share.log" --var UNSPOOL_RATE_LIMIT:0
+	log "share pages under wrangler dev on 127.0.0.1:$port (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+	go run ./bench/share -server "http://127.0.0.1:$port" -rate 0 -c 1 -n 300 -warm 20
+	stop_workers
+	node bench/share/startup.mjs "$tmp/worker/build"
+	rm -rf "$tmp"
+}
+
 # ---------------------------------------------------------------- benchmarks
 bench_all() {
 	build_all
 	go test -run='^$' -bench=. -benchmem ./shared/...
+	bench_server
+	bench_share
 	node bench/render-wasm.mjs
 }
 

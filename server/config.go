@@ -32,6 +32,7 @@ func configFromEnv(getenv func(string) string) (store.Config, error) {
 		dst  *int
 	}{
 		{"UNSPOOL_RATE_LIMIT", &cfg.RateLimit}, // 0 turns rate limiting off
+		{"UNSPOOL_CREATE_LIMIT", &cfg.CreateLimit},
 		{"UNSPOOL_RATE_WINDOW", &cfg.RateWindow},
 	} {
 		if s := getenv(v.name); s != "" {

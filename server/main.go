@@ -8,7 +8,7 @@
 //
 // Environment: UNSPOOL_ADDR, UNSPOOL_DATA (defaults for the flags), and the
 // limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
-// UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES).
+// UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES).
 package main
 
 import (

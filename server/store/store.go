@@ -39,6 +39,9 @@ type Config struct {
 	// (and, for creating libraries, for one client address). 0 disables it.
 	RateLimit  int
 	RateWindow int
+	// CreateLimit is the most libraries one client address may create per
+	// RateWindow (creating is rare: one per person). 0 disables it.
+	CreateLimit int
 	// Quotas per library.
 	MaxRecords int64
 	MaxBytes   int64
@@ -54,6 +57,7 @@ func DefaultConfig() Config {
 	return Config{
 		RateLimit:    600,
 		RateWindow:   60,
+		CreateLimit:  20,
 		MaxRecords:   protocol.MaxLibraryRecords,
 		MaxBytes:     protocol.MaxLibraryBytes,
 		MaxPullBytes: protocol.MaxRequestBytes,
@@ -112,7 +116,7 @@ func (s *Store) CreateLibrary(ctx context.Context, a library.Auth, client string
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if err := s.rateLimit(ctx, "create:"+client); err != nil {
+	if err := s.rateLimit(ctx, "create:"+client, s.cfg.CreateLimit); err != nil {
 		return false, err
 	}
 	hash := hex.EncodeToString(library.KeyHash(a.Key))
@@ -168,16 +172,17 @@ func (s *Store) authorize(ctx context.Context, a library.Auth) (*libRow, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.rateLimit(ctx, "lib:"+a.LibraryID); err != nil {
+	if err := s.rateLimit(ctx, "lib:"+a.LibraryID, s.cfg.RateLimit); err != nil {
 		return nil, err
 	}
 	return row, nil
 }
 
 // rateLimit counts one request for key in the current fixed window, in one
-// UPSERT (nothing in memory survives a Worker request).
-func (s *Store) rateLimit(ctx context.Context, key string) error {
-	if s.cfg.RateLimit <= 0 {
+// UPSERT (nothing in memory survives a Worker request), and refuses it past
+// limit.
+func (s *Store) rateLimit(ctx context.Context, key string, limit int) error {
+	if limit <= 0 {
 		return nil
 	}
 	now := s.Now()
@@ -193,10 +198,10 @@ func (s *Store) rateLimit(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("rate limit: %w", err)
 	}
-	if count > int64(s.cfg.RateLimit) {
+	if count > int64(limit) {
 		retry := int(((win+1)*windowMs - now + 999) / 1000)
 		return &library.Error{Code: library.ERATELIMITED, RetryAfter: max(retry, 1),
-			Message: fmt.Sprintf("more than %d requests in %d s; retry later", s.cfg.RateLimit, s.cfg.RateWindow)}
+			Message: fmt.Sprintf("more than %d requests in %d s; retry later", limit, s.cfg.RateWindow)}
 	}
 	return nil
 }

@@ -238,3 +238,20 @@ func (d *device) dirty() int {
 func (d *device) callCreate(out *protocol.CreateLibraryResponse) error {
 	return d.call("POST", "/v1/libraries", protocol.CreateLibraryRequest{LibraryID: d.lib.ID, AuthKey: d.lib.Key}, out)
 }
+
+// pullRecords is a full pull of the raw records, whatever their blobs hold.
+func (d *device) pullRecords() ([]protocol.Record, error) {
+	var all []protocol.Record
+	cursor := ""
+	for {
+		var p protocol.PullResponse
+		if err := d.call("GET", changesPath(d.lib)+"?since="+cursor, nil, &p); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Changes...)
+		cursor = p.Cursor
+		if !p.More {
+			return all, nil
+		}
+	}
+}

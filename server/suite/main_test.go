@@ -21,17 +21,19 @@ import (
 // quotas and a short rate-limit window so tests can reach them. Keep
 // build.sh's test_workers --var list equal to it.
 var TestEnv = map[string]string{
-	"UNSPOOL_RATE_LIMIT":  "400",
-	"UNSPOOL_RATE_WINDOW": "10",
-	"UNSPOOL_MAX_RECORDS": "300",
-	"UNSPOOL_MAX_BYTES":   "2500000",
+	"UNSPOOL_RATE_LIMIT":   "400",
+	"UNSPOOL_RATE_WINDOW":  "5",
+	"UNSPOOL_CREATE_LIMIT": "25",
+	"UNSPOOL_MAX_RECORDS":  "300",
+	"UNSPOOL_MAX_BYTES":    "2500000",
 }
 
 const (
-	testRateLimit  = 400
-	testRateWindow = 10 * time.Second
-	testMaxRecords = 300
-	testMaxBytes   = 2_500_000
+	testRateLimit   = 400
+	testRateWindow  = 5 * time.Second
+	testCreateLimit = 25
+	testMaxRecords  = 300
+	testMaxBytes    = 2_500_000
 )
 
 var (
@@ -257,3 +259,39 @@ func needNative(t *testing.T) {
 }
 
 var _ = context.Background
+
+// killable is a native server of a test's own (fresh data directory, fixed
+// address) that the test kills with SIGKILL and starts again in place.
+type killable struct {
+	t             *testing.T
+	addr, dataDir string
+	srv           *nativeServer
+}
+
+func newKillable(t *testing.T) *killable {
+	t.Helper()
+	needNative(t)
+	k := &killable{t: t, addr: freeAddr(t), dataDir: t.TempDir()}
+	var err error
+	if k.srv, err = startNative(k.dataDir, k.addr); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.srv.stop() })
+	return k
+}
+
+// url stays the same across restarts.
+func (k *killable) url() string { return "http://" + k.addr }
+
+// restart kills the server, leaves it down for a moment (requests fail
+// meanwhile) and starts it again on the same data directory.
+func (k *killable) restart(down time.Duration) error {
+	k.srv.kill()
+	time.Sleep(down)
+	srv, err := startNative(k.dataDir, k.addr)
+	if err != nil {
+		return err
+	}
+	k.srv = srv
+	return nil
+}

@@ -120,9 +120,14 @@ func run(server string, conc, n, warm int, rate float64) error {
 			url += "?format=md"
 		}
 		load(url, m.header, m.status, conc, warm, rate) // warm-up, discarded
+		takeServerSide()
 		r := load(url, m.header, m.status, conc, n, rate)
 		fmt.Printf("  %-36s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms  %7.0f req/s  errors %d\n",
 			m.name, ms(r.p(50)), ms(r.p(99)), ms(r.p(100)), r.rps, r.errors)
+		if in := takeServerSide(); len(in.lat) > 0 {
+			fmt.Printf("  %-36s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%d logged)\n",
+				"  in the handler (server log)", ms(in.p(50)), ms(in.p(99)), ms(in.p(100)), len(in.lat))
+		}
 	}
 	return nil
 }
@@ -280,6 +285,27 @@ func publish(server string, th *thread.Thread) (string, error) {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
+// served matches the native server's log line for a page request; its last
+// field is the time spent inside the handler, without the network and the
+// client (on a shared machine, the part of the latency that is the server's).
+var served = regexp.MustCompile(`GET /t/\S+ \d{3} \d+B (\S+)$`)
+
+var serverSide struct {
+	mu  sync.Mutex
+	lat []time.Duration
+}
+
+// takeServerSide returns the handler times logged since the last call.
+func takeServerSide() result {
+	time.Sleep(100 * time.Millisecond) // the last lines are on their way
+	serverSide.mu.Lock()
+	defer serverSide.mu.Unlock()
+	r := result{lat: serverSide.lat}
+	serverSide.lat = nil
+	slices.Sort(r.lat)
+	return r
+}
+
 // startNative builds and starts the native server on a free loopback port.
 func startNative() (stop func(), url string, err error) {
 	dir, err := os.MkdirTemp("", "unspool-bench-share-")
@@ -308,7 +334,17 @@ func startNative() (stop func(), url string, err error) {
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-			go io.Copy(io.Discard, out) // keep draining the request log
+			go func() { // keep draining the request log, keeping page timings
+			for sc.Scan() {
+				if m := served.FindStringSubmatch(sc.Text()); m != nil {
+					if d, err := time.ParseDuration(m[1]); err == nil {
+						serverSide.mu.Lock()
+						serverSide.lat = append(serverSide.lat, d)
+						serverSide.mu.Unlock()
+					}
+				}
+			}
+		}()
 			return stop, m[1], nil
 		}
 	}

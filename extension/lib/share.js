@@ -57,27 +57,32 @@ function view(cfg, s) {
   return { slug: s.slug, url: cfg.server + s.url, indexable: s.indexable, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 
-async function known() { return getMeta(META, { at: 0, server: '', byKey: {} }); }
+async function known() { return getMeta(META, { at: 0, owner: '', byKey: {} }); }
+
+// owner names the library a cached list belongs to: turning sync off and
+// joining another library (or server) must not show the old one's shares.
+const ownerOf = (cfg) => `${cfg.server} ${cfg.libraryId}`;
 
 // refresh reads the server's list when the local copy is older than
 // REFRESH_MS (or force), so a publish or unpublish on another device shows.
 async function refresh(cfg, { force = false } = {}) {
   const k = await known();
-  if (!force && k.server === cfg.server && Date.now() - k.at < REFRESH_MS) return k;
+  if (!force && k.owner === ownerOf(cfg) && Date.now() - k.at < REFRESH_MS) return k;
   const { shares } = await api(cfg, 'GET', '');
   const byKey = {};
   for (const s of shares) byKey[`${s.platform}:${s.threadId}`] = view(cfg, s);
-  const next = { at: Date.now(), server: cfg.server, byKey };
+  const next = { at: Date.now(), owner: ownerOf(cfg), byKey };
   await setMeta(META, next);
   return next;
 }
 
 async function remember(cfg, key, share) {
   const k = await known();
-  const byKey = k.server === cfg.server ? { ...k.byKey } : {};
+  const mine = k.owner === ownerOf(cfg);
+  const byKey = mine ? { ...k.byKey } : {};
   if (share) byKey[key] = share;
   else delete byKey[key];
-  await setMeta(META, { ...k, server: cfg.server, byKey });
+  await setMeta(META, { at: mine ? k.at : 0, owner: ownerOf(cfg), byKey });
 }
 
 // threadOf takes {thread} (JSON string or object, from the reader) or
@@ -100,7 +105,7 @@ export async function status(msg) {
   try { cfg = await syncConfig(); } catch (e) { return { sync: false, published: false, message: e.message }; }
   let k;
   try { k = await refresh(cfg); } catch { k = await known(); } // offline: what we knew
-  const share = k.server === cfg.server ? k.byKey[key] : undefined;
+  const share = k.owner === ownerOf(cfg) ? k.byKey[key] : undefined;
   return { sync: true, published: !!share, share, message: share ? `Published at ${share.url}` : 'Not published.' };
 }
 

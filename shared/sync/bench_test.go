@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"unspool/shared/protocol"
 	"unspool/shared/sync"
+	"unspool/shared/sync/synctest"
 	"unspool/shared/thread"
 )
 
@@ -136,5 +138,39 @@ func BenchmarkDeflate100Posts(b *testing.B) {
 			}
 			b.ReportMetric(float64(buf.Len())/float64(len(plain))*100, "%size")
 		})
+	}
+}
+
+// The client's side of a first sync: pulling a 10,000-thread library (10
+// posts each, through the in-memory server, so only the client's work —
+// open, merge, bookkeeping — is measured).
+func BenchmarkClientFirstPull10k(b *testing.B) {
+	srv := synctest.NewServer()
+	secret, _ := sync.NewSecret()
+	k := sync.DeriveKeys(secret)
+	srv.CreateLibrary(ctx, protocol.CreateLibraryRequest{LibraryID: k.LibraryID, AuthKey: k.AuthKey})
+	full := benchThread(10)
+	var batch []protocol.Change
+	for i := range 10_000 {
+		t := full
+		t.ID = fmt.Sprint(2_000_000 + i)
+		var s sync.SavedThread
+		s.Save(t, time.Now(), sync.HLC{Wall: 1_800_000_000_000 + int64(i), Device: "seed"})
+		id, blob, err := k.Seal(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		batch = append(batch, protocol.Change{ID: id, Blob: blob})
+		if len(batch) == protocol.MaxBatchChanges {
+			srv.Push(ctx, k.LibraryID, k.AuthKey, protocol.PushRequest{Changes: batch})
+			batch = nil
+		}
+	}
+	for b.Loop() {
+		c, _ := sync.NewClient(sync.Options{Transport: srv, Secret: secret, Device: "fresh", PullLimit: protocol.MaxPullLimit})
+		rep, err := c.Pull(ctx)
+		if err != nil || rep.Pulled != 10_000 {
+			b.Fatalf("%+v %v", rep, err)
+		}
 	}
 }

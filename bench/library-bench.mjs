@@ -45,11 +45,12 @@ try {
   const seedS = (performance.now() - t0) / 1000;
   const after = await P.page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
   const recordBytes = await P.page.evaluate(async () => {
-    const { all, rows } = await import('/lib/library.js');
+    const { all, rows, words } = await import('/lib/library.js');
     const recs = await all();
-    const idx = await rows();
+    const sum = await rows();
+    const idx = await words();
     const size = (xs) => xs.reduce((n, x) => n + JSON.stringify(x).length, 0);
-    return { threads: size(recs) / recs.length, index: size(idx) / idx.length, count: recs.length };
+    return { threads: size(recs) / recs.length, summary: size(sum) / sum.length, index: size(idx) / idx.length, count: recs.length };
   });
   if (recordBytes.count !== N) throw new Error(`seeded ${recordBytes.count} threads, wanted ${N}`);
 
@@ -85,7 +86,8 @@ try {
     storage: {
       per_thread_bytes_on_disk: Math.round(perThread),
       per_thread_record_json_bytes: Math.round(recordBytes.threads),
-      per_thread_index_row_json_bytes: Math.round(recordBytes.index),
+      per_thread_summary_json_bytes: Math.round(recordBytes.summary),
+      per_thread_search_words_json_bytes: Math.round(recordBytes.index),
     },
   };
   if (have) delete out.storage, delete out.seed_s; // measured only when seeding

@@ -77,10 +77,21 @@ function rowElement(r) {
   return li;
 }
 
+// Rows already built are kept (per summary object, so a reload that brings
+// new summaries builds them anew): typing mostly shows rows seen a moment
+// ago, and reusing them keeps each keystroke's redraw to a few ms.
+const rowCache = new WeakMap();
+function cachedRow(r) {
+  let li = rowCache.get(r);
+  if (!li) rowCache.set(r, (li = rowElement(r)));
+  li.querySelector('.pick').checked = state.selected.has(r.key);
+  return li;
+}
+
 function showMore(n = PAGE) {
   const frag = document.createDocumentFragment();
   const end = Math.min(state.shown + n, state.results.length);
-  for (let i = state.shown; i < end; i++) frag.append(rowElement(state.results[i]));
+  for (let i = state.shown; i < end; i++) frag.append(cachedRow(state.results[i]));
   $('list').append(frag);
   state.shown = end;
   $('more').textContent = end < state.results.length ? `Showing ${end} of ${state.results.length}…` : '';

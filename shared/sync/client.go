@@ -389,8 +389,9 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 		if !page.More {
 			return nil
 		}
-		if len(page.Changes) == 0 && page.Cursor == since {
-			return fmt.Errorf("sync: the server says there is more but sent nothing")
+		if page.Cursor == since {
+			// More, yet the same cursor: asking again would loop forever.
+			return fmt.Errorf("sync: the server says there is more but did not move the cursor")
 		}
 	}
 }

@@ -563,3 +563,19 @@ func TestClient_OversizedRecordDoesNotBlockOthers(t *testing.T) {
 		t.Fatalf("server holds %d records", n)
 	}
 }
+
+// stuckCursor answers every pull with one change, "more", and the same
+// cursor, as a broken server might.
+type stuckCursor struct{ sync.Transport }
+
+func (stuckCursor) Pull(context.Context, string, string, string, int) (protocol.PullResponse, error) {
+	return protocol.PullResponse{Changes: []protocol.Record{{ID: "x", Seq: 1, Blob: "AAAA"}}, Cursor: "", More: true}, nil
+}
+
+func TestClient_PullStopsOnAStuckCursor(t *testing.T) {
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
+	a := f.newDevice("devS", 0, nil, stuckCursor{f.srv})
+	if _, err := a.Pull(ctx); err == nil || !strings.Contains(err.Error(), "did not move the cursor") {
+		t.Fatalf("pull: %v", err)
+	}
+}

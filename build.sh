@@ -324,6 +324,7 @@ bench_all() {
 	bench_server
 	bench_share
 	node bench/render-wasm.mjs
+	ensure_chromium && ensure_npm "$ROOT/extension/test" && node bench/library-bench.mjs
 }
 
 # ---------------------------------------------------------------- run

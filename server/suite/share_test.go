@@ -376,3 +376,29 @@ func TestShareHostileThread(t *testing.T) {
 		t.Error("the hostile text is not shown escaped (was it dropped?)")
 	}
 }
+
+// A thread near the size a share may have stores and serves whole in both
+// runtimes (D1 refuses rows over 2 MB: the page, its exports and the JSON
+// share one row).
+func TestShareLargeThread(t *testing.T) {
+	a := createLib(t)
+	th := thread25(t)
+	var posts []thread.Post
+	for i := range 300 {
+		posts = append(posts, thread.Post{ID: fmt.Sprint(i + 1), URL: fmt.Sprintf("https://x.com/loom_weaver/status/%d", i+1),
+			CreatedAt: time.Unix(1_700_000_000+int64(i)*60, 0).UTC(),
+			Text:      fmt.Sprintf("%d/300 ", i+1) + strings.Repeat("a long post about threads and reading ", 24)})
+	}
+	th.Posts = posts
+	body, _ := json.Marshal(protocol.ShareRequest{Thread: th})
+	if len(body) < 250_000 || len(body) > protocol.MaxShareRequestBytes {
+		t.Fatalf("test thread is %d bytes of JSON, want 250 KB..%d", len(body), protocol.MaxShareRequestBytes)
+	}
+	sr := publish(t, a, th, false, 201)
+	for _, f := range []string{"", "?format=md", "?format=txt", "?format=json"} {
+		r := getPage(t, sr.URL+f, nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "300/300 a long post") {
+			t.Errorf("%s: %d, %d bytes, last post missing", f, r.Status, len(r.Body))
+		}
+	}
+}

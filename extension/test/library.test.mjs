@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openProfile, libraryState } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const docs = path.join(root, 'docs');
+// Screenshots go to $UNSPOOL_SHOTS (default: a temp folder, printed); the
+// ones in docs/ were made with UNSPOOL_SHOTS=docs.
+const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-library-shots-'));
 
 const gen = new Generator(40);
 const long = gen.thread({ posts: 45 });
@@ -270,7 +270,8 @@ test('schema upgrades: a version-1 database opens at version 2, then at the curr
 });
 
 test('screenshots of the library page, light and dark', async () => {
-  fs.mkdirSync(docs, { recursive: true });
+  fs.mkdirSync(shots, { recursive: true });
+  console.log(`screenshots: ${shots}`);
   for (const scheme of ['light', 'dark']) {
     await A.page.emulateMedia({ colorScheme: scheme });
     await A.page.setViewportSize({ width: 1100, height: 760 });
@@ -280,7 +281,7 @@ test('screenshots of the library page, light and dark', async () => {
     // The palette follows the scheme: dark background in dark mode.
     const [r, g, b] = bg.match(/\d+/g).map(Number);
     assert.equal(r + g + b < 150, scheme === 'dark', `background ${bg} in ${scheme} mode`);
-    await A.page.screenshot({ path: path.join(docs, `library-${scheme}.png`) });
+    await A.page.screenshot({ path: path.join(shots, `library-${scheme}.png`) });
   }
   await A.page.emulateMedia({ colorScheme: null });
   assert.equal(A.errors.length, 0, A.errors.join('\n'));

@@ -39,11 +39,12 @@ func init() {
 		return b.String(), nil
 	})
 
-	// export(threadJSON, format) → string; format is html, markdown (md),
-	// text (txt) or json.
+	// export(threadJSON, format, optionsJSON?) → string; format is html,
+	// markdown (md), text (txt) or json; options (render's) style the html.
 	register("export", func(args []js.Value) (any, error) {
-		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
-			return nil, errors.New("unspool.export(threadJSON, format) takes two strings")
+		if len(args) < 2 || len(args) > 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString ||
+			len(args) == 3 && args[2].Type() != js.TypeString && !isNullish(args[2]) {
+			return nil, errors.New("unspool.export(threadJSON, format, optionsJSON) takes two strings and an optional JSON string")
 		}
 		t, err := parseThread(args[0].String())
 		if err != nil {
@@ -53,8 +54,16 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		opts := ""
+		if len(args) == 3 && !isNullish(args[2]) {
+			opts = args[2].String()
+		}
+		o, err := render.ParseOptions(opts)
+		if err != nil {
+			return nil, err
+		}
 		var b strings.Builder
-		if err := render.Export(&b, t, f, render.Options{}); err != nil {
+		if err := render.Export(&b, t, f, o); err != nil {
 			return nil, err
 		}
 		return b.String(), nil

@@ -333,6 +333,12 @@ func paragraphs(p thread.Platform, instance string, runs []thread.Run) []para {
 // media splits attachments into photos (shown) and players (a poster that
 // links to the post, where the clip plays with the platform's own player).
 func mediaOf(ms []thread.Media, postURL string) (photos []photoView, players []playerView) {
+	nPhotos := 0
+	for _, m := range ms {
+		if m.Type == thread.Photo {
+			nPhotos++
+		}
+	}
 	for _, m := range ms {
 		switch m.Type {
 		case thread.Photo:
@@ -340,7 +346,16 @@ func mediaOf(ms []thread.Media, postURL string) (photos []photoView, players []p
 			if src == "" {
 				continue
 			}
-			photos = append(photos, photoView{URL: src, Src: src, Alt: clip(m.Alt, maxAlt), Width: dim(m.Width), Height: dim(m.Height)})
+			alt := clip(m.Alt, maxAlt)
+			if alt == "" {
+				// The photo is the only content of its link: without words
+				// the link has no name for a screen reader.
+				alt = "Photo"
+				if nPhotos > 1 {
+					alt = "Photo " + strconv.Itoa(len(photos)+1) + " of " + strconv.Itoa(nPhotos)
+				}
+			}
+			photos = append(photos, photoView{URL: src, Src: src, Alt: alt, Width: dim(m.Width), Height: dim(m.Height)})
 		case thread.Video, thread.GIF, thread.Audio:
 			link := postURL
 			if link == "" {

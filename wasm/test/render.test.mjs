@@ -47,6 +47,8 @@ test('export formats match the Go goldens; md and txt are aliases', async () => 
   assert.ok(html.includes('<title>Mara Okafor (@mara_builds): We rebuilt our search'));
   assert.throws(() => unspool.export(threadJSON, 'pdf'), /export format "pdf" is not one of html, markdown \(md\), text \(txt\), json/);
   assert.throws(() => unspool.export(threadJSON), /takes two strings/);
+  assert.match(unspool.export(threadJSON, 'html', '{"theme":"sepia","font":"sans"}'), /<div class="unspool" data-theme="sepia" data-size="medium" data-width="medium" data-font="sans">/);
+  assert.throws(() => unspool.export(threadJSON, 'html', '{"theme":"neon"}'), /theme "neon"/);
 });
 
 test('hostile thread: rendered without any script or event handler', async () => {

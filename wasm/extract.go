@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"syscall/js"
+	"unsafe"
 
 	"unspool/shared/extract"
 )
@@ -17,7 +18,7 @@ func init() {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
 			return nil, errors.New("unspool.extract(pageURL, content) takes two strings")
 		}
-		t, err := extract.Extract(args[0].String(), []byte(args[1].String()))
+		t, err := extract.Extract(args[0].String(), bytesOf(args[1].String()))
 		if err != nil {
 			return nil, err
 		}
@@ -44,4 +45,13 @@ func init() {
 		b, err := json.Marshal(t)
 		return string(b), err
 	})
+}
+
+// bytesOf views a page string as bytes without copying it: pages are
+// megabytes, and extraction only reads its input.
+func bytesOf(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

@@ -11,11 +11,20 @@ func BenchmarkExtractXDOM100(b *testing.B) {
 	url := "https://x.com/loom_weaver/status/" + mkID(1000)
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()
+	cpu := xCPUTime()
 	for b.Loop() {
 		th, err := Extract(url, page)
 		if err != nil || len(th.Posts) != 100 {
 			b.Fatalf("%v, %d posts", err, len(th.Posts))
 		}
+	}
+	xReportCPU(b, cpu, len(page))
+}
+
+// xReportCPU adds MB/s by CPU time (see xCPUTime) as "cpu-MB/s".
+func xReportCPU(b *testing.B, start float64, size int) {
+	if used := xCPUTime() - start; used > 0 && start > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/used/1e6, "cpu-MB/s")
 	}
 }
 
@@ -25,9 +34,11 @@ func BenchmarkExtractXGraphQL(b *testing.B) {
 	url := "https://x.com/XDevelopers/status/1649191520250245121"
 	b.SetBytes(int64(len(detail)))
 	b.ReportAllocs()
+	cpu := xCPUTime()
 	for b.Loop() {
 		if _, err := Extract(url, detail); err != nil {
 			b.Fatal(err)
 		}
 	}
+	xReportCPU(b, cpu, len(detail))
 }

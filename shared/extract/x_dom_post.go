@@ -237,53 +237,44 @@ func (p *xParts) primaryStatus() (handle, id string) {
 }
 
 // handleFromName reads "@handle" from a User-Name without links (quotes).
+// It reads the element's text, not its structure: User-Name is the name,
+// then "@handle", then "·" and the time.
 func (p *xParts) handleFromName() string {
 	if p.userName == nil {
 		return ""
 	}
-	for _, f := range strings.Fields(xNodeText(p.userName)) {
-		if strings.HasPrefix(f, "@") && xProfileHref("/"+f[1:]) != "" {
-			return f[1:]
+	t := xNodeText(p.userName)
+	for i := strings.IndexByte(t, '@'); i >= 0; {
+		j := i + 1
+		for j < len(t) && j-i <= 15 && xIsHandle(t[i+1:j+1]) {
+			j++
 		}
+		if j > i+1 {
+			return t[i+1 : j]
+		}
+		k := strings.IndexByte(t[i+1:], '@')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
 	}
 	return ""
 }
 
-// displayName is the first text of User-Name: the name, emoji included.
-func (p *xParts) displayName() string {
+// displayName is User-Name's text before "@handle": the name, emoji included.
+func (p *xParts) displayName(handle string) string {
 	if p.userName == nil {
 		return ""
 	}
-	var name string
-	var find func(n *nethtml.Node, depth int) bool
-	find = func(n *nethtml.Node, depth int) bool {
-		if depth > xMaxDepth {
-			return false
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == nethtml.ElementNode && (c.Data == "a" || c.Data == "div") && xAttr(c, "data-testid") == "" {
-				if t := strings.TrimSpace(xNodeText(c)); t != "" && !strings.HasPrefix(t, "@") {
-					name = t
-					return true
-				}
-				if t := strings.TrimSpace(xNodeText(c)); strings.HasPrefix(t, "@") {
-					return true
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == nethtml.ElementNode && find(c, depth+1) {
-				return true
-			}
-		}
-		return false
+	t := xNodeText(p.userName)
+	if i := strings.Index(strings.ToLower(t), "@"+strings.ToLower(handle)); i > 0 {
+		return strings.TrimSpace(t[:i])
 	}
-	find(p.userName, 0)
-	return name
+	return ""
 }
 
 func xPostFromParts(p *xParts, handle, id string) thread.Post {
-	a := &thread.Author{Handle: handle, Name: p.displayName(), URL: xProfileURL(handle), Verified: p.verified}
+	a := &thread.Author{Handle: handle, Name: p.displayName(handle), URL: xProfileURL(handle), Verified: p.verified}
 	if a.Name == "" {
 		a.Name = handle
 	}

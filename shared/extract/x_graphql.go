@@ -253,6 +253,9 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 		cursor  string // "ShowMore", "Bottom", …
 		endMod  bool
 		outside bool // a non-conversation entry (related posts)
+		// hole is a post X does not show: a tombstone ("This post is
+		// unavailable"), or a result it could not send.
+		hole bool
 	}
 	var slots []slot
 	addItem := func(ic *gqlItemContent, outside bool) {
@@ -264,6 +267,8 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 			if n := xGraphQLNode(ic.TweetResults.Result); n != nil {
 				n.SelfThread = ic.TweetDisplayType == "SelfThread"
 				slots = append(slots, slot{node: n, outside: outside})
+			} else {
+				slots = append(slots, slot{hole: true, outside: outside})
 			}
 		case "TimelineTimelineCursor":
 			slots = append(slots, slot{cursor: ic.CursorType, outside: outside})
@@ -321,8 +326,11 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 		if i+1 < len(slots) {
 			next = slots[i+1]
 		}
-		if strings.HasPrefix(next.cursor, "ShowMore") && next.cursor != "ShowMoreThreads" {
+		switch {
+		case strings.HasPrefix(next.cursor, "ShowMore") && next.cursor != "ShowMoreThreads":
 			n.GapBelow = "“Show replies” (X's JSON holds a cursor for more)"
+		case next.hole:
+			n.GapBelow = "a post X does not show (deleted, withheld or unavailable)"
 		}
 		n.EndKnown = n.GapBelow == "" && (laterPost || !hasBottom || n.EndKnown)
 		g.add(n)
@@ -349,7 +357,7 @@ func xTweetOf(t *gqlTweet) *gqlTweet {
 		}
 		break
 	}
-	if t == nil || t.Legacy == nil || t.RestID == "" {
+	if t == nil || t.Legacy == nil || t.RestID == "" || t.Typename == "TweetTombstone" || t.Typename == "TweetUnavailable" {
 		return nil
 	}
 	return t

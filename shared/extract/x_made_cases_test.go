@@ -153,6 +153,17 @@ func mkCases(t testing.TB) []mkCase {
 	add("x-collected/made-truncated-graphql-fills", xPostURL(mkWeaver.Handle, ct[0].ID), mkCollected(t, Collected{
 		HTML: tm.mkCellHTMLs(mkPostCells([]*mkPost{ct[0], &cut})), JSON: []string{mkTweetDetail(nil, ct[0], ct[1:], nil)}, StoppedBy: "end"}))
 
+	// Opened on post 3 of 5, but the TweetDetail holds neither post 1 nor 2:
+	// the start of the thread is missing, and says so.
+	ca := mkChain(mkWeaver, 5, 700, false)
+	ca[4].Replies = 0
+	add("x-graphql/made-ancestors-missing", xPostURL(mkWeaver.Handle, ca[2].ID), mkTweetDetail(nil, ca[2], ca[3:], nil))
+
+	// A tombstone in the middle of the author's chain: the chain stops there
+	// and the thread says posts may be missing below it.
+	cb := mkChain(mkWeaver, 4, 750, false)
+	add("x-graphql/made-tombstone-in-chain", xPostURL(mkWeaver.Handle, cb[0].ID), mkTweetDetail(nil, cb[0], cb[1:], nil, cb[2].ID))
+
 	// The benchmark page: a 100-post self-thread (~1 MB), replies and
 	// "Discover more" below it.
 	c100 := mkChain(mkWeaver, 100, 1000, true)

@@ -497,14 +497,22 @@ func orEmpty(s []map[string]any) []map[string]any {
 // mkTweetDetail is the TweetDetail response for a page opened on focal:
 // its ancestors, the focal post, the author's continuation as one
 // SelfThread module, then each other reply in a module of its own.
-func mkTweetDetail(ancestors []*mkPost, focal *mkPost, chain []*mkPost, others []*mkPost) string {
+// Posts whose ids are in tombstones are sent as X sends deleted posts.
+func mkTweetDetail(ancestors []*mkPost, focal *mkPost, chain []*mkPost, others []*mkPost, tombstones ...string) string {
 	conv := focal.ID
 	if len(ancestors) > 0 {
 		conv = ancestors[0].ID
 	}
 	item := func(p *mkPost, display string) map[string]any {
+		result := mkTweet(p, conv)
+		for _, id := range tombstones {
+			if id == p.ID {
+				result = map[string]any{"__typename": "TweetTombstone", "tombstone": map[string]any{"__typename": "TextTombstone",
+					"text": map[string]any{"text": "This Post was deleted by the Post author. Learn more"}}}
+			}
+		}
 		return map[string]any{"itemType": "TimelineTweet", "__typename": "TimelineTweet", "tweetDisplayType": display,
-			"tweet_results": map[string]any{"result": mkTweet(p, conv)}}
+			"tweet_results": map[string]any{"result": result}}
 	}
 	var entries []map[string]any
 	for _, p := range append(append([]*mkPost(nil), ancestors...), focal) {

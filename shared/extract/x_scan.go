@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"unsafe"
 
 	nethtml "golang.org/x/net/html"
 )
@@ -55,17 +56,60 @@ func xKeptAttr(key []byte) string {
 	return ""
 }
 
-// xSkipBody are elements whose content is never read: their bodies are
-// skipped to the matching end tag without building nodes.
-var xSkipBody = map[string]bool{"svg": true, "script": true, "style": true, "noscript": true, "template": true, "math": true}
+// Tag kinds, for the elements the reader treats specially.
+const (
+	xKindNormal  = iota
+	xKindSkip    // svg, script, style…: body skipped to the end tag, never read
+	xKindRawText // textarea, title, iframe…: body is text up to the end tag
+	xKindVoid    // img, br, source…: never has children
+)
 
-// xRawText are elements whose content is text up to their end tag.
-var xRawText = map[string]bool{"textarea": true, "title": true, "iframe": true, "xmp": true, "noembed": true, "noframes": true}
-
-// xVoid are elements that never have children.
-var xVoid = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true,
-	"link": true, "meta": true, "source": true, "track": true, "wbr": true, "param": true, "keygen": true,
+// xTag interns a lower-case tag name and says its kind. A switch compiles
+// to comparisons: no hashing, no allocation for the tags pages are made of.
+func xTag(name []byte) (string, int) {
+	switch string(name) {
+	case "div":
+		return "div", xKindNormal
+	case "span":
+		return "span", xKindNormal
+	case "a":
+		return "a", xKindNormal
+	case "img":
+		return "img", xKindVoid
+	case "svg":
+		return "svg", xKindSkip
+	case "article":
+		return "article", xKindNormal
+	case "time":
+		return "time", xKindNormal
+	case "button":
+		return "button", xKindNormal
+	case "section":
+		return "section", xKindNormal
+	case "video":
+		return "video", xKindNormal
+	case "source":
+		return "source", xKindVoid
+	case "br":
+		return "br", xKindVoid
+	case "li":
+		return "li", xKindNormal
+	case "ul":
+		return "ul", xKindNormal
+	case "h1", "h2", "h3", "h4", "p", "pre", "code", "main", "nav", "header", "aside", "form", "label", "body", "html", "head", "strong", "em", "b", "i":
+		return string(name), xKindNormal
+	case "script":
+		return "script", xKindSkip
+	case "style":
+		return "style", xKindSkip
+	case "noscript", "template", "math":
+		return string(name), xKindSkip
+	case "textarea", "title", "iframe", "xmp", "noembed", "noframes":
+		return string(name), xKindRawText
+	case "area", "base", "col", "embed", "hr", "input", "link", "meta", "track", "wbr", "param", "keygen":
+		return string(name), xKindVoid
+	}
+	return string(name), xKindNormal
 }
 
 // xMaxOpen caps nesting: deeper elements are added as siblings, so 10,000
@@ -84,11 +128,21 @@ func xParseDOM(content []byte) (*nethtml.Node, error) {
 	return nethtml.Parse(bytes.NewReader(content))
 }
 
-// xScan builds a node tree from content; it never fails.
+// xScan builds a node tree from content; it never fails. Text and
+// attribute values are slices of one string copy of the page, so they cost
+// no allocation of their own.
 func xScan(b []byte) *nethtml.Node {
 	doc := &nethtml.Node{Type: nethtml.DocumentNode}
-	// Nodes are carved from blocks rather than allocated one by one: a
-	// page has tens of thousands of elements.
+	if len(b) == 0 {
+		return doc
+	}
+	// A string view of the page, not a copy (a 2 MB copy per call costs
+	// more than the scan in WebAssembly): extraction never writes to the
+	// content it is given, and the nodes keep it alive as long as they live.
+	src := unsafe.String(&b[0], len(b))
+	// Nodes and attributes are carved from blocks rather than allocated one
+	// by one: a page has tens of thousands of elements, and in WebAssembly
+	// the garbage collector runs on the one thread that extracts.
 	var block []nethtml.Node
 	alloc := func() *nethtml.Node {
 		if len(block) == cap(block) {
@@ -97,34 +151,53 @@ func xScan(b []byte) *nethtml.Node {
 		block = block[:len(block)+1]
 		return &block[len(block)-1]
 	}
-	stack := make([]*nethtml.Node, 1, 64)
-	stack[0] = doc
-	top := func() *nethtml.Node { return stack[len(stack)-1] }
-	text := func(s []byte) {
-		if len(s) == 0 {
+	var attrBlock, scratch []nethtml.Attribute
+	attrs := func() []nethtml.Attribute {
+		if len(attrBlock)+len(scratch) > cap(attrBlock) {
+			attrBlock = make([]nethtml.Attribute, 0, max(1024, len(scratch)))
+		}
+		k := len(attrBlock)
+		attrBlock = append(attrBlock, scratch...)
+		return attrBlock[k:len(attrBlock):len(attrBlock)]
+	}
+	// open is an element whose end tag has not come. A div or span without
+	// any attribute the extractor reads is a wrapper only (most of X's
+	// markup): it gets no node, its children go to its parent, and mark
+	// keeps text on either side of it from being merged.
+	type open struct {
+		name string
+		node *nethtml.Node // where children go
+	}
+	stack := make([]open, 1, 64)
+	stack[0] = open{node: doc}
+	top := func() *nethtml.Node { return stack[len(stack)-1].node }
+	mark, textMark := 0, -1
+	text := func(from, to int) {
+		if from >= to {
 			return
 		}
-		t := string(s)
-		if bytes.IndexByte(s, '&') >= 0 {
+		t := src[from:to]
+		if strings.IndexByte(t, '&') >= 0 {
 			t = html.UnescapeString(t)
 		}
 		p := top()
-		if l := p.LastChild; l != nil && l.Type == nethtml.TextNode {
-			l.Data += t
+		if l := p.LastChild; l != nil && l.Type == nethtml.TextNode && textMark == mark {
+			l.Data += t // text split by a comment is one text
 			return
 		}
 		n := alloc()
 		n.Type, n.Data = nethtml.TextNode, t
 		p.AppendChild(n)
+		textMark = mark
 	}
 	i := 0
 	for i < len(b) {
 		lt := bytes.IndexByte(b[i:], '<')
 		if lt < 0 {
-			text(b[i:])
+			text(i, len(b))
 			break
 		}
-		text(b[i : i+lt])
+		text(i, i+lt)
 		i += lt
 		rest := b[i:]
 		switch {
@@ -143,7 +216,7 @@ func xScan(b []byte) *nethtml.Node {
 			i += end + 1
 			continue
 		case len(rest) > 1 && rest[1] == '/':
-			name, n := xTagName(rest[2:])
+			name, _, n := xTagName(rest[2:])
 			end := bytes.IndexByte(rest, '>')
 			if end < 0 {
 				return doc
@@ -153,60 +226,74 @@ func xScan(b []byte) *nethtml.Node {
 				continue
 			}
 			for k := len(stack) - 1; k > 0; k-- {
-				if stack[k].Data == name {
+				if stack[k].name == name {
 					stack = stack[:k]
+					mark++
 					break
 				}
 			}
 			continue
 		}
-		name, n := xTagName(rest[1:])
+		name, kind, n := xTagName(rest[1:])
 		if n == 0 {
-			text(rest[:1])
+			text(i, i+1)
 			i++
 			continue
 		}
-		el := alloc()
-		el.Type, el.Data = nethtml.ElementNode, name
-		j, selfClose := xScanAttrs(rest, 1+n, el)
+		scratch = scratch[:0]
+		j, selfClose := xScanAttrs(rest, src[i:], 1+n, &scratch)
 		i += j
-		if xSkipBody[name] {
+		if kind == xKindSkip {
 			if !selfClose {
 				i += xSkipTo(b[i:], name)
 			}
 			// Keep the element (without its body) when it carries a marker,
 			// e.g. svg[data-testid=icon-verified].
-			if len(el.Attr) > 0 {
+			if len(scratch) > 0 {
+				el := alloc()
+				el.Type, el.Data, el.Attr = nethtml.ElementNode, name, attrs()
 				top().AppendChild(el)
 			}
 			continue
 		}
-		top().AppendChild(el)
-		if xVoid[name] || selfClose {
+		if len(scratch) == 0 && (name == "div" || name == "span") && !selfClose {
+			if len(stack) < xMaxOpen {
+				stack = append(stack, open{name: name, node: top()})
+				mark++
+			}
 			continue
 		}
-		if xRawText[name] {
+		el := alloc()
+		el.Type, el.Data = nethtml.ElementNode, name
+		if len(scratch) > 0 {
+			el.Attr = attrs()
+		}
+		top().AppendChild(el)
+		if kind == xKindVoid || selfClose {
+			continue
+		}
+		if kind == xKindRawText {
 			k := xIndexEndTag(b[i:], name)
 			if k < 0 {
 				k = len(b) - i
 			}
 			if name != "iframe" {
 				t := alloc()
-				t.Type, t.Data = nethtml.TextNode, html.UnescapeString(string(b[i:i+k]))
+				t.Type, t.Data = nethtml.TextNode, html.UnescapeString(src[i:i+k])
 				el.AppendChild(t)
 			}
 			i += k
 			continue
 		}
 		if len(stack) < xMaxOpen {
-			stack = append(stack, el)
+			stack = append(stack, open{name: name, node: el})
 		}
 	}
 	return doc
 }
 
-// xTagName reads a tag name (lower-cased) at the start of b.
-func xTagName(b []byte) (string, int) {
+// xTagName reads a tag name (lower-cased) at the start of b, with its kind.
+func xTagName(b []byte) (string, int, int) {
 	n := 0
 	for n < len(b) {
 		c := b[n]
@@ -216,34 +303,22 @@ func xTagName(b []byte) (string, int) {
 		n++
 	}
 	if n == 0 || !(b[0] >= 'a' && b[0] <= 'z' || b[0] >= 'A' && b[0] <= 'Z') {
-		return "", 0
+		return "", 0, 0
 	}
 	name := b[:n]
 	for _, c := range name {
 		if c >= 'A' && c <= 'Z' {
-			return strings.ToLower(string(name)), n
+			name = bytes.ToLower(name)
+			break
 		}
 	}
-	if s, ok := xCommonTags[string(name)]; ok {
-		return s, n // no allocation for the tags a page is made of
-	}
-	return string(name), n
-}
-
-// xCommonTags interns tag names.
-var xCommonTags = map[string]string{}
-
-func init() {
-	for _, t := range []string{"div", "span", "a", "img", "svg", "path", "g", "article", "time", "button", "section",
-		"main", "video", "source", "br", "li", "ul", "h1", "h2", "h3", "nav", "header", "aside", "p", "input", "label",
-		"form", "code", "pre", "script", "style", "link", "meta", "head", "body", "html", "title", "strong", "em", "b", "i"} {
-		xCommonTags[t] = t
-	}
+	s, kind := xTag(name)
+	return s, kind, n
 }
 
 // xScanAttrs reads attributes from b[i:] up to the tag's '>', keeping those
 // in xKeepAttrs. It returns the index after '>' and whether the tag ended "/>".
-func xScanAttrs(b []byte, i int, el *nethtml.Node) (int, bool) {
+func xScanAttrs(b []byte, src string, i int, out *[]nethtml.Attribute) (int, bool) {
 	for i < len(b) {
 		c := b[i]
 		switch {
@@ -267,7 +342,7 @@ func xScanAttrs(b []byte, i int, el *nethtml.Node) (int, bool) {
 		for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
 			i++
 		}
-		var val []byte
+		vs, ve := i, i
 		if i < len(b) && b[i] == '=' {
 			i++
 			for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
@@ -279,14 +354,14 @@ func xScanAttrs(b []byte, i int, el *nethtml.Node) (int, bool) {
 				if end < 0 {
 					return len(b), false
 				}
-				val = b[i+1 : i+1+end]
+				vs, ve = i+1, i+1+end
 				i += end + 2
 			} else {
-				vs := i
+				vs = i
 				for i < len(b) && b[i] != '>' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
 					i++
 				}
-				val = b[vs:i]
+				ve = i
 			}
 		}
 		if len(key) == 0 {
@@ -294,11 +369,11 @@ func xScanAttrs(b []byte, i int, el *nethtml.Node) (int, bool) {
 			continue
 		}
 		if k := xKeptAttr(key); k != "" {
-			v := string(val)
-			if bytes.IndexByte(val, '&') >= 0 {
+			v := src[vs:ve]
+			if strings.IndexByte(v, '&') >= 0 {
 				v = html.UnescapeString(v)
 			}
-			el.Attr = append(el.Attr, nethtml.Attribute{Key: k, Val: v})
+			*out = append(*out, nethtml.Attribute{Key: k, Val: v})
 		}
 	}
 	return len(b), false
@@ -316,11 +391,11 @@ func xSkipTo(b []byte, name string) int {
 		}
 		i += lt
 		if i+1 < len(b) && b[i+1] == '/' {
-			if n, l := xTagName(b[i+2:]); l > 0 && n == name {
+			if n, _, l := xTagName(b[i+2:]); l > 0 && n == name {
 				depth--
 			}
 		} else if name == "svg" || name == "math" || name == "template" || name == "noscript" {
-			if n, l := xTagName(b[i+1:]); l > 0 && n == name {
+			if n, _, l := xTagName(b[i+1:]); l > 0 && n == name {
 				depth++
 			}
 		}
@@ -341,7 +416,7 @@ func xIndexEndTag(b []byte, name string) int {
 			return -1
 		}
 		i += k
-		if n, l := xTagName(b[i+2:]); l > 0 && n == name {
+		if n, _, l := xTagName(b[i+2:]); l > 0 && n == name {
 			return i
 		}
 		i += 2

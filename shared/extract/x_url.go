@@ -23,13 +23,6 @@ var xHosts = map[string]bool{
 }
 
 var (
-	// xStatusPathRe matches a post's path: /<handle>/status/<id> (also the
-	// old /statuses/), /i/web/status/<id> and /i/status/<id>, with anything
-	// after the id (/photo/1, /analytics). Handles are 1–15 word characters.
-	xStatusPathRe = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,15})/status(?:es)?|i/web/status)/([0-9]{1,20})(?:[/?#]|$)`)
-	// xProfilePathRe matches a profile link, which is how the DOM names a
-	// post's author (href="/handle").
-	xProfilePathRe = regexp.MustCompile(`^/([A-Za-z0-9_]{1,15})/?$`)
 	// xAvatarSizeRe matches the size suffix of a profile image; both sources
 	// are rewritten to the 400×400 variant so they agree and read well.
 	xAvatarSizeRe = regexp.MustCompile(`_(?:normal|bigger|mini|x96|200x200|400x400)(\.[A-Za-z]{3,4})$`)
@@ -47,17 +40,57 @@ var xReservedPaths = map[string]bool{
 func isXHost(host string) bool { return xHosts[strings.ToLower(host)] }
 
 // xStatus returns the handle ("" for /i/web/status) and post id a status
-// path names.
+// path names: /<handle>/status/<id> (also the old /statuses/),
+// /i/web/status/<id>, /i/status/<id>, with anything after the id
+// (/photo/1, /analytics). Hand-written rather than a regexp: it runs for
+// every link of a page, and regexps are slow in WebAssembly.
 func xStatus(path string) (handle, id string, ok bool) {
-	m := xStatusPathRe.FindStringSubmatch(path)
-	if m == nil {
+	next := func() string { // the next segment; path keeps what follows it
+		if !strings.HasPrefix(path, "/") {
+			return ""
+		}
+		path = path[1:]
+		i := strings.IndexAny(path, "/?#")
+		if i < 0 {
+			i = len(path)
+		}
+		s := path[:i]
+		path = path[i:]
+		return s
+	}
+	first, second := next(), next()
+	switch {
+	case first == "i" && second == "web":
+		if next() != "status" {
+			return "", "", false
+		}
+	case (second == "status" || second == "statuses") && xIsHandle(first):
+		handle = first
+	default:
 		return "", "", false
 	}
-	handle = m[1]
+	id = next()
+	if len(id) == 0 || len(id) > 20 || strings.Trim(id, "0123456789") != "" {
+		return "", "", false
+	}
 	if xReservedPaths[strings.ToLower(handle)] {
 		handle = ""
 	}
-	return handle, m[2], true
+	return handle, id, true
+}
+
+// xIsHandle: 1–15 letters, digits or underscores.
+func xIsHandle(s string) bool {
+	if len(s) == 0 || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // xStatusHref is xStatus for an href as it appears in the page: relative
@@ -73,13 +106,13 @@ func xStatusHref(href string) (handle, id string, ok bool) {
 	return xStatus(u.Path)
 }
 
-// xProfileHref returns the handle a profile link names.
+// xProfileHref returns the handle a profile link ("/handle") names.
 func xProfileHref(href string) string {
-	m := xProfilePathRe.FindStringSubmatch(href)
-	if m == nil || xReservedPaths[strings.ToLower(m[1])] {
+	h := strings.TrimSuffix(strings.TrimPrefix(href, "/"), "/")
+	if !strings.HasPrefix(href, "/") || !xIsHandle(h) || xReservedPaths[strings.ToLower(h)] {
 		return ""
 	}
-	return m[1]
+	return h
 }
 
 func xPostURL(handle, id string) string {

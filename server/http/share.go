@@ -186,7 +186,13 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	if format == library.PageHTML {
-		hd.Set("Content-Security-Policy", sharepage.HeaderCSP)
+		// The page's own policy: it names the hash of the stylesheet the
+		// page was rendered with, which a later deploy may have changed.
+		csp := page.CSP
+		if csp == "" {
+			csp = sharepage.HeaderCSP
+		}
+		hd.Set("Content-Security-Policy", csp)
 	} else {
 		hd.Set("Content-Security-Policy", exportCSP)
 	}

@@ -39,6 +39,9 @@ type SharePage struct {
 	// ETag names this content (a hash of every body); each format's HTTP
 	// ETag is derived from it, so one column serves every representation.
 	ETag string
+	// CSP is the HTML page's Content-Security-Policy header. It is stored
+	// with the page because it names the hash of the stylesheet inside it.
+	CSP string
 }
 
 // Size is the stored size of the page's bodies.
@@ -55,6 +58,7 @@ type PageBody struct {
 	Body      []byte
 	ETag      string // quoted, strong, per format
 	Indexable bool
+	CSP       string // the HTML page's policy; "" for rows older than the column
 }
 
 // ShareService is implemented by server/store beside LibraryService.

@@ -99,7 +99,7 @@ func Build(t *thread.Thread, indexable bool) (*library.SharePage, error) {
 	p := &library.SharePage{
 		Platform: string(t.Platform), ThreadID: t.ID, ThreadURL: thread.SafeURL(t.URL),
 		Title: render.Summarize(t).Title, Indexable: indexable,
-		Bodies: map[string][]byte{library.PageHTML: page},
+		Bodies: map[string][]byte{library.PageHTML: page}, CSP: HeaderCSP,
 	}
 	for _, f := range []struct {
 		name string

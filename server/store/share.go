@@ -70,16 +70,16 @@ func (s *Store) PublishShare(ctx context.Context, a library.Auth, build func() (
 	}
 	err = s.db.QueryRowContext(ctx,
 		`INSERT INTO shares (slug, library_id, thread_key, platform, thread_id, thread_url, title, indexable,
-		   created_at, updated_at, etag, html, md, txt, json)
-		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)
+		   created_at, updated_at, etag, html, md, txt, json, csp)
+		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 		 ON CONFLICT (library_id, thread_key) WHERE deleted = 0 DO UPDATE SET
 		   thread_url = excluded.thread_url, title = excluded.title, indexable = excluded.indexable,
 		   updated_at = excluded.updated_at, etag = excluded.etag, html = excluded.html,
-		   md = excluded.md, txt = excluded.txt, json = excluded.json
+		   md = excluded.md, txt = excluded.txt, json = excluded.json, csp = excluded.csp
 		 RETURNING slug, created_at, updated_at`,
 		slug, a.LibraryID, key, p.Platform, p.ThreadID, p.ThreadURL, p.Title, indexable, now, p.ETag,
 		string(p.Bodies[library.PageHTML]), string(p.Bodies[library.PageMarkdown]),
-		string(p.Bodies[library.PageText]), string(p.Bodies[library.PageJSON]),
+		string(p.Bodies[library.PageText]), string(p.Bodies[library.PageJSON]), p.CSP,
 	).Scan(&sh.Slug, &sh.CreatedAt, &sh.UpdatedAt)
 	if err != nil {
 		return sh, false, fmt.Errorf("publish share: %w", err)
@@ -130,7 +130,7 @@ func (s *Store) UnpublishShare(ctx context.Context, a library.Auth, slug string)
 		return library.Errorf(library.ENOTFOUND, "no such share")
 	}
 	res, err := s.db.ExecContext(ctx,
-		`UPDATE shares SET deleted = 1, updated_at = ?, etag = '', html = '', md = '', txt = '', json = ''
+		`UPDATE shares SET deleted = 1, updated_at = ?, etag = '', html = '', md = '', txt = '', json = '', csp = ''
 		 WHERE slug = ? AND library_id = ? AND deleted = 0`, s.Now(), slug, a.LibraryID)
 	if err != nil {
 		return fmt.Errorf("unpublish share: %w", err)
@@ -155,10 +155,10 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
 	var deleted, indexable int64
-	var etag, body string
+	var etag, csp, body string
 	err := s.rdb.QueryRowContext(ctx,
-		`SELECT deleted, indexable, etag, `+col+` FROM shares WHERE slug = ?`, slug).
-		Scan(&deleted, &indexable, &etag, &body)
+		`SELECT deleted, indexable, etag, csp, `+col+` FROM shares WHERE slug = ?`, slug).
+		Scan(&deleted, &indexable, &etag, &csp, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
@@ -168,5 +168,5 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if deleted != 0 {
 		return nil, library.Errorf(library.EGONE, "this page was unpublished")
 	}
-	return &library.PageBody{Body: []byte(body), ETag: library.FormatETag(etag, format), Indexable: indexable != 0}, nil
+	return &library.PageBody{Body: []byte(body), ETag: library.FormatETag(etag, format), Indexable: indexable != 0, CSP: csp}, nil
 }

@@ -272,6 +272,9 @@ func nitterRunner(base *url.URL) platRunner {
 			if err != nil {
 				return thread.Run{Type: thread.TextRun, Text: text}, true
 			}
+			if u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" {
+				return thread.Run{Type: thread.TextRun, Text: text}, true // javascript:, data:…
+			}
 			sameSite := u.Host == "" || strings.EqualFold(u.Host, base.Host)
 			switch {
 			case sameSite && u.Path == "/search" && strings.HasPrefix(text, "#"):

@@ -9,7 +9,6 @@ package extract
 import (
 	"bytes"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,15 +18,6 @@ import (
 	"golang.org/x/net/html"
 
 	"unspool/shared/thread"
-)
-
-var (
-	// platSpaceRe collapses runs of HTML whitespace where the source renders
-	// them as one space (white-space: normal).
-	platSpaceRe = regexp.MustCompile(`[ \t\r\n\f]+`)
-	// platNewlinePadRe removes the spaces that collapsing leaves around a
-	// line break ("<br>\n<a>" would otherwise start the next line with a space).
-	platNewlinePadRe = regexp.MustCompile(` *\n *`)
 )
 
 // platSkipTags never contribute text: their content is code, styling or an
@@ -66,9 +56,10 @@ type platRunner struct {
 // Runs walks sel's children and returns normalised runs.
 func (r platRunner) Runs(sel *goquery.Selection) []thread.Run {
 	var out []thread.Run
+	budget := thread.MaxTextBytes + 1
 	for _, n := range sel.Nodes {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			out = r.walk(c, out, 0)
+			out = r.walk(c, out, 0, &budget)
 		}
 	}
 	return platTidyRuns(out)
@@ -78,12 +69,17 @@ func (r platRunner) Runs(sel *goquery.Selection) []thread.Run {
 // parser already limits nesting, this keeps the walk cheap regardless.
 const platMaxDepth = 256
 
-func (r platRunner) walk(n *html.Node, out []thread.Run, depth int) []thread.Run {
-	if depth > platMaxDepth {
+// walk appends n's runs to out. budget is the text still worth reading:
+// past the model's limit for one post the rest of a giant page is skipped
+// (the post then fails validation with a clear "too large" error) instead
+// of being turned into runs first.
+func (r platRunner) walk(n *html.Node, out []thread.Run, depth int, budget *int) []thread.Run {
+	if depth > platMaxDepth || *budget <= 0 {
 		return out
 	}
 	switch n.Type {
 	case html.TextNode:
+		*budget -= len(n.Data)
 		return append(out, thread.Run{Type: thread.TextRun, Text: r.text(n.Data)})
 	case html.ElementNode:
 	default:
@@ -104,6 +100,7 @@ func (r platRunner) walk(n *html.Node, out []thread.Run, depth int) []thread.Run
 		return out
 	case "a":
 		text := r.plain(n, 0)
+		*budget -= len(text)
 		if r.Link != nil {
 			if run, ok := r.Link(goquery.NewDocumentFromNode(n).Selection, text); ok {
 				if run.URL != "" && thread.SafeURL(run.URL) == "" {
@@ -125,7 +122,7 @@ func (r platRunner) walk(n *html.Node, out []thread.Run, depth int) []thread.Run
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		out = r.walk(c, out, depth+1)
+		out = r.walk(c, out, depth+1, budget)
 	}
 	return out
 }
@@ -166,22 +163,96 @@ func (r platRunner) text(s string) string {
 	if r.Pre {
 		return strings.ReplaceAll(s, "\r\n", "\n")
 	}
-	return platSpaceRe.ReplaceAllString(s, " ")
+	return platCollapseSpace(s)
+}
+
+// platCollapseSpace turns each run of HTML whitespace into one space, as
+// white-space: normal renders it (a loop: regexps cost seconds on 20 MB).
+func platCollapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\r', '\n', '\f':
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+		default:
+			b.WriteByte(c)
+			space = false
+		}
+	}
+	return b.String()
+}
+
+// platTrimAroundNewlines removes the spaces collapsing leaves around a line
+// break ("<br>\n<a>" would otherwise start the next line with a space) and
+// keeps at most one blank line.
+func platTrimAroundNewlines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	var b strings.Builder
+	b.Grow(len(s))
+	blank := 0
+	for i, l := range lines {
+		if i > 0 {
+			l = strings.TrimLeft(l, " ")
+		}
+		if i < len(lines)-1 {
+			l = strings.TrimRight(l, " ")
+		}
+		if l == "" && i > 0 && i < len(lines)-1 {
+			if blank++; blank > 1 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // platTidyRuns normalises runs and removes the spaces collapsing leaves
 // around line breaks, so equal text from two sources gives equal runs.
 func platTidyRuns(runs []thread.Run) []thread.Run {
-	runs = thread.NormalizeRuns(runs)
+	runs = thread.NormalizeRuns(platMergeText(runs))
 	for i := range runs {
 		if runs[i].Type == thread.TextRun {
-			runs[i].Text = platNewlinePadRe.ReplaceAllString(runs[i].Text, "\n")
-			for strings.Contains(runs[i].Text, "\n\n\n") {
-				runs[i].Text = strings.ReplaceAll(runs[i].Text, "\n\n\n", "\n\n")
-			}
+			runs[i].Text = platTrimAroundNewlines(runs[i].Text)
 		}
 	}
 	return thread.NormalizeRuns(runs)
+}
+
+// platMergeText joins adjacent text runs with one builder each: a page
+// with half a million paragraphs would otherwise cost quadratic copying.
+func platMergeText(runs []thread.Run) []thread.Run {
+	out := make([]thread.Run, 0, len(runs))
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, thread.Run{Type: thread.TextRun, Text: b.String()})
+			b.Reset()
+		}
+	}
+	for _, r := range runs {
+		if r.Type == thread.TextRun {
+			b.WriteString(r.Text)
+			continue
+		}
+		flush()
+		out = append(out, r)
+	}
+	flush()
+	return out
 }
 
 // platSetText fills a post's structured and plain text from runs.

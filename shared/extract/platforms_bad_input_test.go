@@ -1,0 +1,81 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"unspool/shared/thread"
+)
+
+// platMinimalPages is one minimal page per HTML source, each recognised by its
+// own markers, for the bad-input checks below.
+var platMinimalPages = []struct{ name, url, page string }{
+	{"bluesky-dom", "https://bsky.app/profile/a.example/post/3kabc", `<div data-testid="postThreadItem-by-a.example"><a href="/profile/a.example">A</a><div data-testid="postText">%s</div></div>`},
+	{"mastodon-dom", "https://m.example/@a/1", `<div id="mastodon"><div class="detailed-status"><a class="detailed-status__display-name" href="/@a"></a><div class="status__content"><div class="status__content__text">%s</div></div><a class="detailed-status__datetime" href="/@a/1"></a></div></div>`},
+	{"nitter", "https://n.example/a/status/1", `<div class="main-tweet"><div class="timeline-item"><a class="username" href="/a">@a</a><span class="tweet-date"><a href="/a/status/1#m"></a></span><div class="tweet-content">%s</div></div></div>`},
+	{"twitter-legacy", "https://twitter.com/a/status/1", `<div class="tweet permalink-tweet" data-tweet-id="1" data-screen-name="a"><p class="tweet-text">%s</p></div>`},
+	{"threadreaderapp", "https://threadreaderapp.com/thread/1.html", `<meta name="twitter:creator" content="@a"><div class="content-tweet" id="tweet_1" data-tweet="1">%s</div>`},
+	{"threads-dom", "https://www.threads.com/@a/post/DAbc", `<div data-pressable-container="true"><a href="/@a">a</a><a href="/@a/post/DAbc"><time datetime="2025-01-01T00:00:00Z"></time></a><span dir="auto">%s</span></div>`},
+}
+
+// Hostile markup inside a post: scripts and styles vanish with their
+// content, javascript: links lose their target, event handlers never reach
+// the output (it holds no attributes at all).
+func TestPlatformHostilePostHTML(t *testing.T) {
+	hostile := `hi<script>alert(1)</script><style>*{x}</style> <a href="javascript:alert(2)">click</a> <img src=x onerror="alert(3)"> <svg onload="alert(4)"></svg><iframe src="javascript:alert(5)"></iframe>`
+	for _, c := range platMinimalPages {
+		t.Run(c.name, func(t *testing.T) {
+			th := platExtract(t, c.url, []byte(strings.Replace(c.page, "%s", hostile, 1)))
+			if th.Source != c.name {
+				t.Fatalf("read by %q", th.Source)
+			}
+			platScriptFree(t, th)
+			text := th.Posts[0].Text
+			if strings.Contains(text, "alert") || strings.Contains(text, "{x}") || !strings.HasPrefix(text, "hi") || !strings.Contains(text, "click") {
+				t.Errorf("text = %q", text)
+			}
+		})
+	}
+}
+
+// Deeply nested and very large pages end in a result or a clear error,
+// quickly and without exhausting the stack.
+func TestPlatformDeepAndLargePages(t *testing.T) {
+	deep := strings.Repeat("<div>", 10_000) + "deep" + strings.Repeat("</div>", 10_000)
+	big := strings.Repeat("<p>filler text of a large saved page</p>", 500_000) // ~20 MB
+	for _, c := range platMinimalPages {
+		for name, fill := range map[string]string{"deep": deep, "large": big} {
+			t.Run(c.name+"/"+name, func(t *testing.T) {
+				start := time.Now()
+				th, err := Extract(c.url, []byte(strings.Replace(c.page, "%s", fill, 1)))
+				if err != nil && thread.ErrorCode(err) == thread.EINTERNAL {
+					t.Errorf("error without a code: %v", err)
+				}
+				if err == nil {
+					platScriptFree(t, th)
+				}
+				if d := time.Since(start); d > 60*time.Second { // a hang guard: two shared cores
+					t.Errorf("took %v", d)
+				}
+			})
+		}
+	}
+}
+
+func TestPlatformNotAThreadPage(t *testing.T) {
+	for name, c := range map[string]struct{ url, content string }{
+		"bluesky home":      {"https://bsky.app/", `<html><body><div id="root"></div></body></html>`},
+		"mastodon about":    {"https://m.example/about", `<html><body><div id="mastodon" class="app-holder"></div></body></html>`},
+		"nitter search":     {"https://n.example/search?q=x", `<html><body><div class="timeline"></div></body></html>`},
+		"JSON of something": {"https://m.example/api/v1/instance", `{"uri":"m.example","title":"x"}`},
+		"threads profile":   {"https://www.threads.com/@a", `<html><body></body></html>`},
+	} {
+		th, err := Extract(c.url, []byte(c.content))
+		if err == nil {
+			t.Errorf("%s: accepted: %+v", name, th)
+		} else if code := thread.ErrorCode(err); code != thread.ENOTFOUND && code != thread.EINVALID {
+			t.Errorf("%s: code %q (%v)", name, code, err)
+		}
+	}
+}

@@ -7,7 +7,7 @@
 // service worker woken by an alarm or a message finds them.
 
 import { handle } from '../messages.js';
-import { call, ready } from '../wasm-host.js';
+import { ready } from '../wasm-host.js';
 import * as library from './library.js';
 import * as sync from './sync.js';
 import { useWasm } from './record-ops.js';
@@ -24,8 +24,8 @@ handle('library:save', async ({ thread, tags, note }) => {
   return library.save(t, { tags, note });
 });
 
-// library:status {key} — whether a thread is saved, for the Save button's
-// label when the reader opens.
+// library:status {key|thread} — whether a thread is saved and its tags and
+// note (the reader's "Tags & note" starts from them).
 handle('library:status', async ({ key, thread }) => {
   const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
   const rec = await library.get(k);
@@ -40,20 +40,6 @@ handle('library:edit', async ({ key, thread, tags, note }) => {
   if (note !== undefined) await library.setNote(k, note);
   return { message: 'Tags and note saved.' };
 });
-
-handle('library:open', async () => {
-  await chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });
-});
-
-// Rendering for the saved-thread page, with the reader's remembered
-// settings, through the one warm WASM of the background.
-handle('library:render', async ({ key, settings }) => {
-  const rec = await library.get(key);
-  if (!rec || rec.deleted) throw new Error('This thread is no longer in your library.');
-  return call('render', JSON.stringify(rec.thread), JSON.stringify(settings ?? {}));
-});
-
-handle('library:markdown', async ({ thread }) => call('export', thread, 'markdown'));
 
 handle('sync:status', () => sync.status());
 handle('sync:enable', ({ server }) => sync.enable(server));

@@ -133,7 +133,10 @@ func mdBlocks(tw *textWriter, prefix string, ps []para, photos []photoView, play
 }
 
 func mdQuote(tw *textWriter, q *quoteView, platform string) {
-	tw.s("> **", mdEscape(q.Name, false), "** ", mdEscape("@"+q.Handle, false))
+	tw.s("> **", mdEscape(q.Name, false), "**")
+	if q.Handle != "" {
+		tw.s(" ", mdEscape("@"+q.Handle, false))
+	}
 	if q.URL != "" {
 		when := "on " + platform
 		if q.Time.Text != "" {

@@ -44,7 +44,10 @@ func WriteText(w io.Writer, t *thread.Thread) error {
 			tw.s("[", v.Platform, " showed only the start of this post: ", p.URL, "]\n\n")
 		}
 		if q := p.Quote; q != nil {
-			tw.s("> ", q.Name, " (@", q.Handle, ")")
+			tw.s("> ", q.Name)
+			if q.Handle != "" {
+				tw.s(" (@", q.Handle, ")")
+			}
 			if q.Time.Text != "" {
 				tw.s(", ", q.Time.Text)
 			}

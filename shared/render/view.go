@@ -124,7 +124,8 @@ type seg struct {
 type photoView struct {
 	URL    string // full image, linked
 	Src    string
-	Alt    string
+	Alt    string // the author's alt text, possibly ""
+	Name   string // Alt, or "Photo 2 of 3": the HTML alt, its link's only words
 	Width  int
 	Height int
 }
@@ -257,6 +258,10 @@ func quoteOf(t *thread.Thread, q *thread.Post, instance string) *quoteView {
 		Paras:   paragraphs(t.Platform, instance, postRuns(q)),
 		Card:    cardOf(q.Card),
 	}
+	if qv.Name == "" {
+		// No display name: the handle is the name, shown once.
+		qv.Name, qv.Handle = "@"+qv.Handle, ""
+	}
 	qv.Dir = langDir(qv.Lang)
 	qv.Photos, qv.Players = mediaOf(q.Media, qv.URL)
 	return qv
@@ -347,15 +352,16 @@ func mediaOf(ms []thread.Media, postURL string) (photos []photoView, players []p
 				continue
 			}
 			alt := clip(m.Alt, maxAlt)
-			if alt == "" {
+			name := alt
+			if name == "" {
 				// The photo is the only content of its link: without words
 				// the link has no name for a screen reader.
-				alt = "Photo"
+				name = "Photo"
 				if nPhotos > 1 {
-					alt = "Photo " + strconv.Itoa(len(photos)+1) + " of " + strconv.Itoa(nPhotos)
+					name = "Photo " + strconv.Itoa(len(photos)+1) + " of " + strconv.Itoa(nPhotos)
 				}
 			}
-			photos = append(photos, photoView{URL: src, Src: src, Alt: alt, Width: dim(m.Width), Height: dim(m.Height)})
+			photos = append(photos, photoView{URL: src, Src: src, Alt: alt, Name: name, Width: dim(m.Width), Height: dim(m.Height)})
 		case thread.Video, thread.GIF, thread.Audio:
 			link := postURL
 			if link == "" {

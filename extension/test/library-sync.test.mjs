@@ -6,6 +6,7 @@
 // outbox delivers it once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import jsQR from 'jsqr';
 import { openProfile, libraryState, pending, startServer, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
@@ -56,7 +57,21 @@ test('turn on sync on A, add B with the code shown (and its QR code)', async () 
   await A.page.waitForSelector('#device:not([hidden])');
   const code = (await A.page.textContent('#code-out')).trim();
   assert.match(code, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){10}$/);
-  assert.ok(await A.page.locator('#qr svg path').count(), 'a QR code is drawn');
+  // The QR code, drawn as the page shows it, decodes to the code (jsQR, an
+  // independent decoder).
+  const px = await A.page.evaluate(async () => {
+    const svg = new XMLSerializer().serializeToString(document.querySelector('#qr svg'));
+    const img = new Image();
+    img.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    await img.decode();
+    const c = Object.assign(document.createElement('canvas'), { width: 300, height: 300 });
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 300, 300);
+    g.drawImage(img, 0, 0, 300, 300);
+    return [...g.getImageData(0, 0, 300, 300).data];
+  });
+  assert.equal(jsQR(Uint8ClampedArray.from(px), 300, 300)?.data, code, 'the QR code reads as the sync code');
 
   // A mistyped code is refused in words.
   await B.page.goto(B.url('options/options.html'));

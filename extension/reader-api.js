@@ -1,7 +1,7 @@
 // What the in-page reader asks of the background: extraction and rendering
 // with the WASM, exports, and the reader settings. Timings of each step go
 // back with the answer so the page can report click→reader figures.
-import { call, ready, isWarm, stats } from './wasm-host.js';
+import { call, ready, stats } from './wasm-host.js';
 import { handle } from './messages.js';
 
 // Settings the reader remembers (chrome.storage.local). Values are the
@@ -33,9 +33,10 @@ function since(t0) {
 
 // collected is what a content-script collector returned: {content} for a
 // whole page, or {html, json, stoppedBy} from a scrolling collector.
-handle('reader:unroll', async ({ url, collected }) => {
+// clickedAt (epoch ms) tells whether the WASM had to be loaded for this
+// click (a first click, or the worker was stopped since the last one).
+handle('reader:unroll', async ({ url, collected, clickedAt }) => {
   const t0 = performance.now();
-  const warm = isWarm();
   const [, settings] = await Promise.all([ready(), loadSettings()]);
   const tReady = since(t0);
   const t1 = performance.now();
@@ -46,7 +47,7 @@ handle('reader:unroll', async ({ url, collected }) => {
   lastThread = thread;
   const t2 = performance.now();
   const html = await call('render', thread, JSON.stringify(settings));
-  return { thread, html, settings, timings: { wasmWarm: warm, wasmLoadMs: stats.loadMs, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmReady: tReady, extract: tExtract, render: since(t2) } };
 });
 
 handle('reader:render', async ({ thread, settings }) => {

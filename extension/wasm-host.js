@@ -13,7 +13,7 @@ let loading = null;
 
 // How long the last load took (fetch + compile + instantiate + go.run), for
 // the timings the reader reports.
-export const stats = { loadMs: null };
+export const stats = { loadMs: null, loadedAt: null };
 
 // MV3 extension pages forbid eval, so the throwing wrapper the Go side wants
 // (see wasm/main.go throwingWrapper) is defined here, before go.run.
@@ -32,11 +32,6 @@ export function ready() {
     throw err;
   });
   return loading;
-}
-
-// loaded says whether the API is already up (for timing reports only).
-export function isWarm() {
-  return loading !== null && globalThis.unspool !== undefined;
 }
 
 async function load() {
@@ -60,6 +55,7 @@ async function load() {
   });
   if (!globalThis.unspool) throw new Error('unspool.wasm started but did not register globalThis.unspool');
   stats.loadMs = Math.round((performance.now() - t0) * 10) / 10;
+  stats.loadedAt = performance.timeOrigin + performance.now();
   return globalThis.unspool;
 }
 

@@ -31,7 +31,7 @@
       window.removeEventListener('keydown', onEsc, true);
       t.collected = now();
       progress.update('Preparing the reader…');
-      const res = await U.ask('reader:unroll', { url: collector.pageURL(), collected });
+      const res = await U.ask('reader:unroll', { url: collector.pageURL(), collected, clickedAt: t.clickedAt });
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {

@@ -29,7 +29,15 @@ export async function openBrowser(routes) {
   };
   context.pages().forEach(watch);
   context.on('page', watch);
-  sw.on('console', (m) => m.type() === 'error' && errors.push(`service worker: ${m.text()}`));
+  // The worker may be stopped and started again (a test does it): watch
+  // every instance, and keep b.sw pointing at the live one.
+  const watchWorker = (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`service worker: ${m.text()}`));
+  watchWorker(sw);
+  context.on('serviceworker', (w) => {
+    if (new URL(w.url()).host !== extensionId) return;
+    watchWorker(w);
+    b.sw = w;
+  });
   b.close = async () => {
     await context.close();
     await server.close();

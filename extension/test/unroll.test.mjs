@@ -270,3 +270,42 @@ describe('reader actions', () => {
     await p.close();
   });
 });
+
+describe('the WASM in the background', () => {
+  test('is loaded for the first click, kept for the next, and loaded again after the service worker was stopped', async () => {
+    const c = fixtures.cases.threeCells;
+    const page = await openPage(b, c.url);
+    await pressAction(b, page);
+    let r = await waitForReader(page);
+    // Earlier tests in this browser loaded it already, unless the worker
+    // was stopped in between (Chrome stops idle workers after 30 s).
+    await closeWithEsc(page);
+    await pressAction(b, page);
+    r = await waitForReader(page);
+    assert.equal(r.timings.wasmLoadedForThisClick, false, 'a second click uses the loaded WASM');
+    await closeWithEsc(page);
+
+    // Stop the extension's service worker from one of its own pages.
+    const ext = await b.context.newPage();
+    await ext.goto(`chrome-extension://${b.extensionId}/manifest.json`);
+    const cdp = await b.context.newCDPSession(ext);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await ext.close();
+    for (let i = 0; i < 50; i++) {
+      const { targetInfos } = await b.browserCDP.send('Target.getTargets', { filter: [{}] });
+      if (!targetInfos.some((t) => t.type === 'service_worker' && t.url.includes(b.extensionId))) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+
+    await page.bringToFront();
+    await pressAction(b, page);
+    r = await waitForReader(page);
+    assert.equal(r.timings.wasmLoadedForThisClick, true, 'the restarted worker loaded the WASM again');
+    assert.deepEqual(ids(r), c.ids);
+    await closeWithEsc(page);
+    assertNoErrors();
+    await page.close();
+  });
+});

@@ -84,6 +84,9 @@ export async function startServer() {
     origin,
     log: '',
     async start() {
+      // Rate limiting off: two devices syncing on every step of a test make
+      // more requests a minute than a person would; the limit has its own
+      // tests in the server's suite.
       proc = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-data', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UNSPOOL_RATE_LIMIT: '0' },
       });

@@ -1,7 +1,7 @@
 // The reader's Save button, for real: unroll a thread on "x.com" (the
 // extension's test pages through the host mapping), press Save in the
 // reader, and find the thread in the library page; S saves again and says
-// nothing was new.
+// nothing was new; "Tags & note" asks for both and stores them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
@@ -65,8 +65,22 @@ test('Save in the reader puts the thread in the library; S saves again and says 
   assert.match(await said(), /Already saved — nothing new/);
   assert.equal((await saved(lib)).length, 1, 'saved once');
 
+  // Tags & note: two prompts, answered as a person would.
+  const answers = ['essays, to-read', 'read again on Sunday'];
+  const onDialog = (d) => d.accept(answers.shift());
+  page.on('dialog', onDialog);
+  await inReader(page, function () {
+    [...this.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Tags & note').click();
+  });
+  for (let i = 0; i < 50 && !/Tags and note saved/.test(await said()); i++) await new Promise((r) => setTimeout(r, 100));
+  page.off('dialog', onDialog);
+  const rec = await lib.evaluate(async (k) => (await import('/lib/library.js')).get(k), `x:${made.expected.ids[0]}`);
+  assert.deepEqual(rec.tags, ['essays', 'to-read']);
+  assert.equal(rec.note, 'read again on Sunday');
+
   await lib.goto(`chrome-extension://${b.extensionId}/library/library.html`);
   await lib.waitForSelector('html[data-ready]');
   assert.equal(await lib.locator('#list .row').count(), 1);
+  assert.equal(await lib.locator('#list .row .tag').count(), 2);
   assert.deepEqual(b.errors, [], 'console errors in pages or the service worker');
 });

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,13 @@ func TestPlatformHostilePostHTML(t *testing.T) {
 // quickly and without exhausting the stack.
 func TestPlatformDeepAndLargePages(t *testing.T) {
 	deep := strings.Repeat("<div>", 10_000) + "deep" + strings.Repeat("</div>", 10_000)
-	big := strings.Repeat("<p>filler text of a large saved page</p>", 500_000) // ~20 MB
+	paragraphs := 500_000 // ~20 MB
+	if runtime.GOOS == "js" {
+		// Under node the same code runs some ten times slower on two shared
+		// cores; the native run holds the 20 MB bound, this one the behaviour.
+		paragraphs = 50_000
+	}
+	big := strings.Repeat("<p>filler text of a large saved page</p>", paragraphs)
 	for _, c := range platMinimalPages {
 		for name, fill := range map[string]string{"deep": deep, "large": big} {
 			t.Run(c.name+"/"+name, func(t *testing.T) {

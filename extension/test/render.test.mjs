@@ -184,3 +184,16 @@ test('print: black on white whatever the theme, no post anchors, link addresses 
   assert.notEqual((await styleOf(page, '.u-photos img', ['display'])).display, 'none');
   await page.close();
 });
+
+test('content warnings fold their post on screen and print it unfolded', async () => {
+  pages.set('cw', unspool.render(read(path.join(made, 'mastodon-tape-deck/thread.json')), '{}'));
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${port}/shadow?p=cw`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  // checkVisibility: false inside a closed <details> (content-visibility: hidden).
+  const visible = () => page.evaluate(() => document.getElementById('host').shadowRoot.querySelector('.u-cw .u-photos').checkVisibility());
+  assert.equal(await visible(), false, 'folded on screen');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await visible(), true, 'unfolded in print');
+  await page.close();
+});

@@ -51,6 +51,20 @@ test('export formats match the Go goldens; md and txt are aliases', async () => 
   assert.throws(() => unspool.export(threadJSON, 'html', '{"theme":"neon"}'), /theme "neon"/);
 });
 
+test('every made thread: the WASM writes exactly what the native goldens hold', async () => {
+  const unspool = await loadUnspool();
+  const cases = fs.readdirSync(made).filter((c) => fs.existsSync(path.join(made, c, 'thread.json')));
+  assert.ok(cases.length >= 5);
+  for (const c of cases) {
+    const json = fs.readFileSync(path.join(made, c, 'thread.json'), 'utf8');
+    const want = (f) => fs.readFileSync(path.join(made, c, f), 'utf8');
+    assert.equal(unspool.export(json, 'md'), want('expected.md'), `${c} markdown`);
+    assert.equal(unspool.export(json, 'txt'), want('expected.txt'), `${c} text`);
+    const html = unspool.render(json);
+    assert.equal(html.slice(html.indexOf('</style>') + 8), want('expected.html').replaceAll('\n', ''), `${c} html`);
+  }
+});
+
 test('hostile thread: rendered without any script or event handler', async () => {
   const unspool = await loadUnspool();
   const hostile = fs.readFileSync(path.join(made, 'hostile/thread.json'), 'utf8');

@@ -21,6 +21,7 @@ const (
 	maxAlt       = 2000
 	maxNote      = 500
 	maxTitle     = 90 // the document <title> and Markdown front matter
+	maxGaps      = 12 // gap notes shown; Validate does not bound how many a thread lists
 )
 
 // wordsPerMinute is a common silent-reading rate for screen text.
@@ -226,7 +227,11 @@ func newView(t *thread.Thread, o Options) *readerView {
 		if len(t.Gaps) > 0 {
 			// Gaps are clauses ("post 2 is cut short"): one sentence of them.
 			gaps := make([]string, 0, len(t.Gaps))
-			for _, g := range t.Gaps {
+			for i, g := range t.Gaps {
+				if i == maxGaps {
+					gaps = append(gaps, "and "+strconv.Itoa(len(t.Gaps)-i)+" more gaps")
+					break
+				}
 				if g = strings.TrimRight(clip(g, maxNote), ".;: "); g != "" {
 					gaps = append(gaps, g)
 				}

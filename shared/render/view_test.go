@@ -2,6 +2,7 @@ package render
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"unspool/shared/thread"
@@ -128,5 +129,20 @@ func TestCountWordsAndDuration(t *testing.T) {
 		if got := duration(ms); got != want {
 			t.Errorf("duration(%d) = %q, want %q", ms, got, want)
 		}
+	}
+}
+
+func TestGapsAreBounded(t *testing.T) {
+	th := &thread.Thread{Platform: thread.X, Posts: []thread.Post{{ID: "1"}}}
+	for i := 0; i < 1000; i++ {
+		th.Gaps = append(th.Gaps, "post 2 is missing.")
+	}
+	v := newView(th, Options{})
+	if len(v.Notes) != 1 || strings.Count(strings.ToLower(v.Notes[0]), "post 2 is missing") != maxGaps || !strings.HasSuffix(v.Notes[0], "; and 988 more gaps.") {
+		t.Errorf("notes: %q", v.Notes)
+	}
+	th.Gaps = []string{"the end was not reached.", "post 3 is cut short"}
+	if v := newView(th, Options{}); v.Notes[0] != "The end was not reached; post 3 is cut short." {
+		t.Errorf("note: %q", v.Notes[0])
 	}
 }

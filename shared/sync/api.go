@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"unspool/shared/thread"
@@ -45,6 +46,29 @@ type EditJSON struct {
 	ReadPosition *ReadPosition  `json:"readPosition,omitempty"`
 }
 
+// keysFor derives the keys of a secret once and remembers the last one: a
+// pull opens every record with the same secret, and deriving costs four
+// HKDFs per call (the secret is in the caller's memory anyway).
+func keysFor(secret string) (Keys, error) {
+	lastKeys.mu.Lock()
+	defer lastKeys.mu.Unlock()
+	if lastKeys.text == secret && secret != "" {
+		return lastKeys.keys, nil
+	}
+	s, err := ParseSecret(secret)
+	if err != nil {
+		return Keys{}, err
+	}
+	lastKeys.text, lastKeys.keys = secret, DeriveKeys(s)
+	return lastKeys.keys, nil
+}
+
+var lastKeys struct {
+	mu   gosync.Mutex
+	text string
+	keys Keys
+}
+
 func keysJSON(s Secret) (string, error) {
 	k := DeriveKeys(s)
 	return marshal(KeysJSON{Secret: s.Text(), Code: s.Code(), LibraryID: k.LibraryID, AuthKey: k.AuthKey})
@@ -75,16 +99,16 @@ func APIKeys(codeOrSecret string) (string, error) {
 
 // APIRecordID is the record id of a canonical thread id ("x:1234").
 func APIRecordID(secret, canonicalID string) (string, error) {
-	s, err := ParseSecret(secret)
+	k, err := keysFor(secret)
 	if err != nil {
 		return "", err
 	}
-	return DeriveKeys(s).RecordID(canonicalID), nil
+	return k.RecordID(canonicalID), nil
 }
 
 // APISeal seals a SavedThread: SealedJSON.
 func APISeal(secret, savedJSON string) (string, error) {
-	s, err := ParseSecret(secret)
+	k, err := keysFor(secret)
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +116,7 @@ func APISeal(secret, savedJSON string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	id, blob, err := DeriveKeys(s).Seal(st)
+	id, blob, err := k.Seal(st)
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +126,7 @@ func APISeal(secret, savedJSON string) (string, error) {
 // APIOpen opens a record ({id, blob, …}, as pulled or as a conflict's
 // current): the SavedThread.
 func APIOpen(secret, recordJSON string) (string, error) {
-	s, err := ParseSecret(secret)
+	k, err := keysFor(secret)
 	if err != nil {
 		return "", err
 	}
@@ -113,7 +137,7 @@ func APIOpen(secret, recordJSON string) (string, error) {
 	if err := json.Unmarshal([]byte(recordJSON), &rec); err != nil {
 		return "", errors.New("sync: the record is not JSON {id, blob}")
 	}
-	st, err := DeriveKeys(s).Open(rec.ID, rec.Blob)
+	st, err := k.Open(rec.ID, rec.Blob)
 	if err != nil {
 		return "", err
 	}

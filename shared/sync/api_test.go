@@ -99,3 +99,27 @@ func TestAPI_Errors(t *testing.T) {
 }
 
 func second(_ string, err error) error { return err }
+
+// The API remembers the last secret's keys; switching secrets must not mix
+// them up.
+func TestAPI_SwitchingSecrets(t *testing.T) {
+	must := mustFor(t)
+	var a, b sync.KeysJSON
+	json.Unmarshal([]byte(must(sync.APINewSecret())), &a)
+	json.Unmarshal([]byte(must(sync.APINewSecret())), &b)
+	ra := must(sync.APIRecordID(a.Secret, "x:1"))
+	rb := must(sync.APIRecordID(b.Secret, "x:1"))
+	if ra == rb || must(sync.APIRecordID(a.Code, "x:1")) != ra || must(sync.APIRecordID(a.Secret, "x:1")) != ra {
+		t.Fatal("record ids mixed up between secrets")
+	}
+	at := must(sync.APIClockNext("", "d", 1))
+	th, _ := json.Marshal(synctest.Thread("1", []int{1}, 0))
+	s := must(sync.APIEdit("", `{"op":"save","at":"`+at+`","thread":`+string(th)+`}`))
+	sealed := must(sync.APISeal(a.Secret, s))
+	if _, err := sync.APIOpen(b.Secret, sealed); err == nil {
+		t.Fatal("a record opened under another library's secret")
+	}
+	if must(sync.APIOpen(a.Secret, sealed)) != s {
+		t.Fatal("round trip after switching secrets failed")
+	}
+}

@@ -333,8 +333,9 @@ bench_all() {
 run_all() {
 	build_all
 	log "extension built: load $ROOT/extension unpacked (chrome://extensions → Developer mode → Load unpacked)"
-	log "sync server: http://127.0.0.1:8787 (data in ./data; Ctrl-C stops it)"
-	exec "$SERVER_BIN" -addr "${UNSPOOL_ADDR:-127.0.0.1:8787}" -data "${UNSPOOL_DATA:-$ROOT/data}"
+	local addr=${UNSPOOL_ADDR:-127.0.0.1:8787} data=${UNSPOOL_DATA:-$ROOT/data}
+	log "sync server: http://$addr (data in $data; Ctrl-C stops it)"
+	exec "$SERVER_BIN" -addr "$addr" -data "$data"
 }
 
 case "${1:-}" in

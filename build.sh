@@ -327,6 +327,7 @@ bench_all() {
 	bench_share
 	node bench/render-wasm.mjs
 	ensure_chromium && ensure_npm "$ROOT/extension/test" && node bench/library-bench.mjs
+	node bench/extension-unroll.mjs
 }
 
 # ---------------------------------------------------------------- run

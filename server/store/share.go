@@ -155,7 +155,8 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
 	var deleted, indexable int64
-	var etag, csp, body string
+	var etag, csp string
+	var body []byte // scanned straight into bytes: one copy of the page, not two
 	err := s.rdb.QueryRowContext(ctx,
 		`SELECT deleted, indexable, etag, csp, `+col+` FROM shares WHERE slug = ?`, slug).
 		Scan(&deleted, &indexable, &etag, &csp, &body)
@@ -168,5 +169,5 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if deleted != 0 {
 		return nil, library.Errorf(library.EGONE, "this page was unpublished")
 	}
-	return &library.PageBody{Body: []byte(body), ETag: library.FormatETag(etag, format), Indexable: indexable != 0, CSP: csp}, nil
+	return &library.PageBody{Body: body, ETag: library.FormatETag(etag, format), Indexable: indexable != 0, CSP: csp}, nil
 }

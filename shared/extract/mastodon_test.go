@@ -29,6 +29,10 @@ func TestMastodonSelfThread(t *testing.T) {
 		// Web UI DOM: Alice's own reply follows; Bob's and Carol's replies and
 		// Alice's answer to Carol are not the thread.
 		{"defuddle-mastodon-alice-thread", []string{"12345678", "12345679"}, true, "mastodon-dom"},
+		// Web UI DOM opened mid-thread: Alice's two posts above (not Bob's
+		// root), her own reply below; Carol (shown as "Alice") and Alice's
+		// answer to her are out.
+		{"made-dom-ancestors-cw-media", []string{"101", "102", "103", "104"}, true, "mastodon-dom"},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
 			gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", c.dir))

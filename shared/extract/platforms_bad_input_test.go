@@ -16,7 +16,7 @@ var platMinimalPages = []struct{ name, url, page string }{
 	{"mastodon-dom", "https://m.example/@a/1", `<div id="mastodon"><div class="detailed-status"><a class="detailed-status__display-name" href="/@a"></a><div class="status__content"><div class="status__content__text">%s</div></div><a class="detailed-status__datetime" href="/@a/1"></a></div></div>`},
 	{"nitter", "https://n.example/a/status/1", `<div class="main-tweet"><div class="timeline-item"><a class="username" href="/a">@a</a><span class="tweet-date"><a href="/a/status/1#m"></a></span><div class="tweet-content">%s</div></div></div>`},
 	{"twitter-legacy", "https://twitter.com/a/status/1", `<div class="tweet permalink-tweet" data-tweet-id="1" data-screen-name="a"><p class="tweet-text">%s</p></div>`},
-	{"threadreaderapp", "https://threadreaderapp.com/thread/1.html", `<meta name="twitter:creator" content="@a"><div class="content-tweet" id="tweet_1" data-tweet="1">%s</div>`},
+	{"threadreaderapp", "https://threadreaderapp.com/thread/1.html", `<meta name="twitter:creator" content="@a"><div class="t-main"><div class="content-tweet" id="tweet_1" data-tweet="1">%s</div>`},
 	{"threads-dom", "https://www.threads.com/@a/post/DAbc", `<div data-pressable-container="true"><a href="/@a">a</a><a href="/@a/post/DAbc"><time datetime="2025-01-01T00:00:00Z"></time></a><span dir="auto">%s</span></div>`},
 }
 

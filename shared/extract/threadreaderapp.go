@@ -34,8 +34,10 @@ const (
 )
 
 var (
-	// traMarker: the post container class, unique to Thread Reader App.
-	traMarker = []byte(`content-tweet`)
+	// traMarker: the post container class; with one of traPageMarkers (the
+	// unroll's layout rows, or the site's name) it is Thread Reader App's.
+	traMarker      = []byte(`content-tweet`)
+	traPageMarkers = [][]byte{[]byte(`t-tweet`), []byte(`t-main`), []byte(`threadreaderapp`)}
 	// traThreadPathRe is an unroll's address: /thread/<first tweet id>(.html).
 	traThreadPathRe = regexp.MustCompile(`/thread/(\d+)(?:\.html)?`)
 	// traUserPathRe is the author's page on Thread Reader App.
@@ -51,7 +53,15 @@ type threadReaderApp struct{}
 func (threadReaderApp) Name() string { return "threadreaderapp" }
 
 func (threadReaderApp) Accepts(p *Page) bool {
-	return !p.JSON && bytes.Contains(p.Content, traMarker)
+	if p.JSON || !bytes.Contains(p.Content, traMarker) {
+		return false
+	}
+	for _, m := range traPageMarkers {
+		if bytes.Contains(p.Content, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (threadReaderApp) Extract(p *Page) (*thread.Thread, error) {

@@ -149,21 +149,22 @@ test('themes, sizes, measure and fonts apply inside a shadow root; auto follows 
     pages.set('settings', unspool.render(json, JSON.stringify({ width, fontSize, font })));
     await page.goto(`http://127.0.0.1:${port}/shadow?p=settings`);
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
-    // Characters per line: the article's width over the width of a "0" (1ch).
+    // Characters of prose per line: the article's width over the average
+    // width of a character of an ordinary English sentence in the post font.
     measures[width] = await page.evaluate(() => {
       const r = document.getElementById('host').shadowRoot;
       const art = r.querySelector('article');
       const probe = document.createElement('span');
-      probe.textContent = '0'.repeat(10);
+      probe.textContent = 'The quick brown fox jumps over the lazy dog, while people read long threads about science and art.';
       probe.style.whiteSpace = 'nowrap';
       r.querySelector('.u-post p').append(probe);
-      const ch = probe.getBoundingClientRect().width / 10;
+      const perChar = probe.getBoundingClientRect().width / probe.textContent.length;
       probe.remove();
-      return { chars: art.getBoundingClientRect().width / ch, size: getComputedStyle(art).fontSize, family: getComputedStyle(art.querySelector('.u-post')).fontFamily };
+      return { chars: art.getBoundingClientRect().width / perChar, size: getComputedStyle(art).fontSize, family: getComputedStyle(art.querySelector('.u-post')).fontFamily };
     });
   }
   await page.close();
-  assert.ok(measures.medium.chars > 60 && measures.medium.chars <= 75, `default measure ${measures.medium.chars} ch`);
+  assert.ok(measures.medium.chars >= 60 && measures.medium.chars <= 75, `default measure: ${measures.medium.chars} characters a line`);
   assert.ok(measures.narrow.chars < measures.medium.chars && measures.wide.chars > measures.medium.chars);
   assert.deepEqual([measures.narrow.size, measures.medium.size, measures.wide.size], ['16px', '19px', '26px']);
   assert.match(measures.narrow.family, /system-ui/);

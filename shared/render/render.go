@@ -23,7 +23,8 @@ type Options struct {
 	Theme string `json:"theme,omitempty"`
 	// FontSize is "small", "medium", "large" or "xlarge".
 	FontSize string `json:"fontSize,omitempty"`
-	// Width is the line length: "narrow" (~55ch), "medium" (~66ch) or "wide" (~80ch).
+	// Width is the line length: "narrow" (~60 characters of prose a line),
+	// "medium" (~70) or "wide" (~85).
 	Width string `json:"width,omitempty"`
 	// Font is "serif" or "sans".
 	Font string `json:"font,omitempty"`

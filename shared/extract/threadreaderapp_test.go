@@ -49,6 +49,10 @@ func FuzzExtractThreadReaderApp(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("testdata", "threadreaderapp", "made-tra-page-5", "source.html")); err == nil {
 		f.Add(b)
 	}
+	// The real fragment, where this machine has it (its licence forbids a copy).
+	if b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "threadreaderapp", "jekyll-post-tra-snnl-thread.html")); err == nil {
+		f.Add(b)
+	}
 	f.Add([]byte(`<meta name="twitter:creator" content="@a"><div class="t-main"><div class="content-tweet" id="tweet_1">x</div>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://threadreaderapp.com/thread/1.html", b)

@@ -323,6 +323,7 @@ bench_share() {
 bench_all() {
 	build_all
 	go test -run='^$' -bench=. -benchmem ./shared/...
+	node bench/extract-wasm.mjs
 	bench_server
 	bench_share
 	node bench/render-wasm.mjs

@@ -222,6 +222,12 @@ func xLeafTexts(n *nethtml.Node) string {
 // xArticleRuns reads an X Article (long-form post): its title, then each
 // block of the rich-text body as a paragraph. Code blocks keep their code
 // only (not the language label or the copy button).
+//
+// An Article page has no tweetText. Reading its body rather than refusing
+// the page is what a person clicking Unspool there wants (the article in
+// the reader), and it fits the model unchanged: one post whose text is the
+// title and the paragraphs; its cover image is the post's photo. Headings
+// and lists become plain paragraphs (runs carry no block structure).
 func xArticleRuns(view *nethtml.Node) []thread.Run {
 	var out []thread.Run
 	para := func(runs []thread.Run) {

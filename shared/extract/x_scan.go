@@ -23,37 +23,51 @@ import (
 )
 
 // xKeptAttr returns the name of an attribute the X extractor reads, ""
-// for the rest (class, style, aria-*, …, most of a page's bytes). A switch
-// on the bytes compiles to comparisons without allocating.
+// for the rest (class, style, aria-*, …: most of a page's bytes). It
+// decides by length and first byte before comparing, so the common
+// attributes cost a comparison or two, and it never allocates.
 func xKeptAttr(key []byte) string {
-	switch string(key) {
-	case "data-testid":
-		return "data-testid"
-	case "href":
-		return "href"
-	case "src":
-		return "src"
-	case "alt":
-		return "alt"
-	case "datetime":
-		return "datetime"
-	case "poster":
-		return "poster"
-	case "lang":
-		return "lang"
-	case "role":
-		return "role"
-	case "aria-label":
-		return "aria-label"
-	case "data-block":
-		return "data-block"
+	var want string
+	switch len(key) {
+	case 3:
+		want = "src"
+		if key[0]|0x20 == 'a' {
+			want = "alt"
+		}
+	case 4:
+		switch key[0] | 0x20 {
+		case 'h':
+			want = "href"
+		case 'l':
+			want = "lang"
+		case 'r':
+			want = "role"
+		}
+	case 6:
+		want = "poster"
+	case 8:
+		want = "datetime"
+	case 10:
+		want = "data-block"
+		if key[0]|0x20 == 'a' {
+			want = "aria-label"
+		}
+	case 11:
+		want = "data-testid"
 	}
-	for _, c := range key {
-		if c >= 'A' && c <= 'Z' { // rare: hand-written or hostile markup
-			return xKeptAttr(bytes.ToLower(key))
+	if want == "" {
+		return ""
+	}
+	for i := range len(key) {
+		c := key[i]
+		if c >= 'A' && c <= 'Z' { // hand-written or hostile markup
+			c |= 0x20
+		}
+		if c != want[i] {
+			return ""
 		}
 	}
-	return ""
+	return want
 }
 
 // Tag kinds, for the elements the reader treats specially.

@@ -117,7 +117,9 @@ func mergeXNode(a, b *xNode) {
 		p.Lang = q.Lang
 	}
 	fillAuthor(p.Author, q.Author)
-	if a.ReplyTo == "" {
+	// X's data says what a post answers, and that a root answers nothing;
+	// the DOM's guess from cell order counts only when X's data is absent.
+	if a.ReplyTo == "" && !a.FromGraphQL {
 		a.ReplyTo, a.ReplyToHandle, a.Confirmed = b.ReplyTo, b.ReplyToHandle, b.Confirmed
 	}
 	a.SelfThread = a.SelfThread || b.SelfThread

@@ -70,11 +70,24 @@ func init() {
 	})
 }
 
+// lastThread keeps the thread last decoded: the reader renders a thread and
+// then exports the same JSON (copy as Markdown, download HTML), and decoding
+// is most of a call's cost in the WASM. Rendering never modifies a thread,
+// so sharing the decoded value is safe; a different string decodes afresh.
+var lastThread struct {
+	json string
+	t    *thread.Thread
+}
+
 func parseThread(s string) (*thread.Thread, error) {
+	if lastThread.t != nil && s == lastThread.json {
+		return lastThread.t, nil
+	}
 	var t thread.Thread
 	if err := json.Unmarshal([]byte(s), &t); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "thread JSON: %v", err)
 	}
+	lastThread.json, lastThread.t = s, &t
 	return &t, nil
 }
 

@@ -65,6 +65,19 @@ test('every made thread: the WASM writes exactly what the native goldens hold', 
   }
 });
 
+test('calls with different threads in turn each get their own thread (the decoded-thread cache)', async () => {
+  const unspool = await loadUnspool();
+  const a = fs.readFileSync(path.join(made, 'x-search-rebuild/thread.json'), 'utf8');
+  const b = fs.readFileSync(path.join(made, 'bluesky-rtl/thread.json'), 'utf8');
+  const want = (c) => fs.readFileSync(path.join(made, c, 'expected.txt'), 'utf8');
+  for (const [json, c] of [[a, 'x-search-rebuild'], [a, 'x-search-rebuild'], [b, 'bluesky-rtl'], [a, 'x-search-rebuild'], [b, 'bluesky-rtl']]) {
+    assert.equal(unspool.export(json, 'text'), want(c), c);
+  }
+  // A bad thread after a good one is still refused.
+  assert.throws(() => unspool.export(a.replace('"id": "1790000000000000100"', '"id": ""'), 'text'), /no id/);
+  assert.equal(unspool.export(a, 'text'), want('x-search-rebuild'));
+});
+
 test('hostile thread: rendered without any script or event handler', async () => {
   const unspool = await loadUnspool();
   const hostile = fs.readFileSync(path.join(made, 'hostile/thread.json'), 'utf8');

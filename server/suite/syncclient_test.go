@@ -90,7 +90,7 @@ func TestSyncClientDevicesConverge(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			kept := []string{"101", "102", "103"}   // never deleted
+			kept := []string{"101", "102", "103"}    // never deleted
 			churned := []string{"201", "202", "203"} // deleted and re-saved
 			var mu gosync.Mutex
 			posts := map[string]map[int]bool{} // kept thread → every post saved

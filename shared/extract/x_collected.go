@@ -6,6 +6,8 @@ package extract
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 
 	"unspool/shared/thread"
 )
@@ -93,38 +95,55 @@ func xJSONUsable(s string) bool {
 	return xContainsAny(b, xGraphQLMarkers)
 }
 
-// xMergeCells lists the cells of several captures once each, in page order:
-// a cell already seen moves the insertion point to it; a new one goes
-// right after the last cell seen in the same capture, so that overlapping
-// snapshots of a scrolling list knit into one.
+// xMergeCells lists the cells of several captures once each, in page order.
+// Each capture is a run of consecutive cells; its cells already seen anchor
+// it: new cells before its first known cell go just above that cell, new
+// cells after a known cell go right after it, and a capture with no known
+// cell goes at the end. Overlapping snapshots of a scrolling list, in any
+// order, so knit into one list.
 func xMergeCells(pages []string) []xCell {
 	var out []xCell
-	index := map[string]int{}
-	for _, s := range pages {
+	for k, s := range pages {
 		doc, err := xParseDOM([]byte(s))
 		if err != nil {
 			continue
 		}
+		index := make(map[string]int, len(out))
+		for i, c := range out {
+			index[c.Key] = i
+		}
+		cells := xCells(doc)
+		for i := range cells {
+			// A placeholder above the capture's first post cannot be
+			// matched with another capture's: keep it apart.
+			if cells[i].Node == nil && strings.HasSuffix(cells[i].Key, ":after:") {
+				cells[i].Key += strconv.Itoa(k)
+			}
+		}
 		at := len(out)
-		for _, c := range xCells(doc) {
+		for _, c := range cells {
+			if i, ok := index[c.Key]; ok {
+				at = i
+				break
+			}
+		}
+		var merged []xCell
+		merged = append(merged, out[:at]...)
+		for _, c := range cells {
 			if i, ok := index[c.Key]; ok {
 				if c.Node != nil && out[i].Node != nil {
 					mergeXNode(out[i].Node, c.Node)
 				}
-				at = i + 1
+				// Everything of out up to and including the known cell comes first.
+				for at <= i {
+					merged = append(merged, out[at])
+					at++
+				}
 				continue
 			}
-			out = append(out, xCell{})
-			copy(out[at+1:], out[at:])
-			out[at] = c
-			for k, v := range index {
-				if v >= at {
-					index[k] = v + 1
-				}
-			}
-			index[c.Key] = at
-			at++
+			merged = append(merged, c)
 		}
+		out = append(merged, out[at:]...)
 	}
 	return out
 }

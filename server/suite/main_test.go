@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -294,4 +295,19 @@ func (k *killable) restart(down time.Duration) error {
 	}
 	k.srv = srv
 	return nil
+}
+
+// The native server refuses to start on a taken port, loudly: exit status
+// 1 and the reason (workers.Serve's native fallback would exit 0 silently).
+func TestNativeFailsOnTakenPort(t *testing.T) {
+	needNative(t)
+	cmd := exec.Command(serverBinary, "-addr", native.addr, "-data", t.TempDir())
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second server on %s: %v\n%s", native.addr, err, out)
+	}
+	if !strings.Contains(string(out), "cannot listen on "+native.addr) {
+		t.Fatalf("no reason given: %s", out)
+	}
 }

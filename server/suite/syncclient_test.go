@@ -1,10 +1,13 @@
 package suite
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	gosync "sync"
 	"testing"
@@ -239,5 +242,23 @@ func TestSyncClientSurvivesKilledServer(t *testing.T) {
 	}
 	if len(recs) != threads {
 		t.Fatalf("%d records on the server for %d threads", len(recs), threads)
+	}
+	// The server cannot read what it stores: no plaintext of any thread is
+	// anywhere in its files (database and WAL), read as raw bytes.
+	k.srv.stop()
+	files, _ := filepath.Glob(filepath.Join(k.dataDir, "unspool.db*"))
+	if len(files) == 0 {
+		t.Fatal("no database files")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, plain := range []string{"Some words that repeat", "An Author", "x.com/author", "x:1000"} {
+			if bytes.Contains(b, []byte(plain)) {
+				t.Fatalf("%s holds plaintext %q", filepath.Base(f), plain)
+			}
+		}
 	}
 }

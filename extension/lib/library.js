@@ -165,6 +165,14 @@ export async function setNote(key, note) {
   await mutate([key], (ops, old, hlc) => (old && !old.deleted ? ops.setNote(old, note, hlc()) : null));
 }
 
+// setReadPosition records how far the thread has been read ({postId,
+// progress 0..1}); it syncs like any edit, so another device opens the
+// thread where this one left it.
+export async function setReadPosition(key, pos) {
+  await mutate([key], (ops, old, hlc) =>
+    (old && !old.deleted && JSON.stringify(old.readPosition ?? null) !== JSON.stringify(pos) ? ops.setReadPosition(old, pos, hlc()) : null));
+}
+
 // remove deletes threads (a tombstone stays so the delete reaches every
 // device). It returns the records as they were, which undoRemove takes.
 export async function remove(keys) {

@@ -47,6 +47,7 @@ export async function api() {
     remove: (rec, at) => edit(rec, { op: 'delete', at }),
     setTags: (rec, tags, at) => edit(rec, { op: 'tags', at, tags }),
     setNote: (rec, note, at) => edit(rec, { op: 'note', at, note }),
+    setReadPosition: (rec, readPosition, at) => edit(rec, { op: 'readPosition', at, readPosition }),
     merge: (a, b) => p(f('syncMerge')(a ? j(plain(a)) : '', j(plain(b)))),
     // The device's clock: the next stamp after last, and the greatest stamp
     // in a record (to observe what another device wrote).

@@ -55,6 +55,7 @@ export function indexRow(rec) {
     note: rec.note ?? '',
     savedAt: rec.savedAt,
     complete: t.complete !== false,
+    read: rec.readPosition?.progress ?? 0,
     words,
   };
 }

@@ -60,6 +60,11 @@ function rowElement(r) {
   date.textContent = fmtDate(r.date);
   li.querySelector('.posts').textContent = `${r.posts} post${r.posts === 1 ? '' : 's'}`;
   li.querySelector('.incomplete').hidden = r.complete;
+  if (r.read > 0) {
+    const read = li.querySelector('.read');
+    read.hidden = false;
+    read.textContent = r.read >= 0.98 ? 'read' : `${Math.round(r.read * 100)}% read`;
+  }
   const first = li.querySelector('.first');
   first.textContent = r.first || '(no text)';
   first.href = `read.html?key=${encodeURIComponent(r.key)}`;

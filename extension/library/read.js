@@ -2,12 +2,14 @@
 // WASM renderer in this page (no network, no background round trip), with
 // the thread's tags and note editable and delete with undo.
 
-import { get, setTags, setNote, remove, undoRemove } from '../lib/library.js';
+import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../lib/library.js';
 import { call } from '../wasm-host.js';
 
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.search).get('key') ?? '';
 const READER_SETTINGS = 'readerSettings'; // the reader overlay's remembered theme and font
+const POSITION_SAVE_MS = 800;             // after scrolling stops
+const PIN_MS = 3000;                      // how long a restored position is held while pictures load
 
 function fail(message) {
   const p = document.createElement('p');
@@ -26,6 +28,49 @@ function show(html) {
   root.replaceChildren(...doc.head.childNodes, ...doc.body.childNodes);
 }
 
+// The renderer draws the posts in the thread's order, one section each.
+const sections = () => [...($('reader').shadowRoot?.querySelectorAll('section.u-post') ?? [])];
+const barHeight = () => document.querySelector('.read-bar').getBoundingClientRect().height;
+
+// trackPosition reopens the thread where it was left (on any device: the
+// position syncs) and records the post at the top of the screen when the
+// reader stops scrolling.
+function trackPosition(rec) {
+  const posts = rec.thread.posts;
+  const at = posts.findIndex((p) => p.id === rec.readPosition?.postId);
+  if (at > 0) {
+    const pin = () => {
+      sections()[at]?.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -barHeight());
+    };
+    pin();
+    // Pictures above the post take their size as they load (or fail,
+    // offline) and push it down: keep it pinned while the page settles,
+    // until the reader scrolls themselves.
+    let settled = false;
+    const stop = () => { settled = true; };
+    for (const ev of ['wheel', 'keydown', 'touchstart', 'mousedown']) window.addEventListener(ev, stop, { once: true, passive: true });
+    const ro = new ResizeObserver(() => { if (!settled) pin(); });
+    ro.observe($('reader'));
+    setTimeout(() => { settled = true; ro.disconnect(); }, PIN_MS);
+  }
+  let last = rec.readPosition?.postId;
+  let timer;
+  window.addEventListener('scroll', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const top = barHeight() + 1;
+      const i = sections().findIndex((s) => s.getBoundingClientRect().bottom > top);
+      const postId = posts[Math.max(0, i)]?.id;
+      if (!postId || postId === last) return;
+      last = postId;
+      const doc = document.documentElement;
+      const progress = Math.min(1, Math.round(((window.scrollY + window.innerHeight) / doc.scrollHeight) * 100) / 100);
+      setReadPosition(key, { postId, progress }).catch(() => {});
+    }, POSITION_SAVE_MS);
+  }, { passive: true });
+}
+
 async function start() {
   const rec = await get(key);
   if (!rec || rec.deleted || !rec.thread) return fail('This thread is not in your library (it may have been deleted).');
@@ -41,6 +86,7 @@ async function start() {
   } catch (e) {
     return fail(`This thread could not be shown: ${e.message}`);
   }
+  trackPosition(rec);
   document.documentElement.dataset.ready = '1';
 
   const said = (text) => { $('saved-state').textContent = text; };

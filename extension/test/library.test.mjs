@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openProfile, libraryState } from './library-helpers.mjs';
+import { openProfile, libraryState, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
 // Screenshots go to $UNSPOOL_SHOTS (default: a temp folder, printed); the
@@ -112,6 +112,47 @@ test('a saved thread opens offline, rendered from the stored thread', async () =
   } finally {
     await context.setOffline(false);
   }
+});
+
+test('the saved-thread page remembers where it was read, and the list shows it', async () => {
+  const { page, url } = A;
+  const key = `x:${long.id}`;
+  await page.setViewportSize({ width: 900, height: 700 });
+  await page.goto(url(`library/read.html?key=${encodeURIComponent(key)}`));
+  await page.waitForSelector('html[data-ready]');
+  // Scroll the 30th post to the top, as a reader would — once the page has
+  // settled (the bar's controls fill in after the thread is drawn).
+  await until(() => page.evaluate(() => new Promise((res) => {
+    const h = () => document.querySelector('.read-bar').offsetHeight;
+    const before = h();
+    setTimeout(() => res(h() === before), 400);
+  })), { what: 'the read bar to settle' });
+  // Images above may still change size as they come into view (offline,
+  // they fail): align again until the 30th post stays just under the bar.
+  await until(() => page.evaluate(() => new Promise((res) => {
+    const s = document.getElementById('reader').shadowRoot.querySelectorAll('section.u-post')[29];
+    const want = document.querySelector('.read-bar').getBoundingClientRect().height + 4;
+    const off = s.getBoundingClientRect().top - want;
+    if (Math.abs(off) > 2) window.scrollBy(0, off);
+    setTimeout(() => res(Math.abs(s.getBoundingClientRect().top - want) <= 2), 300);
+  })), { what: 'the 30th post at the top' });
+  const pos = await until(() => page.evaluate(async (k) => (await (await import('/lib/library.js')).get(k)).readPosition, key), { what: 'a read position' });
+  assert.equal(pos.postId, long.posts[29].id);
+  assert.ok(pos.progress > 0.4 && pos.progress < 1, `progress ${pos.progress}`);
+
+  // Opened again: the 30th post is at the top.
+  await page.goto(url(`library/read.html?key=${encodeURIComponent(key)}`));
+  await page.waitForSelector('html[data-ready]');
+  const top = await page.evaluate(() => {
+    const bar = document.querySelector('.read-bar').offsetHeight;
+    const secs = [...document.getElementById('reader').shadowRoot.querySelectorAll('section.u-post')];
+    return secs.findIndex((s) => s.getBoundingClientRect().bottom > bar + 1);
+  });
+  assert.equal(top, 29);
+
+  await page.goto(url('library/library.html'));
+  await page.waitForSelector('html[data-ready]');
+  assert.match(await page.textContent(`.row[data-key="${key}"] .read`), /^\d+% read$/);
 });
 
 test('delete with undo, and bulk delete', async () => {

@@ -17,6 +17,7 @@
     // The post's own permalink wraps its <time>; a quoted post's time is not
     // inside a status link, so the first match is the cell's own post.
     permalinkTime: 'a[href*="/status/"] time',
+    statusLink: 'a[href*="/status/"]',
     clickable: 'a[href], button, [role="button"], [role="link"]',
     heading: 'h2, [role="heading"]',
   };
@@ -47,10 +48,17 @@
   function describeCell(cell) {
     const article = cell.querySelector(SEL.tweet);
     if (article) {
-      const link = article.querySelector(SEL.permalinkTime)?.closest('a');
-      const m = link && STATUS_PATH.exec(new URL(link.getAttribute('href'), location.href).pathname);
-      if (m) return { kind: 'post', key: m[2], handle: m[1].toLowerCase(), el: cell };
-      return null;
+      // The post's own link is the one around its <time>; where the time
+      // is not a link (X's focal post, in some builds), the first status
+      // link — the extractor reads cells the same way, so keys agree.
+      const timed = article.querySelector(SEL.permalinkTime)?.closest('a');
+      for (const link of [timed, ...article.querySelectorAll(SEL.statusLink)]) {
+        const m = link && STATUS_PATH.exec(new URL(link.getAttribute('href'), location.href).pathname);
+        if (m) return { kind: 'post', key: m[2], handle: m[1].toLowerCase(), el: cell };
+      }
+      // A post X cannot show (withheld, deleted) keeps its article but no
+      // status link: kept in place, so the extractor sees the hole.
+      return { kind: 'hole', key: `hole:${(cell.textContent ?? '').trim().slice(0, 80)}`, el: cell };
     }
     const text = cell.textContent ?? '';
     if (DISCOVER_TEXT.test(cell.querySelector(SEL.heading)?.textContent ?? '')) return { kind: 'discover', key: 'discover', el: cell };
@@ -83,7 +91,7 @@
     const order = new U.OrderedKeys();
     const posts = new Map(); // status id → {html, handle}
     const gaps = new Map(); // gap key → {html, tries}
-    const marks = new Map(); // "discover" → its heading cell (tells the extractor the chain ended)
+    const marks = new Map(); // "discover" (the chain ended) and holes: cells kept for the extractor
     const listRoot = document.querySelector('main') ?? document.body;
     const t0 = performance.now();
     let author = null;
@@ -103,7 +111,7 @@
           if (d.key === focalId) author ??= d.handle;
         } else if (d.kind === 'gap' && !gaps.has(d.key)) {
           gaps.set(d.key, { html: U.trimCell(d.el), tries: 0 });
-        } else if (d.kind === 'discover') {
+        } else if (d.kind === 'discover' || d.kind === 'hole') {
           marks.set(d.key, U.trimCell(d.el));
         }
       }

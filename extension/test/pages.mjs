@@ -121,6 +121,11 @@ const DATE_LABEL = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'nume
 // createdAt, media: [{type, url, poster, alt}], truncated}.
 export function madeCell(p, { rawText = false } = {}) {
   const label = DATE_LABEL.format(new Date(p.createdAt));
+  // X shows the opened (focal) post's time as plain text, not as a link to
+  // itself: its only status link is the analytics one.
+  const timeLink = (html) => (p.focal
+    ? html.replace(/<a href="\/[^"]*\/status\/\d+" dir="ltr" aria-label="[^"]*" role="link"[^>]*>(<time [^>]*>[^<]*<\/time>)<\/a>/, '<div dir="ltr">$1</div>')
+    : html);
   let html = cellTemplate()
     .replace(/ style="transform: translateY\([^)]*\); position: absolute; width: 100%;"/, '')
     .replaceAll('tehprom269887', p.handle)
@@ -130,6 +135,7 @@ export function madeCell(p, { rawText = false } = {}) {
     .replace('aria-label="Dec 11"', `aria-label="${label}"`)
     .replace('>Dec 11<', `>${label}<`)
     .replace('>2nd message of a thread<', `>${rawText ? p.text : escapeHTML(p.text)}<`);
+  html = timeLink(html);
   const textAt = html.indexOf('data-testid="tweetText"');
   const afterText = html.indexOf('</div></div>', textAt) + '</div></div>'.length;
   let extra = '';
@@ -317,6 +323,7 @@ export function virtualPage() {
     if (i > 0) p.replyTo = posts[i - 1];
   });
   const focal = posts[VIRTUAL.focal - 1];
+  focal.focal = true;
   const long = posts[VIRTUAL.long - 1];
   long.fullText = `${long.text} ${SENTENCES.join(' ')} ${SENTENCES.slice(0, 3).join(' ')} The end of the long post is only in the GraphQL copy: tail-marker-10.`;
   long.truncated = true;

@@ -71,11 +71,13 @@ func hostileThread(s string, field uint8) *thread.Thread {
 	q := post("q")
 	q.Author = author
 	first.Quote = &q
+	second := post("2")
+	second.Author = author // a post by someone else inside the chain
 	return &thread.Thread{
 		Platform: thread.Platform([]string{"x", "bluesky", "mastodon", "threads", s}[field%5]),
 		URL:      url, ID: "1",
 		Author:   thread.Author{Handle: s, Name: s, URL: s, Avatar: "https://m.test/" + s},
-		Posts:    []thread.Post{first, post("2")},
+		Posts:    []thread.Post{first, second},
 		Complete: field%2 == 0, Gaps: []string{s},
 		CapturedAt: at,
 	}

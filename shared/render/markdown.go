@@ -62,6 +62,9 @@ func WriteMarkdown(w io.Writer, t *thread.Thread) error {
 	}
 	for i := range v.Posts {
 		p := &v.Posts[i]
+		if p.By != nil {
+			tw.s("**", mdEscape(p.By.Name, false), "** ", mdEscape("@"+p.By.Handle, false), ":\n\n")
+		}
 		if p.Warning != "" {
 			tw.s("**Content warning:** ", mdEscape(p.Warning, false), "\n\n")
 		}

@@ -184,3 +184,33 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("Summarize = %+v\nwant %+v", s, want)
 	}
 }
+
+// TestPostByAnotherAuthor: a post in the chain by someone else is attributed
+// in every format, never shown as the thread author's words.
+func TestPostByAnotherAuthor(t *testing.T) {
+	th := madeThread(t, "x-search-rebuild")
+	th.Posts[1].Author = &thread.Author{Handle: "guest", Name: "Guest Writer", URL: "https://x.com/guest"}
+	th.Posts[2].Author = &thread.Author{Handle: "MARA_BUILDS"} // the author, differently cased: not attributed
+	var h, md, txt bytes.Buffer
+	if err := render.Reader(&h, th, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.WriteMarkdown(&md, th); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.WriteText(&txt, th); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ out, want string }{
+		{h.String(), `<section class="u-post" id="u-1790000000000000101" lang="en" dir="ltr"><p class="u-by"><a href="https://x.com/guest" rel="noopener noreferrer" target="_blank"><bdi>Guest Writer</bdi></a> <span class="u-handle" dir="ltr">@guest</span></p><p>1. Measure first.`},
+		{md.String(), "**Guest Writer** @guest:\n\n1\\. Measure first."},
+		{txt.String(), "Guest Writer (@guest):\n1. Measure first."},
+	} {
+		if !strings.Contains(c.out, c.want) {
+			t.Errorf("lacks %q:\n%s", c.want, short(c.out))
+		}
+		if strings.Count(c.out, "@guest") != 1 {
+			t.Errorf("want one attribution, got %d", strings.Count(c.out, "@guest"))
+		}
+	}
+}

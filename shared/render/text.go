@@ -36,6 +36,9 @@ func WriteText(w io.Writer, t *thread.Thread) error {
 	}
 	for i := range v.Posts {
 		p := &v.Posts[i]
+		if p.By != nil {
+			tw.s(p.By.Name, " (@", p.By.Handle, "):\n")
+		}
 		if p.Warning != "" {
 			tw.s("[Content warning: ", p.Warning, "]\n\n")
 		}

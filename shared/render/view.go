@@ -70,6 +70,9 @@ type stamp struct {
 }
 
 type postView struct {
+	// By names the post's author when it is not the thread's (a post by
+	// someone else inside the chain must not read as the author's words).
+	By        *byView
 	ID        string
 	Anchor    string // the element id
 	URL       string
@@ -86,6 +89,12 @@ type postView struct {
 	Quote     *quoteView
 	Card      *cardView
 	Poll      *pollView
+}
+
+type byView struct {
+	Name   string
+	Handle string
+	URL    string
 }
 
 type quoteView struct {
@@ -188,6 +197,12 @@ func newView(t *thread.Thread, o Options) *readerView {
 			Truncated: p.Truncated,
 		}
 		pv.Dir = langDir(pv.Lang)
+		if a := p.Author; a != nil && a.Handle != "" && !strings.EqualFold(a.Handle, t.Author.Handle) {
+			pv.By = &byView{Name: clip(a.Name, maxName), Handle: clip(a.Handle, maxHandle), URL: thread.SafeURL(a.URL)}
+			if pv.By.Name == "" {
+				pv.By.Name = "@" + pv.By.Handle
+			}
+		}
 		pv.Photos, pv.Players = mediaOf(p.Media, pv.URL)
 		pv.Card = cardOf(p.Card)
 		pv.Poll = pollOf(p.Poll)

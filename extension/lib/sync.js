@@ -298,7 +298,11 @@ async function connect(server, secret, { mustExist }) {
   await setMeta('syncState', {});
   await queueAll();
   schedule();
-  return syncNow('manual');
+  // The first upload of a big library takes a while: answer now, and let
+  // the status line count the changes down (an interrupted upload resumes
+  // from the outbox when the worker starts again).
+  syncNow('manual');
+  return status();
 }
 
 // enable creates a new library on server and uploads this device's library.

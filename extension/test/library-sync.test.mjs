@@ -86,6 +86,8 @@ test('turn on sync on A, add B with the code shown (and its QR code)', async () 
   await B.page.fill('#code-in', code.toLowerCase().replace(/-/g, ' '));
   await B.page.click('#join');
   await B.page.waitForSelector('#on:not([hidden])');
+  // Joining answers at once; the first download follows.
+  await until(async () => (await libraryState(B)).length === 1, { what: 'B downloads the library' });
   assert.deepEqual((await libraryState(B)).map((s) => s.key), [key(threads[0])], 'B got what A had');
 });
 

@@ -18,7 +18,6 @@
 
   function ensure() {
     const root = U.ui.open();
-    root.adoptedStyleSheets = [U.sheet(CSS)];
     if (!box || !box.isConnected) {
       box = document.createElement('div');
       box.className = 'pill';
@@ -26,6 +25,7 @@
       box.setAttribute('aria-live', 'polite');
       root.replaceChildren(box);
     }
+    U.useSheets(root, [U.sheet(CSS)]);
     return box;
   }
 

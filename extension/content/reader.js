@@ -86,8 +86,8 @@
       return sheet;
     });
     sanitize(doc);
-    root.adoptedStyleSheets = sheets;
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.adoptNode(n)));
+    U.useSheets(root, sheets); // after the nodes: a fallback <style> must survive replaceChildren
   }
 
   function button(label, title, onClick) {
@@ -117,7 +117,6 @@
     const scroll = { x: window.scrollX, y: window.scrollY };
 
     const root = U.ui.open();
-    root.adoptedStyleSheets = [U.sheet(CHROME_CSS)];
 
     const backdrop = document.createElement('div');
     backdrop.className = 'backdrop';
@@ -222,6 +221,7 @@
     first.addEventListener('focus', () => content.focus());
     last.addEventListener('focus', () => focusables(bar)[0]?.focus());
     root.replaceChildren(first, backdrop, last);
+    U.useSheets(root, [U.sheet(CHROME_CSS)]);
     matchTheme(s);
 
     backdrop.addEventListener('click', (e) => {

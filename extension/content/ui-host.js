@@ -27,6 +27,28 @@
     ${TAG} { position: static !important; display: block !important; }
   }`;
 
+  // useSheets gives a document or shadow root exactly `sheets`. Where a
+  // browser will not take constructed sheets from a content script (Firefox
+  // sees page objects through wrappers that may refuse the array), the same
+  // CSS goes in one <style> element of ours instead.
+  U.useSheets = (target, sheets) => {
+    try {
+      target.adoptedStyleSheets = sheets;
+      if (target.adoptedStyleSheets.length === sheets.length) return;
+    } catch {
+      // fall through to the <style> element
+    }
+    const parent = target.head ?? target; // a Document's <head>, else the shadow root itself
+    let style = parent.querySelector?.(':scope > style[data-unspool]');
+    if (!sheets.length) return style?.remove();
+    if (!style) {
+      style = document.createElement('style');
+      style.dataset.unspool = '';
+      parent.prepend(style);
+    }
+    style.textContent = sheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n');
+  };
+
   let host = null;
   let root = null;
 
@@ -49,7 +71,7 @@
     printOnlyUs(on) {
       const sheet = U.sheet(PRINT_CSS);
       const others = document.adoptedStyleSheets.filter((s) => s !== sheet);
-      document.adoptedStyleSheets = on ? [...others, sheet] : others;
+      U.useSheets(document, on ? [...others, sheet] : others);
     },
     close() {
       U.ui.printOnlyUs(false);

@@ -74,6 +74,8 @@ type Store struct {
 	cfg Config
 	// Now is the clock in unix milliseconds; tests may replace it.
 	Now func() int64
+	// stop ends what Open started in the background (native checkpoints).
+	stop func()
 }
 
 var _ library.LibraryService = (*Store)(nil)
@@ -97,6 +99,9 @@ func newStore(db, rdb *sql.DB, cfg Config) *Store {
 
 // Close closes the database handles.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	err := s.db.Close()
 	if s.rdb != s.db {
 		err = errors.Join(err, s.rdb.Close())

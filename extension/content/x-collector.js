@@ -18,6 +18,7 @@
     // inside a status link, so the first match is the cell's own post.
     permalinkTime: 'a[href*="/status/"] time',
     statusLink: 'a[href*="/status/"]',
+    promoted: '[data-testid="placementTracking"]',
     clickable: 'a[href], button, [role="button"], [role="link"]',
     heading: 'h2, [role="heading"]',
   };
@@ -47,6 +48,9 @@
 
   function describeCell(cell) {
     const article = cell.querySelector(SEL.tweet);
+    // An ad is a post by someone else that is not the reply boundary: X
+    // places them anywhere; the extractor skips them too.
+    if (article && cell.querySelector(SEL.promoted)) return null;
     if (article) {
       // The post's own link is the one around its <time>; where the time
       // is not a link (X's focal post, in some builds), the first status

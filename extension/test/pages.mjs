@@ -338,10 +338,16 @@ export function virtualPage() {
   const discover = replyPosts(last, 3, 8).map((r) => ({ ...r, text: `Something unrelated from ${r.handle}`, replyTo: null, conversationId: r.id }));
 
   const item = (p) => ({ key: p.id, html: madeCell(p), height: p.media.length ? HEIGHT.media : HEIGHT.post });
+  // An ad inside the chain, as X places them: a post by someone else that
+  // must not be taken for the end of the thread.
+  const ad = { ...OTHERS[10], handle: 'advertiser', id: '1900000000000030500', createdAt: posts[29].createdAt, text: 'Buy our things', media: [] };
+  const adCell = madeCell(ad).replace(/^(<div data-testid="cellInnerDiv"[^>]*>)([\s\S]*)(<\/div>)$/, '$1<div data-testid="placementTracking">$2</div>$3');
   const gapFrom = VIRTUAL.gapAfter;
   const hidden = posts.slice(gapFrom, gapFrom + VIRTUAL.gapSize);
   const items = [
-    ...posts.slice(0, gapFrom).map(item),
+    ...posts.slice(0, 30).map(item),
+    { key: 'ad', html: adCell, height: HEIGHT.post },
+    ...posts.slice(30, gapFrom).map(item),
     { key: `gap-${posts[gapFrom - 1].id}`, html: gapCell(posts[gapFrom - 1].id), height: HEIGHT.gap, gap: { items: hidden.map(item), tweetDetail: '/i/api/graphql/made-hash/TweetDetail?variables=' + encodeURIComponent(JSON.stringify({ focalTweetId: focal.id, cursor: 'made-cursor' })) } },
     ...posts.slice(gapFrom + VIRTUAL.gapSize).map(item),
     ...replies.map(item),
@@ -384,7 +390,7 @@ export function virtualPage() {
     expected: {
       ids: posts.map((p) => p.id),
       focalId: focal.id,
-      notIds: [...replies, ...discover].map((p) => p.id),
+      notIds: [...replies, ...discover, ad].map((p) => p.id),
       longId: long.id,
       longTail: 'tail-marker-10.',
       videoId: video.id,

@@ -143,7 +143,7 @@ func TestReaderNotesAndDirections(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		`<p class="u-note" role="note"><strong>This thread may be incomplete.</strong> A reply in the middle of the thread was not shown by the server.</p>`,
+		`<div class="u-note" role="note"><p><strong>This thread may be incomplete.</strong> A reply in the middle of the thread was not shown by the server.</p></div>`,
 		`<details class="u-cw"><summary>spider, mould (photos)</summary>`,
 		`<figure class="u-photos u-grid4">`,
 		`<a href="https://mastodon.social/@tapeheads" rel="noopener noreferrer nofollow" target="_blank"><bdi>@tapeheads@mastodon.social</bdi></a>`,

@@ -89,3 +89,33 @@ func TestXCollectedOverlappingSnapshots(t *testing.T) {
 		t.Errorf("cancelled: complete=%v gaps %q", th.Complete, th.Gaps)
 	}
 }
+
+// TestXPageURLForms: every address form of the same post reads the same
+// thread, with the canonical x.com URL.
+func TestXPageURLForms(t *testing.T) {
+	page := xSource(t, "x-dom", "made-opened-midthread")
+	id := mkID(203)
+	var want []byte
+	for _, u := range []string{
+		"https://x.com/loom_weaver/status/" + id,
+		"https://twitter.com/loom_weaver/status/" + id + "?s=20",
+		"https://mobile.twitter.com/loom_weaver/status/" + id,
+		"https://www.x.com/LOOM_WEAVER/status/" + id + "/photo/1",
+		"https://x.com/i/web/status/" + id,
+		"https://x.com/i/status/" + id,
+	} {
+		th, err := Options{Now: xGoldenNow}.Extract(u, page)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if th.URL != "https://x.com/loom_weaver/status/"+id {
+			t.Errorf("%s: thread URL %s", u, th.URL)
+		}
+		got := xMarshal(t, th)
+		if want == nil {
+			want = got
+		} else if string(got) != string(want) {
+			t.Errorf("%s reads differently:\n%s", u, xLineDiff(string(want), string(got)))
+		}
+	}
+}

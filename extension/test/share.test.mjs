@@ -163,7 +163,8 @@ describe('the public page', () => {
     // The stylesheet applied: the CSP hash matched the inlined CSS.
     const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.unspool')).backgroundColor);
     assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'the reader stylesheet applied (its CSP hash matched)');
-    await page.screenshot({ path: path.join(shots, 'share-hostile.png'), fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0)); // hovering scrolled down
+    await page.screenshot({ path: path.join(shots, 'share-hostile.png') }); // the top: header, notes, first post
     await page.close();
   });
 

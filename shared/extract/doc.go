@@ -16,10 +16,6 @@
 //   - x_graphql_card.go  GraphQL cards: summary, unified_card, polls
 //   - x_text.go  post text as runs from the DOM and from GraphQL entity ranges (code points / UTF-16)
 //   - x_url.go  X hosts, status URLs and canonical URLs (photos, avatars, link display)
-//
-// Tests: x_golden_test.go walks testdata/x-dom, x-graphql and x-collected
-// (-update rewrites expected.json); x_made_*_test.go generate the made-…
-// cases; bench_x_test.go has the benchmarks; x_fuzz_test.go the fuzz targets.
 //   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
@@ -30,4 +26,11 @@
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
 //   - threads.go  Threads post pages: the embedded data (thread_items)
 //   - threads_dom.go  Threads' rendered DOM, the fallback
+//
+// Tests: x_golden_test.go walks testdata/x-dom, x-graphql and x-collected
+// (-update rewrites expected.json); x_made_*_test.go generate the made-…
+// cases; bench_x_test.go has the benchmarks; x_fuzz_test.go the fuzz targets.
+// platforms_golden_test.go walks testdata/bluesky, mastodon, threads, nitter, twitter-legacy and
+// threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and
+// Fuzz<Source> target; platforms_bad_input_test.go holds the checks every HTML source shares.
 package extract

@@ -32,10 +32,10 @@ type xLink struct {
 }
 
 type xWalker struct {
-	own   xParts
+	own xParts
+	// quote is the first div[role=link] region of the article that holds a
+	// User-Name: the quoted post.
 	quote *xParts
-	// stack of open div[role=link] regions, each with its parts; a region
-	// that turns out to hold a User-Name is the quote.
 }
 
 // xReadArticle returns the post an article shows, or nil when it has no
@@ -87,8 +87,10 @@ func xReadArticle(art *nethtml.Node) *xNode {
 	return n
 }
 
-// walk sorts the article's marked elements into parts. inRegion is true
-// inside a div[role=link] that may turn out to be the quote.
+// walk sorts the article's marked elements into p. inLink is true inside a
+// status link, so that a <time> there marks the post's own link. A
+// div[role=link] is walked into parts of its own, kept as the quote when it
+// holds a User-Name and folded back into p otherwise.
 func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 	if depth > xMaxDepth {
 		return

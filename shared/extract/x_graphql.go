@@ -251,8 +251,8 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 	type slot struct {
 		node    *xNode
 		cursor  string // "ShowMore", "Bottom", …
-		endMod  bool
-		outside bool // a non-conversation entry (related posts)
+		endMod  bool   // a module ends: what follows is not "right below" its last post
+		outside bool   // a non-conversation entry (related posts)
 		// hole is a post X does not show: a tombstone ("This post is
 		// unavailable"), or a result it could not send.
 		hole bool

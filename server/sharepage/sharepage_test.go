@@ -109,3 +109,39 @@ func TestWASMDoesNotLinkMinify(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuild is what rendering per view would cost instead of once at
+// publish time (natively, and under GOOS=js GOARCH=wasm as on Workers).
+func BenchmarkBuild(b *testing.B) {
+	b.StopTimer()
+	data, err := os.ReadFile("../../shared/extract/testdata/x-dom/made-selfthread-25/expected.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	for b.Loop() {
+		// Decoding is part of it: a per-view render would read the stored JSON.
+		var th thread.Thread
+		if err := json.Unmarshal(data, &th); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := sharepage.Build(&th, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHTML(b *testing.B) {
+	b.StopTimer()
+	data, _ := os.ReadFile("../../shared/extract/testdata/x-dom/made-selfthread-25/expected.json")
+	var th thread.Thread
+	if err := json.Unmarshal(data, &th); err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	for b.Loop() {
+		if _, err := sharepage.HTML(&th, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

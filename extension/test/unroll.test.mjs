@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callTrigger, choose, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, waitForReader } from './harness.mjs';
+import { callTrigger, choose, inReader, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, waitForReader } from './harness.mjs';
 import { fixturePages, hostilePage, virtualPage, HOSTILE } from './pages.mjs';
 
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
@@ -240,6 +240,13 @@ describe('reader actions', () => {
     }
   });
 
+  test('Original opens the post in a new tab', async () => {
+    const [tab] = await Promise.all([b.context.waitForEvent('page'), pressButton(page, 'Open the original post in a new tab')]);
+    await tab.waitForLoadState();
+    assert.equal(tab.url(), c.url);
+    await tab.close();
+  });
+
   test('Re-collect collects again and reopens the reader', async () => {
     await pressButton(page, 'Collect the thread again (for missing posts)');
     let r;
@@ -255,17 +262,23 @@ describe('reader actions', () => {
     await page.close();
   });
 
-  test('Esc while collecting cancels: the reader shows what was collected, marked incomplete', async () => {
+  test('Cancel, or Esc, while collecting: the reader shows what was collected, marked incomplete', async () => {
     const p = await openPage(b, virtual.url);
-    await pressAction(b, p);
-    // Wait for the progress pill, then cancel.
-    for (let i = 0; i < 100 && !(await readReader(p))?.progress?.startsWith('Collecting'); i++) await p.waitForTimeout(50);
-    await p.keyboard.press('Escape');
-    const r = await waitForReader(p);
-    assert.ok(r.posts.length < virtual.expected.ids.length, `${r.posts.length} posts`);
-    assert.equal(r.notices.length, 1);
-    assert.match(r.text, /cancelled/);
-    await closeWithEsc(p);
+    const cancels = [
+      () => inReader(p, function () { this.querySelector('.pill button').click(); }),
+      () => p.keyboard.press('Escape'),
+    ];
+    for (const cancel of cancels) {
+      await pressAction(b, p);
+      // Wait for the progress pill, then cancel.
+      for (let i = 0; i < 100 && !(await readReader(p))?.progress?.startsWith('Collecting'); i++) await p.waitForTimeout(50);
+      await cancel();
+      const r = await waitForReader(p);
+      assert.ok(r.posts.length < virtual.expected.ids.length, `${r.posts.length} posts`);
+      assert.equal(r.notices.length, 1);
+      assert.match(r.text, /cancelled/);
+      await closeWithEsc(p);
+    }
     assertNoErrors();
     await p.close();
   });

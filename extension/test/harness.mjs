@@ -209,7 +209,7 @@ export function choose(page, label, value) {
 }
 
 // waitForReader polls until the reader is open (or fails after timeoutMs).
-export async function waitForReader(page, timeoutMs = 30_000) {
+export async function waitForReader(page, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await readReader(page);

@@ -6,6 +6,7 @@ package extract
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,7 @@ func xUnifiedCard(s string) *thread.Card {
 	for k := range u.ComponentObjects {
 		rest = append(rest, k)
 	}
-	sortStrings(rest)
+	slices.Sort(rest)
 	keys = append(keys, rest...)
 	for _, k := range keys {
 		c, ok := u.ComponentObjects[k]
@@ -166,12 +167,4 @@ func xUnifiedCard(s string) *thread.Card {
 		return nil
 	}
 	return card
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }

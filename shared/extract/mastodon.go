@@ -207,8 +207,13 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 	for steps := 0; steps < thread.MaxPosts; steps++ {
 		next := mastoSelfReply(children[cur.ID], acct)
 		if next == nil {
-			if ctx == nil && cur.RepliesCount > 0 {
+			switch {
+			case ctx == nil && cur.RepliesCount > 0:
 				gaps = append(gaps, "replies were not fetched (no context)")
+			case ctx != nil && cur.RepliesCount > 0 && len(children[cur.ID]) == 0:
+				// The instance counts replies the context does not hold: it
+				// cuts long contexts (and hides what the viewer may not see).
+				gaps = append(gaps, "the last post's replies are not in the context (it may be cut short)")
 			}
 			break
 		}

@@ -130,3 +130,21 @@ func FuzzExtractMastodon(f *testing.F) {
 		}
 	})
 }
+
+// Instances cut long contexts: when the last post counts replies the
+// context does not hold, the thread may go on and says so.
+func TestMastodonCutContextIsAGap(t *testing.T) {
+	gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", "made-status-context-selfthread-3"))
+	var doc map[string]any
+	if err := json.Unmarshal(gc.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	desc := doc["context"].(map[string]any)["descendants"].([]any)
+	desc[len(desc)-1].(map[string]any)["replies_count"] = 2
+	b, _ := json.Marshal(doc)
+	th := platExtract(t, gc.URL, b)
+	platWantChain(t, th, []string{"110446983178245440", "110446983926957470", "110446984249325790"}, false)
+	if len(th.Gaps) != 1 || !strings.Contains(th.Gaps[0], "cut short") {
+		t.Errorf("gaps = %q", th.Gaps)
+	}
+}

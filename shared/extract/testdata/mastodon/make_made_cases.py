@@ -49,7 +49,7 @@ own_to_bob=st("110447013000000004","2023-05-28T15:30:00.000Z",other['id'],"<p>ow
 quoted=st("110440000000000000","2023-05-20T10:00:00.000Z",None,"<p>an older post, quoted</p>",replies_count=0)
 c5=st("110447014000000005","2023-05-28T15:31:00.000Z",c4['id'],
   '<p>Part 5 quotes an older post and has a gifv and audio.</p><p class="quote-inline">RE: <a href="https://mastodon.social/@halcy/110440000000000000">https://mastodon.social/@halcy/110440000000000000</a></p>',
-  quote={"state":"accepted","quoted_status":quoted}, sensitive=True,
+  quote={"state":"accepted","quoted_status":quoted}, sensitive=True, replies_count=0,
   media_attachments=[
    {"id":"1","type":"gifv","url":"https://files.mastodon.social/media_attachments/files/1/original/a.mp4","preview_url":"https://files.mastodon.social/media_attachments/files/1/small/a.png","remote_url":None,"meta":{"original":{"width":320,"height":240,"duration":2.5}},"description":"a looping cube"},
    {"id":"2","type":"audio","url":"https://files.mastodon.social/media_attachments/files/2/original/b.mp3","preview_url":None,"remote_url":None,"meta":{"original":{"duration":61.2}},"description":None},

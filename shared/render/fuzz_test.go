@@ -102,7 +102,8 @@ func FuzzRender(f *testing.F) {
 		}
 		assertSafeHTML(t, frag.String(), false)
 		opts.Standalone = true
-		opts.Head = render.Head{Title: s, Description: s, Canonical: s, Robots: s, Meta: []render.Meta{{Property: s, Content: s}, {Name: s, Content: s}}}
+		opts.Head = render.Head{Title: s, Description: s, Canonical: s, Robots: s, Meta: []render.Meta{{Property: s, Content: s}, {Name: s, Content: s}},
+			Links: []render.Link{{Rel: "alternate", Type: s, Href: s, Title: s}, {Rel: s, Href: "?" + s}, {Rel: "alternate", Href: "/" + s}}}
 		if err := render.Render(&doc, th, opts); err != nil {
 			t.Fatal(err)
 		}

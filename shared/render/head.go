@@ -32,13 +32,46 @@ type Meta struct {
 	Content  string
 }
 
-// Link is one <link>. Href is written as given (templ escapes it as an
-// attribute): callers pass relative or http(s) addresses of their own.
+// Link is one <link>. Only the rels in linkRels are written, and only with
+// an http(s) Href or one on the same site ("/t/abc", "?format=md").
 type Link struct {
 	Rel   string
 	Type  string
 	Href  string
 	Title string
+}
+
+// linkRels are the <link> relations a document may carry: ones that only
+// describe. stylesheet, preload, import, manifest, icon and the like load
+// things and are never written.
+var linkRels = map[string]bool{"alternate": true, "author": true, "license": true, "me": true, "next": true, "prev": true}
+
+// links keeps the allowed links with usable addresses.
+func links(ls []Link) []Link {
+	var out []Link
+	for _, l := range ls {
+		rel := strings.ToLower(strings.TrimSpace(l.Rel))
+		href := sameSiteOrSafeURL(l.Href)
+		if !linkRels[rel] || href == "" {
+			continue
+		}
+		out = append(out, Link{Rel: rel, Type: clip(l.Type, maxHandle), Href: href, Title: clip(l.Title, maxCardTitle)})
+	}
+	return out
+}
+
+// sameSiteOrSafeURL accepts an http(s) URL or a reference to the same site
+// (an absolute path or a query), which cannot name another scheme or host.
+func sameSiteOrSafeURL(s string) string {
+	if u := thread.SafeURL(s); u != "" {
+		return u
+	}
+	s = strings.TrimSpace(s)
+	sameSite := strings.HasPrefix(s, "?") || strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.HasPrefix(s, "/\\")
+	if !sameSite || strings.ContainsAny(s, "\x00\t\n\r\\") {
+		return ""
+	}
+	return s
 }
 
 // styleElement is the stylesheet as written into fragments and documents.
@@ -105,7 +138,7 @@ func newDocView(t *thread.Thread, v *readerView, h Head) *docView {
 	s := Summarize(t)
 	d := &docView{
 		View: v, Author: s.Title, Description: clip(h.Description, maxCardDesc),
-		Canonical: thread.SafeURL(h.Canonical), Robots: clip(h.Robots, maxNote), Meta: h.Meta, Links: h.Links, CSP: h.CSP,
+		Canonical: thread.SafeURL(h.Canonical), Robots: clip(h.Robots, maxNote), Meta: h.Meta, Links: links(h.Links), CSP: h.CSP,
 	}
 	if d.Description == "" {
 		d.Description = s.Description

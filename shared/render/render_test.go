@@ -73,6 +73,13 @@ func TestDocument(t *testing.T) {
 	err := render.Document(&b, th, render.Options{Theme: "dark", Head: render.Head{
 		Canonical: "https://unspool.example/t/abc", Robots: "noindex",
 		Meta: []render.Meta{{Property: "og:title", Content: `A "quoted" title`}, {Name: "twitter:card", Content: "summary"}},
+		Links: []render.Link{
+			{Rel: "alternate", Type: "text/markdown", Href: "?format=md", Title: "Markdown"},
+			{Rel: "stylesheet", Href: "https://evil.test/x.css"}, // loads: dropped
+			{Rel: "alternate", Href: "javascript:alert(1)"},      // not a URL we write: dropped
+			{Rel: "alternate", Href: "//evil.test/x"},            // another site: dropped
+			{Rel: "alternate", Href: "/\\evil.test/x"},           // read as //evil.test by browsers: dropped
+		},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -89,14 +96,15 @@ func TestDocument(t *testing.T) {
 		`<meta name="robots" content="noindex">`,
 		`<meta property="og:title" content="A &#34;quoted&#34; title">`,
 		`<meta name="twitter:card" content="summary">`,
+		`<link rel="alternate" type="text/markdown" href="?format=md" title="Markdown">`,
 		`<style>` + render.CSS + `</style></head><body class="unspool-doc"><div class="unspool" data-theme="dark"`,
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document lacks %s", want)
 		}
 	}
-	if strings.Contains(doc, "<script") {
-		t.Error("document has a script")
+	if strings.Contains(doc, "<script") || strings.Contains(doc, "evil.test") || strings.Count(doc, "<link") != 2 {
+		t.Error("document has a script, or a link it should have dropped")
 	}
 }
 

@@ -98,6 +98,8 @@ func unsafeElement(n *html.Node) string {
 			return "srcdoc attribute"
 		case key == "http-equiv" && strings.EqualFold(strings.TrimSpace(a.Val), "refresh"):
 			return "meta refresh"
+		case key == "href" && n.Data == "link" && isSameSiteRef(a.Val):
+			// A share page's alternates ("?format=md") are same-site references.
 		case urlAttrs[key]:
 			if !httpURL(a.Val) {
 				return key + "=" + a.Val
@@ -117,4 +119,10 @@ func httpURL(v string) bool {
 	}
 	s := strings.ToLower(u.Scheme)
 	return (s == "http" || s == "https") && !strings.ContainsAny(v, "\t\n\r")
+}
+
+// isSameSiteRef: a query or an absolute path, which keeps the page's own
+// scheme and host.
+func isSameSiteRef(v string) bool {
+	return strings.HasPrefix(v, "?") || strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.ContainsRune(v, '\\')
 }

@@ -19,6 +19,13 @@ import (
 //     both, so GIF URLs are compared);
 //   - Source names the path taken.
 //
+// Not in the pair, because the DOM cannot know them at all: a link card's
+// target (the DOM has only its t.co link; GraphQL the expanded URL), a
+// large card's description (not shown) and its image size (the DOM shows
+// name=medium, GraphQL the original); poll counts (the DOM shows
+// percentages); the id of a quoted post shown without any link to it. A
+// merge (ExtractCollected) takes these from GraphQL.
+//
 // Everything else — ids, order, text and runs, photos at full size, alt
 // text, posters, quotes with their author, completeness — must be equal.
 func xOnlyGraphQLKnows(th *thread.Thread) *thread.Thread {

@@ -111,6 +111,11 @@ func (nitter) Extract(p *Page) (*thread.Thread, error) {
 			if it.Is(".more-replies") || it.Is(".show-more") {
 				return true
 			}
+			if it.Is(nitterUnavailable) || it.Find(nitterUnavailable).Length() > 0 {
+				gaps = append(gaps, "a later post of the thread is unavailable")
+				all = false
+				return false
+			}
 			t := nitterTweet(it, p.URL)
 			if t.post.ID == "" || !strings.EqualFold(t.handle, f.handle) {
 				all = false
@@ -186,12 +191,21 @@ func nitterTweet(s *goquery.Selection, base *url.URL) nitterItem {
 		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: platXPhoto(nitterPic(a.AttrOr("href", ""), base)), Alt: a.Find("img").AttrOr("alt", "")})
 	})
 	s.Find(nitterSelVideo).FilterFunction(notQuote).First().Each(func(_ int, v *goquery.Selection) {
-		typ := thread.Video
-		if v.ParentsFiltered(".gallery-gif").Length() > 0 || v.HasClass("gif") {
-			typ = thread.GIF
+		if !v.Is("video") && v.Find("video").Length() > 0 {
+			v = v.Find("video").First()
 		}
+		m := thread.Media{Type: thread.Video, URL: p.URL}
 		poster := v.AttrOr("poster", v.Find("img").AttrOr("src", ""))
-		p.Media = append(p.Media, thread.Media{Type: typ, URL: p.URL, Poster: nitterPic(poster, base)})
+		if v.ParentsFiltered(".gallery-gif").Length() > 0 || v.HasClass("gif") {
+			// A GIF is an mp4 Nitter serves through its proxy; the file
+			// itself is on video.twimg.com.
+			m.Type = thread.GIF
+			if src := nitterPic(v.Find("source").AttrOr("src", v.AttrOr("src", "")), base); strings.Contains(src, "video.twimg.com/") {
+				m.URL = src
+			}
+		}
+		m.Poster = nitterPic(poster, base)
+		p.Media = append(p.Media, m)
 	})
 	p.Media = platSafeMedia(p.Media)
 
@@ -209,7 +223,8 @@ func nitterTweet(s *goquery.Selection, base *url.URL) nitterItem {
 	}
 	if c := s.Find(nitterSelCard).FilterFunction(notQuote).First(); c.Length() > 0 {
 		p.Card = platSafeCard(&thread.Card{
-			URL:         platAbs(base, c.Find("a.card-container").AttrOr("href", "")),
+			// A video card links from its text block, other cards from the whole box.
+			URL:         platAbs(base, c.Find("a.card-container, a.card-content-container").First().AttrOr("href", "")),
 			Title:       strings.TrimSpace(c.Find(".card-title").First().Text()),
 			Description: strings.TrimSpace(c.Find(".card-description").First().Text()),
 			Image:       nitterPic(c.Find(".card-image img").AttrOr("src", ""), base),
@@ -239,7 +254,8 @@ func nitterTime(s string) time.Time {
 }
 
 // nitterPic undoes the instance's media proxy: /pic/<escaped URL> is the
-// URL; /pic/media%2F<key> (newer Nitter) is a pbs.twimg.com path.
+// URL; newer Nitter drops the scheme (/pic/video.twimg.com%2F…) and, for
+// pbs.twimg.com, the host too (/pic/media%2F<key>).
 func nitterPic(src string, base *url.URL) string {
 	u, err := url.Parse(strings.TrimSpace(src))
 	if err != nil || src == "" {
@@ -248,8 +264,13 @@ func nitterPic(src string, base *url.URL) string {
 	if m := nitterPicRe.FindStringSubmatch(u.EscapedPath()); m != nil {
 		inner, err := url.PathUnescape(m[1])
 		if err == nil {
-			if !strings.Contains(inner, "://") {
-				inner = "https://pbs.twimg.com/" + strings.TrimPrefix(inner, "/")
+			inner = strings.TrimPrefix(inner, "/")
+			if first, _, _ := strings.Cut(inner, "/"); !strings.Contains(inner, "://") {
+				if strings.Contains(first, ".") {
+					inner = "https://" + inner // host kept, scheme dropped: video.twimg.com/…
+				} else {
+					inner = "https://pbs.twimg.com/" + inner // path on pbs.twimg.com: media/…
+				}
 			}
 			if u.RawQuery != "" && !strings.Contains(inner, "?") {
 				inner += "?" + u.RawQuery

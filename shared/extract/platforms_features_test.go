@@ -87,3 +87,42 @@ func TestTwitterLegacyQuoteAndVideo(t *testing.T) {
 		t.Errorf("time = %v (the quote's time must not be taken)", p.CreatedAt)
 	}
 }
+
+// Current Nitter markup (its tweet templates): a GIF's mp4 through the
+// /pic/ proxy, a video card linking from its text block, and an
+// unavailable post inside the author's continuation.
+func TestNitterGIFVideoCardAndUnavailable(t *testing.T) {
+	page := `<div class="main-thread"><div class="main-tweet"><div class="timeline-item thread thread-line"><div class="tweet-body">
+	<div class="tweet-header"><a class="username" href="/a">@a</a><span class="tweet-date"><a href="/a/status/5#m" title="Jan 2, 2024 · 3:04 PM UTC">Jan 2</a></span></div>
+	<div class="tweet-content media-body">gif</div>
+	<div class="card large"><div class="card-container"><div class="attachments card"><div class="gallery-video"><div class="attachment video-container">
+	  <video poster="/pic/ext_tw_video_thumb%2F9%2Fpu%2Fimg%2Fv.jpg%3Fname%3Dsmall" data-url="/video/x/y.m3u8"></video></div></div></div>
+	  <a class="card-content-container" href="https://example.com/watch"><div class="card-content"><h2 class="card-title">Watch</h2></div></a></div></div>
+	<div class="attachments media-gif"><div class="gallery-gif"><div class="attachment">
+	  <video class="gif" poster="/pic/tweet_video_thumb%2FG1.jpg%3Fname%3Dsmall" controls="" muted="" loop=""><source src="/pic/video.twimg.com%2Ftweet_video%2FG1.mp4" type="video/mp4"></video></div></div></div>
+	</div></div></div>
+	<div class="after-tweet thread-line">
+	  <div class="timeline-item"><a class="tweet-link" href="/a/status/6#m"></a><div class="tweet-body"><div class="tweet-header"><a class="username" href="/a">@a</a>
+	    <span class="tweet-date"><a href="/a/status/6#m" title="Jan 2, 2024 · 3:05 PM UTC">Jan 2</a></span></div><div class="tweet-content media-body">six</div></div></div>
+	  <div class="unavailable timeline-item"><div class="unavailable-box">This tweet is unavailable</div></div>
+	</div></div>`
+	th := platExtract(t, "https://nitter.example.org/a/status/5", []byte(page))
+	platWantChain(t, th, []string{"5", "6"}, false)
+	p := th.Posts[0]
+	if p.Card == nil || p.Card.URL != "https://example.com/watch" || p.Card.Title != "Watch" {
+		t.Errorf("card = %+v", p.Card)
+	}
+	if len(p.Media) != 1 || p.Media[0].Type != thread.Video || !strings.HasPrefix(p.Media[0].Poster, "https://pbs.twimg.com/ext_tw_video_thumb/9/pu/img/v.jpg") {
+		t.Errorf("video = %+v", p.Media)
+	}
+	// The GIF block comes after the card's video: pick it from a page with the GIF alone.
+	gif := strings.Replace(page, `<div class="card large">`, `<div class="x">`, 1)
+	gif = gif[:strings.Index(gif, `<div class="x">`)] + gif[strings.Index(gif, `<div class="attachments media-gif">`):]
+	g := platExtract(t, "https://nitter.example.org/a/status/5", []byte(gif)).Posts[0].Media
+	if len(g) != 1 || g[0].Type != thread.GIF || g[0].URL != "https://video.twimg.com/tweet_video/G1.mp4" || g[0].Poster != "https://pbs.twimg.com/tweet_video_thumb/G1.jpg?name=small" {
+		t.Errorf("gif = %+v", g)
+	}
+	if !strings.Contains(strings.Join(th.Gaps, " "), "unavailable") {
+		t.Errorf("gaps = %q", th.Gaps)
+	}
+}

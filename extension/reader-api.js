@@ -47,7 +47,7 @@ handle('reader:unroll', async ({ url, collected, clickedAt }) => {
   lastThread = thread;
   const t2 = performance.now();
   const html = await call('render', thread, JSON.stringify(settings));
-  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
 });
 
 handle('reader:render', async ({ thread, settings }) => {

@@ -6,6 +6,7 @@
 // load fails or the Go program exits, and a stopped service worker comes back
 // with fresh module state, so the next call reloads it either way.
 import './wasm_exec.js';
+import { startWarmUp } from './wasm-warmup.js';
 
 const WASM_PATH = 'unspool.wasm';
 
@@ -13,7 +14,8 @@ let loading = null;
 
 // How long the last load took (fetch + compile + instantiate + go.run), for
 // the timings the reader reports.
-export const stats = { loadMs: null, loadedAt: null };
+export const stats = { loadMs: null, loadedAt: null, warmUp: null };
+let calls = 0; // real calls since the last load: the warm-up stops at the first
 
 // MV3 extension pages forbid eval, so the throwing wrapper the Go side wants
 // (see wasm/main.go throwingWrapper) is defined here, before go.run.
@@ -56,12 +58,16 @@ async function load() {
   if (!globalThis.unspool) throw new Error('unspool.wasm started but did not register globalThis.unspool');
   stats.loadMs = Math.round((performance.now() - t0) * 10) / 10;
   stats.loadedAt = performance.timeOrigin + performance.now();
+  calls = 0;
+  stats.warmUp = null;
+  startWarmUp(globalThis.unspool, { stop: () => calls > 0, report: (rounds, ms) => (stats.warmUp = { rounds, ms }) });
   return globalThis.unspool;
 }
 
 // call runs one API function by name once the WASM is ready.
 export async function call(name, ...args) {
   const api = await ready();
+  calls++;
   if (typeof api[name] !== 'function') throw new Error(`this build of unspool.wasm has no ${name}()`);
   return api[name](...args);
 }

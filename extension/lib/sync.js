@@ -119,15 +119,17 @@ async function clearOutbox() {
   await done(tx);
 }
 
-// queueAll puts every record in the outbox: when sync is turned on or a
-// device joins, everything saved so far must reach the server.
+// queueAll puts every record in the outbox, as new to the server: when sync
+// is turned on or a device joins, everything saved so far must reach the
+// library, and seqs from a library synced before mean nothing to this one.
 async function queueAll() {
   const d = await db();
   const tx = d.transaction(['threads', 'outbox'], 'readwrite');
   const outbox = tx.objectStore('outbox');
-  tx.objectStore('threads').openKeyCursor().onsuccess = (e) => {
+  tx.objectStore('threads').openCursor().onsuccess = (e) => {
     const c = e.target.result;
     if (!c) return;
+    if (c.value.seq) c.update({ ...c.value, seq: 0 });
     outbox.add({ key: c.primaryKey, at: Date.now() });
     c.continue();
   };
@@ -177,11 +179,18 @@ async function push(cfg, ops) {
       return { id, baseSeq: rec.seq ?? 0, deleted: !!rec.deleted, blob };
     });
     const res = await http(cfg, 'POST', `/v1/libraries/${cfg.libraryId}/changes`, { changes });
-    const applied = new Map(), conflicts = [];
+    const applied = new Map(), conflicts = [], gone = [];
     res.results.forEach((r, i) => {
       if (r.status === 'applied') applied.set(recs[i].key, r.seq);
       else if (r.status === 'conflict' && r.current) conflicts.push({ key: recs[i].key, current: r.current });
+      // A conflict with nothing stored: the server no longer has a record
+      // we based a change on (its library was recreated, or restored from
+      // an older backup). Send ours again as new.
+      else if (r.status === 'conflict') gone.push(recs[i].key);
     });
+    if (gone.length) {
+      await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync' });
+    }
     // Applied: remember the seq the server gave, so the next change of the
     // record is based on it (max: a concurrent pull may have seen it already).
     if (applied.size) {
@@ -206,7 +215,7 @@ async function push(cfg, ops) {
       }, { queue: false, origin: 'sync' });
       if (clean.size) await acknowledge(clean, upTo);
     }
-    const unanswered = keys.filter((k) => !applied.has(k) && !conflicts.some((c) => c.key === k));
+    const unanswered = keys.filter((k) => !applied.has(k) && !gone.includes(k) && !conflicts.some((c) => c.key === k));
     // Keys with no record at all (never saved here) have nothing to send.
     const missing = new Set(keys.filter((k) => !recs.some((r) => r.key === k)));
     if (missing.size) await acknowledge(missing, upTo);

@@ -190,3 +190,22 @@ test('turn off sync and delete the library from the server', async () => {
   assert.match(st.lastError, /no longer accepts|not on the sync server/);
   assert.equal(A.errors.length + B.errors.length, 0, [...A.errors, ...B.errors].join('\n'));
 });
+
+test('turning sync on again makes a new library and uploads everything to it', async () => {
+  const before = await libraryState(A);
+  await A.send('sync:enable', { server: srv.origin });
+  await until(async () => {
+    const st = await A.send('sync:status');
+    return st.lastSync && !st.pending && !st.lastError;
+  }, { what: 'A uploads its library to the new one' });
+  // A fresh device joining the new library gets all of it.
+  const C = await openProfile();
+  try {
+    const { code } = await A.send('sync:code');
+    await C.send('sync:join', { server: srv.origin, code });
+    await until(async () => (await libraryState(C)).length === before.length, { what: 'C downloads the library' });
+    assert.deepEqual(await libraryState(C), before);
+  } finally {
+    await C.close();
+  }
+});

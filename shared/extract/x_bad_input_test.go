@@ -220,3 +220,24 @@ func TestXScanAgreesWithHTMLParse(t *testing.T) {
 		}
 	}
 }
+
+// TestXStrayEndTags: millions of end tags that close nothing, under the
+// deepest nesting the reader keeps, cost linear time.
+func TestXStrayEndTags(t *testing.T) {
+	page := []byte(strings.Repeat("<p>", 600) + `<div data-testid="cellInnerDiv"><article data-testid="tweet"></article></div>` + strings.Repeat("</x>", 1<<20))
+	// CPU time where it can be read: the clock of a shared machine is not
+	// a measure of work.
+	cpu, start := xCPUTime(), time.Now()
+	_, err := Extract("https://x.com/a/status/1", page)
+	if err == nil {
+		t.Fatal("a page without the post gave a thread")
+	}
+	used, limit := time.Since(start).Seconds(), 60.0
+	if cpu > 0 {
+		used, limit = xCPUTime()-cpu, 10
+	}
+	// About 0.3 µs of CPU per end tag; a quadratic reader takes minutes.
+	if used > limit {
+		t.Errorf("took %.1f s for 1M stray end tags", used)
+	}
+}

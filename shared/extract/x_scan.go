@@ -126,6 +126,10 @@ func xTag(name []byte) (string, int) {
 	return string(name), xKindNormal
 }
 
+// xEndTagReach is how deep into the open elements an end tag looks for its
+// element; one that finds none is ignored.
+const xEndTagReach = 64
+
 // xMaxOpen caps nesting: deeper elements are added as siblings, so 10,000
 // nested divs cost a flat list, never a deep recursion.
 const xMaxOpen = 512
@@ -239,7 +243,10 @@ func xScan(b []byte) *nethtml.Node {
 			if n == 0 {
 				continue
 			}
-			for k := len(stack) - 1; k > 0; k-- {
+			// Well-formed pages close the innermost element; looking no
+			// further than xEndTagReach keeps stray end tags from costing
+			// the whole stack each.
+			for k := len(stack) - 1; k > 0 && k >= len(stack)-xEndTagReach; k-- {
 				if stack[k].name == name {
 					stack = stack[:k]
 					mark++

@@ -348,6 +348,7 @@ build) build_all ;;
 deploy) deploy_worker ;;
 test-workers) ensure_go && test_workers ;; # only the HTTP suite under wrangler dev
 bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
+bench-share) ensure_go && bench_share ;; # only the share page benchmarks
 package) package_extension ;;
 *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

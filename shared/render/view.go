@@ -73,7 +73,6 @@ type postView struct {
 	// By names the post's author when it is not the thread's (a post by
 	// someone else inside the chain must not read as the author's words).
 	By        *byView
-	ID        string
 	Anchor    string // the element id
 	URL       string
 	Lang      string
@@ -185,7 +184,6 @@ func newView(t *thread.Thread, o Options) *readerView {
 	for i := range t.Posts {
 		p := &t.Posts[i]
 		pv := postView{
-			ID:        clean(p.ID),
 			Anchor:    "u-" + idSafe(p.ID),
 			URL:       thread.SafeURL(p.URL),
 			Lang:      langTag(p.Lang),

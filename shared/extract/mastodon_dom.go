@@ -23,12 +23,13 @@ import (
 // Selectors of Mastodon 4.x's web UI; class names are the app's own (not
 // generated), stable since 3.x.
 const (
-	mastoSelFocal       = ".detailed-status"
-	mastoSelStatus      = ".status[data-id]"
-	mastoSelItems       = ".detailed-status, .status[data-id]"
-	mastoSelText        = ".status__content__text"
-	mastoSelContent     = ".status__content"
-	mastoSelCW          = ".content-warning p, .spoiler-text, .status__content__spoiler .p-summary, .status__content p .p-summary"
+	mastoSelFocal   = ".detailed-status"
+	mastoSelStatus  = ".status[data-id]"
+	mastoSelItems   = ".detailed-status, .status[data-id]"
+	mastoSelText    = ".status__content__text"
+	mastoSelContent = ".status__content"
+	// Content warnings: 4.3+ banner (not its "Filtered" variant), older spoiler markup.
+	mastoSelCW          = ".content-warning:not(.content-warning--filter) > p, .spoiler-text, .status__content__spoiler .p-summary, .status__content p .p-summary"
 	mastoSelFocalName   = "a.detailed-status__display-name"
 	mastoSelStatusName  = "a.status__display-name"
 	mastoSelDisplayName = ".display-name__html"

@@ -102,10 +102,13 @@ function showMore(n = PAGE) {
   $('more').textContent = end < state.results.length ? `Showing ${end} of ${state.results.length}…` : '';
 }
 
-function render() {
+// render redraws the list; keep (a refresh after a change elsewhere) keeps
+// as many rows as were shown, so the reader's scroll position stays.
+function render(keep = false) {
+  const rows = keep ? Math.max(FIRST, state.shown) : FIRST;
   $('list').replaceChildren();
   state.shown = 0;
-  showMore(FIRST);
+  showMore(rows);
   const total = state.index.rows.length;
   const n = state.results.length;
   $('count').textContent = n === total ? `${total} saved thread${total === 1 ? '' : 's'}` : `${n} of ${total}`;
@@ -156,15 +159,15 @@ function renderFilters() {
 
 // update runs the query and redraws; each call is timed so the benchmark can
 // read the per-keystroke cost from the page's performance entries.
-function update(start = performance.now()) {
+function update(start = performance.now(), keep = false) {
   // Words arrive just after the list is drawn; a query typed before that
   // runs when they are there (and its measure includes the wait).
   if ($('q').value.trim() && !state.wordsLoaded) {
-    state.wordsReady.then(() => update(start));
+    state.wordsReady.then(() => update(start, keep));
     return;
   }
   state.results = state.index.search($('q').value, state.filter);
-  render();
+  render(keep);
   void $('list').offsetHeight; // include the layout of the new rows in the measure
   performance.measure('search', { start });
 }
@@ -238,7 +241,7 @@ async function reload() {
   await loadIndex();
   for (const k of [...state.selected]) if (!state.index.byKey.has(k)) state.selected.delete(k);
   renderFilters();
-  update();
+  update(performance.now(), true);
 }
 
 function wire() {

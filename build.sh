@@ -187,6 +187,10 @@ free_port() {
 	die "no free port in ${1:-18300}–18399"
 }
 
+# answers URL: whether an HTTP server answers there (any status). Node, not
+# curl: Node is needed anyway, curl may not be installed.
+answers() { node -e 'fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))' "$1"; }
+
 # start_worker CONFIG PORT STATE LOG [wrangler dev args…]: applies the D1
 # migrations of wrangler config CONFIG to a local database in STATE, starts
 # `wrangler dev --local` on 127.0.0.1:PORT in its own process group and
@@ -212,7 +216,7 @@ start_worker() {
 		--persist-to "$state" --ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
 	WORKER_PIDS+=("$!")
 	for i in $(seq 1 240); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
+		answers "http://127.0.0.1:$port/" && return 0
 		kill -0 "$!" 2>/dev/null || { cat "$logf" >&2; die "wrangler dev ($config) exited"; }
 		sleep 0.5
 	done
@@ -279,7 +283,7 @@ bench_server() {
 	(UNSPOOL_RATE_LIMIT=100000000 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$port" -data "$tmp/data" \
 		>"$tmp/native.log" 2>&1) &
 	WORKER_PIDS+=("$!")
-	for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+	for i in $(seq 1 50); do answers "http://127.0.0.1:$port/" && break; sleep 0.2; done
 	"$load" -url "http://127.0.0.1:$port" -devices 200 -interval 500ms -duration 10s devices
 	"$load" -url "http://127.0.0.1:$port" -devices 200 -interval 0 -duration 5s devices
 	"$load" -url "http://127.0.0.1:$port" -threads 10000 bigpull

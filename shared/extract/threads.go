@@ -336,11 +336,15 @@ func threadsMediaItem(m threadsMedia, postURL string) []thread.Media {
 }
 
 // threadsRuns uses the text fragments when they spell the caption exactly
-// (so no text is lost or invented), the plain caption otherwise.
+// (so no text is lost or invented), the plain caption otherwise, and the
+// fragments alone when there is no caption.
 func threadsRuns(text string, frags []threadsFragment) []thread.Run {
 	var b strings.Builder
 	for _, f := range frags {
 		b.WriteString(f.Plaintext)
+	}
+	if text == "" {
+		text = b.String() // some posts carry their text in the fragments only
 	}
 	if len(frags) == 0 || b.String() != text {
 		return []thread.Run{{Type: thread.TextRun, Text: text}}

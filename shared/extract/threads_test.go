@@ -77,3 +77,22 @@ func FuzzExtractThreads(f *testing.F) {
 		}
 	})
 }
+
+func TestThreadsRunsFromFragments(t *testing.T) {
+	frags := []threadsFragment{{FragmentType: "plaintext", Plaintext: "hi "}, {FragmentType: "mention", Plaintext: "@b"}}
+	frags[1].MentionFragment = &struct {
+		MentionedUser struct {
+			Username string `json:"username"`
+		} `json:"mentioned_user"`
+	}{}
+	frags[1].MentionFragment.MentionedUser.Username = "b"
+	for caption, want := range map[string]string{"hi @b": "hi @b", "": "hi @b", "edited text": "edited text"} {
+		runs := thread.NormalizeRuns(threadsRuns(caption, frags))
+		if got := thread.PlainText(runs); got != want {
+			t.Errorf("caption %q: text %q, want %q", caption, got, want)
+		}
+		if want == "hi @b" && (len(runs) != 2 || runs[1].Type != thread.MentionRun) {
+			t.Errorf("caption %q: runs %+v", caption, runs)
+		}
+	}
+}

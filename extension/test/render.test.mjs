@@ -116,6 +116,44 @@ test('hostile threads run no script and load nothing hostile, in every embedding
   }
 });
 
+// Every golden case: the extraction goldens and the made threads.
+function goldenThreads() {
+  const out = {};
+  for (const c of fs.readdirSync(made)) {
+    const f = path.join(made, c, 'thread.json');
+    if (fs.existsSync(f)) out[`made/${c}`] = read(f);
+  }
+  const extract = path.join(root, 'shared/extract/testdata');
+  for (const source of fs.existsSync(extract) ? fs.readdirSync(extract) : []) {
+    if (!fs.statSync(path.join(extract, source)).isDirectory()) continue;
+    for (const c of fs.readdirSync(path.join(extract, source))) {
+      const f = path.join(extract, source, c, 'expected.json');
+      // Expected-error cases hold {"error": …}, not a thread.
+      if (fs.existsSync(f) && JSON.parse(read(f)).posts) out[`${source}/${c}`] = read(f);
+    }
+  }
+  return out;
+}
+
+test('every golden case prints to PDF ("Save as PDF"), one page or more, without errors', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  const cases = Object.entries(goldenThreads());
+  assert.ok(cases.length >= 5);
+  for (const [name, json] of cases) {
+    pages.set('/print-case', unspool.render(json, '{"standalone":true}'));
+    await page.goto(`http://127.0.0.1:${port}/print-case`, { waitUntil: 'load' });
+    const pdf = await page.pdf({ format: 'A4' });
+    const pagesIn = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-', name);
+    assert.ok(pagesIn >= 1, `${name}: ${pagesIn} pages`);
+  }
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 // styleOf reads computed styles inside the shadow root.
 const styleOf = (page, sel, props, pseudo = null) => page.evaluate(([s, ps, pe]) => {
   const el = document.getElementById('host').shadowRoot.querySelector(s);

@@ -122,8 +122,8 @@ func (a Auth) Validate() error {
 	return nil
 }
 
-// KeyHash is what the server stores of an auth key: its SHA-256, hex-free
-// raw bytes, compared in constant time.
+// KeyHash is what the server keeps of an auth key: its SHA-256 (the store
+// writes it hex-encoded and compares the raw bytes in constant time).
 func KeyHash(key string) []byte {
 	h := sha256.Sum256([]byte(key))
 	return h[:]

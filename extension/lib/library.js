@@ -48,8 +48,9 @@ export function threadKey(thread) {
 // mutate runs op on the records of keys inside one transaction. op(ops, old,
 // hlc, key) returns the new record, or null to leave it as it is; hlc() gives
 // the next clock stamp. A returned record's seq, if set, replaces the stored
-// one (sync sets it; local edits keep it). Returns [{old, rec}] per change.
-export async function mutate(keys, op, { queue = true, origin = 'local' } = {}) {
+// one (sync sets it; local edits keep it). silent: no page needs to know
+// (only the server's seq changed). Returns [{old, rec}] per change.
+export async function mutate(keys, op, { queue = true, origin = 'local', silent = false } = {}) {
   const ops = await api();
   const d = await db();
   const tx = d.transaction(['threads', 'summaries', 'searchIndex', 'outbox', 'meta'], 'readwrite');
@@ -94,7 +95,7 @@ export async function mutate(keys, op, { queue = true, origin = 'local' } = {}) 
     throw e;
   });
   await Promise.all([work, done(tx).catch((e) => work.then(() => { throw e; }))]);
-  if (changed.length) announce(changed.map((c) => c.rec.key), origin);
+  if (changed.length && !silent) announce(changed.map((c) => c.rec.key), origin);
   return changed;
 }
 
@@ -221,10 +222,14 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
   const byKey = new Map();
   for (const r of incoming) byKey.set(r.id, byKey.has(r.id) ? [...byKey.get(r.id), r] : [r]);
   let added = 0, updated = 0, unchanged = 0;
+  const touched = [];
   await mutate([...byKey.keys()], (ops, old, _hlc, key) => {
     let rec = old ?? null;
     for (const inc of byKey.get(key)) rec = ops.merge(rec, inc);
-    const seq = seqOf(byKey.get(key).at(-1));
+    // Server seqs only grow: a pull page read before our own push was
+    // answered must not take the record's seq back.
+    const pulled = seqOf(byKey.get(key).at(-1));
+    const seq = pulled === undefined ? undefined : Math.max(old?.seq ?? 0, pulled);
     const before = old ? JSON.stringify(plainOf(old)) : null;
     if (before === JSON.stringify(plainOf(rec))) {
       unchanged++;
@@ -232,8 +237,11 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
       return seq !== undefined && seq !== old.seq ? { ...rec, seq } : null;
     }
     if (old) updated++; else added++;
+    touched.push(key);
     return seq === undefined ? rec : { ...rec, seq };
-  }, { queue, origin });
+  }, { queue, origin, silent: true });
+  // Pages hear of real changes only, not of seqs recorded.
+  if (touched.length) announce(touched, origin);
   return { added, updated, unchanged };
 }
 

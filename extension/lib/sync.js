@@ -189,13 +189,13 @@ async function push(cfg, ops) {
       else if (r.status === 'conflict') gone.push(recs[i].key);
     });
     if (gone.length) {
-      await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync' });
+      await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync', silent: true });
     }
     // Applied: remember the seq the server gave, so the next change of the
     // record is based on it (max: a concurrent pull may have seen it already).
     if (applied.size) {
       await library.mutate([...applied.keys()], (_ops, old, _hlc, key) =>
-        old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync' });
+        old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync', silent: true });
       await acknowledge(new Set(applied.keys()), upTo);
     }
     // Conflicts: the server holds a newer state (another device's change,

@@ -152,12 +152,15 @@ func mastoDOMItem(s *goquery.Selection, base *url.URL, detailed bool) mastoDOMSt
 		nameSel, timeSel = mastoSelFocalName, mastoSelFocalTime
 	}
 	name := s.Find(nameSel).First()
+	// The identity compared is the account link's; the handle shown in
+	// full (user@instance), where the UI gives it, names the author.
 	out.acct = mastoAcctFromHref(name.AttrOr("href", ""), base)
+	handle := out.acct
 	if shown := strings.TrimPrefix(strings.TrimSpace(name.Find(mastoSelAccount).First().Text()), "@"); strings.Contains(shown, "@") && out.acct != "" && strings.HasPrefix(shown, strings.SplitN(out.acct, "@", 2)[0]+"@") {
-		out.acct = strings.ToLower(shown)
+		handle = strings.ToLower(shown)
 	}
 	out.author = platSafeAuthor(thread.Author{
-		Handle: out.acct,
+		Handle: handle,
 		Name:   strings.TrimSpace(name.Find(mastoSelDisplayName).First().Text()),
 		URL:    platAbs(base, name.AttrOr("href", "")),
 		Avatar: platAbs(base, name.Find(mastoSelAvatar).First().AttrOr("src", "")),

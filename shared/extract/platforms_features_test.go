@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,5 +125,23 @@ func TestNitterGIFVideoCardAndUnavailable(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(th.Gaps, " "), "unavailable") {
 		t.Errorf("gaps = %q", th.Gaps)
+	}
+}
+
+// The browser suite serves pages and API responses from 127.0.0.1: the
+// sources are recognised by content, and the JSON sources still point at
+// the platforms' own addresses.
+func TestPlatformsServedFromLocalhost(t *testing.T) {
+	for _, c := range []struct{ dir, url, wantURL string }{
+		{"bluesky/made-page-dom-selfthread-6", "http://127.0.0.1:8080/profile/soubhikbarari.bsky.social/post/3madeaaaa0003", "https://bsky.app/profile/soubhikbarari.bsky.social/post/3madeaaaa0003"},
+		{"bluesky/made-selfthread-6-midthread", "http://127.0.0.1:8080/profile/soubhikbarari.bsky.social/post/3madeaaaa0003", "https://bsky.app/profile/soubhikbarari.bsky.social/post/3madeaaaa0003"},
+		{"mastodon/made-selfthread-5-midthread", "http://127.0.0.1:8080/@halcy/110447010000000001", "https://mastodon.social/@halcy/110447010000000001"},
+		{"mastodon/defuddle-mastodon-alice-thread", "http://127.0.0.1:8080/@alice/12345678", "http://127.0.0.1:8080/@alice/12345678"},
+	} {
+		gc, _ := platLoadCase(t, filepath.Join("testdata", c.dir))
+		th := platExtract(t, c.url, gc.Content)
+		if th.URL != c.wantURL || len(th.Posts) < 2 {
+			t.Errorf("%s: url %q, %d posts", c.dir, th.URL, len(th.Posts))
+		}
 	}
 }

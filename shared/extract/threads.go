@@ -38,6 +38,9 @@ var (
 	threadsPostPathRe = regexp.MustCompile(`^/(?:@([^/]+)/post|t)/([A-Za-z0-9_-]+)`)
 	// threadsItemsKey: the key every post list carries in the page data.
 	threadsItemsKey = []byte(`"thread_items"`)
+	// threadsPageMarkers recognise a Threads page served from elsewhere (a
+	// saved copy, a test server): its site name and its code name.
+	threadsPageMarkers = [][]byte{[]byte(`content="Threads"`), []byte(`Barcelona`), []byte(`barcelona`)}
 )
 
 type threadsUser struct {
@@ -120,7 +123,20 @@ type threadsJSON struct{}
 func (threadsJSON) Name() string { return "threads-json" }
 
 func (threadsJSON) Accepts(p *Page) bool {
-	return !p.JSON && threadsHostRe.MatchString(strings.ToLower(p.URL.Hostname())) && bytes.Contains(p.Content, threadsItemsKey)
+	return !p.JSON && threadsPage(p) && bytes.Contains(p.Content, threadsItemsKey)
+}
+
+// threadsPage: served by Threads, or carrying its markers.
+func threadsPage(p *Page) bool {
+	if threadsHostRe.MatchString(strings.ToLower(p.URL.Hostname())) {
+		return true
+	}
+	for _, m := range threadsPageMarkers {
+		if bytes.Contains(p.Content, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (threadsJSON) Extract(p *Page) (*thread.Thread, error) {

@@ -43,7 +43,7 @@ type threadsDOM struct{}
 func (threadsDOM) Name() string { return "threads-dom" }
 
 func (threadsDOM) Accepts(p *Page) bool {
-	return !p.JSON && threadsHostRe.MatchString(strings.ToLower(p.URL.Hostname())) && platContainsAll(p.Content, [][]byte{threadsDOMMarker})
+	return !p.JSON && threadsPage(p) && platContainsAll(p.Content, [][]byte{threadsDOMMarker})
 }
 
 func (threadsDOM) Extract(p *Page) (*thread.Thread, error) {

@@ -96,3 +96,16 @@ func TestThreadsRunsFromFragments(t *testing.T) {
 		}
 	}
 }
+
+// The browser suite serves pages from 127.0.0.1: a Threads page is known by
+// its content there, and the thread still points at threads.com.
+func TestThreadsServedElsewhere(t *testing.T) {
+	for _, dir := range []string{"made-selfthread-5-json", "made-selfthread-5-dom-only"} {
+		gc, _ := platLoadCase(t, filepath.Join("testdata", "threads", dir))
+		th := platExtract(t, "http://127.0.0.1:8080/@made.unspool/post/DMadeAAA003", gc.Content)
+		platWantChain(t, th, threadsMadeIDs, true)
+		if th.URL != "https://www.threads.com/@made.unspool/post/DMadeAAA003" {
+			t.Errorf("%s: url %q", dir, th.URL)
+		}
+	}
+}

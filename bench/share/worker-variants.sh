@@ -2,7 +2,8 @@
 # What linking the share pages costs the Worker: builds the server for
 # js/wasm three ways from the committed tree (git archive HEAD) and prints
 # each one's size (raw, gzip -9), its Go package initialisation
-# (bench/share/inittrace.mjs) and start-up in V8 (bench/share/startup.mjs):
+# (bench/share/inittrace.mjs), an isolate's cold start (bench/share/coldstart.mjs)
+# and warm start-up in V8 (bench/share/startup.mjs):
 #   noshare   the share routes removed (no shared/render, no minify linked)
 #   nominify  share pages without the HTML minifier
 #   share     as committed
@@ -30,4 +31,5 @@ variant nominify "sed -i -e '/tdewolff\/minify/d' -e 's/minifier.Bytes(\"text\/h
 	-e '/^var minifier = func/,/^}()/d' server/sharepage/sharepage.go"
 variant share ':'
 for v in noshare nominify share; do node "$ROOT/bench/share/inittrace.mjs" "$tmp/$v" 2>/dev/null | grep -v 'd1: database'; done
+for v in noshare nominify share; do node "$ROOT/bench/share/coldstart.mjs" "$tmp/$v" 2>/dev/null | grep -v 'd1: database'; done
 node "$ROOT/bench/share/startup.mjs" "$tmp/noshare" "$tmp/nominify" "$tmp/share"

@@ -313,25 +313,47 @@ func xScan(b []byte) *nethtml.Node {
 	return doc
 }
 
+// xByteClass classifies bytes for the scanning loops: one table load per
+// byte instead of a chain of comparisons (which WebAssembly pays in full).
+var xByteClass = func() (t [256]uint8) {
+	for _, c := range " \t\n\r\f" {
+		t[c] |= xEndsName | xSpace
+	}
+	t['>'] |= xEndsName
+	t['/'] |= xEndsName
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] |= xUpper | xLetter
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= xLetter
+	}
+	return t
+}()
+
+const (
+	xEndsName = 1 << iota // ends a tag or attribute name
+	xSpace                // HTML whitespace
+	xUpper                // A–Z
+	xLetter               // a–z, A–Z
+)
+
 // xTagName reads a tag name (lower-cased) at the start of b, with its kind.
 func xTagName(b []byte) (string, int, int) {
-	n := 0
-	for n < len(b) {
-		c := b[n]
-		if c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
-			break
-		}
-		n++
-	}
-	if n == 0 || !(b[0] >= 'a' && b[0] <= 'z' || b[0] >= 'A' && b[0] <= 'Z') {
+	if len(b) == 0 || xByteClass[b[0]]&xLetter == 0 {
 		return "", 0, 0
 	}
-	name := b[:n]
-	for _, c := range name {
-		if c >= 'A' && c <= 'Z' {
-			name = bytes.ToLower(name)
+	n, upper := 0, uint8(0)
+	for n < len(b) {
+		k := xByteClass[b[n]]
+		if k&xEndsName != 0 {
 			break
 		}
+		upper |= k
+		n++
+	}
+	name := b[:n]
+	if upper&xUpper != 0 {
+		name = bytes.ToLower(name)
 	}
 	s, kind := xTag(name)
 	return s, kind, n
@@ -401,8 +423,43 @@ func xScanAttrs(b []byte, src string, i int, out *[]nethtml.Attribute) (int, boo
 }
 
 // xSkipTo returns how far b extends to the end of the current name element,
-// counting nested elements of the same name (svg in svg).
+// counting nested elements of the same name (svg in svg). Serialised pages
+// write tags in lower case, so it jumps from "<name" to "</name"; markup in
+// other cases takes the tag-by-tag path.
 func xSkipTo(b []byte, name string) int {
+	open, end := []byte("<"+name), []byte("</"+name)
+	// script and style bodies are text: "<script" inside one opens nothing.
+	nests := name == "svg" || name == "math" || name == "template" || name == "noscript"
+	depth, i := 1, 0
+	for {
+		j := bytes.Index(b[i:], end)
+		if j < 0 {
+			return xSkipToSlow(b, name)
+		}
+		// Elements of the same name opened before this end tag nest.
+		for k := bytes.Index(b[i:i+j], open); nests && k >= 0; k = bytes.Index(b[i:i+j], open) {
+			if t := i + k + len(open); t < len(b) && xByteClass[b[t]]&xEndsName != 0 {
+				depth++
+			}
+			i += k + len(open)
+			j -= k + len(open)
+		}
+		i += j + len(end)
+		if i < len(b) && xByteClass[b[i]]&xEndsName == 0 {
+			continue // "</svgfoo": not our end tag
+		}
+		if depth--; depth == 0 {
+			gt := bytes.IndexByte(b[i:], '>')
+			if gt < 0 {
+				return len(b)
+			}
+			return i + gt + 1
+		}
+	}
+}
+
+// xSkipToSlow is xSkipTo reading every tag (any letter case).
+func xSkipToSlow(b []byte, name string) int {
 	depth := 1
 	i := 0
 	for depth > 0 {

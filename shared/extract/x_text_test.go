@@ -124,3 +124,25 @@ func TestXURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestXSkipBodies: svg, script and style bodies are skipped to their own
+// end tag — nested svg counted, "<script" inside a script not — in any case.
+func TestXSkipBodies(t *testing.T) {
+	for in, want := range map[string]string{
+		`<svg><g><svg><path/></svg></g></svg>after`:                "after",
+		`<script>document.write("<script>x")</script>after`:        "after",
+		`<SCRIPT>x</SCRIPT>after`:                                  "after",
+		`<svg><path/></svgx></svg>after`:                           "after",
+		`<style>p{}</style ><svg>unterminated`:                     "",
+		`<svg data-testid="icon-verified"><path d="M0"/></svg>end`: "end",
+	} {
+		doc := xScan([]byte(in))
+		if got := xNodeText(doc); got != want {
+			t.Errorf("%q: text %q, want %q", in, got, want)
+		}
+	}
+	if svg := xScan([]byte(`<svg data-testid="icon-verified"><path/></svg>`)).FirstChild; svg == nil || svg.Data != "svg" ||
+		xAttr(svg, "data-testid") != "icon-verified" || svg.FirstChild != nil {
+		t.Error("an svg with a marker must keep its element, without its drawing")
+	}
+}

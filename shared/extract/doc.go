@@ -28,8 +28,13 @@
 //   - threads_dom.go  Threads' rendered DOM, the fallback
 //
 // Tests: x_golden_test.go walks testdata/x-dom, x-graphql and x-collected
-// (-update rewrites expected.json); x_made_*_test.go generate the made-…
-// cases; bench_x_test.go has the benchmarks; x_fuzz_test.go the fuzz targets.
+// (-update rewrites expected.json) and checks hand-written expectations and
+// invariants besides; x_made_*_test.go generate the made-… cases;
+// x_pair_test.go holds the DOM and GraphQL readings of one thread equal;
+// x_trimmed_test.go reads cells trimmed as the extension trims them;
+// x_dom_test.go, x_graphql_test.go and x_text_test.go pin single rules;
+// x_bad_input_test.go the bad inputs; bench_x_test.go has the benchmarks,
+// x_fuzz_test.go the fuzz targets.
 // platforms_golden_test.go walks testdata/bluesky, mastodon, threads, nitter, twitter-legacy and
 // threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and
 // Fuzz<Source> target; platforms_bad_input_test.go holds the checks every HTML source shares.

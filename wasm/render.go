@@ -79,6 +79,13 @@ var lastThread struct {
 	t    *thread.Thread
 }
 
+// rememberThread records that s is the JSON of t. extract can call it with
+// the JSON it returns, so the render that follows an unroll decodes nothing
+// (decoding a 100-post thread is ~28 ms of a ~34 ms render in the WASM).
+func rememberThread(s string, t *thread.Thread) {
+	lastThread.json, lastThread.t = s, t
+}
+
 func parseThread(s string) (*thread.Thread, error) {
 	if lastThread.t != nil && s == lastThread.json {
 		return lastThread.t, nil
@@ -87,7 +94,7 @@ func parseThread(s string) (*thread.Thread, error) {
 	if err := json.Unmarshal([]byte(s), &t); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "thread JSON: %v", err)
 	}
-	lastThread.json, lastThread.t = s, &t
+	rememberThread(s, &t)
 	return &t, nil
 }
 

@@ -2,7 +2,8 @@
 // real threads (extraction goldens of real captures) and the made showcase,
 // light and dark, narrow (390 px) and wide (1280 px), plus the print-to-PDF
 // output turned into PNG pages (pdftoppm, from poppler-utils); PNGs are
-// compressed with pngquant (both: apt-get install poppler-utils pngquant).
+// compressed with pngquant (apt-get install poppler-utils pngquant; emoji show
+// as boxes unless fonts-noto-color-emoji is installed).
 //
 //   node docs/screenshots.mjs            writes docs/screenshots/*.png
 //

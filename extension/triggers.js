@@ -2,8 +2,8 @@
 // the keyboard command. All end in unroll(tab): inject the content scripts
 // into the tab (activeTab grants that for the tab the user acted on; x.com
 // and twitter.com are also host permissions, for the MAIN-world capture) and
-// tell them to start. The WASM starts loading at the same moment, so it is
-// ready by the time collection ends.
+// tell them to start. The WASM starts loading as soon as collection has
+// started, so it is ready (and warmed up) by the time collection ends.
 import { ready } from './wasm-host.js';
 
 export const MENU_ID = 'unspool-unroll';
@@ -32,25 +32,29 @@ export const CONTENT_FILES = [
 export async function unroll(tab, via) {
   if (!tab?.id) return { ok: false, error: 'no tab' };
   const clickedAt = performance.timeOrigin + performance.now(); // comparable across extension contexts
-  ready().catch(() => {}); // warm up in parallel; errors surface at extraction
   const start = { type: 'content:unroll', via, clickedAt };
+  let answer;
   try {
     // A tab unrolled before still has the content scripts: tell them to
     // start (no second injection of every file on each click). A tab
     // without them (first time, reloaded page) refuses the message.
-    return await chrome.tabs.sendMessage(tab.id, start);
+    answer = await chrome.tabs.sendMessage(tab.id, start);
   } catch {
-    // not injected yet: inject below
+    try {
+      await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES });
+      answer = await chrome.tabs.sendMessage(tab.id, start);
+    } catch (err) {
+      // chrome:// pages, the web store and PDF viewers refuse scripts:
+      // nothing to unroll there. The action stays usable for the next tab.
+      console.warn(`unspool: cannot unroll in this tab (${err.message})`);
+      return { ok: false, error: err.message };
+    }
   }
-  try {
-    await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES });
-    return await chrome.tabs.sendMessage(tab.id, start);
-  } catch (err) {
-    // chrome:// pages, the web store and PDF viewers refuse scripts: nothing
-    // to unroll there. The action stays usable for the next tab.
-    console.warn(`unspool: cannot unroll in this tab (${err.message})`);
-    return { ok: false, error: err.message };
-  }
+  // The page is collecting now; load the WASM meanwhile. Not before: its
+  // start-up and warm-up keep this worker busy, and would hold back the
+  // injection and the start message. Errors surface at extraction.
+  ready().catch(() => {});
+  return answer;
 }
 
 export function onActionClicked(tab) {

@@ -7,7 +7,7 @@
 // task, and stops as soon as a real call arrives — which then waits for at
 // most one round.
 
-const MAX_ROUNDS = 12;
+const MAX_ROUNDS = 6;
 const CELLS = 6;
 
 // A few X-like cells with the markers the extractor reads (data-testid,

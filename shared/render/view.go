@@ -72,22 +72,24 @@ type stamp struct {
 type postView struct {
 	// By names the post's author when it is not the thread's (a post by
 	// someone else inside the chain must not read as the author's words).
-	By        *byView
-	Anchor    string // the element id
-	URL       string
-	Lang      string
-	Dir       string
-	Index     int
-	Total     int
-	Time      stamp
-	Warning   string
-	Paras     []para
-	Truncated bool
-	Photos    []photoView
-	Players   []playerView
-	Quote     *quoteView
-	Card      *cardView
-	Poll      *pollView
+	By     *byView
+	Anchor string // the element id
+	// AnchorTitle names the post's link back: "Post 3 of 12 on X, …".
+	AnchorTitle string
+	URL         string
+	Lang        string
+	Dir         string
+	Index       int
+	Total       int
+	Time        stamp
+	Warning     string
+	Paras       []para
+	Truncated   bool
+	Photos      []photoView
+	Players     []playerView
+	Quote       *quoteView
+	Card        *cardView
+	Poll        *pollView
 }
 
 type byView struct {
@@ -195,6 +197,7 @@ func newView(t *thread.Thread, o Options) *readerView {
 			Truncated: p.Truncated,
 		}
 		pv.Dir = langDir(pv.Lang)
+		pv.AnchorTitle = anchorTitle(&pv, v.Platform)
 		if a := p.Author; a != nil && a.Handle != "" && !strings.EqualFold(a.Handle, t.Author.Handle) {
 			pv.By = &byView{Name: clip(a.Name, maxName), Handle: clip(a.Handle, maxHandle), URL: thread.SafeURL(a.URL)}
 			if pv.By.Name == "" {

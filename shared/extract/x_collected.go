@@ -104,15 +104,16 @@ func xJSONUsable(s string) bool {
 func xMergeCells(pages []string) []xCell {
 	var out []xCell
 	for k, s := range pages {
-		doc, err := xParseDOM([]byte(s))
+		doc, release, err := xParseDOM([]byte(s))
 		if err != nil {
 			continue
 		}
+		cells := xCells(doc)
+		release() // cells hold posts read out, not nodes
 		index := make(map[string]int, len(out))
 		for i, c := range out {
 			index[c.Key] = i
 		}
-		cells := xCells(doc)
 		for i := range cells {
 			// A placeholder above the capture's first post cannot be
 			// matched with another capture's: keep it apart.

@@ -87,10 +87,11 @@ func (xDOM) Extract(p *Page) (*thread.Thread, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := xParseDOM(p.Content)
+	doc, release, err := xParseDOM(p.Content)
 	if err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "the page cannot be parsed as HTML: %v", err)
 	}
+	defer release()
 	return xDOMThread(doc, handle, id)
 }
 

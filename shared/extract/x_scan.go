@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"sync"
 	"unsafe"
 
 	nethtml "golang.org/x/net/html"
@@ -135,21 +136,62 @@ const xEndTagReach = 64
 const xMaxOpen = 512
 
 // xParseDOM reads page HTML: the fast reader first, html.Parse when the
-// fast reading holds no post article.
-func xParseDOM(content []byte) (*nethtml.Node, error) {
-	doc := xScan(content)
+// fast reading holds no post article. Call release when done with the
+// nodes (nothing read from them may keep a node): their memory is reused
+// by the next page, which spares WebAssembly's one-threaded garbage
+// collector a megabyte of nodes per page.
+func xParseDOM(content []byte) (doc *nethtml.Node, release func(), err error) {
+	a := &xArena{}
+	doc = xScanInto(content, a)
 	var probe []*nethtml.Node
 	xFindTestID(doc, xTidTweet, &probe, 0)
 	if len(probe) > 0 {
-		return doc, nil
+		return doc, a.release, nil
 	}
-	return nethtml.Parse(bytes.NewReader(content))
+	a.release()
+	doc, err = nethtml.Parse(bytes.NewReader(content))
+	return doc, func() {}, err
+}
+
+// xArena holds the node and attribute blocks of one reading, from pools.
+type xArena struct {
+	nodes []*[]nethtml.Node
+	attrs []*[]nethtml.Attribute
+}
+
+const (
+	xNodeBlock = 512
+	xAttrBlock = 1024
+)
+
+var (
+	xNodePool = sync.Pool{New: func() any { b := make([]nethtml.Node, 0, xNodeBlock); return &b }}
+	xAttrPool = sync.Pool{New: func() any { b := make([]nethtml.Attribute, 0, xAttrBlock); return &b }}
+)
+
+// release clears the blocks (no stale pointers survive in a pool) and
+// returns them.
+func (a *xArena) release() {
+	for _, b := range a.nodes {
+		clear((*b)[:cap(*b)])
+		*b = (*b)[:0]
+		xNodePool.Put(b)
+	}
+	for _, b := range a.attrs {
+		clear((*b)[:cap(*b)])
+		*b = (*b)[:0]
+		xAttrPool.Put(b)
+	}
+	a.nodes, a.attrs = nil, nil
 }
 
 // xScan builds a node tree from content; it never fails. Text and
 // attribute values are slices of one string copy of the page, so they cost
 // no allocation of their own.
-func xScan(b []byte) *nethtml.Node {
+func xScan(b []byte) *nethtml.Node { return xScanInto(b, nil) }
+
+// xScanInto is xScan taking its blocks from arena's pools (nil: allocated).
+func xScanInto(b []byte, arena *xArena) *nethtml.Node {
 	doc := &nethtml.Node{Type: nethtml.DocumentNode}
 	if len(b) == 0 {
 		return doc
@@ -164,7 +206,13 @@ func xScan(b []byte) *nethtml.Node {
 	var block []nethtml.Node
 	alloc := func() *nethtml.Node {
 		if len(block) == cap(block) {
-			block = make([]nethtml.Node, 0, 512)
+			if arena != nil {
+				p := xNodePool.Get().(*[]nethtml.Node)
+				arena.nodes = append(arena.nodes, p)
+				block = (*p)[:0]
+			} else {
+				block = make([]nethtml.Node, 0, xNodeBlock)
+			}
 		}
 		block = block[:len(block)+1]
 		return &block[len(block)-1]
@@ -172,7 +220,13 @@ func xScan(b []byte) *nethtml.Node {
 	var attrBlock, scratch []nethtml.Attribute
 	attrs := func() []nethtml.Attribute {
 		if len(attrBlock)+len(scratch) > cap(attrBlock) {
-			attrBlock = make([]nethtml.Attribute, 0, max(1024, len(scratch)))
+			if arena != nil && len(scratch) <= xAttrBlock {
+				p := xAttrPool.Get().(*[]nethtml.Attribute)
+				arena.attrs = append(arena.attrs, p)
+				attrBlock = (*p)[:0]
+			} else {
+				attrBlock = make([]nethtml.Attribute, 0, max(xAttrBlock, len(scratch)))
+			}
 		}
 		k := len(attrBlock)
 		attrBlock = append(attrBlock, scratch...)

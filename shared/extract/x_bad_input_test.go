@@ -2,9 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,5 +242,53 @@ func TestXStrayEndTags(t *testing.T) {
 	// About 0.3 µs of CPU per end tag; a quadratic reader takes minutes.
 	if used > limit {
 		t.Errorf("took %.1f s for 1M stray end tags", used)
+	}
+}
+
+// TestXConcurrentExtract: readings running at once (their node blocks come
+// from shared pools) give what they give alone.
+func TestXConcurrentExtract(t *testing.T) {
+	var cases []xCase
+	for _, name := range []string{"made-selfthread-25", "made-pair", "made-self-quote", "tweetyoink-x-tweet-quote"} {
+		c, skip := xLoadCase(t, "x-dom", filepath.Join("testdata", "x-dom", name))
+		if skip == "" {
+			cases = append(cases, c)
+		}
+	}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		th, err := xRunCase(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = string(xMarshal(t, th))
+	}
+	errs := make(chan error, 8*len(cases))
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < 5; r++ {
+				for i, c := range cases {
+					th, err := xRunCase(c)
+					if err == nil {
+						b, _ := json.MarshalIndent(th, "", "  ")
+						if string(b)+"\n" != want[i] {
+							err = fmt.Errorf("%s differs when read concurrently", c.Name)
+						}
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -18,6 +18,8 @@ export const CONTENT_FILES = [
   'content/collect.js',
   'content/x-capture.js',
   'content/x-collector.js',
+  'content/bluesky-collector.js', // bsky.app: the public AppView's getPostThread (issue 8)
+  'content/mastodon-collector.js', // any Mastodon instance: its own /api/v1/statuses (issue 8)
   'content/generic-collector.js',
   'content/ui-host.js',
   'content/progress.js',

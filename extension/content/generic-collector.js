@@ -11,8 +11,9 @@
       matches: () => true,
       pageURL: () => location.href,
       async collect() {
-        const html = U.trimCell(document.documentElement, { drop: U.NOT_CONTENT });
-        return { content: html };
+        // trimPage, not trimCell: the extractors of these pages read
+        // classes, wrappers and JSON data blocks that trimCell drops.
+        return { content: U.trimPage(document.documentElement) };
       },
     },
     { last: true },

@@ -33,6 +33,27 @@
     return copy.outerHTML;
   };
 
+  // trimPage returns a whole page for the HTML extractors of other sources,
+  // keeping everything they read: classes (Mastodon's web UI, Nitter,
+  // legacy twitter.com and Thread Reader App are read by class), the
+  // wrappers (their selectors name parents and children), styles, and the
+  // page's JSON data blocks (Threads keeps its posts in
+  // <script type="application/json">; JSON never runs). Executable scripts,
+  // styles, our UI and SVG drawings go. el itself is not touched.
+  U.NOT_PAGE_CONTENT = 'script:not([type="application/json" i]), style, noscript, template, link[rel=stylesheet], unspool-ui';
+  U.trimPage = (el) => {
+    // The copy belongs to an inert document (no browsing context): its
+    // <img>, <video> and <audio> load nothing. A copy in the page's own
+    // document would start fetching every picture and video again.
+    const copy = inert().importNode(el, true);
+    for (const node of copy.querySelectorAll(U.NOT_PAGE_CONTENT)) node.remove();
+    for (const svg of copy.querySelectorAll('svg')) svg.replaceChildren();
+    return copy.outerHTML;
+  };
+
+  let inertDoc = null;
+  const inert = () => (inertDoc ??= document.implementation.createHTMLDocument(''));
+
   // X nests most things in several bare <div>s (their classes gone now).
   // A bare div whose only content is one element is replaced by that
   // element: the tree keeps its order, siblings and every marked element,

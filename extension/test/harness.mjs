@@ -13,9 +13,10 @@ const extensionArgs = otherDir
   ? [`--disable-extensions-except=${otherDir}`, `--load-extension=${otherDir}`, '--enable-unsafe-extension-debugging']
   : [];
 
-// openBrowser serves routes and starts Chromium with the extension loaded.
-export async function openBrowser(routes) {
-  const server = await startServer(new Map(routes));
+// openBrowser serves routes and starts Chromium with the extension loaded;
+// serverOptions go to startServer (more HTTPS hosts, a port range).
+export async function openBrowser(routes, serverOptions) {
+  const server = await startServer(new Map(routes), serverOptions);
   const { context } = await launch({ extension: !otherDir, args: [...server.args, ...extensionArgs] });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(sw.url()).host;

@@ -4,7 +4,8 @@
 // openssl at start and deleted at close — never committed, never trusted
 // beyond the test browser (--ignore-certificate-errors).
 //
-// Routes are a map from "host path" (or "* path") to {body, type, csp}.
+// Routes are a map from "host path" (or "* path") to {body, type, csp,
+// status, headers}; body and status may be functions of (url, req).
 // Anything on the media hosts is answered with a small generated picture, so
 // pages can use real-looking pbs.twimg.com URLs offline.
 import { execFileSync } from 'node:child_process';
@@ -35,10 +36,10 @@ export const MEDIA_HOSTS = ['pbs.twimg.com', 'abs.twimg.com', 'video.twimg.com']
 const X_HOSTS = ['x.com', 'twitter.com'];
 const PORTS = [18200, 18299];
 
-function makeCert(dir) {
+function makeCert(dir, hosts) {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  const names = [...X_HOSTS, ...MEDIA_HOSTS].map((h) => `DNS:${h}`).join(',');
+  const names = hosts.map((h) => `DNS:${h}`).join(',');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=x.com',
     '-addext', `subjectAltName=${names}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
   return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
@@ -68,29 +69,35 @@ function picture(seed) {
   return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function listen(server) {
+async function listen(server, ports) {
   for (let tries = 0; tries < 40; tries++) {
-    const port = PORTS[0] + Math.floor(Math.random() * (PORTS[1] - PORTS[0] + 1));
+    const port = ports[0] + Math.floor(Math.random() * (ports[1] - ports[0] + 1));
     const ok = await new Promise((resolve) => {
       server.once('error', () => resolve(false));
       server.listen(port, '127.0.0.1', () => resolve(true));
     });
     if (ok) return port;
   }
-  throw new Error(`no free port in ${PORTS.join('–')}`);
+  throw new Error(`no free port in ${ports.join('–')}`);
 }
 
-// startServer serves routes; returns {httpPort, httpsPort, hostRules, args, log, close}.
-export async function startServer(routes) {
+// startServer serves routes; returns {httpPort, httpsPort, args, log, close}.
+// Options: hosts — more page hosts served over HTTPS under their names;
+// mediaHosts — more hosts answered with generated pictures; ports — the
+// range to listen in (test files running one after another may each take
+// their own).
+export async function startServer(routes, { hosts = [], mediaHosts = [], ports = PORTS } = {}) {
+  const pageHosts = [...X_HOSTS, ...hosts];
+  const pictureHosts = [...MEDIA_HOSTS, ...mediaHosts];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-cert-'));
-  const tls = makeCert(dir);
+  const tls = makeCert(dir, [...pageHosts, ...pictureHosts]);
   fs.rmSync(dir, { recursive: true, force: true }); // the key lives in memory only
   const log = [];
   const handler = (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${host}`);
     log.push(`${req.method} ${host}${url.pathname}`);
-    if (MEDIA_HOSTS.includes(host)) {
+    if (pictureHosts.includes(host)) {
       res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
       res.end(picture(url.pathname));
       return;
@@ -107,21 +114,22 @@ export async function startServer(routes) {
       return;
     }
     const body = typeof r.body === 'function' ? r.body(url, req) : r.body;
-    const headers = { 'content-type': r.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+    const status = typeof r.status === 'function' ? r.status(url, req) : (r.status ?? 200);
+    const headers = { 'content-type': r.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...r.headers };
     if (r.csp !== null) headers['content-security-policy'] = r.csp ?? STRICT_CSP;
-    res.writeHead(200, headers);
+    res.writeHead(status, headers);
     res.end(body);
   };
   const plain = http.createServer(handler);
   const secure = https.createServer(tls, handler);
-  const httpPort = await listen(plain);
-  const httpsPort = await listen(secure);
-  const hostRules = [...X_HOSTS, ...MEDIA_HOSTS].map((h) => `MAP ${h} 127.0.0.1:${httpsPort}`).join(', ');
+  const httpPort = await listen(plain, ports);
+  const httpsPort = await listen(secure, ports);
+  const hostRules = [...pageHosts, ...pictureHosts].map((h) => `MAP ${h} 127.0.0.1:${httpsPort}`).join(', ');
   return {
     httpPort,
     httpsPort,
     log,
-    // Chromium flags that send x.com and the media hosts here.
+    // Chromium flags that send x.com, the other hosts and the media hosts here.
     args: [`--host-resolver-rules=${hostRules}`, '--ignore-certificate-errors'],
     close: () => Promise.all([plain, secure].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))),
   };

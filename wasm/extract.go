@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"unspool/shared/extract"
+	"unspool/shared/thread"
 )
 
 func init() {
@@ -22,8 +23,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(t)
-		return string(b), err
+		return threadJSON(t)
 	})
 
 	// extractCollected(pageURL, collectedJSON) → Thread JSON string, from
@@ -42,9 +42,20 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(t)
-		return string(b), err
+		return threadJSON(t)
 	})
+}
+
+// threadJSON is the thread as the API returns it. It is also remembered
+// (render.go), so the render that follows an unroll does not decode it again.
+func threadJSON(t *thread.Thread) (any, error) {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	rememberThread(s, t)
+	return s, nil
 }
 
 // bytesOf views a page string as bytes without copying it: pages are

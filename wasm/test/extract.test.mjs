@@ -90,3 +90,13 @@ test('extract and extractCollected throw Errors with clear messages', async () =
   assert.throws(() => unspool.extract(url, '<div data-testid="cellInnerDiv"><article data-testid="tweet"></article></div>'),
     (e) => e instanceof Error && /does not hold post 1/.test(e.message));
 });
+
+test('a render right after extract (the remembered thread) matches a render of the same JSON decoded afresh', async () => {
+  const unspool = await loadUnspool();
+  const [c] = cases('x-dom').filter((x) => x.name.endsWith('made-pair'));
+  const json = unspool.extract(c.url, c.content);
+  const remembered = unspool.render(json);
+  const decoded = unspool.render(JSON.stringify(JSON.parse(json))); // another string: decoded again
+  assert.equal(remembered, decoded);
+  assert.match(remembered, /<article/);
+});

@@ -61,12 +61,12 @@ type Post struct {
 	// Text is plain text: links expanded to their full URL, line breaks kept.
 	Text string `json:"text"`
 	// Content is the same text as structured runs, for rendering.
-	Content []Run   `json:"content,omitempty"`
-	Lang    string  `json:"lang,omitempty"`
-	Media   []Media `json:"media"`
-	Quote   *Post   `json:"quote"`
-	Card    *Card   `json:"card"`
-	Poll    *Poll   `json:"poll"`
+	Content []Run     `json:"content,omitempty"`
+	Lang    string    `json:"lang,omitempty"`
+	Media   MediaList `json:"media"`
+	Quote   *Post     `json:"quote"`
+	Card    *Card     `json:"card"`
+	Poll    *Poll     `json:"poll"`
 	// Truncated is true when the source cut the text ("Show more") and the
 	// full text was not available.
 	Truncated bool `json:"truncated"`
@@ -130,20 +130,14 @@ func (t *Thread) PostAuthor(p *Post) Author {
 	return t.Author
 }
 
-// MarshalJSON writes media as [] rather than null, as the published shape says.
-func (p Post) MarshalJSON() ([]byte, error) {
-	type plain Post
-	if p.Media == nil {
-		p.Media = []Media{}
-	}
-	return json.Marshal(plain(p))
-}
+// MediaList is a post's attachments. It writes an empty list as [] rather
+// than null, as the published shape says; only that case needs a marshaler,
+// so a thread's JSON is not scanned a second time post by post.
+type MediaList []Media
 
-// MarshalJSON writes posts as [] rather than null.
-func (t Thread) MarshalJSON() ([]byte, error) {
-	type plain Thread
-	if t.Posts == nil {
-		t.Posts = []Post{}
+func (m MediaList) MarshalJSON() ([]byte, error) {
+	if len(m) == 0 {
+		return []byte("[]"), nil
 	}
-	return json.Marshal(plain(t))
+	return json.Marshal([]Media(m))
 }

@@ -63,13 +63,13 @@
     async collect({ signal, onProgress }) {
       onProgress?.('Asking Bluesky for the thread…');
       try {
-        return { content: await fetchThread(post(), signal), via: 'api' };
+        return { content: await fetchThread(post(), signal) };
       } catch (err) {
         if (signal?.aborted) throw new Error('cancelled');
         // The page still shows the thread: read that. A warning, not an
         // error: the reader opens all the same.
         console.warn(`unspool: Bluesky API unavailable (${err.message}); reading the page instead`);
-        return { content: U.trimPage(document.documentElement), via: 'page' };
+        return { content: U.trimPage(document.documentElement) };
       }
     },
   });

@@ -56,11 +56,11 @@
         if (status?.id !== id || !Array.isArray(context?.ancestors) || !Array.isArray(context?.descendants)) {
           throw new Error('the API sent something other than this status and its context');
         }
-        return { content: JSON.stringify({ status, context }), via: 'api' };
+        return { content: JSON.stringify({ status, context }) };
       } catch (err) {
         if (signal?.aborted) throw new Error('cancelled');
         console.warn(`unspool: Mastodon API unavailable (${err.message}); reading the page instead`);
-        return { content: U.trimPage(document.documentElement), via: 'page' };
+        return { content: U.trimPage(document.documentElement) };
       }
     },
   });

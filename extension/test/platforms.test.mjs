@@ -221,6 +221,8 @@ function assertGolden(thread, c, pageOrigin) {
 const squash = (s) => s.replace(/\s+/g, '');
 function assertShown(r, c) {
   assert.deepEqual(r.posts.map((p) => p.id), c.expected.posts.map((p) => p.id), `${c.dir}: posts in the reader`);
+  // Complete goldens get no "incomplete" notice (a single post gets its own).
+  if (c.expected.complete && c.expected.posts.length > 1) assert.deepEqual(r.notices, [], `${c.dir}: notices`);
   c.expected.posts.forEach((want, i) => {
     const shown = r.posts[i];
     for (const run of want.content ?? []) {

@@ -314,7 +314,7 @@ const HEIGHT = { post: 260, media: 480, gap: 64, heading: 80 };
 
 // ---------------------------------------------------------------- virtual page
 
-export const VIRTUAL = { posts: 64, focal: 3, gapAfter: 40, gapSize: 6, long: 10, video: 20, photos: { 5: 1, 33: 2, 50: 1 }, inGraphQL: 40 };
+export const VIRTUAL = { posts: 64, focal: 3, gapAfter: 40, gapSize: 6, long: 10, longHidden: 43, video: 20, photos: { 5: 1, 33: 2, 50: 1 }, inGraphQL: 40 };
 
 export function virtualPage() {
   const posts = chainPosts(VIRTUAL.posts);
@@ -327,6 +327,11 @@ export function virtualPage() {
   const long = posts[VIRTUAL.long - 1];
   long.fullText = `${long.text} ${SENTENCES.join(' ')} ${SENTENCES.slice(0, 3).join(' ')} The end of the long post is only in the GraphQL copy: tail-marker-10.`;
   long.truncated = true;
+  // A long post behind the gap: its full text is only in the TweetDetail
+  // the page fetches with XMLHttpRequest when the gap is opened.
+  const longHidden = posts[VIRTUAL.longHidden - 1];
+  longHidden.fullText = `${longHidden.text} ${SENTENCES.slice(2).join(' ')} ${SENTENCES.join(' ')} Only the XHR copy ends like this: tail-marker-43.`;
+  longHidden.truncated = true;
   const video = posts[VIRTUAL.video - 1];
   video.media = [{ type: 'video', poster: `https://pbs.twimg.com/ext_tw_video_thumb/${video.id}/pu/img/made.jpg`, mp4: `https://video.twimg.com/ext_tw_video/${video.id}/pu/vid/avc1/1280x720/made.mp4?tag=12` }];
   for (const [k, n] of Object.entries(VIRTUAL.photos)) {
@@ -393,6 +398,8 @@ export function virtualPage() {
       notIds: [...replies, ...discover, ad].map((p) => p.id),
       longId: long.id,
       longTail: 'tail-marker-10.',
+      longHiddenId: longHidden.id,
+      longHiddenTail: 'tail-marker-43.',
       videoId: video.id,
       videoMp4: video.media[0].mp4,
       photos: Object.fromEntries(Object.entries(VIRTUAL.photos).map(([k, n]) => [posts[k - 1].id, n])),

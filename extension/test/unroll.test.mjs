@@ -69,6 +69,8 @@ describe('virtualised 64-post thread on x.com', () => {
     }
     const long = reader.posts.find((x) => x.id === virtual.expected.longId);
     assert.ok(long.text.includes(virtual.expected.longTail), 'the long post is complete: its tail exists only in the TweetDetail the page fetched');
+    const longHidden = reader.posts.find((x) => x.id === virtual.expected.longHiddenId);
+    assert.ok(longHidden.text.includes(virtual.expected.longHiddenTail), 'the long post behind the gap is complete: its tail exists only in the TweetDetail fetched by XMLHttpRequest');
     // The reader links a video to its post; the mp4 (only in TweetDetail)
     // is in the Thread the extractor returned.
     const video = reader.posts.find((x) => x.id === virtual.expected.videoId);

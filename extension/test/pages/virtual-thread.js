@@ -6,7 +6,8 @@
 //   - the page fetches TweetDetail GraphQL JSON with fetch(), which the
 //     extension's MAIN-world script may copy;
 //   - a "Show more replies" link inside the chain fetches the next
-//     TweetDetail page and mounts the posts it hid, in place;
+//     TweetDetail page (with XMLHttpRequest, the other way X's app loads
+//     data) and mounts the posts it hid, in place;
 //   - on load the focal post is scrolled to the top, ancestors above it.
 (async () => {
   const data = await (await fetch('/made/virtual-data.json')).json();
@@ -90,7 +91,13 @@
     const i = items.findIndex((it) => it.gap && mounted.get(it.key)?.contains(a));
     if (i < 0) return;
     const gap = items[i].gap;
-    await fetch(gap.tweetDetail, { credentials: 'include' });
+    // This one through XMLHttpRequest, as parts of X's app still do.
+    await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', gap.tweetDetail);
+      xhr.addEventListener('loadend', resolve);
+      xhr.send();
+    });
     await new Promise((r) => setTimeout(r, 150)); // X shows a spinner for a moment
     mounted.get(items[i].key)?.remove();
     mounted.delete(items[i].key);

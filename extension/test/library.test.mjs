@@ -202,6 +202,20 @@ test('export then import into a fresh profile gives the same library; re-import 
     assert.equal(again.unchanged, data.threads.length);
     assert.deepEqual(await libraryState(B), await libraryState(A));
 
+    // Files that are not exports are refused in words, and change nothing.
+    const refused = await B.page.evaluate(async () => {
+      const { importJSON } = await import('/lib/export.js');
+      const out = [];
+      for (const text of ['not json', '{"format":"other"}', '{"format":"unspool-library","version":99,"threads":[]}']) {
+        try { await importJSON(text); out.push('accepted'); } catch (e) { out.push(e.message); }
+      }
+      return out;
+    });
+    assert.match(refused[0], /not JSON/);
+    assert.match(refused[1], /not an Unspool library export/);
+    assert.match(refused[2], /version 99.*Update the extension/);
+    assert.deepEqual(await libraryState(B), await libraryState(A));
+
     // Through the page's own button and file picker, too.
     await B.page.goto(B.url('library/library.html'));
     await B.page.waitForSelector('html[data-ready]');

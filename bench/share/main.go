@@ -335,16 +335,16 @@ func startNative() (stop func(), url string, err error) {
 	for sc.Scan() {
 		if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 			go func() { // keep draining the request log, keeping page timings
-			for sc.Scan() {
-				if m := served.FindStringSubmatch(sc.Text()); m != nil {
-					if d, err := time.ParseDuration(m[1]); err == nil {
-						serverSide.mu.Lock()
-						serverSide.lat = append(serverSide.lat, d)
-						serverSide.mu.Unlock()
+				for sc.Scan() {
+					if m := served.FindStringSubmatch(sc.Text()); m != nil {
+						if d, err := time.ParseDuration(m[1]); err == nil {
+							serverSide.mu.Lock()
+							serverSide.lat = append(serverSide.lat, d)
+							serverSide.mu.Unlock()
+						}
 					}
 				}
-			}
-		}()
+			}()
 			return stop, m[1], nil
 		}
 	}

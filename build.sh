@@ -92,7 +92,10 @@ test_lint_extension() {
 
 # ---------------------------------------------------------------- tests
 test_go() {
-	log "go vet + go test (native)"
+	log "gofmt + go vet + go test (native)"
+	local unformatted
+	unformatted=$(gofmt -l shared server wasm bench)
+	[ -z "$unformatted" ] || die "not gofmt-formatted: $unformatted"
 	go vet ./...
 	go test -count=1 ./...
 }

@@ -26,6 +26,7 @@ const SOON_MS = 1500;             // after a local change, coalescing bursts
 const BACKOFF_FIRST_S = 15;       // first retry after a failure…
 const BACKOFF_MAX_S = 30 * 60;    // …doubling up to half an hour
 const MAX_BATCH = 100;            // protocol.MaxBatchChanges
+const MAX_PUSH_BYTES = (4 << 20) - (64 << 10); // protocol.MaxRequestBytes, less room for the JSON around the blobs
 const PULL_LIMIT = 200;           // protocol.DefaultPullLimit
 const MAX_PUSH_ROUNDS = 20;       // conflicts resolved per sync before giving up until next time
 const ALARM_PERIODIC = 'unspool-sync';
@@ -168,59 +169,90 @@ async function pull(cfg, ops) {
 }
 
 async function push(cfg, ops) {
-  for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
-    const entries = await outboxEntries();
-    if (!entries.length) return;
-    const keys = [...new Set(entries.map((e) => e.key))].slice(0, MAX_BATCH);
-    const upTo = Math.max(...entries.map((e) => e.n));
-    const recs = (await Promise.all(keys.map((k) => library.get(k)))).filter(Boolean);
-    const changes = recs.map((rec) => {
-      const { id, blob } = ops.seal(cfg.secret, rec);
-      return { id, baseSeq: rec.seq ?? 0, deleted: !!rec.deleted, blob };
-    });
-    const res = await http(cfg, 'POST', `/v1/libraries/${cfg.libraryId}/changes`, { changes });
-    const applied = new Map(), conflicts = [], gone = [];
-    res.results.forEach((r, i) => {
-      if (r.status === 'applied') applied.set(recs[i].key, r.seq);
-      else if (r.status === 'conflict' && r.current) conflicts.push({ key: recs[i].key, current: r.current });
-      // A conflict with nothing stored: the server no longer has a record
-      // we based a change on (its library was recreated, or restored from
-      // an older backup). Send ours again as new.
-      else if (r.status === 'conflict') gone.push(recs[i].key);
-    });
-    if (gone.length) {
-      await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync', silent: true });
+  // Records that cannot be sealed (over the per-record limit) stay in the
+  // outbox, are counted for the status line, and do not hold the rest back.
+  const tooLarge = new Set();
+  try {
+    for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
+      if (!(await pushRound(cfg, ops, tooLarge))) return;
     }
-    // Applied: remember the seq the server gave, so the next change of the
-    // record is based on it (max: a concurrent pull may have seen it already).
-    if (applied.size) {
-      await library.mutate([...applied.keys()], (_ops, old, _hlc, key) =>
-        old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync', silent: true });
-      await acknowledge(new Set(applied.keys()), upTo);
-    }
-    // Conflicts: the server holds a newer state (another device's change,
-    // or our own earlier push whose answer was lost). Merge it into ours,
-    // based on its seq. If the merge adds nothing to the server's state, the
-    // server already has every edit of ours: done, applied once. Otherwise
-    // the outbox entry stays and the merged record goes in the next round.
-    if (conflicts.length) {
-      const theirs = new Map(conflicts.map(({ key, current }) =>
-        [key, { rec: ops.open(cfg.secret, current), seq: current.seq }]));
-      const clean = new Set();
-      await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
-        const { rec, seq } = theirs.get(key);
-        const merged = o.merge(old ?? null, rec);
-        if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
-        return { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
-      }, { queue: false, origin: 'sync' });
-      if (clean.size) await acknowledge(clean, upTo);
-    }
-    const unanswered = keys.filter((k) => !applied.has(k) && !gone.includes(k) && !conflicts.some((c) => c.key === k));
-    // Keys with no record at all (never saved here) have nothing to send.
-    const missing = new Set(keys.filter((k) => !recs.some((r) => r.key === k)));
-    if (missing.size) await acknowledge(missing, upTo);
-    if (unanswered.length > missing.size) throw new SyncError('The sync server answered only part of a change batch; will retry.');
+  } finally {
+    await setState({ tooLarge: tooLarge.size });
   }
+}
+
+// pushRound sends one batch: at most MAX_BATCH changes and MAX_PUSH_BYTES
+// of blobs. It returns false when the outbox has nothing left to send.
+async function pushRound(cfg, ops, tooLarge) {
+  const entries = (await outboxEntries()).filter((e) => !tooLarge.has(e.key));
+  if (!entries.length) return false;
+  const upTo = Math.max(...entries.map((e) => e.n));
+  const keys = [], recs = [], changes = [];
+  let size = 0;
+  for (const key of new Set(entries.map((e) => e.key))) {
+    if (changes.length >= MAX_BATCH) break;
+    const rec = await library.get(key);
+    if (!rec) { keys.push(key); continue; }
+    let sealed;
+    try { sealed = ops.seal(cfg.secret, rec); } catch {
+      tooLarge.add(key);
+      continue;
+    }
+    if (changes.length && size + sealed.blob.length > MAX_PUSH_BYTES) break;
+    size += sealed.blob.length;
+    keys.push(key);
+    recs.push(rec);
+    changes.push({ id: sealed.id, baseSeq: rec.seq ?? 0, deleted: !!rec.deleted, blob: sealed.blob });
+  }
+  if (!changes.length) {
+    // Only keys with no record (nothing to send) or unsendable ones.
+    const nothing = new Set(keys);
+    if (nothing.size) await acknowledge(nothing, upTo);
+    return nothing.size > 0;
+  }
+  const res = await http(cfg, 'POST', `/v1/libraries/${cfg.libraryId}/changes`, { changes });
+  const applied = new Map(), conflicts = [], gone = [];
+  res.results.forEach((r, i) => {
+    if (r.status === 'applied') applied.set(recs[i].key, r.seq);
+    else if (r.status === 'conflict' && r.current) conflicts.push({ key: recs[i].key, current: r.current });
+    // A conflict with nothing stored: the server no longer has a record
+    // we based a change on (its library was recreated, or restored from
+    // an older backup). Send ours again as new.
+    else if (r.status === 'conflict') gone.push(recs[i].key);
+  });
+  if (gone.length) {
+    await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync', silent: true });
+  }
+  // Applied: remember the seq the server gave, so the next change of the
+  // record is based on it (max: a concurrent pull may have seen it already).
+  if (applied.size) {
+    await library.mutate([...applied.keys()], (_ops, old, _hlc, key) =>
+      old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync', silent: true });
+    await acknowledge(new Set(applied.keys()), upTo);
+  }
+  // Conflicts: the server holds a newer state (another device's change,
+  // or our own earlier push whose answer was lost). Merge it into ours,
+  // based on its seq. If the merge adds nothing to the server's state, the
+  // server already has every edit of ours: done, applied once. Otherwise
+  // the outbox entry stays and the merged record goes in the next round.
+  if (conflicts.length) {
+    const theirs = new Map(conflicts.map(({ key, current }) =>
+      [key, { rec: ops.open(cfg.secret, current), seq: current.seq }]));
+    const clean = new Set();
+    await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
+      const { rec, seq } = theirs.get(key);
+      const merged = o.merge(old ?? null, rec);
+      if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
+      return { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
+    }, { queue: false, origin: 'sync' });
+    if (clean.size) await acknowledge(clean, upTo);
+  }
+  const unanswered = keys.filter((k) => !applied.has(k) && !gone.includes(k) && !conflicts.some((c) => c.key === k));
+  // Keys with no record at all (never saved here) have nothing to send.
+  const missing = new Set(keys.filter((k) => !recs.some((r) => r.key === k)));
+  if (missing.size) await acknowledge(missing, upTo);
+  if (unanswered.length > missing.size) throw new SyncError('The sync server answered only part of a change batch; will retry.');
+  return true;
 }
 
 // ---------------------------------------------------------------- running
@@ -367,7 +399,7 @@ export async function status() {
   return {
     on: !!cfg, server: cfg?.server ?? DEFAULT_SERVER, since: cfg?.since ?? 0,
     lastSync: st.lastSync ?? 0, lastError: st.lastError ?? '', nextTry: st.nextTry ?? 0, pending,
-    unreadable: st.unreadable ?? 0,
+    unreadable: st.unreadable ?? 0, tooLarge: st.tooLarge ?? 0,
     syncing: running !== null,
   };
 }

@@ -31,6 +31,7 @@ export function describe(st) {
   parts.push(st.lastSync ? `Synced ${ago(st.lastSync)}.` : 'Not synced yet.');
   if (st.pending) parts.push(`${st.pending} change${st.pending === 1 ? '' : 's'} waiting to be sent.`);
   else if (st.lastSync) parts.push('Everything is up to date.');
+  if (st.tooLarge) parts.push(`${st.tooLarge} saved thread${st.tooLarge === 1 ? ' is' : 's are'} too large for the sync server and ${st.tooLarge === 1 ? 'stays' : 'stay'} on this device only.`);
   if (st.unreadable) parts.push(`${st.unreadable} saved thread${st.unreadable === 1 ? '' : 's'} on the server could not be decrypted here and ${st.unreadable === 1 ? 'was' : 'were'} skipped.`);
   if (st.lastError) {
     parts.push(st.lastError);

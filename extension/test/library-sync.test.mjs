@@ -6,6 +6,7 @@
 // outbox delivers it once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import jsQR from 'jsqr';
 import { openProfile, libraryState, pending, startServer, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
@@ -174,6 +175,29 @@ test('A restarted with a pending outbox delivers it once', async () => {
   // The server cannot read them: no text of any thread in any blob.
   const blobs = all.map((c) => c.blob).join('');
   assert.ok(!blobs.includes(threads[5].posts[0].text.slice(0, 20)));
+});
+
+test('a thread too large for the server stays on this device and holds nothing back', async () => {
+  // 30 posts of 60 KB that do not compress: ~1.4 MB sealed, over the
+  // server's 1 MB per record.
+  const huge = gen.thread({ posts: 30 });
+  huge.posts.forEach((p) => { p.text = randomBytes(45_000).toString('base64'); p.content = [{ type: 'text', text: p.text }]; });
+  const small = gen.thread({ posts: 2 });
+  await A.send('library:save', { thread: huge });
+  await A.send('library:save', { thread: small });
+  await A.send('sync:now');
+  const st = await A.send('sync:status');
+  assert.equal(st.lastError, '', 'the sync itself succeeded');
+  assert.equal(st.tooLarge, 1);
+  assert.equal(st.pending, 1, 'the big one waits in the outbox');
+  await B.send('sync:now');
+  assert.ok((await libraryState(B)).some((t) => t.key === key(small)), 'the small one went through');
+  await A.page.goto(A.url('options/options.html'));
+  await until(async () => /too large for the sync server/.test(await A.page.textContent('#status')), { what: 'the status line says so' });
+  // Deleted, it is a small tombstone again, and everything converges.
+  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(huge));
+  await converged();
+  assert.equal((await A.send('sync:status')).tooLarge, 0);
 });
 
 test('turn off sync and delete the library from the server', async () => {

@@ -75,6 +75,11 @@
     }
   }
 
+  // On screen, posts far below the fold are not laid out or painted until
+  // scrolled near (the browser keeps their size once seen): a 100-post
+  // thread paints like a short one. Printing lays out everything.
+  const READER_EXTRA_CSS = '@media screen { .u-post { content-visibility: auto; contain-intrinsic-size: auto 12em; } }';
+
   // adopt puts renderer output into `root`: styles as constructed sheets,
   // everything else as parsed nodes (no innerHTML).
   function adopt(root, html) {
@@ -87,7 +92,7 @@
     });
     sanitize(doc);
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.adoptNode(n)));
-    U.useSheets(root, sheets); // after the nodes: a fallback <style> must survive replaceChildren
+    U.useSheets(root, [...sheets, U.sheet(READER_EXTRA_CSS)]); // after the nodes: a fallback <style> must survive replaceChildren
   }
 
   function button(label, title, onClick) {

@@ -26,8 +26,10 @@ function validRecord(r) {
     r.id === `${r.thread.platform}:${r.thread.id}` && r.clocks && typeof r.clocks === 'object';
 }
 
+const IMPORT_BATCH = 200;
+
 // importJSON merges an export into the library. Reports counts in words.
-export async function importJSON(text) {
+export async function importJSON(text, onProgress = () => {}) {
   let data;
   try { data = JSON.parse(text); } catch { throw new Error('This file is not an Unspool export (it is not JSON).'); }
   if (data?.format !== FORMAT) throw new Error('This file is not an Unspool library export.');
@@ -37,8 +39,16 @@ export async function importJSON(text) {
   if (!Array.isArray(data.threads)) throw new Error('This export has no thread list.');
   const good = data.threads.filter(validRecord);
   const skipped = data.threads.length - good.length;
-  // Imported changes are local changes as far as sync is concerned.
-  const { added, updated, unchanged } = await mergeIn(good, { queue: true, origin: 'local' });
+  // Imported changes are local changes as far as sync is concerned. In
+  // batches: one transaction per batch, and the page can draw in between.
+  let added = 0, updated = 0, unchanged = 0;
+  for (let i = 0; i < good.length; i += IMPORT_BATCH) {
+    onProgress(i, good.length);
+    const r = await mergeIn(good.slice(i, i + IMPORT_BATCH), { queue: true, origin: 'local' });
+    added += r.added;
+    updated += r.updated;
+    unchanged += r.unchanged;
+  }
   const parts = [`${added} added`, `${updated} updated`, `${unchanged} already there`];
   if (skipped) parts.push(`${skipped} unreadable, skipped`);
   return { added, updated, unchanged, skipped, message: `Imported: ${parts.join(', ')}.` };
@@ -83,11 +93,19 @@ function fileName(rec, used) {
 
 // exportMarkdownZip builds the zip. toMarkdown(threadJSON) is the renderer's
 // Markdown export (unspool.export(thread, "markdown") through the WASM).
-export async function exportMarkdownZip(toMarkdown) {
+// onProgress(done, total) is called as it goes; every YIELD_EVERY threads it
+// lets the page breathe (each WASM call holds the main thread, and a big
+// library is thousands of them).
+const YIELD_EVERY = 25;
+export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
   const recs = (await all()).filter((r) => !r.deleted && r.thread).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
   const used = new Set();
   const files = [];
-  for (const rec of recs) {
+  for (const [i, rec] of recs.entries()) {
+    if (i % YIELD_EVERY === 0) {
+      onProgress(i, recs.length);
+      await new Promise((r) => setTimeout(r, 0));
+    }
     let body = await toMarkdown(JSON.stringify(rec.thread));
     // The renderer may write its own front matter; ours carries the
     // library's fields (tags, note, saved date), so it replaces it.

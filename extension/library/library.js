@@ -297,7 +297,10 @@ function wire() {
   $('export-md').addEventListener('click', async () => {
     try {
       const { exportMarkdownZip } = await exporter();
-      download(await exportMarkdownZip((json) => call('export', json, 'markdown')), `unspool-markdown-${today()}.zip`);
+      const zip = await exportMarkdownZip((json) => call('export', json, 'markdown'),
+        (done, total) => toast(`Writing Markdown… ${done} of ${total} threads`));
+      download(zip, `unspool-markdown-${today()}.zip`);
+      toast(`Markdown export ready (${(zip.size / 1024 / 1024).toFixed(1)} MB).`);
     } catch (e) {
       toast(`Markdown export failed: ${e.message}`);
     }
@@ -309,7 +312,7 @@ function wire() {
     if (!file) return;
     try {
       const { importJSON } = await exporter();
-      const res = await importJSON(await file.text());
+      const res = await importJSON(await file.text(), (done, total) => toast(`Importing… ${done} of ${total} threads`));
       toast(res.message);
       await reload();
     } catch (err) {

@@ -80,6 +80,17 @@ try {
     await P.page.locator('#q').pressSequentially(q, { delay: 30 });
     keys.push(...await P.page.evaluate(() => performance.getEntriesByName('search').map((e) => e.duration)));
   }
+  // Exports of the whole library, as the page's buttons make them.
+  const exportsOut = await P.page.evaluate(async () => {
+    const { exportJSON, exportMarkdownZip } = await import('/lib/export.js');
+    const { call } = await import('/wasm-host.js');
+    let t = performance.now();
+    const json = await exportJSON();
+    const jsonMs = performance.now() - t;
+    t = performance.now();
+    const zip = await exportMarkdownZip((j) => call('export', j, 'markdown'));
+    return { json_mb: json.length / 1e6, json_ms: jsonMs, markdown_zip_mb: zip.size / 1e6, markdown_zip_ms: performance.now() - t };
+  });
   const perThread = (after - before) / N;
   const out = {
     threads: N, posts,
@@ -88,6 +99,7 @@ try {
     first_keystroke_ms: firstKeys.map(r1),
     load_average: os.loadavg().map(r1),
     keystroke_ms: { median: r1(median(keys)), p95: r1(pct(keys, 0.95)), max: r1(Math.max(...keys)), n: keys.length },
+    exports: Object.fromEntries(Object.entries(exportsOut).map(([k, v]) => [k, r1(v)])),
     storage: {
       per_thread_bytes_on_disk: Math.round(perThread),
       per_thread_record_json_bytes: Math.round(recordBytes.threads),

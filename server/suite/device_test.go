@@ -143,12 +143,24 @@ func (d *device) call(method, path string, body, out any) error {
 			time.Sleep(time.Duration(max(secs, 1)) * time.Second)
 			continue
 		}
+		if transientStatus(resp.StatusCode) {
+			// workerd answers 503 "worker restarted mid-request" when it
+			// replaces an isolate under load; a client retries, as
+			// shared/sync's does. A push that did land comes back as a
+			// conflict, never a second write.
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		if resp.StatusCode/100 != 2 {
 			return fmt.Errorf("%s %s: %d %.200s", method, path, resp.StatusCode, b)
 		}
 		return json.Unmarshal(b, out)
 	}
-	return fmt.Errorf("%s %s: rate limited too long", method, path)
+	return fmt.Errorf("%s %s: rate limited or unavailable too long", method, path)
+}
+
+func transientStatus(code int) bool {
+	return code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout
 }
 
 // sync pulls everything new, merges, pushes the outbox, and repeats until

@@ -26,7 +26,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		status = http.StatusInternalServerError
 	}
 	if code == library.EINTERNAL {
-		h.Logger.Printf("error serving %s %s: %v", r.Method, r.URL.Path, err)
+		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 	}
 	var le *library.Error
 	if errors.As(err, &le) && le.RetryAfter > 0 {

@@ -84,7 +84,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
 				// The panic value is logged by type only: it could hold request data.
-				h.Logger.Printf("panic serving %s %s: %T\n%s", r.Method, r.URL.Path, v, debug.Stack())
+				h.Logger.Printf("panic serving %s %s: %T\n%s", r.Method, logPath(r), v, debug.Stack())
 				bw.reset()
 				h.writeError(bw, r, library.Errorf(library.EINTERNAL, "internal error"))
 			}
@@ -102,7 +102,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bw.body.Len() > 0 {
 		w.Write(bw.body.Bytes())
 	}
-	h.Logger.Printf("%s %s %d %dB %s", r.Method, r.URL.Path, bw.status, bw.body.Len(), time.Since(start).Round(time.Microsecond))
+	h.Logger.Printf("%s %s %d %dB %s", r.Method, logPath(r), bw.status, bw.body.Len(), time.Since(start).Round(time.Microsecond))
 }
 
 // Extension origins are the only web origins allowed to call the API: the
@@ -163,4 +163,17 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 func (b *bufferedWriter) reset() {
 	b.header, b.status, b.wroteHeader = http.Header{}, http.StatusOK, false
 	b.body.Reset()
+}
+
+// logPath is the request path as logs may show it: a share slug is a
+// capability (whoever has it reads the page), so it is replaced by "…".
+func logPath(r *http.Request) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/t/"); ok && rest != "" {
+		return "/t/…"
+	}
+	if i := strings.Index(p, "/shares/"); i >= 0 && strings.HasPrefix(p, "/v1/libraries/") {
+		return p[:i] + "/shares/…"
+	}
+	return p
 }

@@ -154,7 +154,7 @@ func pageFormat(r *http.Request) (string, bool) {
 func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 	svc, err := h.shares()
 	if err != nil {
-		h.Logger.Printf("error serving %s %s: %v", r.Method, r.URL.Path, err)
+		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 		plainPage(w, http.StatusInternalServerError, "Something went wrong", "The page could not be read. Try again later.")
 		return
 	}
@@ -175,7 +175,7 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 		plainPage(w, http.StatusGone, "Unpublished", "The person who shared this thread has unpublished it.")
 		return
 	default:
-		h.Logger.Printf("error serving %s %s: %v", r.Method, r.URL.Path, err)
+		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 		w.Header().Set("Cache-Control", missingCache)
 		plainPage(w, http.StatusInternalServerError, "Something went wrong", "The page could not be read. Try again later.")
 		return

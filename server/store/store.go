@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"unspool/server/library"
@@ -76,6 +77,11 @@ type Store struct {
 	Now func() int64
 	// stop ends what Open started in the background (native checkpoints).
 	stop func()
+	// count adds one request for key in window win and returns the count so
+	// far. On Workers it is the database (nothing in memory survives a
+	// request); natively one process serves every request, so Open swaps in
+	// memory and spares SQLite's single writer a write per request.
+	count func(ctx context.Context, key string, win int64) (int64, error)
 }
 
 var _ library.LibraryService = (*Store)(nil)
@@ -94,7 +100,9 @@ func newStore(db, rdb *sql.DB, cfg Config) *Store {
 	if cfg.MaxPullBytes <= 0 {
 		cfg.MaxPullBytes = def.MaxPullBytes
 	}
-	return &Store{db: db, rdb: rdb, cfg: cfg, Now: func() int64 { return time.Now().UnixMilli() }}
+	s := &Store{db: db, rdb: rdb, cfg: cfg, Now: func() int64 { return time.Now().UnixMilli() }}
+	s.count = s.countInDB
+	return s
 }
 
 // Close closes the database handles.
@@ -183,9 +191,8 @@ func (s *Store) authorize(ctx context.Context, a library.Auth) (*libRow, error) 
 	return row, nil
 }
 
-// rateLimit counts one request for key in the current fixed window, in one
-// UPSERT (nothing in memory survives a Worker request), and refuses it past
-// limit.
+// rateLimit counts one request for key in the current fixed window and
+// refuses it past limit.
 func (s *Store) rateLimit(ctx context.Context, key string, limit int) error {
 	if limit <= 0 {
 		return nil
@@ -193,13 +200,7 @@ func (s *Store) rateLimit(ctx context.Context, key string, limit int) error {
 	now := s.Now()
 	windowMs := int64(s.cfg.RateWindow) * 1000
 	win := now / windowMs
-	var count int64
-	err := s.db.QueryRowContext(ctx,
-		`INSERT INTO rate_limits (key, win, count) VALUES (?, ?, 1)
-		 ON CONFLICT (key) DO UPDATE SET
-		   count = CASE WHEN rate_limits.win = excluded.win THEN rate_limits.count + 1 ELSE 1 END,
-		   win = excluded.win
-		 RETURNING count`, key, win).Scan(&count)
+	count, err := s.count(ctx, key, win)
 	if err != nil {
 		return fmt.Errorf("rate limit: %w", err)
 	}
@@ -209,6 +210,41 @@ func (s *Store) rateLimit(ctx context.Context, key string, limit int) error {
 			Message: fmt.Sprintf("more than %d requests in %d s; retry later", limit, s.cfg.RateWindow)}
 	}
 	return nil
+}
+
+// countInDB counts in one UPSERT, so concurrent requests on separate
+// Worker instances share the count.
+func (s *Store) countInDB(ctx context.Context, key string, win int64) (int64, error) {
+	var count int64
+	err := s.db.QueryRowContext(ctx,
+		`INSERT INTO rate_limits (key, win, count) VALUES (?, ?, 1)
+		 ON CONFLICT (key) DO UPDATE SET
+		   count = CASE WHEN rate_limits.win = excluded.win THEN rate_limits.count + 1 ELSE 1 END,
+		   win = excluded.win
+		 RETURNING count`, key, win).Scan(&count)
+	return count, err
+}
+
+// memoryCounter is the native server's rate-limit counter: the same fixed
+// windows as countInDB, held in the one process that serves every request.
+type memoryCounter struct {
+	mu  sync.Mutex
+	win int64
+	// counts holds only the current window's keys: a new window starts empty,
+	// so memory stays bounded by one window's distinct clients.
+	counts map[string]int64
+}
+
+func (m *memoryCounter) count(_ context.Context, key string, win int64) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// A request that read the clock just before the window turned counts
+	// in the new one rather than bringing the old one back.
+	if win > m.win || m.counts == nil {
+		m.win, m.counts = win, map[string]int64{}
+	}
+	m.counts[key]++
+	return m.counts[key], nil
 }
 
 // Cursors are "<seq>.<library created_at>": the epoch makes a cursor from a

@@ -58,14 +58,8 @@
       return { ok: true, timings };
     } catch (err) {
       window.removeEventListener('keydown', onEsc, true);
-      returnFocus?.focus?.({ preventScroll: true });
-      // The person pressed Cancel (or Esc) while a collector was waiting on
-      // the network: that is not a failure to report.
-      if (abort.signal.aborted) {
-        U.progress.hide();
-        return { ok: false, cancelled: true };
-      }
       U.progress.error(`Unspool could not unroll this page: ${err.message}`);
+      returnFocus?.focus?.({ preventScroll: true });
       return { ok: false, error: err.message };
     } finally {
       busy = false;

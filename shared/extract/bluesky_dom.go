@@ -79,15 +79,10 @@ func (blueskyDOM) Extract(p *Page) (*thread.Thread, error) {
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the page does not show post %s by %s", pageKey, pageHandle)
 	}
 	f := items[focal]
-	var above, below []thread.Post
-	for i := focal - 1; i >= 0 && items[i].handle == f.handle; i-- {
-		above = append(above, items[i].post)
-	}
-	for i := focal + 1; i < len(items) && items[i].handle == f.handle; i++ {
-		below = append(below, items[i].post)
-	}
 	t := &thread.Thread{Platform: thread.Bluesky, Author: f.author, URL: f.post.URL, FocalID: f.post.ID, Complete: true}
-	t.Posts = platChainPosts(above, f.post, below)
+	t.Posts = platAuthorRun(items, focal,
+		func(a, b bskyDOMItem) bool { return a.handle == b.handle },
+		func(it bskyDOMItem) thread.Post { return it.post })
 	t.ID = t.Posts[0].ID
 	return t, nil
 }

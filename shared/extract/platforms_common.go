@@ -387,6 +387,20 @@ func platContainsAll(content []byte, markers [][]byte) bool {
 	return len(markers) > 0
 }
 
+// platAuthorRun is the chain on a page that does not say which post a reply
+// answers: the focal post and the unbroken run of posts by the same author
+// directly above and below it, in reading order.
+func platAuthorRun[T any](items []T, focal int, sameAuthor func(a, b T) bool, post func(T) thread.Post) []thread.Post {
+	var above, below []thread.Post
+	for i := focal - 1; i >= 0 && sameAuthor(items[i], items[focal]); i-- {
+		above = append(above, post(items[i]))
+	}
+	for i := focal + 1; i < len(items) && sameAuthor(items[i], items[focal]); i++ {
+		below = append(below, post(items[i]))
+	}
+	return platChainPosts(above, post(items[focal]), below)
+}
+
 // platChainPosts puts a chain in reading order: above is the author's posts
 // over the focal one, nearest first; below those under it, in order. Posts
 // without an id and repeats are dropped.

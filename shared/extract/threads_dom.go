@@ -75,15 +75,10 @@ func (threadsDOM) Extract(p *Page) (*thread.Thread, error) {
 		return nil, thread.Errorf(thread.ENOTFOUND, "threads: the page does not show post %s", m[2])
 	}
 	f := items[focal]
-	var above, below []thread.Post
-	for i := focal - 1; i >= 0 && items[i].user == f.user; i-- {
-		above = append(above, items[i].post)
-	}
-	for i := focal + 1; i < len(items) && items[i].user == f.user; i++ {
-		below = append(below, items[i].post)
-	}
 	t := &thread.Thread{Platform: thread.Threads, Author: f.author, URL: threadsPostURL(f.user, f.post.ID), FocalID: f.post.ID, Complete: true}
-	t.Posts = platChainPosts(above, f.post, below)
+	t.Posts = platAuthorRun(items, focal,
+		func(a, b threadsDOMItem) bool { return a.user == b.user },
+		func(it threadsDOMItem) thread.Post { return it.post })
 	t.ID = t.Posts[0].ID
 	return t, nil
 }

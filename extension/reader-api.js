@@ -42,13 +42,17 @@ handle('reader:unroll', async ({ url, collected, clickedAt }) => {
   const t1 = performance.now();
   const thread = typeof collected.content === 'string'
     ? await call('extract', url, collected.content)
-    : await call('extractCollected', url, JSON.stringify({ html: collected.html, json: collected.json, stoppedBy: collected.stoppedBy }));
+    : await call('extractCollected', url, JSON.stringify({ html: collected.html, json: collected.json, stoppedBy: collected.stoppedBy, followed: collected.followed ?? [] }));
   const tExtract = since(t1);
   lastThread = thread;
   const t2 = performance.now();
   const html = await call('render', thread, JSON.stringify(settings));
   return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
 });
+
+// The X collector's question before any scrolling: does X's JSON the page
+// fetched hold the whole chain, and which cursor would extend it?
+handle('reader:x-continuations', async ({ url, collected }) => JSON.parse(await call('xContinuations', url, JSON.stringify(collected))));
 
 handle('reader:render', async ({ thread, settings }) => {
   const merged = clean(settings);

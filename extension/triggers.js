@@ -31,10 +31,11 @@ export const CONTENT_FILES = [
 ];
 
 // unroll starts an unroll in tab; `via` names the trigger (for logs/tests).
-export async function unroll(tab, via) {
+// strategy "scroll" makes the X collector skip X's JSON (benchmarks compare).
+export async function unroll(tab, via, { strategy } = {}) {
   if (!tab?.id) return { ok: false, error: 'no tab' };
   const clickedAt = performance.timeOrigin + performance.now(); // comparable across extension contexts
-  const start = { type: 'content:unroll', via, clickedAt };
+  const start = { type: 'content:unroll', via, clickedAt, strategy };
   let answer;
   try {
     // A tab unrolled before still has the content scripts: tell them to

@@ -11,6 +11,8 @@ import { startWarmUp } from './wasm-warmup.js';
 const WASM_PATH = 'unspool.wasm';
 
 let loading = null;
+let memory = null; // the instance's linear memory, for what a warm WASM holds
+let generation = 0; // which load is current: a released one must not clear a newer one
 
 // How long the last load took (fetch + compile + instantiate + go.run), for
 // the timings the reader reports.
@@ -51,10 +53,11 @@ async function load() {
   }
   // go.run settles only when the Go program exits (a fatal error): forget it
   // then, so the next call loads a fresh instance instead of a dead one.
+  const mine = ++generation;
   go.run(instance).finally(() => {
-    loading = null;
-    delete globalThis.unspool;
+    if (mine === generation) release();
   });
+  memory = instance.exports.mem;
   if (!globalThis.unspool) throw new Error('unspool.wasm started but did not register globalThis.unspool');
   stats.loadMs = Math.round((performance.now() - t0) * 10) / 10;
   stats.loadedAt = performance.timeOrigin + performance.now();
@@ -64,10 +67,30 @@ async function load() {
   return globalThis.unspool;
 }
 
+// release drops the loaded WASM (its memory goes with the last reference);
+// the next call loads it again.
+export function release() {
+  generation++;
+  loading = null;
+  memory = null;
+  delete globalThis.unspool;
+}
+
+// isLoaded tells whether the WASM is loaded (or loading) now.
+export const isLoaded = () => loading !== null;
+
+// memoryBytes is the size of the loaded WASM's linear memory (0 if none).
+export const memoryBytes = () => memory?.buffer.byteLength ?? 0;
+
+// lastCallAt is when the API was last called (performance.now()), for
+// releasing it after a while unused.
+export let lastCallAt = 0;
+
 // call runs one API function by name once the WASM is ready.
 export async function call(name, ...args) {
   const api = await ready();
   calls++;
+  lastCallAt = performance.now();
   if (typeof api[name] !== 'function') throw new Error(`this build of unspool.wasm has no ${name}()`);
   return api[name](...args);
 }

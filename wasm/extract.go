@@ -29,14 +29,15 @@ func init() {
 	// extractCollected(pageURL, collectedJSON) → Thread JSON string, from
 	// what the extension gathered on a virtualised X page:
 	// {"html": [page or cell HTML…], "json": [TweetDetail bodies…],
-	//  "stoppedBy": "boundary" | "end" | "limit" | "cancelled" | ""}.
+	//  "stoppedBy": "boundary" | "end" | "limit" | "cancelled" | "",
+	//  "followed": [cursors whose answers are among json]}.
 	register("extractCollected", func(args []js.Value) (any, error) {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
 			return nil, errors.New("unspool.extractCollected(pageURL, collectedJSON) takes two strings")
 		}
-		var c extract.Collected
-		if err := json.Unmarshal([]byte(args[1].String()), &c); err != nil {
-			return nil, errors.New(`unspool.extractCollected: collectedJSON is not {"html":[…],"json":[…],"stoppedBy":"…"}: ` + err.Error())
+		c, err := collectedOf("extractCollected", args[1])
+		if err != nil {
+			return nil, err
 		}
 		t, err := extract.ExtractCollected(args[0].String(), c)
 		if err != nil {
@@ -44,6 +45,37 @@ func init() {
 		}
 		return threadJSON(t)
 	})
+}
+
+func init() {
+	// xContinuations(pageURL, collectedJSON) → JSON of extract.XChain: from
+	// the TweetDetail bodies alone, whether the author's chain is complete
+	// and which of X's cursors would extend it ({complete, posts, first,
+	// last, next: [{cursor, kind, post}], missing}). The extension follows
+	// next with the page's own request; it never reads X's JSON itself.
+	register("xContinuations", func(args []js.Value) (any, error) {
+		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
+			return nil, errors.New("unspool.xContinuations(pageURL, collectedJSON) takes two strings")
+		}
+		c, err := collectedOf("xContinuations", args[1])
+		if err != nil {
+			return nil, err
+		}
+		chain, err := extract.XContinuations(args[0].String(), c)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(chain)
+		return string(b), err
+	})
+}
+
+func collectedOf(fn string, v js.Value) (extract.Collected, error) {
+	var c extract.Collected
+	if err := json.Unmarshal([]byte(v.String()), &c); err != nil {
+		return c, errors.New("unspool." + fn + `: collectedJSON is not {"html":[…],"json":[…],"stoppedBy":"…","followed":[…]}: ` + err.Error())
+	}
+	return c, nil
 }
 
 // threadJSON is the thread as the API returns it. It is also remembered

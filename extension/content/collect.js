@@ -72,9 +72,11 @@
         else this.keys.push(k);
       });
     }
-    remove(k) {
+    // dropFrom forgets k and every key after it: what was seen below a
+    // place that changed is placed again when seen again.
+    dropFrom(k) {
       const i = this.keys.indexOf(k);
-      if (i >= 0) this.keys.splice(i, 1);
+      if (i >= 0) this.keys.length = i;
     }
   };
 })();

@@ -10,7 +10,7 @@
   const ms = (a, b) => Math.round((b - a) * 10) / 10;
   let busy = false;
 
-  U.start = async ({ via = 'action', clickedAt = now(), recollect = false } = {}) => {
+  U.start = async ({ via = 'action', clickedAt = now(), recollect = false, strategy } = {}) => {
     if (busy) return { ok: false, error: 'already collecting' };
     // The trigger again while the reader is open closes it.
     if (U.reader.isOpen && !recollect) {
@@ -27,7 +27,7 @@
       U.reader.close({ restoreFocus: false });
       const progress = U.progress.show({ onCancel: () => abort.abort() });
       window.addEventListener('keydown', onEsc, true);
-      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n) });
+      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n), strategy });
       window.removeEventListener('keydown', onEsc, true);
       t.collected = now();
       progress.update('Preparing the reader…');
@@ -52,6 +52,7 @@
         clickToReaderMs: ms(t.clickedAt, t.painted),
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
         cells: collected.cells ?? 0,
+        collect: collected.stats ?? null,
         bytesSent: JSON.stringify(collected).length,
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
@@ -71,7 +72,7 @@
     // Answer at once: collection can take seconds, and the trigger only
     // needs to know the page took the request.
     sendResponse({ ok: true, started: !busy });
-    U.start({ via: msg.via, clickedAt: msg.clickedAt });
+    U.start({ via: msg.via, clickedAt: msg.clickedAt, strategy: msg.strategy });
     return false;
   });
 })();

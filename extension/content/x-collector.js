@@ -1,10 +1,16 @@
-// X (x.com, twitter.com): walk the conversation of a status page and keep
-// every post cell as it appears. X's list is virtualised — only cells near
-// the viewport are in the DOM — so the page is scrolled from the top in
-// steps, and each step's cells are stored by status id before they unmount.
-// Gaps in the author's chain ("Show more replies") are opened; collection
-// stops at the first post by someone else after the chain, at "Discover
-// more", at the end of the page, or at the limits in collect.js.
+// X (x.com, twitter.com): the author's chain of a status page, from X's own
+// data first. The page has already fetched TweetDetail JSON (copied by
+// page/x-main-world.js); the WASM decides from it alone whether the chain is
+// complete (unspool.xContinuations) and, when X held part of it back behind
+// a cursor, names the cursor, which the page's own request then loads —
+// one at a time, answers merged as they arrive. Only what that cannot give
+// (no capture: the extension came after the page; a request refused) is
+// collected by scrolling: X's list is virtualised — only cells near the
+// viewport are in the DOM — so the page is walked in steps, and each step's
+// cells are stored by status id before they unmount. Gaps in the author's
+// chain ("Show more replies") are opened; scrolling stops at the first post
+// by someone else after the chain, at "Discover more", at the end of the
+// page, or at the limits in collect.js.
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'x')) return;
@@ -88,9 +94,69 @@
     return Math.ceil(window.scrollY + window.innerHeight) >= el.scrollHeight - 2;
   }
 
-  async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS }) {
-    const url = statusURL();
-    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+  // ---------------------------------------------------------------- JSON
+
+  // Waits for 429 answers: how often, and the longest wait honoured (a
+  // longer Retry-After hands over to scrolling instead of stalling).
+  const RATE_LIMIT = Object.freeze({ retries: 3, maxWaitMs: 15_000, defaultWaitMs: 2_000 });
+
+  const abortable = (ms, signal) => new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+  const aborted = (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false, status: 0, error: 'cancelled' }), { once: true }));
+
+  // follow asks the page to load cursor, honouring 429 and Retry-After. A
+  // cancel does not wait for the answer (which the page still keeps).
+  async function follow(focalId, cursor, signal, stats) {
+    for (let attempt = 0; ; attempt++) {
+      const t0 = performance.now();
+      const res = await Promise.race([U.xFollow(focalId, cursor), aborted(signal)]);
+      stats.apiRequests++;
+      stats.apiWaitMs += performance.now() - t0;
+      if (res.ok || res.status !== 429 || attempt >= RATE_LIMIT.retries || signal.aborted) return res;
+      const wait = res.retryAfterMs ?? RATE_LIMIT.defaultWaitMs;
+      if (wait > RATE_LIMIT.maxWaitMs) return res;
+      stats.rateLimitedMs += wait;
+      await abortable(wait, signal);
+      if (signal.aborted) return res;
+    }
+  }
+
+  // fromJSON follows X's cursors until the captured JSON holds the whole
+  // chain, or nothing more can be asked. Returns {complete, captured,
+  // chain, refused, cancelled}.
+  async function fromJSON(url, focalId, { signal, onProgress, stats }) {
+    const tried = new Set();
+    for (;;) {
+      const captured = await U.xCaptured(focalId);
+      if (captured.json.length === 0) return { complete: false, captured, chain: null };
+      const chain = await U.ask('reader:x-continuations', { url, collected: { html: [], json: captured.json, followed: captured.followed } });
+      stats.rounds++;
+      onProgress?.(chain.posts);
+      if (chain.complete) return { complete: true, captured, chain };
+      if (signal.aborted) return { complete: false, captured, chain, cancelled: true };
+      const next = chain.next.find((c) => !tried.has(c.cursor));
+      if (!next) return { complete: false, captured, chain };
+      tried.add(next.cursor);
+      const res = await follow(focalId, next.cursor, signal, stats);
+      if (signal.aborted) return { complete: false, captured, chain, cancelled: true };
+      if (!res.ok) return { complete: false, captured, chain, refused: res };
+    }
+  }
+
+  // ---------------------------------------------------------------- scrolling
+
+  // scroll walks the page from the top (or from where it is, when the
+  // JSON already holds the start of the chain and the focal post is in
+  // view) and returns {cellsHTML, stoppedBy}.
+  async function scroll(focalId, { signal, onProgress, limits, fromHere }) {
     const start = { x: window.scrollX, y: window.scrollY };
     const order = new U.OrderedKeys();
     const posts = new Map(); // status id → {html, handle}
@@ -166,14 +232,22 @@
       }
       await U.settle(listRoot, { quietMs: 80, maxMs: 600 });
       if (!visibleItems().some((x) => x.key === key)) {
+        // What was below the gap is no longer known to follow what is
+        // above it: X mounts the posts it held back in between, and only
+        // those near the viewport at first. Those cells are placed again
+        // when the walk, going down from here, sees them (else someone
+        // else's reply harvested before would look like the end of the
+        // chain, right after the first newly mounted posts).
         gaps.delete(key);
-        order.remove(key);
+        order.dropFrom(key);
       }
     };
 
     try {
-      window.scrollTo(0, 0); // ancestors of the focal post sit above it
-      await U.settle(listRoot, { quietMs: 80, maxMs: 800 });
+      if (!fromHere) {
+        window.scrollTo(0, 0); // ancestors of the focal post sit above it
+        await U.settle(listRoot, { quietMs: 80, maxMs: 800 });
+      }
       for (;;) {
         harvest();
         const state = assess();
@@ -222,7 +296,37 @@
       else if (gaps.has(k)) cellsHTML.push(gaps.get(k).html); // a gap that would not open: the extractor reports it
       else if (marks.has(k)) cellsHTML.push(marks.get(k));
     }
-    return { html: [cellsHTML.join('\n')], json: U.xCaptured?.(focalId) ?? [], stoppedBy, cells: cellsHTML.length };
+    return { cellsHTML, stoppedBy };
+  }
+
+  // ---------------------------------------------------------------- both
+
+  // collect returns what extractCollected reads, and how it was gathered
+  // (stats: which road, API requests and their waits, scroll). strategy
+  // "scroll" skips the JSON road (benchmarks compare the two).
+  async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first' }) {
+    const url = statusURL();
+    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, scrolled: false };
+    let json = null;
+    if (strategy !== 'scroll') {
+      json = await fromJSON(url, focalId, { signal, onProgress, stats });
+      if (json.complete || json.cancelled) {
+        const stoppedBy = json.complete ? 'end' : 'cancelled';
+        return { html: [], json: json.captured.json, followed: json.captured.followed, stoppedBy, cells: 0, stats };
+      }
+      if (json.refused) stats.refused = json.refused;
+    }
+    stats.via = 'scroll';
+    stats.scrolled = true;
+    const focalMounted = visibleItems().some((d) => d.key === focalId);
+    const scrolled = await scroll(focalId, { signal, onProgress, limits, fromHere: Boolean(json?.chain?.startKnown && focalMounted) });
+    // The page may have loaded more while it was walked: read the capture last.
+    const captured = await U.xCaptured(focalId);
+    return {
+      html: [scrolled.cellsHTML.join('\n')], json: captured.json, followed: captured.followed, stoppedBy: scrolled.stoppedBy,
+      cells: scrolled.cellsHTML.length, stats,
+    };
   }
 
   U.registerCollector({

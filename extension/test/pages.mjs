@@ -3,10 +3,14 @@
 // rvinowise cells have no licence). Everything generated is named made-….
 //
 //   fixturePages()  the real X cells of fixtures/x-dom as X status pages
-//   virtualPage()   a 64-post self-thread on a virtualised timeline with a
-//                   "Show more replies" gap, replies by others, "Discover
-//                   more", and TweetDetail JSON fetched by the page, built
-//                   from the fixtures/x-graphql structures
+//   xAppPage(opts)  a self-thread of any length as X's web client shows it:
+//                   loaded from a made TweetDetail API that checks X's
+//                   headers and answers after 250 ms, in parts joined by
+//                   ShowMore cursors, drawn on a virtualised timeline with
+//                   "Show more replies" gaps, replies by others and
+//                   "Discover more"; JSON built from the fixtures/x-graphql
+//                   structures
+//   virtualPage()   the 64-post xAppPage with long posts, video, photos, an ad
 //   hostilePage()   a thread whose text and names are markup and script
 //   staticPage(n)   n posts, all mounted (the ~1 MB benchmark page)
 //
@@ -39,12 +43,12 @@ function cells(html) {
 export const escapeHTML = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const assets = [
-  ['* /assets/virtual-thread.js', { body: fs.readFileSync(path.join(here, 'pages/virtual-thread.js')), type: 'text/javascript' }],
+  ['* /assets/x-app.js', { body: fs.readFileSync(path.join(here, 'pages/x-app.js')), type: 'text/javascript' }],
   ['* /assets/static-thread.js', { body: fs.readFileSync(path.join(here, 'pages/static-thread.js')), type: 'text/javascript' }],
 ];
 
-function page({ title, canonical, body, script = '/assets/static-thread.js' }) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHTML(title)}</title>` +
+function page({ title, canonical, body, script = '/assets/static-thread.js', app }) {
+  return `<!doctype html><html lang="en"${app ? ` data-app="${app}"` : ''}><head><meta charset="utf-8"><title>${escapeHTML(title)}</title>` +
     (canonical ? `<link rel="canonical" href="${canonical}">` : '') +
     `<script src="${script}" defer></script></head><body><div id="react-root"><main role="main">` +
     `<div data-testid="primaryColumn"><section role="region" aria-label="Timeline: Conversation"><div id="list">` +
@@ -254,18 +258,21 @@ const moduleItem = (moduleId, item) => ({
   item: { itemContent: item, clientEventInfo: { component: 'tweet' } },
 });
 
+// gqlModule is a reply module; cursor, when set, is the value of the
+// ShowMore cursor X puts last in a module it did not send whole ("Show
+// replies"), in the shape of twscrape-issue56-author-replies-to-others.
 function gqlModule(moduleId, items, cursor) {
   const m = clone(gqlTemplates().module);
-  m.items = items.map((it) => moduleItem(moduleId, it));
-  if (cursor) {
-    m.items.push({
-      entryId: `${moduleId}-cursor-showmore-made`,
-      item: { itemContent: { __typename: 'TimelineTimelineCursor', itemType: 'TimelineTimelineCursor', cursorType: 'ShowMoreThreads', value: 'made-cursor', displayTreatment: { actionText: 'Show more replies' } } },
-    });
-  }
-  m.metadata = { conversationMetadata: { allTweetIds: items.map((it) => it.tweet_results.result.rest_id), enableDeduplication: true } };
+  m.items = items.map((it) => (it.entryId ? it : moduleItem(moduleId, it)));
+  if (cursor) m.items.push(showMoreItem(moduleId, cursor));
+  m.metadata = { conversationMetadata: { allTweetIds: items.map((it) => (it.item?.itemContent ?? it).tweet_results.result.rest_id), enableDeduplication: true } };
   return { entryId: moduleId, sortIndex: moduleId, content: m };
 }
+
+const showMoreItem = (moduleId, cursor) => ({
+  entryId: `${moduleId}-cursor-showmore-${cursor.slice(-8)}`,
+  item: { itemContent: { __typename: 'TimelineTimelineCursor', itemType: 'TimelineTimelineCursor', cursorType: 'ShowMore', value: cursor, displayTreatment: { actionText: 'Show replies' } } },
+});
 
 const tweetDetail = (instructions) => JSON.stringify({ data: { threaded_conversation_with_injections_v2: { instructions } } });
 
@@ -312,99 +319,219 @@ function replyPosts(to, count, offset = 0) {
 
 const HEIGHT = { post: 260, media: 480, gap: 64, heading: 80 };
 
-// ---------------------------------------------------------------- virtual page
+// ---------------------------------------------------------------- X's web client
 
-export const VIRTUAL = { posts: 64, focal: 3, gapAfter: 40, gapSize: 6, long: 10, longHidden: 43, video: 20, photos: { 5: 1, 33: 2, 50: 1 }, inGraphQL: 40 };
+// What the made pages' client sends, as X's does: a query id in the path,
+// features and field toggles in the query, a bearer token and the csrf
+// token of the ct0 cookie in headers. The test server refuses a request
+// without them; the extension must copy them from the page's own request.
+export const X_CLIENT = Object.freeze({
+  queryId: 'mAdE0QuErY1d-TweetDetail',
+  bearer: 'AAAAAAAAAAAAAAAAAAAAAMadeBearerTokenOnlyForUnspoolTests%3DMade',
+  ct0: 'made0ct0csrf0token0for0unspool0tests',
+  latencyMs: 250,
+  features: {
+    rweb_video_screen_enabled: false, responsive_web_graphql_timeline_navigation_enabled: true,
+    longform_notetweets_consumption_enabled: true, responsive_web_edit_tweet_api_enabled: true,
+    view_counts_everywhere_api_enabled: true, tweet_awards_web_tipping_enabled: false,
+    freedom_of_speech_not_reach_fetch_enabled: true, standardized_nudges_misinfo: true,
+    longform_notetweets_rich_text_read_enabled: true, responsive_web_enhance_cards_enabled: false,
+  },
+  fieldToggles: { withArticleRichContentState: true, withArticlePlainText: false, withGrokAnalyze: false, withDisallowedReplyControls: false },
+});
 
-export function virtualPage() {
-  const posts = chainPosts(VIRTUAL.posts);
+// The conversations the made client can load, by focal post id; one API
+// route serves them all (every page shares X's endpoint).
+const conversations = new Map();
+const apiPath = (operation) => `/i/api/graphql/${X_CLIENT.queryId}/${operation}`;
+const xError = (status, message, code) => ({ status, body: JSON.stringify({ errors: [{ message, code }] }) });
+
+const apiRoute = {
+  async respond(url, req) {
+    const vars = JSON.parse(url.searchParams.get('variables') ?? '{}');
+    const conv = conversations.get(String(vars.focalTweetId));
+    const h = req.headers;
+    const request = {
+      at: Date.now(), path: url.pathname, cursor: vars.cursor ?? '', focalId: String(vars.focalTweetId), variables: vars,
+      features: url.searchParams.get('features'), fieldToggles: url.searchParams.get('fieldToggles'),
+      headers: Object.fromEntries(['authorization', 'x-csrf-token', 'x-client-transaction-id', 'x-twitter-active-user', 'x-twitter-auth-type', 'x-twitter-client-language', 'content-type'].map((k) => [k, h[k]])),
+    };
+    (conv?.requests ?? []).push(request);
+    await new Promise((r) => setTimeout(r, conv?.latencyMs ?? X_CLIENT.latencyMs));
+    const out = ((answer) => Object.assign(request, { status: answer.status }) && answer)((() => {
+      const ct0 = /(?:^|;\s*)ct0=([^;]+)/.exec(h.cookie ?? '')?.[1];
+      if (h.authorization !== `Bearer ${X_CLIENT.bearer}` || !ct0 || h['x-csrf-token'] !== ct0 || !h['x-client-transaction-id'] ||
+        h['x-twitter-active-user'] !== 'yes' || h['x-twitter-auth-type'] !== 'OAuth2Session') {
+        return xError(403, 'This request requires a matching csrf cookie and header.', 353);
+      }
+      if (request.features !== JSON.stringify(X_CLIENT.features) || request.fieldToggles !== JSON.stringify(X_CLIENT.fieldToggles)) {
+        return xError(400, 'The following features cannot be null: rweb_video_screen_enabled', 336);
+      }
+      if (!conv) return xError(404, '_Missing: No status found with that ID.', 144);
+      // X's transaction ids are made per request: one seen before is refused.
+      if (conv.refuseReplay && conv.transactions.has(h['x-client-transaction-id'])) return xError(404, 'Sorry, that page does not exist.', 34);
+      conv.transactions.add(h['x-client-transaction-id']);
+      if (conv.rateLimitOnce && vars.cursor && !conv.rateLimited) {
+        conv.rateLimited = true;
+        return { ...xError(429, 'Rate limit exceeded', 88), headers: { 'retry-after': '1', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1) } };
+      }
+      const body = vars.cursor ? conv.parts.get(vars.cursor) : conv.first;
+      return body ? { status: 200, body } : xError(400, 'Bad cursor', 214);
+    })());
+    return out;
+  },
+};
+
+// xAppPage builds a self-thread of n posts by @threadwright as X serves it
+// to its web client: the page loads the conversation opened on post
+// `focal` through the made TweetDetail API (X_CLIENT), whose first answer
+// holds the ancestors, the focal post and the author's chain up to post
+// firstPart — then a ShowMore cursor when the chain goes on —, 8 replies by
+// others and a Bottom cursor; each cursor's answer appends the next
+// partSize posts (TimelineAddToModule), with another cursor while more
+// remain. "Discover more" and unrelated posts follow the conversation.
+//
+// Options: rich adds what the reader must carry through (long posts whose
+// full text is only in the JSON — one behind the first cursor —, a video
+// whose mp4 is only in the JSON, photos, an ad inside the author's module);
+// refuseReplay makes the API refuse a request whose transaction id it has
+// seen (as X would refuse a replay); rateLimitOnce answers the first
+// request with a cursor 429 + Retry-After: 1; previous makes the page load
+// another conversation (by the same author, with its own cursor) first, as
+// after in-app navigation; uncaptured makes the client call the API under
+// another operation name, which the extension does not copy — as if it had
+// been installed after the page loaded (or X renamed the request): only the
+// page's DOM is left to read.
+//
+// Returns {url, routes, expected, requests} — requests logs every API call
+// of this conversation ({at, cursor, headers, variables, status, …}).
+export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, base, rich = false, refuseReplay = false, rateLimitOnce = false, previous = false, uncaptured = false, latencyMs }) {
+  const posts = chainPosts(n, { base });
   posts.forEach((p, i) => {
     p.conversationId = posts[0].id;
     if (i > 0) p.replyTo = posts[i - 1];
   });
-  const focal = posts[VIRTUAL.focal - 1];
-  focal.focal = true;
-  const long = posts[VIRTUAL.long - 1];
-  long.fullText = `${long.text} ${SENTENCES.join(' ')} ${SENTENCES.slice(0, 3).join(' ')} The end of the long post is only in the GraphQL copy: tail-marker-10.`;
-  long.truncated = true;
-  // A long post behind the gap: its full text is only in the TweetDetail
-  // the page fetches with XMLHttpRequest when the gap is opened.
-  const longHidden = posts[VIRTUAL.longHidden - 1];
-  longHidden.fullText = `${longHidden.text} ${SENTENCES.slice(2).join(' ')} ${SENTENCES.join(' ')} Only the XHR copy ends like this: tail-marker-43.`;
-  longHidden.truncated = true;
-  const video = posts[VIRTUAL.video - 1];
-  video.media = [{ type: 'video', poster: `https://pbs.twimg.com/ext_tw_video_thumb/${video.id}/pu/img/made.jpg`, mp4: `https://video.twimg.com/ext_tw_video/${video.id}/pu/vid/avc1/1280x720/made.mp4?tag=12` }];
-  for (const [k, n] of Object.entries(VIRTUAL.photos)) {
-    const p = posts[k - 1];
-    p.media = Array.from({ length: n }, (_, i) => ({ type: 'photo', url: `https://pbs.twimg.com/media/made${k}x${i}?format=jpg&name=small`, alt: `photo ${i + 1} of post ${k}` }));
+  const focalPost = posts[focal - 1];
+  focalPost.focal = true;
+  const expected = { ids: posts.map((p) => p.id), focalId: focalPost.id };
+  let ad = null;
+  if (rich) {
+    const long = posts[9];
+    long.fullText = `${long.text} ${SENTENCES.join(' ')} ${SENTENCES.slice(0, 3).join(' ')} The end of the long post is only in the GraphQL copy: tail-marker-10.`;
+    long.truncated = true;
+    const longHidden = posts[firstPart + 2];
+    longHidden.fullText = `${longHidden.text} ${SENTENCES.slice(2).join(' ')} ${SENTENCES.join(' ')} Only the continuation's copy ends like this: tail-marker-${longHidden.k}.`;
+    longHidden.truncated = true;
+    const video = posts[19];
+    video.media = [{ type: 'video', poster: `https://pbs.twimg.com/ext_tw_video_thumb/${video.id}/pu/img/made.jpg`, mp4: `https://video.twimg.com/ext_tw_video/${video.id}/pu/vid/avc1/1280x720/made.mp4?tag=12` }];
+    const photos = { 5: 1, 33: 2, [firstPart + 10]: 1 };
+    for (const [k, count] of Object.entries(photos)) {
+      const p = posts[k - 1];
+      p.media = Array.from({ length: count }, (_, i) => ({ type: 'photo', url: `https://pbs.twimg.com/media/made${p.id.slice(-6)}x${i}?format=jpg&name=small`, alt: `photo ${i + 1} of post ${k}` }));
+    }
+    // An ad inside the chain, as X places them: a post by someone else
+    // that must not be taken for the end of the thread.
+    ad = { ...OTHERS[10], handle: 'advertiser', id: String(BigInt(posts[29].id) + 500n), createdAt: posts[29].createdAt, text: 'Buy our things', media: [] };
+    Object.assign(expected, {
+      longId: long.id, longTail: 'tail-marker-10.', longHiddenId: longHidden.id, longHiddenTail: `tail-marker-${longHidden.k}.`,
+      videoId: video.id, videoMp4: video.media[0].mp4,
+      photos: Object.fromEntries(Object.entries(photos).map(([k, count]) => [posts[k - 1].id, count])),
+    });
   }
-  const last = posts.at(-1);
-  const replies = replyPosts(focal, 8).map((r) => ({ ...r, conversationId: posts[0].id }));
-  const discover = replyPosts(last, 3, 8).map((r) => ({ ...r, text: `Something unrelated from ${r.handle}`, replyTo: null, conversationId: r.id }));
+  const replies = replyPosts(focalPost, 8).map((r) => ({ ...r, conversationId: posts[0].id }));
+  const discover = replyPosts(posts.at(-1), 3, 8).map((r) => ({ ...r, text: `Something unrelated from ${r.handle}`, replyTo: null, conversationId: r.id }));
+  expected.notIds = [...replies, ...discover, ...(ad ? [ad] : [])].map((p) => p.id);
 
-  const item = (p) => ({ key: p.id, html: madeCell(p), height: p.media.length ? HEIGHT.media : HEIGHT.post });
-  // An ad inside the chain, as X places them: a post by someone else that
-  // must not be taken for the end of the thread.
-  const ad = { ...OTHERS[10], handle: 'advertiser', id: '1900000000000030500', createdAt: posts[29].createdAt, text: 'Buy our things', media: [] };
-  const adCell = madeCell(ad).replace(/^(<div data-testid="cellInnerDiv"[^>]*>)([\s\S]*)(<\/div>)$/, '$1<div data-testid="placementTracking">$2</div>$3');
-  const gapFrom = VIRTUAL.gapAfter;
-  const hidden = posts.slice(gapFrom, gapFrom + VIRTUAL.gapSize);
-  const items = [
-    ...posts.slice(0, 30).map(item),
-    { key: 'ad', html: adCell, height: HEIGHT.post },
-    ...posts.slice(30, gapFrom).map(item),
-    { key: `gap-${posts[gapFrom - 1].id}`, html: gapCell(posts[gapFrom - 1].id), height: HEIGHT.gap, gap: { items: hidden.map(item), tweetDetail: '/i/api/graphql/made-hash/TweetDetail?variables=' + encodeURIComponent(JSON.stringify({ focalTweetId: focal.id, cursor: 'made-cursor' })) } },
-    ...posts.slice(gapFrom + VIRTUAL.gapSize).map(item),
-    ...replies.map(item),
-    { key: 'discover', html: headingCell('Discover more'), height: HEIGHT.heading },
-    ...discover.map(item),
-  ];
-
+  // The JSON X sends: the first answer, then one per cursor.
   const t = gqlTemplates();
-  const moduleId = `conversationthread-${posts[VIRTUAL.focal].id}`;
-  const firstDetail = tweetDetail([
+  const moduleId = `conversationthread-${posts[focal]?.id ?? focalPost.id}`;
+  const cursorOf = (k) => Buffer.from(`made:${name}:showmore:${k}:${focalPost.id}`).toString('base64url');
+  const tweet = (p) => gqlTweet(t.item, p);
+  const withAd = (list) => {
+    const items = list.map((p) => moduleItem(moduleId, tweet(p)));
+    const at = list.findIndex((p) => p === posts[29]);
+    if (ad && at >= 0) {
+      const promoted = moduleItem(moduleId, gqlTweet(t.reply, ad));
+      promoted.item.itemContent.promotedMetadata = { advertiser_results: { result: { __typename: 'User' } }, disclosureType: 'NoDisclosure' };
+      items.splice(at + 1, 0, promoted);
+    }
+    return items;
+  };
+  const chainAfterFocal = posts.slice(focal, firstPart);
+  const parts = new Map();
+  for (let from = firstPart, k = 1; from < n; from += partSize, k++) {
+    const part = posts.slice(from, from + partSize);
+    const more = from + partSize < n ? cursorOf(k + 1) : '';
+    parts.set(cursorOf(k), tweetDetail([{ type: 'TimelineAddToModule', moduleEntryId: moduleId, prepend: false, moduleItems: [...withAd(part), ...(more ? [showMoreItem(moduleId, more)] : [])] }]));
+  }
+  const first = tweetDetail([
     { type: 'TimelineClearCache' },
     {
       type: 'TimelineAddEntries',
       entries: [
-        ...posts.slice(0, VIRTUAL.focal).map((p) => ({ entryId: `tweet-${p.id}`, sortIndex: p.id, content: { __typename: 'TimelineTimelineItem', entryType: 'TimelineTimelineItem', itemContent: gqlTweet(t.item, p) } })),
-        gqlModule(moduleId, posts.slice(VIRTUAL.focal, VIRTUAL.inGraphQL).map((p) => gqlTweet(t.item, p)), true),
+        ...posts.slice(0, focal).map((p) => ({ entryId: `tweet-${p.id}`, sortIndex: p.id, content: { __typename: 'TimelineTimelineItem', entryType: 'TimelineTimelineItem', itemContent: tweet(p) } })),
+        ...(chainAfterFocal.length ? [gqlModule(moduleId, withAd(chainAfterFocal), firstPart < n ? cursorOf(1) : '')] : []),
         ...replies.map((r) => gqlModule(`conversationthread-${r.id}`, [gqlTweet(t.reply, r)])),
+        { entryId: `cursor-bottom-${focalPost.id}`, sortIndex: '0', content: { __typename: 'TimelineTimelineCursor', entryType: 'TimelineTimelineCursor', itemContent: { __typename: 'TimelineTimelineCursor', itemType: 'TimelineTimelineCursor', cursorType: 'Bottom', value: Buffer.from(`made:${name}:bottom`).toString('base64url') } } },
       ],
     },
     { type: 'TimelineTerminateTimeline', direction: 'Top' },
   ]);
-  const gapDetail = tweetDetail([
-    { type: 'TimelineAddToModule', moduleEntryId: moduleId, prepend: false, moduleItems: hidden.map((p) => moduleItem(moduleId, gqlTweet(t.item, p))) },
-  ]);
-  const detailPath = '/i/api/graphql/made-hash/TweetDetail';
-  const data = {
-    focalId: focal.id,
-    tweetDetail: `${detailPath}?variables=${encodeURIComponent(JSON.stringify({ focalTweetId: focal.id, with_rux_injections: false }))}`,
-    items,
+  const requests = [];
+  conversations.set(focalPost.id, { first, parts, requests, refuseReplay, rateLimitOnce, latencyMs, transactions: new Set() });
+
+  // What the client draws for each post id.
+  const cellFor = (p) => ({ html: madeCell(p), height: p.media.length ? HEIGHT.media : HEIGHT.post });
+  const cells = Object.fromEntries([...posts, ...replies].map((p) => [p.id, cellFor(p)]));
+  if (ad) cells[ad.id] = { html: madeCell(ad).replace(/^(<div data-testid="cellInnerDiv"[^>]*>)([\s\S]*)(<\/div>)$/, '$1<div data-testid="placementTracking">$2</div>$3'), height: HEIGHT.post };
+  const app = {
+    ...X_CLIENT, operation: uncaptured ? 'ConversationTimeline' : 'TweetDetail', focalId: focalPost.id, cells, gapHTML: gapCell('GAP_ABOVE'), gapHeight: HEIGHT.gap,
+    tail: [{ key: 'discover', html: headingCell('Discover more'), height: HEIGHT.heading }, ...discover.map((p) => ({ key: p.id, ...cellFor(p) }))],
   };
-  const url = `https://x.com/${AUTHOR.handle}/status/${focal.id}`;
+  if (previous) {
+    // Another thread of the same author, seen before this one; its first
+    // answer holds a cursor the extension must not follow.
+    const before = chainPosts(6, { base: BigInt(posts[0].id) + 7_000_000n });
+    before.forEach((p, i) => Object.assign(p, { conversationId: before[0].id, replyTo: before[i - 1] }));
+    const prevModule = `conversationthread-${before[1].id}`;
+    const prevRequests = [];
+    conversations.set(before[0].id, {
+      first: tweetDetail([{ type: 'TimelineAddEntries', entries: [
+        { entryId: `tweet-${before[0].id}`, sortIndex: before[0].id, content: { __typename: 'TimelineTimelineItem', entryType: 'TimelineTimelineItem', itemContent: gqlTweet(t.item, before[0]) } },
+        gqlModule(prevModule, before.slice(1, 3).map((p) => gqlTweet(t.item, p)), Buffer.from(`made:${name}:previous`).toString('base64url')),
+      ] }]),
+      parts: new Map(), requests: prevRequests, transactions: new Set(), latencyMs,
+    });
+    app.previousFocalId = before[0].id;
+    expected.previousRequests = prevRequests;
+  }
+  const appPath = `/made/${name}/app.json`;
+  const url = `https://x.com/${AUTHOR.handle}/status/${focalPost.id}`;
+  // Sequential API waits a complete unroll needs: the first answer is the
+  // page's; each cursor's answer needs the one before it.
+  expected.continuations = parts.size;
   return {
     url,
+    requests,
+    expected,
     routes: [
       ...assets,
-      [`x.com /${AUTHOR.handle}/status/${focal.id}`, { body: page({ title: `${AUTHOR.name} on X (made-virtual-thread)`, body: '', script: '/assets/virtual-thread.js' }) }],
-      ['x.com /made/virtual-data.json', { body: JSON.stringify(data), type: 'application/json' }],
-      [`x.com ${detailPath}`, { body: (u) => (JSON.parse(u.searchParams.get('variables')).cursor ? gapDetail : firstDetail), type: 'application/json' }],
+      [`x.com /${AUTHOR.handle}/status/${focalPost.id}`, {
+        body: page({ title: `${AUTHOR.name} on X (made-${name})`, body: '', script: '/assets/x-app.js', app: appPath }),
+        headers: { 'set-cookie': `ct0=${X_CLIENT.ct0}; Path=/; Secure; SameSite=Lax` },
+      }],
+      [`x.com ${appPath}`, { body: JSON.stringify(app), type: 'application/json' }],
+      [`x.com ${apiPath('TweetDetail')}`, apiRoute],
+      [`x.com ${apiPath('ConversationTimeline')}`, apiRoute],
     ],
-    expected: {
-      ids: posts.map((p) => p.id),
-      focalId: focal.id,
-      notIds: [...replies, ...discover, ad].map((p) => p.id),
-      longId: long.id,
-      longTail: 'tail-marker-10.',
-      longHiddenId: longHidden.id,
-      longHiddenTail: 'tail-marker-43.',
-      videoId: video.id,
-      videoMp4: video.media[0].mp4,
-      photos: Object.fromEntries(Object.entries(VIRTUAL.photos).map(([k, n]) => [posts[k - 1].id, n])),
-    },
   };
+}
+
+// virtualPage is the 64-post thread opened on post 3 with everything the
+// reader must carry through (xAppPage's rich options).
+export const VIRTUAL = Object.freeze({ posts: 64, focal: 3, firstPart: 40 });
+export function virtualPage(options = {}) {
+  return xAppPage({ name: 'virtual-64', n: VIRTUAL.posts, focal: VIRTUAL.focal, firstPart: VIRTUAL.firstPart, rich: true, ...options });
 }
 
 // ---------------------------------------------------------------- hostile page

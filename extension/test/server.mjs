@@ -5,7 +5,10 @@
 // beyond the test browser (--ignore-certificate-errors).
 //
 // Routes are a map from "host path" (or "* path") to {body, type, csp,
-// status, headers}; body and status may be functions of (url, req).
+// status, headers}; body and status may be functions of (url, req). A route
+// with respond(url, req) instead answers what that (async) function returns,
+// {status, headers, body}: an API that checks its caller, waits like a
+// network, or refuses.
 // Anything on the media hosts is answered with a small generated picture, so
 // pages can use real-looking pbs.twimg.com URLs offline.
 import { execFileSync } from 'node:child_process';
@@ -93,7 +96,7 @@ export async function startServer(routes, { hosts = [], mediaHosts = [], ports =
   const tls = makeCert(dir, [...pageHosts, ...pictureHosts]);
   fs.rmSync(dir, { recursive: true, force: true }); // the key lives in memory only
   const log = [];
-  const handler = (req, res) => {
+  const handler = async (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${host}`);
     log.push(`${req.method} ${host}${url.pathname}`);
@@ -111,6 +114,12 @@ export async function startServer(routes, { hosts = [], mediaHosts = [], ports =
     if (!r) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
+      return;
+    }
+    if (r.respond) {
+      const out = await r.respond(url, req);
+      res.writeHead(out.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...out.headers });
+      res.end(out.body ?? '');
       return;
     }
     const body = typeof r.body === 'function' ? r.body(url, req) : r.body;

@@ -24,6 +24,9 @@ type Collected struct {
 	// "limit" (its post limit), "cancelled" (the person stopped it), or ""
 	// (unknown: the content decides).
 	StoppedBy string `json:"stoppedBy"`
+	// Followed lists the cursors (the variables.cursor of X's requests)
+	// whose responses are among JSON: what they held back is not missing.
+	Followed []string `json:"followed,omitempty"`
 }
 
 // StoppedBy values.
@@ -48,15 +51,8 @@ func (o Options) ExtractCollected(pageURL string, c Collected) (*thread.Thread, 
 	if !xStoppedBy[c.StoppedBy] {
 		return nil, thread.Errorf(thread.EINVALID, "stoppedBy %q is not one of boundary, end, limit, cancelled", c.StoppedBy)
 	}
-	total := 0
-	for _, s := range c.HTML {
-		total += len(s)
-	}
-	for _, s := range c.JSON {
-		total += len(s)
-	}
-	if total > MaxContentBytes {
-		return nil, thread.Errorf(thread.ETOOLARGE, "the captures are %d MB, more than the %d MB unspool reads", total>>20, MaxContentBytes>>20)
+	if err := xCollectedSize(c); err != nil {
+		return nil, err
 	}
 	handle, id, err := xFocal(p.URL)
 	if err != nil {
@@ -65,16 +61,11 @@ func (o Options) ExtractCollected(pageURL string, c Collected) (*thread.Thread, 
 	if len(c.HTML) == 0 && len(c.JSON) == 0 {
 		return nil, thread.Errorf(thread.EINVALID, "nothing was collected")
 	}
-	g := newXGraph(handle, id, "x-collected")
-	g.stoppedBy = c.StoppedBy
-	for i, s := range c.JSON {
-		if !xJSONUsable(s) {
-			continue
-		}
-		if err := xGraphQLGraph(g, []byte(s)); err != nil {
-			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
-		}
+	g, err := xJSONGraph(handle, id, "x-collected", c)
+	if err != nil {
+		return nil, err
 	}
+	g.stoppedBy = c.StoppedBy
 	dom := newXGraph(handle, id, "x-dom")
 	xCellsGraph(dom, xMergeCells(c.HTML))
 	g.merge(dom)
@@ -83,6 +74,63 @@ func (o Options) ExtractCollected(pageURL string, c Collected) (*thread.Thread, 
 		return nil, err
 	}
 	return o.finish(t, "x-collected")
+}
+
+// xCollectedSize refuses captures larger than MaxContentBytes in all.
+func xCollectedSize(c Collected) error {
+	total := 0
+	for _, s := range c.HTML {
+		total += len(s)
+	}
+	for _, s := range c.JSON {
+		total += len(s)
+	}
+	if total > MaxContentBytes {
+		return thread.Errorf(thread.ETOOLARGE, "the captures are %d MB, more than the %d MB unspool reads", total>>20, MaxContentBytes>>20)
+	}
+	return nil
+}
+
+// xJSONGraph is the graph of c's TweetDetail bodies that belong to the
+// conversation of the focal post. A page keeps responses of conversations
+// it showed before (single-page navigation); their posts and cursors are
+// not this thread's, so a body whose posts are all of another conversation
+// is left out.
+func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
+	g := newXGraph(handle, id, source)
+	type body struct {
+		r    *gqlResponse
+		conv string
+	}
+	var bodies []body
+	focalConv := ""
+	for i, s := range c.JSON {
+		if !xJSONUsable(s) {
+			continue
+		}
+		r, err := xParseGraphQL([]byte(s))
+		if err != nil {
+			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
+		}
+		conv, hasFocal := xConversationOf(r, id)
+		if hasFocal && focalConv == "" {
+			focalConv = conv
+		}
+		bodies = append(bodies, body{r, conv})
+	}
+	followed := make(map[string]bool, len(c.Followed))
+	for _, f := range c.Followed {
+		followed[f] = true
+	}
+	for _, b := range bodies {
+		if focalConv != "" && b.conv != "" && b.conv != focalConv {
+			continue
+		}
+		if err := g.addGraphQL(b.r, followed); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
 }
 
 // xJSONUsable skips captures that are not TweetDetail JSON (the extension

@@ -95,9 +95,11 @@ var xExpectations = map[string]xExpect{
 	"x-collected/made-limit":                   {IDs: mkIDs(100, 10), Complete: false, Handle: "loom_weaver", GapHas: "post limit"},
 	"x-dom/made-truncated":                     {IDs: mkIDs(600, 2), Complete: false, Handle: "loom_weaver", GapHas: "cut short"},
 	"x-collected/made-truncated-graphql-fills": {IDs: mkIDs(600, 2), Complete: true, Handle: "loom_weaver"},
-	"x-graphql/made-ancestors-missing":         {IDs: mkIDs(702, 3), Complete: false, Handle: "loom_weaver", GapHas: "start of the thread is missing"},
-	"x-graphql/made-tombstone-in-chain":        {IDs: mkIDs(750, 2), Complete: false, Handle: "loom_weaver", GapHas: "does not show"},
-	"x-dom/made-bench-100":                     {IDs: mkIDs(1000, 100), Complete: true, Handle: "loom_weaver"},
+	// Three TweetDetail parts joined by the cursors the extension followed.
+	"x-collected/made-continued":        {IDs: mkIDs(1300, 30), Complete: true, Handle: "loom_weaver"},
+	"x-graphql/made-ancestors-missing":  {IDs: mkIDs(702, 3), Complete: false, Handle: "loom_weaver", GapHas: "start of the thread is missing"},
+	"x-graphql/made-tombstone-in-chain": {IDs: mkIDs(750, 2), Complete: false, Handle: "loom_weaver", GapHas: "does not show"},
+	"x-dom/made-bench-100":              {IDs: mkIDs(1000, 100), Complete: true, Handle: "loom_weaver"},
 }
 
 func mkIDs(first, n int) []string {

@@ -46,8 +46,12 @@ func (xGraphQL) Extract(p *Page) (*thread.Thread, error) {
 	if err != nil {
 		return nil, err
 	}
+	r, err := xParseGraphQL(p.Content)
+	if err != nil {
+		return nil, err
+	}
 	g := newXGraph(handle, id, "x-graphql")
-	if err := xGraphQLGraph(g, p.Content); err != nil {
+	if err := g.addGraphQL(r, nil); err != nil {
 		return nil, err
 	}
 	return g.thread()
@@ -81,6 +85,7 @@ type gqlEntry struct {
 	Content struct {
 		EntryType   string          `json:"entryType"`
 		CursorType  string          `json:"cursorType"`
+		Value       string          `json:"value"`
 		ItemContent *gqlItemContent `json:"itemContent"`
 		Items       []gqlItem       `json:"items"`
 	} `json:"content"`
@@ -96,6 +101,7 @@ type gqlItem struct {
 type gqlItemContent struct {
 	ItemType     string `json:"itemType"`
 	CursorType   string `json:"cursorType"`
+	Value        string `json:"value"` // a cursor's: what the page sends as variables.cursor to load what it hides
 	TweetResults struct {
 		Result *gqlTweet `json:"result"`
 	} `json:"tweet_results"`
@@ -151,6 +157,7 @@ type gqlUser struct {
 
 type gqlLegacy struct {
 	IDStr            string       `json:"id_str"`
+	ConversationID   string       `json:"conversation_id_str"`
 	FullText         string       `json:"full_text"`
 	CreatedAt        string       `json:"created_at"`
 	DisplayTextRange []int        `json:"display_text_range"`
@@ -226,38 +233,47 @@ type gqlCard struct {
 
 // ---------------------------------------------------------------- reading
 
-// xGraphQLGraph adds the conversation's posts in content to g.
-func xGraphQLGraph(g *xGraph, content []byte) error {
+// xParseGraphQL decodes a TweetDetail (or TweetResultByRestId) response.
+func xParseGraphQL(content []byte) (*gqlResponse, error) {
 	var r gqlResponse
 	if err := json.Unmarshal(content, &r); err != nil {
-		return thread.Errorf(thread.EINVALID, "the X JSON cannot be read: %v", err)
+		return nil, thread.Errorf(thread.EINVALID, "the X JSON cannot be read: %v", err)
 	}
-	if r.Data.TweetResult != nil && r.Data.TweetResult.Result != nil {
-		// TweetResultByRestId: one post, nothing of what follows it.
-		if n := xGraphQLNode(r.Data.TweetResult.Result); n != nil {
-			g.add(n)
-		}
-		return nil
-	}
-	if r.Data.Conversation == nil {
+	if r.Data.Conversation == nil && (r.Data.TweetResult == nil || r.Data.TweetResult.Result == nil) {
 		msg := "the X JSON is not a TweetDetail response (no threaded_conversation_with_injections_v2)"
 		if len(r.Errors) > 0 {
 			msg += ": X said " + strconv.Quote(r.Errors[0].Message)
 		}
-		return thread.Errorf(thread.ENOTFOUND, "%s", msg)
+		return nil, thread.Errorf(thread.ENOTFOUND, "%s", msg)
 	}
-	// Flatten the timeline into page order: each post, each cursor, and
-	// where each conversation module ends.
-	type slot struct {
-		node    *xNode
-		cursor  string // "ShowMore", "Bottom", …
-		endMod  bool   // a module ends: what follows is not "right below" its last post
-		outside bool   // a non-conversation entry (related posts)
-		// hole is a post X does not show: a tombstone ("This post is
-		// unavailable"), or a result it could not send.
-		hole bool
-	}
-	var slots []slot
+	return &r, nil
+}
+
+// Cursor types of X's conversation timeline that hide part of the author's
+// thread. "ShowMoreThreads" (and its Prompt) is not among them: it holds
+// back replies X ranks low ("Show probable spam"), never the author's chain.
+const (
+	xCursorShowMore = "ShowMore" // inside a reply module: the rest of that branch
+	xCursorBottom   = "Bottom"   // after the last entry: more of the conversation
+	xCursorTop      = "Top"      // before the first entry: more ancestors
+)
+
+// gqlSlot is one place of a flattened timeline, in page order: a post, a
+// cursor, or where a conversation module ends.
+type gqlSlot struct {
+	node    *xNode
+	cursor  string // "ShowMore", "Bottom", …
+	value   string // the cursor's value
+	endMod  bool   // a module ends: what follows is not "right below" its last post
+	outside bool   // a non-conversation entry (related posts)
+	// hole is a post X does not show: a tombstone ("This post is
+	// unavailable"), or a result it could not send.
+	hole bool
+}
+
+// gqlSlots flattens r's instructions into page order.
+func gqlSlots(r *gqlResponse) []gqlSlot {
+	var slots []gqlSlot
 	addItem := func(ic *gqlItemContent, outside bool) {
 		switch ic.ItemType {
 		case "TimelineTweet":
@@ -266,12 +282,12 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 			}
 			if n := xGraphQLNode(ic.TweetResults.Result); n != nil {
 				n.SelfThread = ic.TweetDisplayType == "SelfThread"
-				slots = append(slots, slot{node: n, outside: outside})
+				slots = append(slots, gqlSlot{node: n, outside: outside})
 			} else {
-				slots = append(slots, slot{hole: true, outside: outside})
+				slots = append(slots, gqlSlot{hole: true, outside: outside})
 			}
 		case "TimelineTimelineCursor":
-			slots = append(slots, slot{cursor: ic.CursorType, outside: outside})
+			slots = append(slots, gqlSlot{cursor: ic.CursorType, value: ic.Value, outside: outside})
 		}
 	}
 	addEntry := func(e *gqlEntry) {
@@ -281,13 +297,13 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 		case c.ItemContent != nil:
 			addItem(c.ItemContent, outside)
 		case c.CursorType != "":
-			slots = append(slots, slot{cursor: c.CursorType, outside: outside})
+			slots = append(slots, gqlSlot{cursor: c.CursorType, value: c.Value, outside: outside})
 		}
 		for i := range c.Items {
 			addItem(&c.Items[i].Item.ItemContent, outside)
 		}
 		if len(c.Items) > 0 {
-			slots = append(slots, slot{endMod: true, outside: outside})
+			slots = append(slots, gqlSlot{endMod: true, outside: outside})
 		}
 	}
 	for _, in := range r.Data.Conversation.Instructions {
@@ -297,13 +313,98 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 		if in.Entry != nil {
 			addEntry(in.Entry)
 		}
+		// TimelineAddToModule: the items a "Show replies" cursor held back,
+		// appended to the module it sat in.
 		for i := range in.ModuleItems {
 			addItem(&in.ModuleItems[i].Item.ItemContent, false)
 		}
 	}
+	return slots
+}
+
+// xConversationOf is the conversation id r's posts belong to: the focal
+// post's when r holds it, else the first post's; "" when r names none.
+func xConversationOf(r *gqlResponse, focalID string) (conv string, hasFocal bool) {
+	if r.Data.Conversation == nil {
+		if t := xTweetOf(r.Data.TweetResult.Result); t != nil {
+			return t.Legacy.ConversationID, t.RestID == focalID
+		}
+		return "", false
+	}
+	var first string
+	xEachTweet(r, func(t *gqlTweet) bool {
+		if t.RestID == focalID {
+			conv, hasFocal = t.Legacy.ConversationID, true
+			return false
+		}
+		if first == "" {
+			first = t.Legacy.ConversationID
+		}
+		return true
+	})
+	if !hasFocal {
+		conv = first
+	}
+	return conv, hasFocal
+}
+
+// xEachTweet calls f for each conversation post of r, in order, until f
+// returns false.
+func xEachTweet(r *gqlResponse, f func(*gqlTweet) bool) {
+	visit := func(ic *gqlItemContent) bool {
+		if t := xTweetOf(ic.TweetResults.Result); t != nil {
+			return f(t)
+		}
+		return true
+	}
+	for _, in := range r.Data.Conversation.Instructions {
+		entries := in.Entries
+		if in.Entry != nil {
+			entries = append(entries[:len(entries):len(entries)], *in.Entry)
+		}
+		for i := range entries {
+			e := &entries[i]
+			if !xHasPrefix(e.EntryID, xConversationPrefixes) {
+				continue
+			}
+			if e.Content.ItemContent != nil && !visit(e.Content.ItemContent) {
+				return
+			}
+			for j := range e.Content.Items {
+				if !visit(&e.Content.Items[j].Item.ItemContent) {
+					return
+				}
+			}
+		}
+		for j := range in.ModuleItems {
+			if !visit(&in.ModuleItems[j].Item.ItemContent) {
+				return
+			}
+		}
+	}
+}
+
+// addGraphQL adds the conversation's posts of r to g. followed holds the
+// cursors whose answers g also gets: what they held back is not missing.
+func (g *xGraph) addGraphQL(r *gqlResponse, followed map[string]bool) error {
+	if r.Data.Conversation == nil {
+		// TweetResultByRestId: one post, nothing of what follows it.
+		if n := xGraphQLNode(r.Data.TweetResult.Result); n != nil {
+			g.add(n)
+		}
+		return nil
+	}
+	slots := gqlSlots(r)
+	open := func(s gqlSlot) bool { return !s.outside && s.cursor != "" && !followed[s.value] }
 	hasBottom := false
 	for _, s := range slots {
-		hasBottom = hasBottom || (!s.outside && s.cursor == "Bottom")
+		if open(s) && s.cursor == xCursorBottom {
+			hasBottom = true
+			g.bottom = append(g.bottom, s.value)
+		}
+		if open(s) && s.cursor == xCursorTop {
+			g.top = append(g.top, s.value)
+		}
 	}
 	for i, s := range slots {
 		if s.node == nil || s.outside {
@@ -311,10 +412,11 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 		}
 		n := s.node
 		// What follows the post: a "show more" cursor right below it hides
-		// its replies; any later conversation post (another branch) means X
-		// already listed the author's continuation, which it ranks first;
-		// a post without replies, or a response with nothing left to load,
-		// cannot be continued either.
+		// its replies (unless its answer is here too); any later
+		// conversation post (another branch) means X already listed the
+		// author's continuation, which it ranks first; a post without
+		// replies, or a response with nothing left to load, cannot be
+		// continued either.
 		laterPost := false
 		for _, t := range slots[i+1:] {
 			if t.node != nil && !t.outside {
@@ -322,13 +424,16 @@ func xGraphQLGraph(g *xGraph, content []byte) error {
 				break
 			}
 		}
-		next := slot{}
+		next := gqlSlot{}
 		if i+1 < len(slots) {
 			next = slots[i+1]
 		}
 		switch {
-		case strings.HasPrefix(next.cursor, "ShowMore") && next.cursor != "ShowMoreThreads":
-			n.GapBelow = "“Show replies” (X's JSON holds a cursor for more)"
+		case strings.HasPrefix(next.cursor, xCursorShowMore) && next.cursor != "ShowMoreThreads" && next.cursor != "ShowMoreThreadsPrompt":
+			if !followed[next.value] {
+				n.GapBelow = "“Show replies” (X's JSON holds a cursor for more)"
+				n.GapCursor = next.value
+			}
 		case next.hole:
 			n.GapBelow = "a post X does not show (deleted, withheld or unavailable)"
 		}

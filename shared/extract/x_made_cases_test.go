@@ -164,6 +164,21 @@ func mkCases(t testing.TB) []mkCase {
 	cb := mkChain(mkWeaver, 4, 750, false)
 	add("x-graphql/made-tombstone-in-chain", xPostURL(mkWeaver.Handle, cb[0].ID), mkTweetDetail(nil, cb[0], cb[1:], nil, cb[2].ID))
 
+	// A 30-post self-thread X sends in three parts: the first TweetDetail
+	// holds posts 1–12 and a ShowMore cursor; the continuation requests the
+	// extension makes with the page's own request bring 13–24 (and another
+	// cursor) and 25–30, appended to the author's module.
+	cl, conv, mod, clOthers := mkLongThread(30, 1300)
+	add("x-collected/made-continued", xPostURL(mkWeaver.Handle, cl[0].ID), mkCollected(t, Collected{
+		JSON: []string{
+			mkConvFirst(conv, "", nil, cl[0], cl[1:12], "made-showmore-1", clOthers, ""),
+			mkConvAppend(conv, mod, cl[12:24], "made-showmore-2"),
+			mkConvAppend(conv, mod, cl[24:], ""),
+		},
+		Followed:  []string{"made-showmore-1", "made-showmore-2"},
+		StoppedBy: "end",
+	}))
+
 	// The benchmark page: a 100-post self-thread (~1 MB), replies and
 	// "Discover more" below it.
 	c100 := mkChain(mkWeaver, 100, 1000, true)

@@ -34,6 +34,9 @@ type xNode struct {
 	// GapBelow names the placeholder the source showed right below this
 	// post ("Show more replies", an unavailable post); "" when none.
 	GapBelow string
+	// GapCursor is the value of X's cursor behind GapBelow, when X's JSON
+	// gave one: the request that would load what the gap hides.
+	GapCursor string
 	// ParentMissing is true when the source shows the post answers an
 	// earlier post by its own author that the source does not hold.
 	ParentMissing bool
@@ -51,6 +54,10 @@ type xGraph struct {
 	// stoppedBy is Collected.StoppedBy for merged captures.
 	stoppedBy string
 	source    string
+	// bottom and top are X's cursors for more of the conversation below its
+	// last entry and above its first, in the order seen, that no capture
+	// has answered yet.
+	bottom, top []string
 }
 
 func newXGraph(focalHandle, focalID, source string) *xGraph {
@@ -125,7 +132,7 @@ func mergeXNode(a, b *xNode) {
 	a.SelfThread = a.SelfThread || b.SelfThread
 	a.EndKnown = a.EndKnown || b.EndKnown
 	if a.GapBelow == "" {
-		a.GapBelow = b.GapBelow
+		a.GapBelow, a.GapCursor = b.GapBelow, b.GapCursor
 	}
 	a.ParentMissing = a.ParentMissing || b.ParentMissing
 }
@@ -169,9 +176,18 @@ func fillAuthor(a, b *thread.Author) {
 // author's replies to the last post, preferring the one X marks as the
 // thread's continuation, else the first shown.
 func (g *xGraph) thread() (*thread.Thread, error) {
+	chain, focal, err := g.chain()
+	if err != nil {
+		return nil, err
+	}
+	return g.assemble(chain, focal)
+}
+
+// chain is the focal author's chain in order, and the focal post.
+func (g *xGraph) chain() ([]*xNode, *xNode, error) {
 	focal := g.nodes[g.focalID]
 	if focal == nil {
-		return nil, thread.Errorf(thread.ENOTFOUND, "the %s content does not hold post %s, the one the page URL names", g.source, g.focalID)
+		return nil, nil, thread.Errorf(thread.ENOTFOUND, "the %s content does not hold post %s, the one the page URL names", g.source, g.focalID)
 	}
 	if g.focalHandle != "" && !strings.EqualFold(g.focalHandle, focal.Handle) {
 		// X redirects /<anyone>/status/<id> to the real author; the page's
@@ -215,7 +231,7 @@ func (g *xGraph) thread() (*thread.Thread, error) {
 		seen[next.Post.ID] = true
 		chain = append(chain, next)
 	}
-	return g.assemble(chain, focal)
+	return chain, focal, nil
 }
 
 func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) {
@@ -228,8 +244,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		FocalID:  focal.Post.ID,
 	}
 	var gaps []string
-	first := chain[0]
-	if first.ParentMissing || (first.ReplyTo != "" && first.ReplyToHandle == first.Handle && g.nodes[first.ReplyTo] == nil) {
+	if g.startMissing(chain[0]) {
 		gaps = append(gaps, fmt.Sprintf("post 1 continues an earlier post by @%s that is not in the capture, so the start of the thread is missing", a.Handle))
 	}
 	for i, n := range chain {
@@ -270,6 +285,12 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 	t.Gaps = gaps
 	t.Complete = len(gaps) == 0
 	return t, nil
+}
+
+// startMissing tells whether the source shows that first, the chain's first
+// post, continues an earlier post by its author that the source lacks.
+func (g *xGraph) startMissing(first *xNode) bool {
+	return first.ParentMissing || (first.ReplyTo != "" && first.ReplyToHandle == first.Handle && g.nodes[first.ReplyTo] == nil)
 }
 
 func reverseXNodes(s []*xNode) {

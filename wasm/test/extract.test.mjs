@@ -77,6 +77,23 @@ test('extractCollected: the page cells and the TweetDetail of one thread merge i
   assert.match(limited.gaps.join(' '), /post limit/);
 });
 
+test('xContinuations: names the cursor to follow until the JSON holds the whole chain', async () => {
+  const unspool = await loadUnspool();
+  const [c] = cases('x-collected').filter((x) => x.name.endsWith('made-continued'));
+  const { json, followed } = JSON.parse(c.collected);
+  const step = (n) => JSON.parse(unspool.xContinuations(c.url, JSON.stringify({ html: [], json: json.slice(0, n), followed: followed.slice(0, n - 1) })));
+  const first = step(1);
+  assert.deepEqual([first.complete, first.posts, first.next.map((x) => [x.cursor, x.kind])], [false, 12, [['made-showmore-1', 'ShowMore']]]);
+  assert.equal(first.next[0].post, c.expected.posts[11].id, 'the cursor continues the last post held');
+  const second = step(2);
+  assert.deepEqual([second.complete, second.posts, second.next.map((x) => x.cursor)], [false, 24, ['made-showmore-2']]);
+  const done = step(3);
+  assert.deepEqual([done.complete, done.posts, done.next, done.last], [true, 30, [], c.expected.posts.at(-1).id]);
+  assert.throws(() => unspool.xContinuations(c.url, '{"json": "x"}'), /collectedJSON is not/);
+  assert.throws(() => unspool.xContinuations('https://example.com/a/status/1', '{"json":[]}'), /X pages only/);
+  assert.throws(() => unspool.xContinuations(c.url), /takes two strings/);
+});
+
 test('extract and extractCollected throw Errors with clear messages', async () => {
   const unspool = await loadUnspool();
   const url = 'https://x.com/loom_weaver/status/1';

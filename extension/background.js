@@ -6,17 +6,20 @@ import * as messages from './messages.js';
 import * as readerApi from './reader-api.js';
 import * as preload from './wasm-preload.js';
 import * as wasm from './wasm-host.js';
+import * as shown from './shown.js';
 import './lib/library-messages.js'; // the library and sync
 import './lib/share.js'; // publishing a thread as a public page
 
 triggers.listen();
 messages.listen();
 preload.listen();
+shown.listen();
 
 // Tests and the console reach the handlers the browser would call (a
 // keyboard shortcut cannot be pressed from a test), and what the WASM holds.
 globalThis.unspoolBackground = {
   triggers,
   lastThread: () => readerApi.lastThread,
+  messageTypes: messages.types,
   wasm: { isLoaded: wasm.isLoaded, memoryBytes: wasm.memoryBytes, stats: wasm.stats, release: wasm.release },
 };

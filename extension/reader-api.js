@@ -3,6 +3,7 @@
 // back with the answer so the page can report click→reader figures.
 import { call, ready, stats } from './wasm-host.js';
 import { handle } from './messages.js';
+import { remember } from './shown.js';
 
 // Settings the reader remembers (chrome.storage.local). Values are the
 // renderer's options (shared/render Options); these are its defaults.
@@ -35,7 +36,7 @@ function since(t0) {
 // whole page, or {html, json, stoppedBy} from a scrolling collector.
 // clickedAt (epoch ms) tells whether the WASM had to be loaded for this
 // click (a first click, or the worker was stopped since the last one).
-handle('reader:unroll', async ({ url, collected, clickedAt }) => {
+handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   const t0 = performance.now();
   const [, settings] = await Promise.all([ready(), loadSettings()]);
   const tReady = since(t0);
@@ -45,10 +46,11 @@ handle('reader:unroll', async ({ url, collected, clickedAt }) => {
     : await call('extractCollected', url, JSON.stringify({ html: collected.html, json: collected.json, stoppedBy: collected.stoppedBy, followed: collected.followed ?? [] }));
   const tExtract = since(t1);
   lastThread = thread;
+  await remember(sender, thread);
   const t2 = performance.now();
   const html = await call('render', thread, JSON.stringify(settings));
   return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
-});
+}, { page: true });
 
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it?
@@ -58,6 +60,6 @@ handle('reader:render', async ({ thread, settings }) => {
   const merged = clean(settings);
   await chrome.storage.local.set({ [SETTINGS_KEY]: merged });
   return { html: await call('render', thread, JSON.stringify(merged)), settings: merged };
-});
+}, { page: true });
 
-handle('reader:export', async ({ thread, format }) => call('export', thread, format));
+handle('reader:export', async ({ thread, format }) => call('export', thread, format), { page: true });

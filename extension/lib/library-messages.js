@@ -7,6 +7,7 @@
 // service worker woken by an alarm or a message finds them.
 
 import { handle } from '../messages.js';
+import { onlyShownThread } from '../shown.js';
 import { ready } from '../wasm-host.js';
 import * as library from './library.js';
 import * as sync from './sync.js';
@@ -22,7 +23,7 @@ const MENU_LIBRARY = 'unspool-open-library';
 handle('library:save', async ({ thread, tags, note }) => {
   const t = typeof thread === 'string' ? JSON.parse(thread) : thread;
   return library.save(t, { tags, note });
-});
+}, { page: onlyShownThread });
 
 // library:status {key|thread} — whether a thread is saved and its tags and
 // note (the reader's "Tags & note" starts from them).
@@ -30,7 +31,7 @@ handle('library:status', async ({ key, thread }) => {
   const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
   const rec = await library.get(k);
   return { saved: !!rec && !rec.deleted, tags: rec?.tags ?? [], note: rec?.note ?? '' };
-});
+}, { page: onlyShownThread });
 
 // library:edit {thread|key, tags?, note?} — set a saved thread's tags (the
 // whole set) and note.
@@ -39,7 +40,7 @@ handle('library:edit', async ({ key, thread, tags, note }) => {
   if (tags !== undefined) await library.setTags(k, tags);
   if (note !== undefined) await library.setNote(k, note);
   return { message: 'Tags and note saved.' };
-});
+}, { page: onlyShownThread });
 
 handle('sync:status', () => sync.status());
 handle('sync:enable', ({ server }) => sync.enable(server));

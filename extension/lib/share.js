@@ -14,6 +14,7 @@
 
 import { getMeta, setMeta } from './db.js';
 import { handle } from '../messages.js';
+import { onlyShownThread } from '../shown.js';
 import * as library from './library.js';
 
 const META = 'shares';
@@ -136,9 +137,10 @@ export async function unpublish(msg) {
   return { sync: true, published: false, message: 'Unpublished: the link no longer shows the thread.' };
 }
 
-handle('share:status', status);
-handle('share:publish', publish);
-handle('share:unpublish', unpublish);
+// The reader (a content script) may ask these of the thread it shows only.
+handle('share:status', status, { page: onlyShownThread });
+handle('share:publish', publish, { page: onlyShownThread });
+handle('share:unpublish', unpublish, { page: onlyShownThread });
 handle('share:refresh', async () => {
   const cfg = await syncConfig();
   return (await refresh(cfg, { force: true })).byKey;

@@ -1,0 +1,36 @@
+// Which thread each tab's reader shows: the one the background itself
+// extracted for that tab (reader:unroll). A content script may save, tag,
+// read the status of, or publish that thread and no other — so a compromised
+// page can act on what it shows, never reach into the rest of the library.
+// Kept in chrome.storage.session: it outlives a stopped service worker, is
+// never written to disk, and content scripts cannot read it (its default
+// access level is trusted contexts only).
+import { REFUSED } from './messages.js';
+import { threadKey } from './lib/library.js';
+
+const slot = (sender) => `shown:${sender.tab.id}:${sender.frameId ?? 0}`;
+
+export async function remember(sender, threadJSON) {
+  if (!sender?.tab) return;
+  await chrome.storage.session.set({ [slot(sender)]: threadKey(JSON.parse(threadJSON)) });
+}
+
+const keyOf = (thread) => threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+
+// onlyShownThread is a messages.js page check: the message names its thread
+// by {thread} (never by a library key) and it is the one this tab shows.
+export async function onlyShownThread(msg, sender) {
+  if (msg.key !== undefined || !msg.thread) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
+  const s = slot(sender);
+  const got = (await chrome.storage.session.get(s))[s];
+  if (!got || got !== keyOf(msg.thread)) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
+}
+
+export function listen() {
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    chrome.storage.session.get(null).then((all) => {
+      const gone = Object.keys(all).filter((k) => k.startsWith(`shown:${tabId}:`));
+      if (gone.length) return chrome.storage.session.remove(gone);
+    }).catch(() => {});
+  });
+}

@@ -1,0 +1,122 @@
+// A hostile content script: the page's renderer is compromised, so a script
+// in the extension's isolated world (what a content script can do, the
+// page can do) sends every message type the background answers. Only what
+// the reader needs goes through, and only for the thread this tab shows;
+// every privileged request is refused and changes nothing (sync settings,
+// the sync code, the library, the server's shares).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { libraryState, startServer, until } from './library-helpers.mjs';
+import { fixturePages } from './pages.mjs';
+import { Generator } from './library-data.mjs';
+
+const fixtures = fixturePages();
+const other = new Generator(7).thread(); // a thread in the library, not on the page
+let b, srv, ext;
+
+before(async () => {
+  srv = await startServer();
+  b = await openBrowser(fixtures.routes);
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${b.extensionId}/options/options.html`);
+  const send = async (type, payload = {}) => {
+    const res = await page.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...payload });
+    if (!res?.ok) throw new Error(`${type}: ${res?.error}`);
+    return res.value;
+  };
+  ext = { page, send, url: (p) => `chrome-extension://${b.extensionId}/${p}` };
+  await send('sync:enable', { server: srv.origin });
+  await send('library:save', { thread: other, tags: ['private'], note: 'not for the page' });
+  await until(async () => (await send('sync:status')).pending === 0, { what: 'the first upload' });
+});
+after(async () => {
+  await b?.close();
+  await srv?.stop();
+});
+
+// inContentWorld runs expression in the tab's content-script world (the
+// isolated world the extension injected its reader into), through CDP: the
+// same chrome.runtime a content script has, from the page's renderer.
+async function inContentWorld(page, expression) {
+  const cdp = await page.context().newCDPSession(page);
+  const worlds = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+  await cdp.send('Runtime.enable');
+  const world = await until(() => worlds.find((w) => w.origin === `chrome-extension://${b.extensionId}` || w.name === 'Unspool'),
+    { what: "the extension's content-script world" });
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
+  await cdp.detach();
+  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
+}
+
+// The compromised page's script: each message as a content script sends it.
+const hostile = (calls) => `(async (calls) => {
+  const out = [];
+  for (const [type, payload] of calls) {
+    try {
+      const res = await chrome.runtime.sendMessage({ type, ...payload });
+      out.push({ ok: !!res?.ok, error: res?.error ?? '' });
+    } catch (e) { out.push({ ok: false, error: String(e.message) }); }
+  }
+  return out;
+})(${JSON.stringify(calls)})`;
+
+test('hostile content script: every privileged message is refused and changes nothing', async () => {
+  const c = fixtures.cases.threeCells;
+  const page = await openPage(b, c.url);
+  await pressAction(b, page);
+  await waitForReader(page);
+  const shown = await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread());
+  const shownKey = `x:${JSON.parse(shown).id}`;
+  const otherKey = `${other.platform}:${other.id}`;
+
+  // [type, payload, allowed]: what the reader itself sends is allowed for
+  // the thread shown; anything naming another thread or a library key, and
+  // every sync/library-wide message, is not.
+  const calls = [
+    ['sync:status', {}, false],
+    ['sync:code', {}, false],
+    ['sync:now', {}, false],
+    ['sync:disable', {}, false],
+    ['sync:join', { server: 'https://evil.example', code: 'x' }, false],
+    ['sync:enable', { server: 'https://evil.example' }, false],
+    ['sync:delete-remote', {}, false],
+    ['library:changed', {}, false],
+    ['share:refresh', {}, false],
+    ['library:status', { key: otherKey }, false],
+    ['library:status', { thread: other }, false],
+    ['library:edit', { key: otherKey, tags: [], note: 'overwritten' }, false],
+    ['library:edit', { thread: other, tags: [], note: 'overwritten' }, false],
+    ['library:save', { thread: other, tags: ['planted'] }, false],
+    ['share:status', { key: otherKey }, false],
+    ['share:publish', { key: otherKey }, false],
+    ['share:publish', { thread: other }, false],
+    ['share:unpublish', { key: otherKey }, false],
+    ['reader:render', { thread: shown, settings: {} }, true],
+    ['reader:export', { thread: shown, format: 'md' }, true],
+    ['library:status', { thread: shown }, true],
+    ['share:status', { thread: shown }, true],
+  ];
+  const every = await b.sw.evaluate(() => globalThis.unspoolBackground.messageTypes());
+  const reader = ['reader:unroll', 'library:save', 'library:edit', 'share:publish', 'share:unpublish'];
+  for (const t of every) assert.ok(calls.some(([type]) => type === t) || reader.includes(t), `${t} is sent by the hostile script`);
+
+  const before = { sync: await ext.send('sync:status'), code: await ext.send('sync:code'), library: await libraryState(ext) };
+  const result = await inContentWorld(page, hostile(calls.map(([t, p]) => [t, p])));
+  calls.forEach(([type, , allowed], i) => {
+    assert.equal(result[i].ok, allowed, `${type} ${JSON.stringify(calls[i][1]).slice(0, 60)}: ${result[i].error}`);
+    if (!allowed) assert.match(result[i].error, /not accepted from a web page/);
+  });
+
+  const sync = await ext.send('sync:status');
+  assert.equal(sync.on, true, 'sync stays on');
+  assert.equal(sync.server, before.sync.server, 'and on the same server');
+  assert.deepEqual(await ext.send('sync:code'), before.code);
+  assert.deepEqual(await libraryState(ext), before.library, 'the library is unchanged');
+  const shares = await ext.send('share:refresh');
+  assert.deepEqual(Object.keys(shares), [], 'nothing was published');
+  assert.ok(before.library.some((t) => t.key === otherKey) && !before.library.some((t) => t.key === shownKey));
+  await page.close();
+});

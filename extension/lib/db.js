@@ -25,6 +25,11 @@ import { indexRow, splitRow } from './search.js';
 export const DB_NAME = 'unspool-library';
 export const DB_VERSION = 3;
 
+// Each step changes the schema only. Rows derived from the threads (the
+// list's summaries, the search words) are rebuilt once, after the last step,
+// from the thread store (rebuildDerived): a step reading a store an earlier
+// step is still filling — every request of an upgrade is asynchronous —
+// would see it empty (a v1 library opened at v3 had an empty list).
 const migrations = {
   // v1: threads (with author and saved-date indexes) and the outbox.
   1(db) {
@@ -34,43 +39,52 @@ const migrations = {
     db.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
   },
   // v2: a persisted search index, the meta store and each record's server
-  // seq. The index is derived data, so the upgrade builds it from every live
-  // thread already saved.
-  2(db, tx) {
+  // seq (added by rebuildDerived).
+  2(db) {
     db.createObjectStore('searchIndex', { keyPath: 'key' });
     db.createObjectStore('meta', { keyPath: 'k' });
-    const index = tx.objectStore('searchIndex');
-    tx.objectStore('threads').openCursor().onsuccess = (e) => {
-      const cursor = e.target.result;
-      if (!cursor) return;
-      const rec = cursor.value;
-      // v1 kept no server state; seq 0 means "never synced", so the first
-      // sync pushes every thread saved before it.
-      if (rec.seq === undefined) {
-        rec.seq = 0;
-        cursor.update(rec);
-      }
-      // v2 rows held the list's fields and the words together.
-      if (!rec.deleted && rec.thread) index.put(indexRow(rec));
-      cursor.continue();
-    };
   },
   // v3: the list's fields move out of searchIndex into summaries, so the
   // page can draw the list without loading every thread's words first
   // (5,000 threads: ~12 MB of words, ~250 ms to read).
-  3(db, tx) {
+  3(db) {
     db.createObjectStore('summaries', { keyPath: 'key' });
-    const summaries = tx.objectStore('summaries');
-    tx.objectStore('searchIndex').openCursor().onsuccess = (e) => {
-      const cursor = e.target.result;
-      if (!cursor) return;
-      const [summary, words] = splitRow(cursor.value);
-      summaries.put(summary);
-      cursor.update(words);
-      cursor.continue();
-    };
   },
 };
+
+// derivedStores names the stores rebuildDerived fills at a version.
+export const derivedStores = (version) => (version >= 3 ? ['summaries', 'searchIndex'] : version >= 2 ? ['searchIndex'] : []);
+
+// putDerived writes one live thread's derived rows in the shape of version:
+// v2 kept the list's fields and the words in one searchIndex row.
+function putDerived(stores, version, rec) {
+  const row = indexRow(rec);
+  if (version < 3) return stores.searchIndex.put(row);
+  const [summary, words] = splitRow(row);
+  stores.summaries.put(summary);
+  stores.searchIndex.put(words);
+}
+
+// rebuildDerived empties the derived stores and fills them again from every
+// live thread, in transaction tx (which must cover threads and them). It
+// also gives records from before v2 their seq: 0 means "never synced", so
+// the first sync pushes every thread saved before it.
+export function rebuildDerived(tx, version) {
+  const names = derivedStores(version);
+  const stores = Object.fromEntries(names.map((n) => [n, tx.objectStore(n)]));
+  for (const s of Object.values(stores)) s.clear();
+  tx.objectStore('threads').openCursor().onsuccess = (e) => {
+    const cursor = e.target.result;
+    if (!cursor) return;
+    const rec = cursor.value;
+    if (rec.seq === undefined && version >= 2) {
+      rec.seq = 0;
+      cursor.update(rec);
+    }
+    if (names.length && !rec.deleted && rec.thread) putDerived(stores, version, rec);
+    cursor.continue();
+  };
+}
 
 // openDB opens (creating or upgrading) the library database.
 export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
@@ -79,6 +93,7 @@ export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
     req.onupgradeneeded = (e) => {
       const db = req.result;
       for (let v = e.oldVersion + 1; v <= version; v++) migrations[v](db, req.transaction);
+      if (e.oldVersion > 0) rebuildDerived(req.transaction, version);
     };
     req.onsuccess = () => {
       const db = req.result;

@@ -13,7 +13,7 @@
 // queues it in the outbox: a change is saved and queued, or neither, and two
 // contexts editing at once cannot lose each other's edit.
 
-import { db, done, req } from './db.js';
+import { db, done, req, derivedStores, rebuildDerived, DB_VERSION } from './db.js';
 import { indexRow, splitRow } from './search.js';
 import { api } from './record-ops.js';
 
@@ -196,8 +196,21 @@ export async function undoRemove(before) {
 }
 
 // rows returns the summaries of every live thread (what the list shows).
+// Rows that disagree with the thread store in a way counting shows (more
+// list rows than threads, list and words of different sizes, an empty list
+// over saved threads) are rebuilt from the threads first.
 export async function rows() {
   const d = await db();
+  const stores = ['threads', ...derivedStores(DB_VERSION)];
+  const [threads, summaries, words] = await (async () => {
+    const tx = d.transaction(stores);
+    return Promise.all(stores.map((s) => req(tx.objectStore(s).count())));
+  })();
+  if (summaries !== words || summaries > threads || (summaries === 0 && threads > 0)) {
+    const tx = d.transaction(stores, 'readwrite');
+    rebuildDerived(tx, DB_VERSION);
+    await done(tx);
+  }
   return req(d.transaction('summaries').objectStore('summaries').getAll());
 }
 

@@ -21,14 +21,29 @@ export async function exportJSON() {
   });
 }
 
-function validRecord(r) {
-  return r && typeof r.id === 'string' && r.thread && Array.isArray(r.thread.posts) &&
-    r.id === `${r.thread.platform}:${r.thread.id}` && r.clocks && typeof r.clocks === 'object';
+// nameOf says which record failed, in words a person can find it by.
+function nameOf(r) {
+  const t = r?.thread;
+  const who = t?.author?.handle ? `@${t.author.handle}` : '';
+  const first = typeof t?.posts?.[0]?.text === 'string' ? t.posts[0].text.split('\n')[0].slice(0, 40) : '';
+  const id = typeof r?.id === 'string' ? r.id : 'a record without an id';
+  return [id, who, first && `“${first}”`].filter(Boolean).join(' ');
+}
+
+// failures turns [{name, error}] into the sentence the user reads.
+export function failures(failed, verb) {
+  if (!failed.length) return '';
+  const n = failed.length;
+  const list = failed.slice(0, 5).map((f) => `${f.name} (${f.error})`).join('; ');
+  return `${n} thread${n === 1 ? '' : 's'} could not be ${verb}: ${list}${n > 5 ? `; and ${n - 5} more` : ''}.`;
 }
 
 const IMPORT_BATCH = 200;
 
-// importJSON merges an export into the library. Reports counts in words.
+// importJSON merges an export into the library, record by record: one that
+// is malformed, fails validation (every saved thread is validated in full
+// by the merge, its thread too) or comes from a newer Unspool is skipped and
+// named; everything else goes in. Reports counts in words.
 export async function importJSON(text, onProgress = () => {}) {
   let data;
   try { data = JSON.parse(text); } catch { throw new Error('This file is not an Unspool export (it is not JSON).'); }
@@ -37,8 +52,13 @@ export async function importJSON(text, onProgress = () => {}) {
     throw new Error(`This export is version ${data.version}; this Unspool reads up to version ${FORMAT_VERSION}. Update the extension.`);
   }
   if (!Array.isArray(data.threads)) throw new Error('This export has no thread list.');
-  const good = data.threads.filter(validRecord);
-  const skipped = data.threads.length - good.length;
+  const failed = [];
+  const good = [];
+  for (const r of data.threads) {
+    if (r && typeof r === 'object' && typeof r.id === 'string') good.push(r);
+    else failed.push({ name: nameOf(r), error: 'not a saved thread' });
+  }
+  const names = new Map(good.map((r) => [r.id, nameOf(r)]));
   // Imported changes are local changes as far as sync is concerned. In
   // batches: one transaction per batch, and the page can draw in between.
   let added = 0, updated = 0, unchanged = 0;
@@ -48,10 +68,11 @@ export async function importJSON(text, onProgress = () => {}) {
     added += r.added;
     updated += r.updated;
     unchanged += r.unchanged;
+    for (const f of r.failed) failed.push({ name: names.get(f.key) ?? f.key, error: f.error.replace(/^sync: /, '') });
   }
   const parts = [`${added} added`, `${updated} updated`, `${unchanged} already there`];
-  if (skipped) parts.push(`${skipped} unreadable, skipped`);
-  return { added, updated, unchanged, skipped, message: `Imported: ${parts.join(', ')}.` };
+  const message = `Imported: ${parts.join(', ')}.${failed.length ? ' ' + failures(failed, 'imported') : ''}`;
+  return { added, updated, unchanged, skipped: failed.length, failed, message };
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -91,7 +112,7 @@ function fileName(rec, used) {
   return name;
 }
 
-// exportMarkdownZip builds the zip. toMarkdown(threadJSON) is the renderer's
+// exportMarkdownZip builds the zip: {zip, files, failed, message}. toMarkdown(threadJSON) is the renderer's
 // Markdown export (unspool.export(thread, "markdown") through the WASM).
 // onProgress(done, total) is called as it goes; every YIELD_EVERY threads it
 // lets the page breathe (each WASM call holds the main thread, and a big
@@ -100,13 +121,21 @@ const YIELD_EVERY = 25;
 export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
   const recs = (await all()).filter((r) => !r.deleted && r.thread).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
   const used = new Set();
-  const files = [];
+  const files = [], failed = [];
   for (const [i, rec] of recs.entries()) {
     if (i % YIELD_EVERY === 0) {
       onProgress(i, recs.length);
       await new Promise((r) => setTimeout(r, 0));
     }
-    let body = await toMarkdown(JSON.stringify(rec.thread));
+    // One thread the renderer refuses is named, not allowed to stop the
+    // export of every other one.
+    let body;
+    try {
+      body = await toMarkdown(JSON.stringify(rec.thread));
+    } catch (e) {
+      failed.push({ name: nameOf(rec), error: e.message });
+      continue;
+    }
     // The renderer may write its own front matter; ours carries the
     // library's fields (tags, note, saved date), so it replaces it.
     if (body.startsWith('---\n')) {
@@ -115,5 +144,5 @@ export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
     }
     files.push({ name: fileName(rec, used), data: frontMatter(rec) + '\n' + body, date: new Date(rec.savedAt) });
   }
-  return zip(files);
+  return { zip: zip(files), files: files.length, failed, message: failures(failed, 'exported') };
 }

@@ -230,15 +230,22 @@ export async function all() {
 // library with the shared merge. seqOf(record) gives the server seq to store
 // with it (sync), or undefined to keep the local one. Imports are queued for
 // sync; records pulled from the server are not echoed back. Returns how many
-// were added, changed, or already there.
+// were added, changed, or already there, and which failed: a record the
+// merge refuses (it fails validation, or comes from a newer Unspool) is
+// skipped and named ({key, error}), and every other record goes in.
 export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf = () => undefined } = {}) {
   const byKey = new Map();
   for (const r of incoming) byKey.set(r.id, byKey.has(r.id) ? [...byKey.get(r.id), r] : [r]);
   let added = 0, updated = 0, unchanged = 0;
-  const touched = [];
+  const touched = [], failed = [];
   await mutate([...byKey.keys()], (ops, old, _hlc, key) => {
     let rec = old ?? null;
-    for (const inc of byKey.get(key)) rec = ops.merge(rec, inc);
+    try {
+      for (const inc of byKey.get(key)) rec = ops.merge(rec, inc);
+    } catch (e) {
+      failed.push({ key, error: e.message });
+      return null;
+    }
     // Server seqs only grow: a pull page read before our own push was
     // answered must not take the record's seq back.
     const pulled = seqOf(byKey.get(key).at(-1));
@@ -255,7 +262,7 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
   }, { queue, origin, silent: true });
   // Pages hear of real changes only, not of seqs recorded.
   if (touched.length) announce(touched, origin);
-  return { added, updated, unchanged };
+  return { added, updated, unchanged, failed };
 }
 
 function plainOf(rec) {

@@ -159,7 +159,8 @@ async function pull(cfg, ops) {
       seqs.set(rec.id, c.seq);
       recs.push(rec);
     }
-    if (recs.length) await library.mergeIn(recs, { seqOf: (r) => seqs.get(r.id) });
+    // One that opens but does not merge (it fails validation) likewise.
+    if (recs.length) unreadable += (await library.mergeIn(recs, { seqOf: (r) => seqs.get(r.id) })).failed.length;
     cursor = page.cursor;
     await setState({ cursor });
     if (!page.more) break;
@@ -235,17 +236,31 @@ async function pushRound(cfg, ops, tooLarge) {
   // based on its seq. If the merge adds nothing to the server's state, the
   // server already has every edit of ours: done, applied once. Otherwise
   // the outbox entry stays and the merged record goes in the next round.
+  // A server record that cannot be opened or merged (altered, or sealed
+  // by a newer Unspool) is counted, and ours goes over it in the next round
+  // (based on its seq): one bad record never stops the rest.
   if (conflicts.length) {
-    const theirs = new Map(conflicts.map(({ key, current }) =>
-      [key, { rec: ops.open(cfg.secret, current), seq: current.seq }]));
+    const theirs = new Map();
+    let unreadable = 0;
+    for (const { key, current } of conflicts) {
+      let rec = null;
+      try { rec = ops.open(cfg.secret, current); } catch { unreadable++; }
+      theirs.set(key, { rec, seq: current.seq });
+    }
     const clean = new Set();
     await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
       const { rec, seq } = theirs.get(key);
-      const merged = o.merge(old ?? null, rec);
-      if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
-      return { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
+      let merged = old;
+      if (rec) {
+        try {
+          merged = o.merge(old ?? null, rec);
+          if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
+        } catch { unreadable++; }
+      }
+      return merged && { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
     }, { queue: false, origin: 'sync' });
     if (clean.size) await acknowledge(clean, upTo);
+    if (unreadable) await setState({ unreadable: ((await state()).unreadable ?? 0) + unreadable });
   }
   const unanswered = keys.filter((k) => !applied.has(k) && !gone.includes(k) && !conflicts.some((c) => c.key === k));
   // Keys with no record at all (never saved here) have nothing to send.

@@ -297,10 +297,10 @@ function wire() {
   $('export-md').addEventListener('click', async () => {
     try {
       const { exportMarkdownZip } = await exporter();
-      const zip = await exportMarkdownZip((json) => call('export', json, 'markdown'),
+      const { zip, message } = await exportMarkdownZip((json) => call('export', json, 'markdown'),
         (done, total) => toast(`Writing Markdown… ${done} of ${total} threads`));
       download(zip, `unspool-markdown-${today()}.zip`);
-      toast(`Markdown export ready (${(zip.size / 1024 / 1024).toFixed(1)} MB).`);
+      toast(`Markdown export ready (${(zip.size / 1024 / 1024).toFixed(1)} MB).${message ? ' ' + message : ''}`);
     } catch (e) {
       toast(`Markdown export failed: ${e.message}`);
     }

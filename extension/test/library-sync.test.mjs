@@ -13,6 +13,7 @@ import { Generator } from './library-data.mjs';
 
 const gen = new Generator(6);
 const threads = Array.from({ length: 6 }, () => gen.thread({ posts: 8 }));
+const extra = gen.thread({ posts: 3 });
 const key = (t) => `${t.platform}:${t.id}`;
 
 let srv, A, B;
@@ -198,6 +199,40 @@ test('a thread too large for the server stays on this device and holds nothing b
   await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(huge));
   await converged();
   assert.equal((await A.send('sync:status')).tooLarge, 0);
+});
+
+test('a record on the server that cannot be opened is counted and holds nothing back', async () => {
+  await converged();
+  const t = threads[1];
+  // The server's copy of one record becomes bytes no device can open (an
+  // altered server, a damaged disk), as the newest version of that record.
+  const bad = await A.page.evaluate(async (k) => {
+    const { getMeta } = await import('/lib/db.js');
+    const { get } = await import('/lib/library.js');
+    const { api } = await import('/lib/record-ops.js');
+    const cfg = await getMeta('sync');
+    const rec = await get(k);
+    const { id } = (await api()).seal(cfg.secret, rec);
+    const blob = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(300))));
+    const res = await fetch(`${cfg.server}/v1/libraries/${cfg.libraryId}/changes`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${cfg.authKey}` },
+      body: JSON.stringify({ changes: [{ id, baseSeq: rec.seq, deleted: false, blob }] }),
+    });
+    return (await res.json()).results[0].status;
+  }, key(t));
+  assert.equal(bad, 'applied');
+  // A edits that record without having seen the damage (its push conflicts
+  // with the unreadable copy) and saves another thread in the same sync.
+  t._tags = ['mended'];
+  await tags(A, t);
+  await A.send('library:save', { thread: extra });
+  await A.send('sync:now');
+  const st = await A.send('sync:status');
+  assert.equal(st.lastError, '', 'the sync went through');
+  assert.ok(st.unreadable >= 1, 'the unreadable record is counted');
+  const state = await converged();
+  assert.deepEqual(state.find((x) => x.key === key(t)).tags, ['mended'], 'the edit replaced the damaged copy');
+  assert.ok(state.some((x) => x.key === key(extra)), 'the other thread went through');
 });
 
 test('turn off sync and delete the library from the server', async () => {

@@ -167,6 +167,11 @@ func (s *SavedThread) Validate() error {
 		if got := CanonicalID(s.Thread); got != s.ID {
 			return fmt.Errorf("sync: record %s holds thread %s", s.ID, got)
 		}
+		// A record from another device or an import file is held to the
+		// rules of a fresh capture: the renderer and the library trust it.
+		if err := s.Thread.Validate(); err != nil {
+			return fmt.Errorf("sync: record %s: %w", s.ID, err)
+		}
 		seen := make(map[string]bool, len(s.Thread.Posts))
 		for _, p := range s.Thread.Posts {
 			if seen[p.ID] {

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -131,6 +132,21 @@ func TestSeal_RefusesInvalidRecords(t *testing.T) {
 	s.ID = "x:2"
 	if _, _, err := k.Seal(s); err == nil {
 		t.Fatal("a record holding another thread than its id was sealed")
+	}
+	s = savedThread(t, "1", 2)
+	s.Thread.URL = "javascript:alert(1)"
+	if _, _, err := k.Seal(s); err == nil || !strings.Contains(err.Error(), "javascript") {
+		t.Fatalf("a record whose thread fails thread.Validate was sealed (%v)", err)
+	}
+}
+
+// An imported or merged saved thread is validated in full, its thread too.
+func TestAPIMerge_RefusesAnInvalidThread(t *testing.T) {
+	s := savedThread(t, "1", 2)
+	s.Thread.Author.Handle = ""
+	b, _ := json.Marshal(s)
+	if _, err := sync.APIMerge("", string(b)); err == nil || !strings.Contains(err.Error(), "handle") {
+		t.Fatalf("merged a thread without an author handle: %v", err)
 	}
 }
 

@@ -55,8 +55,9 @@
   });
 
   // S saves while the reader is open, unless the user is typing somewhere.
+  // A key the page dispatched (isTrusted false) saves nothing.
   document.addEventListener('keydown', (e) => {
-    if (e.key !== 's' && e.key !== 'S') return;
+    if (!e.isTrusted || (e.key !== 's' && e.key !== 'S')) return;
     if (e.ctrlKey || e.metaKey || e.altKey || !U.reader.isOpen || !current) return;
     const t = e.composedPath()[0];
     if (t?.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t?.tagName ?? '')) return;

@@ -21,7 +21,7 @@
     const t = { clickedAt, started: now() };
     const collector = U.pickCollector();
     const abort = new AbortController();
-    const onEsc = (e) => e.key === 'Escape' && abort.abort();
+    const onEsc = (e) => e.isTrusted && e.key === 'Escape' && abort.abort(); // the user's key, not the page's
     const returnFocus = (U.reader.isOpen ? U.reader.returnFocus : document.activeElement) ?? document.body;
     try {
       U.reader.close({ restoreFocus: false });

@@ -243,8 +243,10 @@
     return s;
   }
 
+  // Only keys the user pressed: the page can dispatch a KeyboardEvent too
+  // (isTrusted false), and must not drive the reader.
   function onKey(e) {
-    if (e.key === 'Escape' && state) {
+    if (e.isTrusted && e.key === 'Escape' && state) {
       e.preventDefault();
       e.stopImmediatePropagation();
       close();

@@ -6,7 +6,7 @@
 // the sync code, the library, the server's shares).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
 import { libraryState, startServer, until } from './library-helpers.mjs';
 import { fixturePages } from './pages.mjs';
 import { Generator } from './library-data.mjs';
@@ -118,5 +118,31 @@ test('hostile content script: every privileged message is refused and changes no
   const shares = await ext.send('share:refresh');
   assert.deepEqual(Object.keys(shares), [], 'nothing was published');
   assert.ok(before.library.some((t) => t.key === otherKey) && !before.library.some((t) => t.key === shownKey));
+  await page.close();
+});
+
+test('keys the page dispatches do not drive the reader; the user\'s keys do', async () => {
+  const page = await openPage(b, fixtures.cases.threeCells.url);
+  await pressAction(b, page);
+  await waitForReader(page);
+  const shown = await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread());
+  const saved = async () => (await ext.send('library:status', { thread: shown })).saved;
+  assert.equal(await saved(), false);
+  // The page's own script: Escape and S as synthetic events (isTrusted false).
+  await page.evaluate(() => {
+    for (const key of ['s', 'Escape']) {
+      for (const target of [document.activeElement ?? document.body, document, window]) {
+        target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok((await readReader(page))?.title !== undefined, 'the reader is still open');
+  assert.equal(await saved(), false, 'nothing was saved');
+  await page.keyboard.press('s');
+  await until(saved, { what: 'S pressed by the user to save' });
+  await page.keyboard.press('Escape');
+  await until(async () => (await readReader(page))?.title === undefined, { what: 'Escape pressed by the user to close the reader' });
+  assert.deepEqual(b.errors, []);
   await page.close();
 });

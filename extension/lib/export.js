@@ -79,6 +79,9 @@ export async function importJSON(text, onProgress = () => {}) {
 
 function yamlString(s) { return JSON.stringify(String(s ?? '')); } // JSON strings are valid YAML
 
+// Every value is quoted (JSON strings are valid YAML), numbers and booleans
+// aside: a platform, date or id from a record is text and must not be read
+// as YAML syntax, a date type, or a new key.
 export function frontMatter(rec) {
   const t = rec.thread;
   const lines = [
@@ -86,12 +89,12 @@ export function frontMatter(rec) {
     `title: ${yamlString((t.posts[0]?.text ?? '').split('\n')[0].slice(0, 120))}`,
     `author: ${yamlString(t.author?.name)}`,
     `handle: ${yamlString('@' + (t.author?.handle ?? ''))}`,
-    `platform: ${t.platform}`,
+    `platform: ${yamlString(t.platform)}`,
     `url: ${yamlString(t.url)}`,
     `id: ${yamlString(t.id)}`,
-    `date: ${t.posts[0]?.createdAt ?? ''}`,
-    `saved: ${rec.savedAt}`,
-    `posts: ${t.posts.length}`,
+    `date: ${yamlString(t.posts[0]?.createdAt)}`,
+    `saved: ${yamlString(rec.savedAt)}`,
+    `posts: ${Number(t.posts.length)}`,
     `complete: ${t.complete !== false}`,
     `tags: [${(rec.tags ?? []).map(yamlString).join(', ')}]`,
   ];
@@ -100,12 +103,26 @@ export function frontMatter(rec) {
   return lines.join('\n');
 }
 
-// A file name that every OS and vault accepts, unique within the archive.
-function fileName(rec, used) {
+// Characters no part of a zip entry name keeps: path separators, what
+// Windows or a vault refuses, Markdown link syntax, controls and bidi
+// overrides (a name must read as it is).
+const UNSAFE_NAME = /[\\/:*?"<>|#^[\]\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const MAX_PART = 60; // characters of each part of a name
+
+// namePart sanitises one part of an entry name: no separators, no "..",
+// no leading dots or spaces (hidden files, "."), bounded length.
+function namePart(s) {
+  return String(s ?? '').replace(/https?:\/\/\S+/g, '').replace(UNSAFE_NAME, '').replace(/\.{2,}/g, '.')
+    .replace(/\s+/g, ' ').trim().slice(0, MAX_PART).replace(/^[.\s]+|[.\s]+$/g, '');
+}
+
+// entryName gives a zip entry name that every OS and vault accepts, built
+// from sanitised parts only, unique (case-insensitively) within used.
+export function entryName(rec, used) {
   const t = rec.thread;
-  const title = (t.posts[0]?.text ?? '').split('\n')[0]
-    .replace(/https?:\/\/\S+/g, '').replace(/[\\/:*?"<>|#^[\]\u0000-\u001f]/g, '').replace(/\s+/g, ' ').trim().slice(0, 60).trim();
-  let base = `${t.author?.handle ?? t.platform} - ${title || t.id}`;
+  const who = namePart(t.author?.handle) || namePart(t.platform) || 'thread';
+  const title = namePart((t.posts[0]?.text ?? '').split('\n')[0]) || namePart(t.id) || 'untitled';
+  const base = `${who} - ${title}`;
   let name = `${base}.md`;
   for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base} (${n}).md`;
   used.add(name.toLowerCase());
@@ -142,7 +159,7 @@ export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
       const end = body.indexOf('\n---\n', 4);
       if (end > 0) body = body.slice(end + 5).replace(/^\n+/, '');
     }
-    files.push({ name: fileName(rec, used), data: frontMatter(rec) + '\n' + body, date: new Date(rec.savedAt) });
+    files.push({ name: entryName(rec, used), data: frontMatter(rec) + '\n' + body, date: new Date(rec.savedAt) });
   }
   return { zip: zip(files), files: files.length, failed, message: failures(failed, 'exported') };
 }

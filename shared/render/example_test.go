@@ -31,7 +31,7 @@ func ExampleWriteMarkdown() {
 	// title: "Ada (@ada): Notes on *engines*:"
 	// author: "Ada (@ada)"
 	// url: "https://x.com/ada/status/1"
-	// date: 2024-03-01T09:00:00Z
+	// date: "2024-03-01T09:00:00Z"
 	// platform: "x"
 	// posts: 2
 	// ---

@@ -124,6 +124,7 @@ func FuzzMarkdownText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add("1. not a list\n# not a heading\n- nor an item\n> nor a quote\n=== nor a rule")
+	f.Add("%%a comment%% ==highlight== $x^2$ [[Page]] text ^block-id") // Obsidian's syntax
 	f.Fuzz(func(t *testing.T, s string) {
 		th := &thread.Thread{
 			Platform: thread.X, URL: "https://x.com/a/status/1", ID: "1", Author: thread.Author{Handle: "a"}, Complete: true,
@@ -163,8 +164,12 @@ func unescapedMarkdown(line string) string {
 		switch c := line[i]; c {
 		case '\\':
 			i++ // the escaped character
-		case '`', '*', '_', '[', ']', '<', '>', '|', '~':
+		case '`', '*', '_', '[', ']', '<', '>', '|', '~', '$', '^':
 			return "unescaped " + string(c)
+		case '%', '=':
+			if i+1 < len(line) && line[i+1] == c {
+				return "unescaped " + line[i:i+2]
+			}
 		case '&':
 			if m := entityRef.FindString(line[i:]); m != "" {
 				return "entity " + m

@@ -32,7 +32,7 @@ func WriteMarkdown(w io.Writer, t *thread.Thread) error {
 		tw.s("url: ", yamlString(v.Head.URL), "\n")
 	}
 	if v.Head.Date.ISO != "" {
-		tw.s("date: ", v.Head.Date.ISO, "\n")
+		tw.s("date: ", yamlString(v.Head.Date.ISO), "\n")
 	}
 	tw.s("platform: ", yamlString(string(t.Platform)), "\n")
 	tw.s("posts: ", strconv.Itoa(len(t.Posts)), "\n")
@@ -181,7 +181,9 @@ func blankLine(prefix string) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// mdEscape makes s literal text in CommonMark (and GitHub's extensions).
+// mdEscape makes s literal text in CommonMark (and GitHub's extensions, and
+// Obsidian's: math $…$, block references ^id, %% comments, == highlights;
+// its [[links]] are escaped with the brackets).
 // Inline syntax (emphasis, code, links, images, HTML, autolinks, entities,
 // tables, strikethrough) is escaped everywhere; block syntax (headings,
 // quotes, lists, rules, fences) only where it would act: at the start of a
@@ -203,8 +205,14 @@ func mdEscape(s string, lineStart bool) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch c {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~':
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '$', '^':
 			b.WriteByte('\\')
+		case '%', '=':
+			// Obsidian's comments (%%…%%) and highlights (==…==); a single
+			// one is text everywhere.
+			if i+1 < len(s) && s[i+1] == c {
+				b.WriteByte('\\')
+			}
 		case '&':
 			if isEntity(s[i+1:]) {
 				b.WriteByte('\\')

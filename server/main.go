@@ -8,7 +8,8 @@
 //
 // Environment: UNSPOOL_ADDR, UNSPOOL_DATA (defaults for the flags), and the
 // limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
-// UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES).
+// UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES), and
+// UNSPOOL_MAX_CONNS (open connections at once, natively; default 512).
 package main
 
 import (
@@ -22,8 +23,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	serverhttp "unspool/server/http"
 	"unspool/server/store"
@@ -52,6 +56,10 @@ func run() error {
 		return err
 	}
 	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
+	maxConns, err := strconv.Atoi(envOr("UNSPOOL_MAX_CONNS", "512"))
+	if err != nil || maxConns <= 0 {
+		return fmt.Errorf("UNSPOOL_MAX_CONNS=%q: want a positive integer", os.Getenv("UNSPOOL_MAX_CONNS"))
+	}
 
 	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
 		return err
@@ -71,11 +79,17 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
+	// A client that opens connections and never finishes a request holds
+	// one goroutine and file descriptor each: at most maxConns are served at
+	// once (the rest wait in the kernel's backlog), and every phase of a
+	// request has a deadline.
+	ln = netutil.LimitListener(ln, maxConns)
 	srv := &http.Server{
 		Handler:           serverhttp.NewHandler(st, logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       60 * time.Second,
 		ErrorLog:          logger,
 	}
 	// Tests and scripts read this line for the address (with -addr :0 too).

@@ -45,13 +45,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // decodeJSON reads exactly one JSON value into v: at most
 // protocol.MaxRequestBytes (413 beyond), no unknown fields, no wrong types,
-// nothing after it. A body typed as anything but JSON is refused, so a web
-// page cannot post to the API as a "simple" request without a preflight.
+// nothing after it. A body not typed as JSON — untyped included — is refused
+// with 415, so a web page cannot post to the API as a "simple" request
+// without a preflight.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			return library.Errorf(library.EINVALID, "body must be application/json")
-		}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return library.Errorf(library.EUNSUPPORTED, "the body must be sent with Content-Type: application/json")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, protocol.MaxRequestBytes))
 	dec.DisallowUnknownFields()

@@ -168,7 +168,8 @@ func (b *bufferedWriter) reset() {
 // logPath is the request path as logs may show it: a share slug is a
 // capability (whoever has it reads the page), so it is replaced by "…".
 func logPath(r *http.Request) string {
-	p := r.URL.Path
+	// Escaped as sent (%0A stays %0A): a path cannot forge a log line.
+	p := r.URL.EscapedPath()
 	if rest, ok := strings.CutPrefix(p, "/t/"); ok && rest != "" {
 		return "/t/…"
 	}

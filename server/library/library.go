@@ -61,6 +61,7 @@ const (
 	ENOTFOUND     = protocol.CodeNotFound
 	ECONFLICT     = protocol.CodeConflict
 	ETOOLARGE     = protocol.CodeTooLarge
+	EUNSUPPORTED  = protocol.CodeUnsupportedMedia
 	ERATELIMITED  = protocol.CodeRateLimited
 	EINTERNAL     = protocol.CodeInternal
 )

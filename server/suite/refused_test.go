@@ -44,7 +44,7 @@ func TestRefusedRequests(t *testing.T) {
 		{"unknown field", request{Method: "POST", Path: pa, Key: a.Key, Body: pushBody(with("extra", 1))}, 400},
 		{"unknown top-level field", request{Method: "POST", Path: pa, Key: a.Key, Body: map[string]any{"changes": []any{}, "admin": true}}, 400},
 		{"form content type", request{Method: "POST", Path: pa, Key: a.Key, Body: []byte(`{"changes":[]}`),
-			Header: map[string]string{"Content-Type": "text/plain"}}, 400},
+			Header: map[string]string{"Content-Type": "text/plain"}}, 415},
 		// Wrong types.
 		{"baseSeq as string", request{Method: "POST", Path: pa, Key: a.Key, Body: pushBody(with("baseSeq", "0"))}, 400},
 		{"baseSeq fractional", request{Method: "POST", Path: pa, Key: a.Key, Body: pushBody(with("baseSeq", 1.5))}, 400},

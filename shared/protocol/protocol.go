@@ -103,18 +103,22 @@ const (
 	CodeRateLimited   = "rate_limited"   // 429: slow down (Retry-After set)
 	CodeInternal      = "internal"       // 500
 	CodeMethodInvalid = "method_invalid" // 405
+	// 415: a JSON route's body was not typed application/json (so a web
+	// page cannot send it as a "simple" cross-site request, unpreflighted).
+	CodeUnsupportedMedia = "unsupported_media_type"
 )
 
 // Status maps an error code to its HTTP status.
 var Status = map[string]int{
-	CodeBadRequest:    400,
-	CodeUnauthorized:  401,
-	CodeNotFound:      404,
-	CodeMethodInvalid: 405,
-	CodeConflict:      409,
-	CodeTooLarge:      413,
-	CodeRateLimited:   429,
-	CodeInternal:      500,
+	CodeBadRequest:       400,
+	CodeUnauthorized:     401,
+	CodeNotFound:         404,
+	CodeMethodInvalid:    405,
+	CodeConflict:         409,
+	CodeTooLarge:         413,
+	CodeUnsupportedMedia: 415,
+	CodeRateLimited:      429,
+	CodeInternal:         500,
 }
 
 // Limits both sides enforce. A client splits its outbox to stay within them.

@@ -86,7 +86,20 @@ func (g *xGraph) merge(o *xGraph) {
 
 // mergeXNode folds b into a. GraphQL wins for text, media and reply links
 // (it has full text and video files); the DOM fills what GraphQL lacks.
+//
+// Who wrote a post is the exception: the JSON comes from the page's own
+// MAIN world, which the page can forge, so where the cells show the post
+// under another handle the JSON's copy is not what X showed and the cells'
+// copy is kept whole.
 func mergeXNode(a, b *xNode) {
+	if a.FromGraphQL != b.FromGraphQL && a.Handle != "" && b.Handle != "" && a.Handle != b.Handle {
+		if a.FromGraphQL {
+			order := a.order
+			*a = *b
+			a.order = order
+		}
+		return
+	}
 	if b.FromGraphQL && !a.FromGraphQL {
 		dom := *a
 		*a = *b

@@ -54,7 +54,7 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
 
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it?
-handle('reader:x-continuations', async ({ url, collected }) => JSON.parse(await call('xContinuations', url, JSON.stringify(collected))));
+handle('reader:x-continuations', async ({ url, collected }) => JSON.parse(await call('xContinuations', url, JSON.stringify(collected))), { page: true });
 
 handle('reader:render', async ({ thread, settings }) => {
   const merged = clean(settings);

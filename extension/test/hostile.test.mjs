@@ -100,7 +100,7 @@ test('hostile content script: every privileged message is refused and changes no
     ['share:status', { thread: shown }, true],
   ];
   const every = await b.sw.evaluate(() => globalThis.unspoolBackground.messageTypes());
-  const reader = ['reader:unroll', 'library:save', 'library:edit', 'share:publish', 'share:unpublish'];
+  const reader = ['reader:unroll', 'reader:x-continuations', 'library:save', 'library:edit', 'share:publish', 'share:unpublish'];
   for (const t of every) assert.ok(calls.some(([type]) => type === t) || reader.includes(t), `${t} is sent by the hostile script`);
 
   const before = { sync: await ext.send('sync:status'), code: await ext.send('sync:code'), library: await libraryState(ext) };

@@ -96,6 +96,7 @@ test_go() {
 	local unformatted
 	unformatted=$(gofmt -l shared server wasm bench)
 	[ -z "$unformatted" ] || die "not gofmt-formatted: $unformatted"
+	go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
 	go vet ./...
 	go test -count=1 ./...
 }

@@ -2,7 +2,7 @@
 # Unspool's one entry point: builds every part, runs the local server, runs every test.
 #   ./build.sh run      build everything, then start the local sync server (127.0.0.1)
 #   ./build.sh test     install what the tests need, then run every test the project has
-#   ./build.sh bench    run the benchmarks (figures go in README.md#benchmarks)
+#   ./build.sh bench    run the benchmarks (figures go in docs/benchmarks.md)
 #   ./build.sh build    build only
 #   ./build.sh package  zip the extension for the Chrome and Firefox stores
 #   ./build.sh deploy   the sync server to Cloudflare Workers + D1 (see README)
@@ -286,7 +286,7 @@ deploy_worker() {
 	wr deploy
 }
 
-# ./build.sh bench, the sync server (figures in README.md#benchmarks): the
+# ./build.sh bench, the sync server (figures in docs/benchmarks.md): the
 # native server under 200 devices, a 10,000-thread first pull and idle
 # re-sync, then the Go worker next to the plain-JS baseline worker
 # (bench/jsworker) under wrangler dev, and the worker's size. Every server
@@ -325,7 +325,7 @@ bench_server() {
 	rm -rf "$tmp"
 }
 
-# ./build.sh bench, share pages (issue 7; figures in README.md#benchmarks):
+# ./build.sh bench, share pages (issue 7; figures in docs/benchmarks.md):
 # the page's size before/after minify and GET /t/<slug> natively (open-loop
 # 1,000 req/s), then under wrangler dev (sequential), then the worker's
 # start-up in V8 (instance + main() per request).

@@ -8,7 +8,7 @@ import (
 	"unspool/shared/thread"
 )
 
-// Features the README's Platforms table claims that no capture shows,
+// Features the Platforms table (docs/platforms.md) claims that no capture shows,
 // each on a small made input in the source's own markup or JSON shape.
 
 func TestBlueskyVideoEmbed(t *testing.T) {

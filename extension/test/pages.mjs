@@ -346,6 +346,28 @@ const conversations = new Map();
 const apiPath = (operation) => `/i/api/graphql/${X_CLIENT.queryId}/${operation}`;
 const xError = (status, message, code) => ({ status, body: JSON.stringify({ errors: [{ message, code }] }) });
 
+// answer is what the made API says to one request: X's refusals first.
+function answer(conv, vars, h, request) {
+  const ct0 = /(?:^|;\s*)ct0=([^;]+)/.exec(h.cookie ?? '')?.[1];
+  if (h.authorization !== `Bearer ${X_CLIENT.bearer}` || !ct0 || h['x-csrf-token'] !== ct0 || !h['x-client-transaction-id'] ||
+    h['x-twitter-active-user'] !== 'yes' || h['x-twitter-auth-type'] !== 'OAuth2Session') {
+    return xError(403, 'This request requires a matching csrf cookie and header.', 353);
+  }
+  if (request.features !== JSON.stringify(X_CLIENT.features) || request.fieldToggles !== JSON.stringify(X_CLIENT.fieldToggles)) {
+    return xError(400, 'The following features cannot be null: rweb_video_screen_enabled', 336);
+  }
+  if (!conv) return xError(404, '_Missing: No status found with that ID.', 144);
+  // X's transaction ids are made per request: one seen before is refused.
+  if (conv.refuseReplay && conv.transactions.has(h['x-client-transaction-id'])) return xError(404, 'Sorry, that page does not exist.', 34);
+  conv.transactions.add(h['x-client-transaction-id']);
+  if (conv.rateLimitOnce && vars.cursor && !conv.rateLimited) {
+    conv.rateLimited = true;
+    return { ...xError(429, 'Rate limit exceeded', 88), headers: { 'retry-after': '1', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1) } };
+  }
+  const body = vars.cursor ? conv.parts.get(vars.cursor) : conv.first;
+  return body ? { status: 200, body } : xError(400, 'Bad cursor', 214);
+}
+
 const apiRoute = {
   async respond(url, req) {
     const vars = JSON.parse(url.searchParams.get('variables') ?? '{}');
@@ -358,26 +380,8 @@ const apiRoute = {
     };
     (conv?.requests ?? []).push(request);
     await new Promise((r) => setTimeout(r, conv?.latencyMs ?? X_CLIENT.latencyMs));
-    const out = ((answer) => Object.assign(request, { status: answer.status }) && answer)((() => {
-      const ct0 = /(?:^|;\s*)ct0=([^;]+)/.exec(h.cookie ?? '')?.[1];
-      if (h.authorization !== `Bearer ${X_CLIENT.bearer}` || !ct0 || h['x-csrf-token'] !== ct0 || !h['x-client-transaction-id'] ||
-        h['x-twitter-active-user'] !== 'yes' || h['x-twitter-auth-type'] !== 'OAuth2Session') {
-        return xError(403, 'This request requires a matching csrf cookie and header.', 353);
-      }
-      if (request.features !== JSON.stringify(X_CLIENT.features) || request.fieldToggles !== JSON.stringify(X_CLIENT.fieldToggles)) {
-        return xError(400, 'The following features cannot be null: rweb_video_screen_enabled', 336);
-      }
-      if (!conv) return xError(404, '_Missing: No status found with that ID.', 144);
-      // X's transaction ids are made per request: one seen before is refused.
-      if (conv.refuseReplay && conv.transactions.has(h['x-client-transaction-id'])) return xError(404, 'Sorry, that page does not exist.', 34);
-      conv.transactions.add(h['x-client-transaction-id']);
-      if (conv.rateLimitOnce && vars.cursor && !conv.rateLimited) {
-        conv.rateLimited = true;
-        return { ...xError(429, 'Rate limit exceeded', 88), headers: { 'retry-after': '1', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1) } };
-      }
-      const body = vars.cursor ? conv.parts.get(vars.cursor) : conv.first;
-      return body ? { status: 200, body } : xError(400, 'Bad cursor', 214);
-    })());
+    const out = answer(conv, vars, h, request);
+    request.status = out.status;
     return out;
   },
 };

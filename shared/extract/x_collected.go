@@ -99,8 +99,9 @@ func xCollectedSize(c Collected) error {
 func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
 	g := newXGraph(handle, id, source)
 	type body struct {
-		r    *gqlResponse
-		conv string
+		r     *gqlResponse
+		slots []gqlSlot
+		conv  string
 	}
 	var bodies []body
 	focalConv := ""
@@ -112,11 +113,12 @@ func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
 		if err != nil {
 			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
 		}
-		conv, hasFocal := xConversationOf(r, id)
+		slots := gqlSlots(r)
+		conv, hasFocal := xConversationOf(r, slots, id)
 		if hasFocal && focalConv == "" {
 			focalConv = conv
 		}
-		bodies = append(bodies, body{r, conv})
+		bodies = append(bodies, body{r, slots, conv})
 	}
 	followed := make(map[string]bool, len(c.Followed))
 	for _, f := range c.Followed {
@@ -126,9 +128,7 @@ func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
 		if focalConv != "" && b.conv != "" && b.conv != focalConv {
 			continue
 		}
-		if err := g.addGraphQL(b.r, followed); err != nil {
-			return nil, err
-		}
+		g.addGraphQL(b.r, b.slots, followed)
 	}
 	return g, nil
 }

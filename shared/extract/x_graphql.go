@@ -51,9 +51,7 @@ func (xGraphQL) Extract(p *Page) (*thread.Thread, error) {
 		return nil, err
 	}
 	g := newXGraph(handle, id, "x-graphql")
-	if err := g.addGraphQL(r, nil); err != nil {
-		return nil, err
-	}
+	g.addGraphQL(r, gqlSlots(r), nil)
 	return g.thread()
 }
 
@@ -262,6 +260,7 @@ const (
 // cursor, or where a conversation module ends.
 type gqlSlot struct {
 	node    *xNode
+	conv    string // the post's conversation_id_str
 	cursor  string // "ShowMore", "Bottom", …
 	value   string // the cursor's value
 	endMod  bool   // a module ends: what follows is not "right below" its last post
@@ -271,8 +270,12 @@ type gqlSlot struct {
 	hole bool
 }
 
-// gqlSlots flattens r's instructions into page order.
+// gqlSlots flattens r's instructions into page order (nil for a
+// TweetResultByRestId answer, which has none).
 func gqlSlots(r *gqlResponse) []gqlSlot {
+	if r.Data.Conversation == nil {
+		return nil
+	}
 	var slots []gqlSlot
 	addItem := func(ic *gqlItemContent, outside bool) {
 		switch ic.ItemType {
@@ -282,7 +285,7 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 			}
 			if n := xGraphQLNode(ic.TweetResults.Result); n != nil {
 				n.SelfThread = ic.TweetDisplayType == "SelfThread"
-				slots = append(slots, gqlSlot{node: n, outside: outside})
+				slots = append(slots, gqlSlot{node: n, conv: xTweetOf(ic.TweetResults.Result).Legacy.ConversationID, outside: outside})
 			} else {
 				slots = append(slots, gqlSlot{hole: true, outside: outside})
 			}
@@ -324,77 +327,39 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 
 // xConversationOf is the conversation id r's posts belong to: the focal
 // post's when r holds it, else the first post's; "" when r names none.
-func xConversationOf(r *gqlResponse, focalID string) (conv string, hasFocal bool) {
+// slots are gqlSlots(r).
+func xConversationOf(r *gqlResponse, slots []gqlSlot, focalID string) (conv string, hasFocal bool) {
 	if r.Data.Conversation == nil {
 		if t := xTweetOf(r.Data.TweetResult.Result); t != nil {
 			return t.Legacy.ConversationID, t.RestID == focalID
 		}
 		return "", false
 	}
-	var first string
-	xEachTweet(r, func(t *gqlTweet) bool {
-		if t.RestID == focalID {
-			conv, hasFocal = t.Legacy.ConversationID, true
-			return false
+	for _, s := range slots {
+		if s.node == nil || s.outside {
+			continue
 		}
-		if first == "" {
-			first = t.Legacy.ConversationID
+		if s.node.Post.ID == focalID {
+			return s.conv, true
 		}
-		return true
-	})
-	if !hasFocal {
-		conv = first
+		if conv == "" {
+			conv = s.conv
+		}
 	}
-	return conv, hasFocal
+	return conv, false
 }
 
-// xEachTweet calls f for each conversation post of r, in order, until f
-// returns false.
-func xEachTweet(r *gqlResponse, f func(*gqlTweet) bool) {
-	visit := func(ic *gqlItemContent) bool {
-		if t := xTweetOf(ic.TweetResults.Result); t != nil {
-			return f(t)
-		}
-		return true
-	}
-	for _, in := range r.Data.Conversation.Instructions {
-		entries := in.Entries
-		if in.Entry != nil {
-			entries = append(entries[:len(entries):len(entries)], *in.Entry)
-		}
-		for i := range entries {
-			e := &entries[i]
-			if !xHasPrefix(e.EntryID, xConversationPrefixes) {
-				continue
-			}
-			if e.Content.ItemContent != nil && !visit(e.Content.ItemContent) {
-				return
-			}
-			for j := range e.Content.Items {
-				if !visit(&e.Content.Items[j].Item.ItemContent) {
-					return
-				}
-			}
-		}
-		for j := range in.ModuleItems {
-			if !visit(&in.ModuleItems[j].Item.ItemContent) {
-				return
-			}
-		}
-	}
-}
-
-// addGraphQL adds the conversation's posts of r to g. followed holds the
-// cursors whose answers g also gets: what they held back is not missing.
-func (g *xGraph) addGraphQL(r *gqlResponse, followed map[string]bool) error {
+// addGraphQL adds the conversation's posts of r (flattened: slots) to g.
+// followed holds the cursors whose answers g also gets: what they held
+// back is not missing.
+func (g *xGraph) addGraphQL(r *gqlResponse, slots []gqlSlot, followed map[string]bool) {
 	if r.Data.Conversation == nil {
 		// TweetResultByRestId: one post, nothing of what follows it.
 		if n := xGraphQLNode(r.Data.TweetResult.Result); n != nil {
 			g.add(n)
 		}
-		return nil
+		return
 	}
-	slots := gqlSlots(r)
 	open := func(s gqlSlot) bool { return !s.outside && s.cursor != "" && !followed[s.value] }
 	hasBottom := false
 	for _, s := range slots {
@@ -440,7 +405,6 @@ func (g *xGraph) addGraphQL(r *gqlResponse, followed map[string]bool) error {
 		n.EndKnown = n.GapBelow == "" && (laterPost || !hasBottom || n.EndKnown)
 		g.add(n)
 	}
-	return nil
 }
 
 func xHasPrefix(s string, prefixes []string) bool {

@@ -194,7 +194,11 @@ func mdEscape(s string, lineStart bool) string {
 	if lineStart {
 		s = strings.TrimLeft(s, " \t")
 		if s != "" && strings.IndexByte(lineStartSyntax, s[0]) >= 0 {
+			// Escaped here, so the inline pass must not escape it again
+			// ("==" would become "\\==": a backslash, then a highlight).
 			b.WriteByte('\\')
+			b.WriteByte(s[0])
+			s = s[1:]
 		} else if n := leadingDigits(s); n > 0 && n <= 9 && n < len(s) && (s[n] == '.' || s[n] == ')') {
 			// "1." or "1)" opens an ordered list.
 			b.WriteString(s[:n])

@@ -324,7 +324,11 @@ func platTime(s string) time.Time {
 // (Nitter, legacy pages, Thread Reader App) point at it so the library sees
 // one thread whichever way it was captured.
 func platXStatusURL(handle, id string) string {
-	return "https://x.com/" + url.PathEscape(handle) + "/status/" + id
+	if handle == "" {
+		// A mirror that lost the author: X's own handle-less address.
+		return "https://x.com/i/web/status/" + url.PathEscape(id)
+	}
+	return "https://x.com/" + url.PathEscape(handle) + "/status/" + url.PathEscape(id)
 }
 
 // platXProfileURL is the x.com address of an account.

@@ -32,18 +32,57 @@ function since(t0) {
   return Math.round((performance.now() - t0) * 10) / 10;
 }
 
+// X's JSON sent during one unroll (content/x-capture.js xSession), by
+// tab and session id (a tab reaches only its own sessions): each look sends
+// only the bodies captured since the last one, and the unroll that ends the
+// session sends none of them again. A session is dropped when its unroll is done,
+// or after SESSION_MS (a cancelled unroll), and the oldest goes when more
+// than MAX_SESSIONS are open.
+const xSessions = new Map(); // `${tabId} ${session}` → {json: [], followed: [], at}
+const SESSION_MS = 10 * 60_000;
+const MAX_SESSIONS = 8;
+
+// sessionBodies adds add's {json, followed} to the session and returns all
+// of the session's; null when the session is unknown but the sender
+// believes it holds captures up to since > 0 (the worker restarted since):
+// the sender then resends everything.
+function sessionBodies(sender, session, since, add) {
+  const now = Date.now();
+  for (const [id, s] of xSessions) if (now - s.at > SESSION_MS) xSessions.delete(id);
+  const key = `${sender.tab?.id} ${session}`;
+  let s = xSessions.get(key);
+  if (!s) {
+    if (since > 0) return null;
+    s = { json: [], followed: [], at: now };
+    xSessions.set(key, s);
+    while (xSessions.size > MAX_SESSIONS) xSessions.delete(xSessions.keys().next().value);
+  }
+  s.json.push(...strings(add?.json));
+  s.followed.push(...strings(add?.followed));
+  s.at = now;
+  return s;
+}
+
+const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+
 // collected is what a content-script collector returned: {content} for a
-// whole page, or {html, json, stoppedBy} from a scrolling collector.
+// whole page, or {html, json, stoppedBy, followed} from the X collector —
+// with session set, json and followed hold only what the session lacks.
 // clickedAt (epoch ms) tells whether the WASM had to be loaded for this
 // click (a first click, or the worker was stopped since the last one).
 handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   const t0 = performance.now();
+  let captures = null;
+  if (typeof collected.content !== 'string') {
+    const bodies = typeof collected.session === 'string' ? sessionBodies(sender, collected.session, collected.since, collected) : { json: strings(collected.json), followed: strings(collected.followed) };
+    if (!bodies) return { resend: true };
+    captures = { html: strings(collected.html), json: bodies.json, followed: bodies.followed, stoppedBy: typeof collected.stoppedBy === 'string' ? collected.stoppedBy : '' };
+    xSessions.delete(`${sender.tab?.id} ${collected.session}`);
+  }
   const [, settings] = await Promise.all([ready(), loadSettings()]);
   const tReady = since(t0);
   const t1 = performance.now();
-  const thread = typeof collected.content === 'string'
-    ? await call('extract', url, collected.content)
-    : await call('extractCollected', url, JSON.stringify({ html: collected.html, json: collected.json, stoppedBy: collected.stoppedBy, followed: collected.followed ?? [] }));
+  const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, collected.content);
   const tExtract = since(t1);
   lastThread = thread;
   await remember(sender, thread);
@@ -53,8 +92,16 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
 }, { page: true });
 
 // The X collector's question before any scrolling: does X's JSON the page
-// fetched hold the whole chain, and which cursor would extend it?
-handle('reader:x-continuations', async ({ url, collected }) => JSON.parse(await call('xContinuations', url, JSON.stringify(collected))), { page: true });
+// fetched hold the whole chain, and which cursor would extend it? Asked
+// again after each answer, within a session.
+handle('reader:x-continuations', async (msg, sender) => {
+  const bodies = sessionBodies(sender, msg.session, msg.since, msg.collected);
+  if (!bodies) return { resend: true };
+  await ready();
+  const t0 = performance.now();
+  const chain = JSON.parse(await call('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
+  return { ...chain, wasmMs: since(t0) };
+}, { page: true });
 
 handle('reader:render', async ({ thread, settings }) => {
   const merged = clean(settings);

@@ -30,6 +30,15 @@ export const CONTENT_FILES = [
   'content/main.js',
 ];
 
+// inject puts the content scripts into tabId unless they are there.
+// Unrolls do it on demand; thread pages of sites the extension holds host
+// permissions for (X) get them ahead of the click (wasm-preload.js), so the
+// first click does not wait for fifteen files to be evaluated.
+export async function inject(tabId) {
+  const [present] = await chrome.scripting.executeScript({ target: { tabId }, func: () => typeof globalThis.unspoolContent?.start === 'function' });
+  if (!present?.result) await chrome.scripting.executeScript({ target: { tabId }, files: CONTENT_FILES });
+}
+
 // unroll starts an unroll in tab; `via` names the trigger (for logs/tests).
 // strategy "scroll" makes the X collector skip X's JSON (benchmarks compare).
 export async function unroll(tab, via, { strategy } = {}) {
@@ -44,7 +53,7 @@ export async function unroll(tab, via, { strategy } = {}) {
     answer = await chrome.tabs.sendMessage(tab.id, start);
   } catch {
     try {
-      await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES });
+      await inject(tab.id);
       answer = await chrome.tabs.sendMessage(tab.id, start);
     } catch (err) {
       // chrome:// pages, the web store and PDF viewers refuse scripts:

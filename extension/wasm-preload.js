@@ -2,7 +2,8 @@
 // asked to unroll (an X status page: x.com and twitter.com are host
 // permissions, so their tabs' addresses are visible here), the WASM is
 // loaded and warmed up in the background once the page has loaded, at the
-// lowest priority, so the first click finds it ready. It is released after
+// lowest priority, and the content scripts are put in the page, so the
+// first click finds both ready. It is released after
 // HOLD_MS without a call: a warm instance holds tens of MB (measured in
 // bench/extension-unroll.mjs), which an idle browser should not keep.
 //
@@ -14,6 +15,7 @@
 // A Chrome service worker stops after 30 s without events; while a
 // preloaded WASM is held it is kept running by a cheap extension call every
 // KEEPALIVE_MS, and only then.
+import { inject } from './triggers.js';
 import { isLoaded, lastCallAt, ready, release } from './wasm-host.js';
 
 // X status pages, as the collector recognises them (content/x-collector.js).
@@ -47,10 +49,18 @@ function check() {
 
 export const isThreadPage = (url) => typeof url === 'string' && THREAD_PAGE.test(url);
 
+// prepare readies tab for a click on its thread: the WASM, and the content
+// scripts (an X tab's address is visible here because X is a host
+// permission, which also lets them be injected without a click).
+function prepare(tab) {
+  preload();
+  idle(() => inject(tab.id).catch(() => {})); // a tab closed or navigated away meanwhile
+}
+
 export function listen() {
   chrome.tabs.onUpdated.addListener((_tabId, change, tab) => {
     // A load, or X's in-app navigation to another post.
-    if ((change.status === 'complete' || change.url) && tab.status === 'complete' && isThreadPage(tab.url)) preload();
+    if ((change.status === 'complete' || change.url) && tab.status === 'complete' && isThreadPage(tab.url)) prepare(tab);
   });
   // Back to a thread tab after the WASM was released (or the worker stopped).
   chrome.tabs.onActivated.addListener(({ tabId }) => {

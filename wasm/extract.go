@@ -30,10 +30,11 @@ func init() {
 	// what the extension gathered on a virtualised X page:
 	// {"html": [page or cell HTML…], "json": [TweetDetail bodies…],
 	//  "stoppedBy": "boundary" | "end" | "limit" | "cancelled" | "",
-	//  "followed": [cursors whose answers are among json]}.
+	//  "followed": [cursors whose answers are among json]},
+	// as JSON text or as that object itself (see collectedOf).
 	register("extractCollected", func(args []js.Value) (any, error) {
-		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
-			return nil, errors.New("unspool.extractCollected(pageURL, collectedJSON) takes two strings")
+		if len(args) != 2 || args[0].Type() != js.TypeString || !isCollected(args[1]) {
+			return nil, errors.New("unspool.extractCollected(pageURL, collectedJSON) takes two strings (or the collected object)")
 		}
 		c, err := collectedOf("extractCollected", args[1])
 		if err != nil {
@@ -54,8 +55,8 @@ func init() {
 	// last, next: [{cursor, kind, post}], missing}). The extension follows
 	// next with the page's own request; it never reads X's JSON itself.
 	register("xContinuations", func(args []js.Value) (any, error) {
-		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
-			return nil, errors.New("unspool.xContinuations(pageURL, collectedJSON) takes two strings")
+		if len(args) != 2 || args[0].Type() != js.TypeString || !isCollected(args[1]) {
+			return nil, errors.New("unspool.xContinuations(pageURL, collectedJSON) takes two strings (or the collected object)")
 		}
 		c, err := collectedOf("xContinuations", args[1])
 		if err != nil {
@@ -70,12 +71,61 @@ func init() {
 	})
 }
 
+// collectedOf reads the collected captures: an object {html, json,
+// stoppedBy, followed} of strings (what the extension passes: its X bodies
+// are strings already, and a JSON envelope around them would be one more
+// full decode of every body, on every look), or the same as JSON text.
 func collectedOf(fn string, v js.Value) (extract.Collected, error) {
 	var c extract.Collected
-	if err := json.Unmarshal([]byte(v.String()), &c); err != nil {
-		return c, errors.New("unspool." + fn + `: collectedJSON is not {"html":[…],"json":[…],"stoppedBy":"…","followed":[…]}: ` + err.Error())
+	bad := func(detail string) (extract.Collected, error) {
+		return c, errors.New("unspool." + fn + `: collectedJSON is not {"html":[…],"json":[…],"stoppedBy":"…","followed":[…]}: ` + detail)
+	}
+	if v.Type() == js.TypeString {
+		if err := json.Unmarshal(bytesOf(v.String()), &c); err != nil {
+			return bad(err.Error())
+		}
+		return c, nil
+	}
+	var err error
+	if c.HTML, err = stringsOf(v, "html"); err != nil {
+		return bad(err.Error())
+	}
+	if c.JSON, err = stringsOf(v, "json"); err != nil {
+		return bad(err.Error())
+	}
+	if c.Followed, err = stringsOf(v, "followed"); err != nil {
+		return bad(err.Error())
+	}
+	switch s := v.Get("stoppedBy"); s.Type() {
+	case js.TypeString:
+		c.StoppedBy = s.String()
+	case js.TypeUndefined, js.TypeNull:
+	default:
+		return bad("stoppedBy is not a string")
 	}
 	return c, nil
+}
+
+func isCollected(v js.Value) bool { return v.Type() == js.TypeString || v.Type() == js.TypeObject }
+
+// stringsOf reads obj[key], an array of strings (absent is none).
+func stringsOf(obj js.Value, key string) ([]string, error) {
+	v := obj.Get(key)
+	if v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
+		return nil, nil
+	}
+	if !js.Global().Get("Array").Call("isArray", v).Bool() {
+		return nil, errors.New(key + " is not an array")
+	}
+	out := make([]string, v.Length())
+	for i := range out {
+		e := v.Index(i)
+		if e.Type() != js.TypeString {
+			return nil, errors.New(key + " holds a value that is not a string")
+		}
+		out[i] = e.String()
+	}
+	return out, nil
 }
 
 // threadJSON is the thread as the API returns it. It is also remembered

@@ -10,9 +10,16 @@
   U.frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
   // ask sends a message to the background router (messages.js) and returns
-  // its value, or throws its error.
+  // its value, or throws its error. An error with lost set means the
+  // background went away before answering (stopped or restarted in the
+  // middle): what it was told may be gone with it.
   U.ask = async (type, payload = {}) => {
-    const res = await chrome.runtime.sendMessage({ type, ...payload });
+    let res;
+    try {
+      res = await chrome.runtime.sendMessage({ type, ...payload });
+    } catch (err) {
+      throw Object.assign(new Error(`${type}: ${err?.message ?? err}`), { lost: true });
+    }
     if (!res) throw new Error(`no answer to ${type}`);
     if (!res.ok) throw new Error(res.error);
     return res.value;

@@ -31,7 +31,13 @@
       window.removeEventListener('keydown', onEsc, true);
       t.collected = now();
       progress.update('Preparing the reader…');
-      const res = await U.ask('reader:unroll', { url: collector.pageURL(), collected, clickedAt: t.clickedAt });
+      // A collector may also give a lighter form (wire) that the background
+      // completes from what it was sent while collecting; a background that
+      // restarted meanwhile asks for the whole (resend) or is lost with it.
+      const { wire, ...full } = collected;
+      const unroll = (c) => U.ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
+      let res = await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err)));
+      if (res.resend) res = await unroll(full);
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {
@@ -51,9 +57,9 @@
         paintMs: ms(t.answered, t.painted),
         clickToReaderMs: ms(t.clickedAt, t.painted),
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
-        cells: collected.cells ?? 0,
-        collect: collected.stats ?? null,
-        bytesSent: JSON.stringify(collected).length,
+        cells: full.cells ?? 0,
+        collect: full.stats ?? null,
+        bytesSent: JSON.stringify(wire ?? full).length,
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
       return { ok: true, timings };

@@ -37,11 +37,65 @@
     });
   }
 
-  // xCaptured(focalId) → {json: [bodies], followed: [cursors answered]}.
-  U.xCaptured = async (focalId) => {
-    const got = await ask({ focalId, op: 'captured' });
-    const kept = Array.isArray(got) ? got.filter((k) => typeof k?.body === 'string') : [];
-    return { json: kept.map((k) => k.body), followed: kept.map((k) => k.cursor).filter((c) => typeof c === 'string' && c) };
+  // xCaptured(focalId, since) → {json: [bodies], followed: [cursors
+  // answered], last}: what the page kept after the capture numbered since
+  // (0: everything), and the number of the newest (since when none).
+  U.xCaptured = async (focalId, since = 0) => {
+    const got = await ask({ focalId, op: 'captured', since });
+    const kept = Array.isArray(got) ? got.filter((k) => typeof k?.body === 'string' && Number.isSafeInteger(k.seq)) : [];
+    return {
+      json: kept.map((k) => k.body),
+      followed: kept.map((k) => k.cursor).filter((c) => typeof c === 'string' && c),
+      last: Math.max(since, ...kept.map((k) => k.seq)),
+    };
+  };
+
+  // xSession(url, focalId) is one unroll's exchange with the background
+  // about X's JSON. The background keeps what it was sent during the
+  // session, so each look sends only what the page captured since the last
+  // one: a 200-post thread is five answers of ~150 KB, and sending all of
+  // them on each of six looks was most of the time between the answers.
+  // A background that restarted has forgotten the session: it says so
+  // (resend), or went away in the middle of the look, and gets everything
+  // again in a new session.
+  //   look()         → what the WASM says of the chain now (XChain, with
+  //                    resent: whether everything had to be sent again), or
+  //                    {empty: true} when the page captured nothing
+  //   collected(c)   → {wire, full}: c (html, stoppedBy) with the bodies,
+  //                    as the session's background needs it (wire) and
+  //                    whole, for a background that forgot it (full)
+  U.xSession = (url, focalId) => {
+    let id = crypto.randomUUID();
+    let since = 0; // the newest capture the background holds
+    const all = { json: [], followed: [] };
+    const fresh = async () => {
+      const got = await U.xCaptured(focalId, since);
+      all.json.push(...got.json);
+      all.followed.push(...got.followed);
+      return got;
+    };
+    return {
+      async look() {
+        const got = await fresh();
+        if (since === 0 && got.json.length === 0) return { empty: true }; // no capture in this page
+        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, collected: { json: got.json, followed: got.followed } });
+        let chain = await ask().catch((err) => (err.lost ? { resend: true } : Promise.reject(err)));
+        const resent = Boolean(chain.resend);
+        if (resent) {
+          id = crypto.randomUUID(); // a session that may hold part of this is not reused
+          chain = await U.ask('reader:x-continuations', { url, session: id, since: 0, collected: all });
+        }
+        since = got.last;
+        return { ...chain, resent };
+      },
+      async collected(c) {
+        const got = await fresh();
+        return {
+          wire: { ...c, session: id, since, json: got.json, followed: got.followed },
+          full: { ...c, json: all.json, followed: all.followed },
+        };
+      },
+    };
   };
 
   // xFollow(focalId, cursor) → {ok, status, retryAfterMs?, error?} once the

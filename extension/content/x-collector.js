@@ -130,24 +130,27 @@
   }
 
   // fromJSON follows X's cursors until the captured JSON holds the whole
-  // chain, or nothing more can be asked. Returns {complete, captured,
-  // chain, refused, cancelled}.
-  async function fromJSON(url, focalId, { signal, onProgress, stats }) {
+  // chain, or nothing more can be asked. Returns {complete, chain, refused,
+  // cancelled}; chain is null when the page captured nothing.
+  async function fromJSON(session, focalId, { signal, onProgress, stats }) {
     const tried = new Set();
     for (;;) {
-      const captured = await U.xCaptured(focalId);
-      if (captured.json.length === 0) return { complete: false, captured, chain: null };
-      const chain = await U.ask('reader:x-continuations', { url, collected: { html: [], json: captured.json, followed: captured.followed } });
+      const t0 = performance.now();
+      const chain = await session.look();
+      if (chain.empty) return { complete: false, chain: null };
       stats.rounds++;
+      stats.jsonMs += performance.now() - t0;
+      stats.wasmMs += chain.wasmMs;
+      stats.resends += chain.resent ? 1 : 0;
       onProgress?.(chain.posts);
-      if (chain.complete) return { complete: true, captured, chain };
-      if (signal.aborted) return { complete: false, captured, chain, cancelled: true };
+      if (chain.complete) return { complete: true, chain };
+      if (signal.aborted) return { complete: false, chain, cancelled: true };
       const next = chain.next.find((c) => !tried.has(c.cursor));
-      if (!next) return { complete: false, captured, chain };
+      if (!next) return { complete: false, chain };
       tried.add(next.cursor);
       const res = await follow(focalId, next.cursor, signal, stats);
-      if (signal.aborted) return { complete: false, captured, chain, cancelled: true };
-      if (!res.ok) return { complete: false, captured, chain, refused: res };
+      if (signal.aborted) return { complete: false, chain, cancelled: true };
+      if (!res.ok) return { complete: false, chain, refused: res };
     }
   }
 
@@ -302,31 +305,34 @@
   // ---------------------------------------------------------------- both
 
   // collect returns what extractCollected reads, and how it was gathered
-  // (stats: which road, API requests and their waits, scroll). strategy
-  // "scroll" skips the JSON road (benchmarks compare the two).
+  // (stats: which road, API requests and their waits, scroll), with the
+  // lighter form the session's background completes (wire; see xSession).
+  // strategy "scroll" skips the JSON road (benchmarks compare the two).
   async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first' }) {
     const url = statusURL();
     const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
-    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, scrolled: false };
+    const session = U.xSession(url, focalId);
+    // jsonMs: asking the background about the JSON (wasmMs of it in the
+    // WASM, the rest is messaging); apiWaitMs: waiting for X's answers;
+    // resends: looks a restarted background needed everything for.
+    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, jsonMs: 0, wasmMs: 0, resends: 0, scrolled: false };
+    const done = async (c) => {
+      const { wire, full } = await session.collected({ ...c, stats });
+      return { ...full, wire };
+    };
     let json = null;
     if (strategy !== 'scroll') {
-      json = await fromJSON(url, focalId, { signal, onProgress, stats });
-      if (json.complete || json.cancelled) {
-        const stoppedBy = json.complete ? 'end' : 'cancelled';
-        return { html: [], json: json.captured.json, followed: json.captured.followed, stoppedBy, cells: 0, stats };
-      }
+      json = await fromJSON(session, focalId, { signal, onProgress, stats });
+      if (json.complete || json.cancelled) return done({ html: [], stoppedBy: json.complete ? 'end' : 'cancelled', cells: 0 });
       if (json.refused) stats.refused = json.refused;
     }
     stats.via = 'scroll';
     stats.scrolled = true;
     const focalMounted = visibleItems().some((d) => d.key === focalId);
     const scrolled = await scroll(focalId, { signal, onProgress, limits, fromHere: Boolean(json?.chain?.startKnown && focalMounted) });
-    // The page may have loaded more while it was walked: read the capture last.
-    const captured = await U.xCaptured(focalId);
-    return {
-      html: [scrolled.cellsHTML.join('\n')], json: captured.json, followed: captured.followed, stoppedBy: scrolled.stoppedBy,
-      cells: scrolled.cellsHTML.length, stats,
-    };
+    // The page may have loaded more while it was walked: the session reads
+    // the capture last.
+    return done({ html: [scrolled.cellsHTML.join('\n')], stoppedBy: scrolled.stoppedBy, cells: scrolled.cellsHTML.length });
   }
 
   U.registerCollector({

@@ -22,7 +22,8 @@
   const REQUEST_EVENT = 'unspool:x-request';
   const REPLY_PREFIX = 'unspool:x-reply:';
 
-  const kept = []; // {focalId, cursor, body, request}
+  const kept = []; // {seq, focalId, cursor, body, request}
+  let seq = 0; // numbers what is kept, so a reader can ask for what is new
   const requests = []; // {url, method, headers: [[name, value]…], focalId}, newest last
   let bytes = 0;
 
@@ -43,7 +44,7 @@
   function keep(request, body) {
     if (typeof body !== 'string' || body.length === 0 || body.length > MAX_BYTES) return;
     const vars = variablesOf(request.url);
-    kept.push({ focalId: String(vars.focalTweetId ?? ''), cursor: typeof vars.cursor === 'string' ? vars.cursor : '', body, request });
+    kept.push({ seq: ++seq, focalId: String(vars.focalTweetId ?? ''), cursor: typeof vars.cursor === 'string' ? vars.cursor : '', body, request });
     bytes += body.length;
     while (kept.length > MAX_KEPT || bytes > MAX_BYTES) bytes -= kept.shift().body.length;
   }
@@ -108,14 +109,14 @@
     };
   }
 
-  // captured: the bodies kept for the conversation opened on focalId, each
-  // with the cursor its request carried ("" for a first load). Single-page
-  // navigation may have fetched the thread under another focal post, so
-  // without a match every body goes (the extractor keeps only the focal
-  // post's conversation).
-  function captured(focalId) {
+  // captured: the bodies kept for the conversation opened on focalId after
+  // the one numbered since, each with its number and the cursor its
+  // request carried ("" for a first load). Single-page navigation may have
+  // fetched the thread under another focal post, so without a match every
+  // body goes (the extractor keeps only the focal post's conversation).
+  function captured(focalId, since) {
     const mine = kept.filter((k) => k.focalId === focalId);
-    return (mine.length ? mine : kept).map(({ body, cursor }) => ({ body, cursor }));
+    return (mine.length ? mine : kept).filter((k) => k.seq > since).map(({ seq, body, cursor }) => ({ seq, body, cursor }));
   }
 
   // retryAfterMs reads Retry-After (seconds or a date), else X's own
@@ -154,7 +155,7 @@
     return { ok: true, status: res.status };
   }
 
-  // The content script asks with {detail: JSON {reply, focalId, op, cursor}}
+  // The content script asks with {detail: JSON {reply, focalId, op, cursor, since}}
   // and gets one JSON string on the event named by `reply`: at once for
   // "captured" (the default), when the request is answered for "follow".
   // Only strings cross between the two JavaScript worlds.
@@ -165,10 +166,10 @@
     } catch {
       return;
     }
-    const { reply, focalId, op = 'captured', cursor } = ask;
+    const { reply, focalId, op = 'captured', cursor, since = 0 } = ask;
     if (typeof reply !== 'string' || !reply.startsWith(REPLY_PREFIX)) return;
     const answer = (value) => document.dispatchEvent(new CustomEvent(reply, { detail: JSON.stringify(value) }));
-    if (op === 'captured') answer(captured(String(focalId)));
+    if (op === 'captured') answer(captured(String(focalId), Number(since) || 0));
     else if (op === 'follow' && typeof cursor === 'string' && cursor) follow(String(focalId), cursor).then(answer);
   });
 })();

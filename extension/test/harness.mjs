@@ -54,6 +54,23 @@ export async function openPage(b, url) {
   return page;
 }
 
+// stopWorker stops the extension's service worker (as Chrome does when it
+// is idle) from one of the extension's own pages, and waits until it is gone.
+export async function stopWorker(b) {
+  const ext = await b.context.newPage();
+  await ext.goto(`chrome-extension://${b.extensionId}/manifest.json`);
+  const cdp = await b.context.newCDPSession(ext);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  await ext.close();
+  for (let i = 0; i < 50; i++) {
+    const { targetInfos } = await b.browserCDP.send('Target.getTargets', { filter: [{}] });
+    if (!targetInfos.some((t) => t.type === 'service_worker' && t.url.includes(b.extensionId))) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 // browserSession returns a browser-level CDP session (triggerAction needs
 // one; a persistent context exposes it through a page's browser target).
 async function browserSession(b, page) {

@@ -407,8 +407,9 @@ const apiRoute = {
 // been installed after the page loaded (or X renamed the request): only the
 // page's DOM is left to read.
 //
-// Returns {url, routes, expected, requests} — requests logs every API call
-// of this conversation ({at, cursor, headers, variables, status, …}).
+// Returns {url, routes, expected, requests, bodies} — requests logs every
+// API call of this conversation ({at, cursor, headers, variables, status,
+// …}); bodies are the API's answers.
 export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, base, rich = false, refuseReplay = false, rateLimitOnce = false, previous = false, uncaptured = false, latencyMs }) {
   const posts = chainPosts(n, { base });
   posts.forEach((p, i) => {
@@ -518,6 +519,7 @@ export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, ba
     url,
     requests,
     expected,
+    bodies: [first, ...parts.values()], // X's answers, in the order a complete unroll needs them
     routes: [
       ...assets,
       [`x.com /${AUTHOR.handle}/status/${focalPost.id}`, {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callTrigger, choose, inReader, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, waitForReader } from './harness.mjs';
+import { callTrigger, choose, inReader, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, stopWorker, waitForReader } from './harness.mjs';
 import { fixturePages, hostilePage, virtualPage, xAppPage, HOSTILE } from './pages.mjs';
 
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
@@ -302,20 +302,8 @@ describe('the WASM in the background', () => {
     assert.equal(r.timings.wasmLoadedForThisClick, false, 'a second click uses the loaded WASM');
     await closeWithEsc(page);
 
-    // Stop the extension's service worker from one of its own pages.
     const stoppedAt = Date.now();
-    const ext = await b.context.newPage();
-    await ext.goto(`chrome-extension://${b.extensionId}/manifest.json`);
-    const cdp = await b.context.newCDPSession(ext);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach();
-    await ext.close();
-    for (let i = 0; i < 50; i++) {
-      const { targetInfos } = await b.browserCDP.send('Target.getTargets', { filter: [{}] });
-      if (!targetInfos.some((t) => t.type === 'service_worker' && t.url.includes(b.extensionId))) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await stopWorker(b);
 
     await page.bringToFront();
     await pressAction(b, page);

@@ -14,10 +14,11 @@
 //   - 429 + Retry-After is honoured; another conversation's capture is
 //     ignored;
 //   - the first click 3 s after a thread page opened in a fresh browser
-//     finds the WASM loaded.
+//     finds the WASM loaded and the content scripts in the page;
+//   - a service worker stopped mid-unroll costs a resend, not the unroll.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { openBrowser, openPage, pressAction, stopWorker, waitForReader } from './harness.mjs';
 import { X_CLIENT, xAppPage } from './pages.mjs';
 
 const pages = {
@@ -31,6 +32,8 @@ const pages = {
   // is short, so the gap and the replies below it are on screen together
   // before the gap is opened.
   uncaptured120: xAppPage({ name: 'uncaptured-120', n: 120, firstPart: 4, partSize: 120, base: 1956000000000000000n, uncaptured: true }),
+  // The service worker is stopped while the first cursor is being loaded.
+  restarted200: xAppPage({ name: 'restarted-200', n: 200, base: 1957000000000000000n }),
   limited64: xAppPage({ name: 'limited-64', n: 64, base: 1954000000000000000n, rateLimitOnce: true }),
   previous30: xAppPage({ name: 'previous-30', n: 30, firstPart: 12, base: 1955000000000000000n, previous: true }),
 };
@@ -150,6 +153,24 @@ describe('when JSON is not enough', () => {
     await page.close();
   });
 
+  test('the service worker stops mid-unroll: the content script sends the captures again, nothing is asked twice', async () => {
+    const p = pages.restarted200;
+    const page = await openPage(b, p.url);
+    const requestsBefore = p.requests.length;
+    await pressAction(b, page);
+    // The first cursor is asked for: the background has already been sent
+    // the page's first answer, and is idle while X's answer is awaited.
+    while (!p.requests.slice(requestsBefore).some((r) => r.cursor)) await new Promise((r) => setTimeout(r, 10));
+    await stopWorker(b);
+    const reader = await waitForReader(page, 90_000);
+    assertWholeChain(p, reader);
+    const after = p.requests.slice(requestsBefore);
+    assert.equal(after.length, p.expected.continuations, 'one request per cursor, none repeated');
+    assert.equal(reader.timings.collect.via, 'json');
+    assert.ok(reader.timings.collect.resends >= 1, `the restarted background asked for the captures again (${JSON.stringify(reader.timings.collect)})`);
+    await page.close();
+  });
+
   test('429 with Retry-After: the request waits and is made again', async () => {
     const p = pages.limited64;
     const { page, reader, scrolls, after } = await unroll(p);
@@ -174,7 +195,7 @@ describe('when JSON is not enough', () => {
 });
 
 describe('no cold first click', () => {
-  test('3 s after a thread page opened in a fresh browser, the WASM is loaded before the click', async () => {
+  test('3 s after a thread page opened in a fresh browser, the WASM and the content scripts are ready before the click', async () => {
     const p = pages.parts64;
     const fresh = await openBrowser(p.routes);
     try {
@@ -182,6 +203,12 @@ describe('no cold first click', () => {
       await page.waitForTimeout(3000);
       const loaded = await fresh.sw.evaluate(() => ({ loaded: globalThis.unspoolBackground.wasm.isLoaded(), bytes: globalThis.unspoolBackground.wasm.memoryBytes() }));
       assert.ok(loaded.loaded && loaded.bytes > 0, `the thread page preloaded the WASM (${JSON.stringify(loaded)})`);
+      const injected = await fresh.sw.evaluate(async (url) => {
+        const [tab] = await chrome.tabs.query({ url });
+        const [r] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => typeof globalThis.unspoolContent?.start === 'function' });
+        return r.result;
+      }, page.url());
+      assert.equal(injected, true, 'the content scripts are in the page before the click');
       await pressAction(fresh, page);
       const first = await waitForReader(page, 60_000);
       assert.equal(first.timings.wasmLoadedForThisClick, false, 'the first click found the WASM loaded');

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -41,4 +42,50 @@ func BenchmarkExtractXGraphQL(b *testing.B) {
 		}
 	}
 	xReportCPU(b, cpu, len(detail))
+}
+
+// BenchmarkXJSONFirst is the work one JSON-first unroll asks of the WASM
+// (the extension's x-collector): a look at the captured TweetDetail bodies
+// after each answer (XContinuations), then the extraction of all of them.
+// The first body holds the chain's first 40 posts and each ShowMore answer
+// 40 more, as the made X client of the extension's tests sends them. Each
+// unroll starts with nothing decoded. MB/s is the bytes of the bodies.
+func BenchmarkXJSONFirst(b *testing.B) {
+	for _, n := range []int{20, 64, 200} {
+		b.Run(fmt.Sprint(n, "posts"), func(b *testing.B) {
+			chain, conv, mod, others := mkLongThread(n, 5000)
+			url := xPostURL(mkWeaver.Handle, chain[0].ID)
+			var bodies, cursors []string
+			size := 0
+			for start := 0; start < n; start += 40 {
+				end := min(start+40, n)
+				showMore := ""
+				if end < n {
+					showMore = fmt.Sprint("c-", end)
+				}
+				if start == 0 {
+					bodies = append(bodies, mkConvFirst(conv, "", nil, chain[0], chain[1:end], showMore, others, ""))
+				} else {
+					bodies = append(bodies, mkConvAppend(conv, mod, chain[start:end], showMore))
+				}
+				cursors = append(cursors, showMore)
+				size += len(bodies[len(bodies)-1])
+			}
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				xMemoReset()
+				for look := range bodies {
+					chain, err := XContinuations(url, Collected{JSON: bodies[:look+1], Followed: cursors[:look]})
+					if err != nil || chain.Complete != (look == len(bodies)-1) {
+						b.Fatalf("look %d: %v, %+v", look, err, chain)
+					}
+				}
+				th, err := ExtractCollected(url, Collected{JSON: bodies, Followed: cursors})
+				if err != nil || len(th.Posts) != n {
+					b.Fatalf("%v, %d posts", err, len(th.Posts))
+				}
+			}
+		})
+	}
 }

@@ -109,7 +109,7 @@ func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
 		if !xJSONUsable(s) {
 			continue
 		}
-		r, err := xParseGraphQL([]byte(s))
+		r, err := xParseGraphQLString(s)
 		if err != nil {
 			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
 		}

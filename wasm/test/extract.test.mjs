@@ -89,6 +89,18 @@ test('xContinuations: names the cursor to follow until the JSON holds the whole 
   assert.deepEqual([second.complete, second.posts, second.next.map((x) => x.cursor)], [false, 24, ['made-showmore-2']]);
   const done = step(3);
   assert.deepEqual([done.complete, done.posts, done.next, done.last], [true, 30, [], c.expected.posts.at(-1).id]);
+  // The extension passes the captures as an object (no JSON around
+  // bodies that are JSON already): the same answers.
+  for (const n of [1, 2, 3]) {
+    const asObject = JSON.parse(unspool.xContinuations(c.url, { json: json.slice(0, n), followed: followed.slice(0, n - 1) }));
+    assert.deepEqual(asObject, step(n), `look ${n} with an object`);
+  }
+  const { capturedAt: _a, ...fromObject } = JSON.parse(unspool.extractCollected(c.url, { json, followed, stoppedBy: 'end' }));
+  const { capturedAt: _b, ...fromJSON } = JSON.parse(unspool.extractCollected(c.url, JSON.stringify({ html: [], json, followed, stoppedBy: 'end' })));
+  assert.deepEqual(fromObject, fromJSON);
+  assert.throws(() => unspool.xContinuations(c.url, { json: 'x' }), /collectedJSON is not .*json is not an array/);
+  assert.throws(() => unspool.xContinuations(c.url, { json: [1] }), /json holds a value that is not a string/);
+  assert.throws(() => unspool.extractCollected(c.url, { json, stoppedBy: 3 }), /stoppedBy is not a string/);
   assert.throws(() => unspool.xContinuations(c.url, '{"json": "x"}'), /collectedJSON is not/);
   assert.throws(() => unspool.xContinuations('https://example.com/a/status/1', '{"json":[]}'), /X pages only/);
   assert.throws(() => unspool.xContinuations(c.url), /takes two strings/);

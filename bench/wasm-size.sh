@@ -7,7 +7,7 @@
 # weigh most in the real wasm's code section and what imports the heavy ones.
 # Usage: bench/wasm-size.sh   (from the repository root; no network: the
 # module cache must hold the dependencies, as after ./build.sh build)
-# Figures and conclusions: bench/wasm-size.md.
+# Figures and conclusions: docs/benchmarks.md, "The WASM's size".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

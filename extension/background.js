@@ -20,6 +20,7 @@ shown.listen();
 globalThis.unspoolBackground = {
   triggers,
   lastThread: () => readerApi.lastThread,
+  xSessionsHeld: readerApi.xSessionsHeld,
   messageTypes: messages.types,
   wasm: { isLoaded: wasm.isLoaded, memoryBytes: wasm.memoryBytes, stats: wasm.stats, release: wasm.release },
 };

@@ -63,6 +63,10 @@ function sessionBodies(sender, session, since, add) {
   return s;
 }
 
+// xSessionsHeld lists the open sessions (tests, the console): the tab,
+// how many bodies and bytes each holds.
+export const xSessionsHeld = () => [...xSessions].map(([key, s]) => ({ tab: Number(key.split(' ')[0]), bodies: s.json.length, bytes: s.json.reduce((n, b) => n + b.length, 0) }));
+
 const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
 
 // collected is what a content-script collector returned: {content} for a

@@ -59,8 +59,10 @@
   // (resend), or went away in the middle of the look, and gets everything
   // again in a new session.
   //   look()         → what the WASM says of the chain now (XChain, with
-  //                    resent: whether everything had to be sent again), or
-  //                    {empty: true} when the page captured nothing
+  //                    sent: how many bodies this look sent, resent:
+  //                    whether everything had to be sent again), or
+  //                    {empty: true} when the page captured nothing;
+  //                    with {onlyNew: true}, null when nothing is new
   //   collected(c)   → {wire, full}: c (html, stoppedBy) with the bodies,
   //                    as the session's background needs it (wire) and
   //                    whole, for a background that forgot it (full)
@@ -68,6 +70,10 @@
     let id = crypto.randomUUID();
     let since = 0; // the newest capture the background holds
     const all = { json: [], followed: [] };
+    // One exchange at a time: a look ahead of the click (xPrepare) and the
+    // click's own must not both send the same captures.
+    let queue = Promise.resolve();
+    const inTurn = (fn) => (queue = queue.then(fn, fn));
     const fresh = async () => {
       const got = await U.xCaptured(focalId, since);
       all.json.push(...got.json);
@@ -75,9 +81,11 @@
       return got;
     };
     return {
-      async look() {
+      focalId,
+      look: ({ onlyNew = false } = {}) => inTurn(async () => {
         const got = await fresh();
         if (since === 0 && got.json.length === 0) return { empty: true }; // no capture in this page
+        if (onlyNew && got.json.length === 0) return null;
         const ask = () => U.ask('reader:x-continuations', { url, session: id, since, collected: { json: got.json, followed: got.followed } });
         let chain = await ask().catch((err) => (err.lost ? { resend: true } : Promise.reject(err)));
         const resent = Boolean(chain.resend);
@@ -86,15 +94,15 @@
           chain = await U.ask('reader:x-continuations', { url, session: id, since: 0, collected: all });
         }
         since = got.last;
-        return { ...chain, resent };
-      },
-      async collected(c) {
+        return { ...chain, resent, sent: resent ? all.json.length : got.json.length };
+      }),
+      collected: (c) => inTurn(async () => {
         const got = await fresh();
         return {
           wire: { ...c, session: id, since, json: got.json, followed: got.followed },
           full: { ...c, json: all.json, followed: all.followed },
         };
-      },
+      }),
     };
   };
 

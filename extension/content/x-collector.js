@@ -142,6 +142,7 @@
       stats.jsonMs += performance.now() - t0;
       stats.wasmMs += chain.wasmMs;
       stats.resends += chain.resent ? 1 : 0;
+      stats.bodiesSent += chain.sent;
       onProgress?.(chain.posts);
       if (chain.complete) return { complete: true, chain };
       if (signal.aborted) return { complete: false, chain, cancelled: true };
@@ -311,11 +312,23 @@
   async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first' }) {
     const url = statusURL();
     const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
-    const session = U.xSession(url, focalId);
+    const session = prepared?.focalId === focalId ? prepared : U.xSession(url, focalId);
+    prepared = null;
+    collecting = true;
+    try {
+      return await collectIn(session, url, focalId, { signal, onProgress, limits, strategy });
+    } finally {
+      collecting = false;
+    }
+  }
+
+  async function collectIn(session, url, focalId, { signal, onProgress, limits, strategy }) {
     // jsonMs: asking the background about the JSON (wasmMs of it in the
     // WASM, the rest is messaging); apiWaitMs: waiting for X's answers;
-    // resends: looks a restarted background needed everything for.
-    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, jsonMs: 0, wasmMs: 0, resends: 0, scrolled: false };
+    // bodiesSent: X's answers sent by the looks of the click (those sent
+    // ahead of it are not counted); resends: looks a restarted background
+    // needed everything for.
+    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, jsonMs: 0, wasmMs: 0, bodiesSent: 0, resends: 0, scrolled: false };
     const done = async (c) => {
       const { wire, full } = await session.collected({ ...c, stats });
       return { ...full, wire };
@@ -334,6 +347,34 @@
     // the capture last.
     return done({ html: [scrolled.cellsHTML.join('\n')], stoppedBy: scrolled.stoppedBy, cells: scrolled.cellsHTML.length });
   }
+
+  // ---------------------------------------------------------------- ahead of the click
+
+  // Thread pages get the content scripts before any click (wasm-preload.js):
+  // from then on each capture the page keeps goes to the background at
+  // idle, in the session the next unroll of this post will use, so a click
+  // finds X's JSON sent and decoded and only asks what is new. Nothing is
+  // requested from X here: only what the page itself fetched is read.
+  let prepared = null; // the session of the post on screen
+  let collecting = false;
+  let scheduled = false;
+  const whenIdle = (fn) => (globalThis.requestIdleCallback ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 50));
+  function prepare() {
+    scheduled = false;
+    const url = statusURL();
+    if (collecting || !url || !HOSTS.test(location.hostname)) return;
+    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+    if (prepared?.focalId !== focalId) prepared = U.xSession(url, focalId);
+    // Only for something new: the page can fire the event at will.
+    prepared.look({ onlyNew: true }).catch(() => {}); // the click will ask again, and say what failed
+  }
+  document.addEventListener('unspool:x-kept', () => {
+    if (!scheduled) {
+      scheduled = true;
+      whenIdle(prepare);
+    }
+  });
+  whenIdle(prepare); // what the page kept before these scripts came
 
   U.registerCollector({
     id: 'x',

@@ -21,6 +21,7 @@
   const MAX_REQUESTS = 8;
   const REQUEST_EVENT = 'unspool:x-request';
   const REPLY_PREFIX = 'unspool:x-reply:';
+  const KEPT_EVENT = 'unspool:x-kept';
 
   const kept = []; // {seq, focalId, cursor, body, request}
   let seq = 0; // numbers what is kept, so a reader can ask for what is new
@@ -47,6 +48,9 @@
     kept.push({ seq: ++seq, focalId: String(vars.focalTweetId ?? ''), cursor: typeof vars.cursor === 'string' ? vars.cursor : '', body, request });
     bytes += body.length;
     while (kept.length > MAX_KEPT || bytes > MAX_BYTES) bytes -= kept.shift().body.length;
+    // Tell the content script there is something new (it may hand it to
+    // the extension ahead of a click); the event carries nothing.
+    document.dispatchEvent(new CustomEvent(KEPT_EVENT));
   }
 
   const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input?.url ?? '');

@@ -14,7 +14,8 @@
 //   - 429 + Retry-After is honoured; another conversation's capture is
 //     ignored;
 //   - the first click 3 s after a thread page opened in a fresh browser
-//     finds the WASM loaded and the content scripts in the page;
+//     finds the WASM loaded, the content scripts in the page and the page's
+//     answer already handed to the background;
 //   - a service worker stopped mid-unroll costs a resend, not the unroll.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -209,9 +210,14 @@ describe('no cold first click', () => {
         return r.result;
       }, page.url());
       assert.equal(injected, true, 'the content scripts are in the page before the click');
+      const held = await fresh.sw.evaluate(() => globalThis.unspoolBackground.xSessionsHeld());
+      assert.equal(held.length, 1, `the page's answer was handed over ahead of the click (${JSON.stringify(held)})`);
+      assert.equal(held[0].bodies, 1);
       await pressAction(fresh, page);
       const first = await waitForReader(page, 60_000);
       assert.equal(first.timings.wasmLoadedForThisClick, false, 'the first click found the WASM loaded');
+      assert.equal(first.timings.collect.bodiesSent, 1, 'the click sent only the answer to its cursor');
+      assert.deepEqual(await fresh.sw.evaluate(() => globalThis.unspoolBackground.xSessionsHeld()), [], 'the unroll ended its session');
       assertWholeChain(p, first);
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('unspool-ui'));

@@ -7,6 +7,8 @@
 // 250 ms. The first answer holds the chain up to post 40; each cursor brings
 // 40 more, so a complete unroll needs 0, 1 and 4 sequential API waits.
 // Modes, all in the same run:
+//   cold       a fresh browser, the click as soon as the page is drawn
+//              (the WASM and the content scripts may still be loading);
 //   page-open  a fresh browser, the page opened, the click 3 s later;
 //   warm       the page reloaded (nothing of the thread captured beyond the
 //              page's first answer), clicked as soon as it is drawn, the
@@ -55,6 +57,8 @@ function row(t) {
   return {
     posts: t.posts,
     clickToReader: r1(t.clickToReaderMs),
+    // What the target bounds: the time beyond the API waits' latency.
+    beyondNetwork: r1(t.clickToReaderMs - (c.apiRequests ?? 0) * X_CLIENT.latencyMs),
     apiWaits: c.apiRequests ?? 0,
     apiWaitMs: r1(c.apiWaitMs ?? 0),
     jsonLooks: c.rounds ?? 0,
@@ -66,7 +70,8 @@ function row(t) {
     extract: r1(t.extract),
     render: r1(t.render),
     paint: r1(t.paintMs),
-    sentKB: Math.round(t.bytesSent / 1024),
+    bodiesSentByClick: c.bodiesSent ?? 0, // the rest went ahead of the click
+    finalMessageKB: Math.round(t.bytesSent / 1024),
     via: c.via,
     wasmLoadedForThisClick: t.wasmLoadedForThisClick,
   };
@@ -97,17 +102,22 @@ const results = [];
 console.error(`load average before: ${load()}`);
 for (const n of SIZES) {
   const p = made[n];
-  // page-open: a fresh browser each run.
-  const pageOpen = [];
-  for (let i = 0; i < RUNS; i++) {
+  // cold and page-open: a fresh browser each run.
+  const fresh = async (waitMs) => {
     const b = await openBrowser(p.routes);
     try {
       const page = await openPage(b, p.url);
-      await page.waitForTimeout(3000);
-      pageOpen.push(row(await unroll(b, page, 'json-first')));
+      if (waitMs) await page.waitForTimeout(waitMs);
+      return row(await unroll(b, page, 'json-first'));
     } finally {
       await b.close();
     }
+  };
+  const cold = [];
+  const pageOpen = [];
+  for (let i = 0; i < RUNS; i++) {
+    cold.push(await fresh(0));
+    pageOpen.push(await fresh(3000));
   }
   const b = await openBrowser(p.routes);
   try {
@@ -123,7 +133,7 @@ for (const n of SIZES) {
       }
     }
     const anchor = await anchors(page, p);
-    results.push({ posts: n, continuations: p.expected.continuations, targetMs: n <= 40 ? 150 : p.expected.continuations * X_CLIENT.latencyMs + 300, pageOpen: summarise(pageOpen), warm: summarise(warm), scroll: summarise(scroll), ...anchor, errors: b.errors.filter((e) => !/Failed to load resource/.test(e)).length });
+    results.push({ posts: n, continuations: p.expected.continuations, targetMs: n <= 40 ? 150 : p.expected.continuations * X_CLIENT.latencyMs + 300, cold: summarise(cold), pageOpen: summarise(pageOpen), warm: summarise(warm), scroll: summarise(scroll), ...anchor, errors: b.errors.filter((e) => !/Failed to load resource/.test(e)).length });
   } finally {
     await b.close();
   }

@@ -109,11 +109,10 @@ func xJSONGraph(handle, id, source string, c Collected) (*xGraph, error) {
 		if !xJSONUsable(s) {
 			continue
 		}
-		r, err := xParseGraphQLString(s)
+		r, slots, err := xReadGraphQL(s)
 		if err != nil {
 			return nil, thread.Errorf(thread.ErrorCode(err), "json[%d]: %s", i, err.Error())
 		}
-		slots := gqlSlots(r)
 		conv, hasFocal := xConversationOf(r, slots, id)
 		if hasFocal && focalConv == "" {
 			focalConv = conv

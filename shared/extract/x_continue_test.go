@@ -113,6 +113,25 @@ func TestXContinuationsAnswerWithoutTheAuthor(t *testing.T) {
 	wantNext(t, got)
 }
 
+// Looks at the same first response before and after its cursor is
+// answered: what an earlier look made of its posts (a gap below the last
+// one) must not stay with them, although the response is not read again.
+func TestXContinuationsLookAgainAfterTheAnswer(t *testing.T) {
+	chain, conv, mod, _ := mkLongThread(8, 3250)
+	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	first := mkConvFirst(conv, "", nil, chain[0], chain[1:], "c-again", nil, "")
+	answer := mkConvAppend(conv, mod, []*mkPost{mkReply(mkKit, 3299, chain[7], "a reply to the last post")}, "")
+	xMemoReset()
+	for range 2 {
+		if got := continuations(t, url, Collected{JSON: []string{first}}); got.Complete || len(got.Next) != 1 {
+			t.Fatalf("before the answer: %+v", got)
+		}
+	}
+	if got := continuations(t, url, Collected{JSON: []string{first, answer}, Followed: []string{"c-again"}}); !got.Complete || got.Posts != 8 {
+		t.Fatalf("after the answer: %+v", got)
+	}
+}
+
 // The chain is the last thing in the response and X holds more of the
 // conversation behind its Bottom cursor: follow it; an answer holding only
 // others' replies settles it.

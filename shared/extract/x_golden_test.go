@@ -374,3 +374,32 @@ func xLineDiff(a, b string) string {
 	}
 	return out.String()
 }
+
+// The bodies kept read (x_graphql_memo.go) are handed out as copies: the
+// same captures extracted again — after the first extraction filled in
+// their posts and merged the page's cells into them — give the same thread.
+func TestXCollectedReadAgain(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "x-collected", "*"))
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			c, skip := xLoadCase(t, "x-collected", dir)
+			if skip != "" {
+				t.Skip(skip)
+			}
+			xMemoReset()
+			var first []byte
+			for i := range 3 {
+				th, err := xRunCase(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := xMarshal(t, th)
+				if i == 0 {
+					first = got
+				} else if !bytes.Equal(first, got) {
+					t.Fatalf("extraction %d differs from the first (- first, + again):\n%s", i+1, xLineDiff(string(first), string(got)))
+				}
+			}
+		})
+	}
+}

@@ -70,8 +70,8 @@
     let id = crypto.randomUUID();
     let since = 0; // the newest capture the background holds
     const all = { json: [], followed: [] };
-    // One exchange at a time: a look ahead of the click (xPrepare) and the
-    // click's own must not both send the same captures.
+    // One exchange at a time: a look ahead of the click (x-collector.js
+    // prepare) and the click's own must not both send the same captures.
     let queue = Promise.resolve();
     const inTurn = (fn) => (queue = queue.then(fn, fn));
     const fresh = async () => {

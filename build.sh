@@ -325,7 +325,7 @@ bench_server() {
 	rm -rf "$tmp"
 }
 
-# ./build.sh bench, share pages (issue 7; figures in docs/benchmarks.md):
+# ./build.sh bench, share pages (figures in docs/benchmarks.md):
 # the page's size before/after minify and GET /t/<slug> natively (open-loop
 # 1,000 req/s), then under wrangler dev (sequential), then the worker's
 # start-up in V8 (instance + main() per request).

@@ -9,7 +9,7 @@
 // the list drawn and the count shown (summaries from IndexedDB, filters, the
 // first 40 rows in the DOM; the search words load right after). Keystroke time is the page's 'search' measure: input
 // event → query → list redrawn with a forced layout, as a person would see it
-// on the next frame. Targets (issue 6): open < 300 ms, keystroke < 30 ms.
+// on the next frame. Targets: open < 300 ms, keystroke < 30 ms.
 import os from 'node:os';
 import { openProfile } from '../extension/test/library-helpers.mjs';
 import { Generator } from '../extension/test/library-data.mjs';

@@ -18,15 +18,15 @@ export const CONTENT_FILES = [
   'content/collect.js',
   'content/x-capture.js',
   'content/x-collector.js',
-  'content/bluesky-collector.js', // bsky.app: the public AppView's getPostThread (issue 8)
-  'content/mastodon-collector.js', // any Mastodon instance: its own /api/v1/statuses (issue 8)
+  'content/bluesky-collector.js', // bsky.app: the public AppView's getPostThread
+  'content/mastodon-collector.js', // any Mastodon instance: its own /api/v1/statuses
   'content/generic-collector.js',
   'content/ui-host.js',
   'content/progress.js',
   'content/reader.js',
   'content/reader-actions.js',
-  'content/library-save.js', // the library's Save action (issue 6)
-  'content/share-actions.js', // Publish / Unpublish / Copy link (issue 7)
+  'content/library-save.js', // the library's Save action
+  'content/share-actions.js', // Publish / Unpublish / Copy link
   'content/main.js',
 ];
 

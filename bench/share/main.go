@@ -1,4 +1,4 @@
-// Command share measures share pages (issue 7):
+// Command share measures share pages:
 //
 //   - the page's size for a 25-post thread before and after minify (HTML with
 //     its inlined CSS; images are separate requests and not counted), and

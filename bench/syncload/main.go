@@ -1,4 +1,4 @@
-// Command syncload is the sync server's load generator (Unspool issue 5).
+// Command syncload is the sync server's load generator.
 // It talks only to servers on 127.0.0.1 and every run is bounded in
 // requests and time.
 //

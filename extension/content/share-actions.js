@@ -1,4 +1,4 @@
-// Share's part of the reader (issue 7): "Publish", "Unpublish" and "Copy
+// Share's part of the reader: "Publish", "Unpublish" and "Copy
 // link" toolbar actions, through the background's share:… messages
 // (lib/share.js). The buttons show the state: Publish while the thread is not
 // published (its title says when sync is off, which publishing needs);

@@ -1,4 +1,4 @@
-// Share (issue 7): publish one thread as a public reader page on the sync
+// Share: publish one thread as a public reader page on the sync
 // server, unpublish it, copy its link. Runs in the background worker and
 // answers "share:…" messages from the reader toolbar (content/share-actions.js)
 // and the library's pages (library/share-controls.js).

@@ -1,4 +1,4 @@
-// Share in the library (issue 7). On a saved thread's page (read.html):
+// Share in the library. On a saved thread's page (read.html):
 // Publish / Unpublish / Copy link, an opt-in to search indexing, and the
 // state in words. On the list (library.html): a "Published" mark on the rows
 // of published threads. Everything goes through the background's share:…

@@ -1,4 +1,4 @@
-// The extension on Bluesky, Mastodon and Threads pages (issue 8), in
+// The extension on Bluesky, Mastodon and Threads pages, in
 // Debian's Chromium with the unpacked extension and the real toolbar button
 // (CDP Extensions.triggerAction). Pages and API answers are served from
 // 127.0.0.1 and built at test time from the extraction goldens

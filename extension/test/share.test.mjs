@@ -1,4 +1,4 @@
-// Share pages (issue 7) in Debian's Chromium against the native server
+// Share pages in Debian's Chromium against the native server
 // (built from ./server, on 127.0.0.1, a port from 18500–18599):
 //   - a page published from the hostile fixture (script tags, javascript:
 //     links, on* attributes in text, hostile image URLs) runs nothing: no

@@ -5,7 +5,7 @@
 //
 // Files: server.go (Handler and the middleware every route shares),
 // library.go (the sync routes), error.go (error and JSON encoding). A new
-// group of routes (share pages, issue 7) is one more file with a
+// group of routes (share pages) is one more file with a
 // register function called from routes().
 package http
 

@@ -13,7 +13,7 @@ import (
 	"unspool/shared/thread"
 )
 
-// Share routes (issue 7): the authenticated publish/list/unpublish API
+// Share routes: the authenticated publish/list/unpublish API
 // (JSON, like the sync routes) and the public page /t/{slug} (HTML, not
 // JSON: people read it).
 func (h *Handler) registerShareRoutes() {

@@ -7,7 +7,7 @@ import (
 	"unspool/shared/protocol"
 )
 
-// Share pages (issue 7): one thread a library's owner chose to publish,
+// Share pages: one thread a library's owner chose to publish,
 // stored as plaintext with its page rendered once at publish time, so that
 // serving it (a fresh Worker instance per request) is one read and a write.
 

@@ -18,7 +18,7 @@ import (
 	"unspool/shared/thread"
 )
 
-// Share pages (issue 7), against either runtime: publish, the page and its
+// Share pages, against either runtime: publish, the page and its
 // exports, ETag/304, unpublish → 410, other libraries refused, bad threads
 // refused.
 

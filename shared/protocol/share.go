@@ -2,7 +2,7 @@ package protocol
 
 import "unspool/shared/thread"
 
-// Share routes (issue 7): one thread of a library published as a public
+// Share routes: one thread of a library published as a public
 // reader page. Unlike records, a share is plaintext by the user's explicit
 // choice; the encrypted library is untouched.
 //

@@ -13,7 +13,7 @@ import (
 )
 
 // TestDocumentSurvivesMinify: the server minifies share pages with
-// tdewolff/minify (issue 7). The minified page must keep the stylesheet byte
+// tdewolff/minify. The minified page must keep the stylesheet byte
 // for byte (its CSP hash allows exactly those bytes) and stay free of
 // executable markup.
 func TestDocumentSurvivesMinify(t *testing.T) {

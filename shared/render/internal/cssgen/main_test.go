@@ -41,7 +41,7 @@ func TestMinifies(t *testing.T) {
 }
 
 // TestMinifiedIsStable: minifying the minified CSS again changes nothing, so
-// a server that minifies whole share pages (issue 7) keeps the stylesheet
+// a server that minifies whole share pages keeps the stylesheet
 // byte for byte and the CSP hash (render.CSSHash) still matches it.
 func TestMinifiedIsStable(t *testing.T) {
 	src, err := os.ReadFile("../../style.css")

@@ -44,6 +44,19 @@ func BenchmarkExtractXGraphQL(b *testing.B) {
 	xReportCPU(b, cpu, len(detail))
 }
 
+// BenchmarkXDecodeGraphQL is the decoding alone of the real TweetDetail
+// BenchmarkExtractXGraphQL reads: what encoding/json costs (in the WASM
+// most of all, where it is ~15× slower than natively).
+func BenchmarkXDecodeGraphQL(b *testing.B) {
+	detail := xSource(b, "x-graphql", "twscrape-raw_tweet_details")
+	b.SetBytes(int64(len(detail)))
+	for b.Loop() {
+		if _, err := xParseGraphQL(detail); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkXJSONFirst is the work one JSON-first unroll asks of the WASM
 // (the extension's x-collector): a look at the captured TweetDetail bodies
 // after each answer (XContinuations), then the extraction of all of them.

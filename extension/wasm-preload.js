@@ -66,4 +66,11 @@ export function listen() {
   chrome.tabs.onActivated.addListener(({ tabId }) => {
     chrome.tabs.get(tabId).then((tab) => isThreadPage(tab.url) && tab.status === 'complete' && preload(), () => {});
   });
+  // A thread page that finished loading before these listeners existed (the
+  // extension just installed or updated, or its first start still evaluating
+  // its modules) sent its event to no one: look at the tabs in view now.
+  chrome.tabs.query({ active: true }).then(
+    (tabs) => tabs.filter((tab) => tab.status === 'complete' && isThreadPage(tab.url)).forEach(prepare),
+    () => {},
+  );
 }

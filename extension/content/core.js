@@ -24,4 +24,19 @@
     if (!res.ok) throw new Error(res.error);
     return res.value;
   };
+
+  // askWhole is ask for a message that carries all the background needs,
+  // so sending it again is safe. A background that went away is woken by
+  // the next message, but Chrome refuses messages while the old one is
+  // still shutting down ("Receiving end does not exist"): try a few times.
+  U.askWhole = async (type, payload, tries = 5) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await U.ask(type, payload);
+      } catch (err) {
+        if (!err.lost || attempt >= tries) throw err;
+        await U.sleep(100 * attempt);
+      }
+    }
+  };
 })();

@@ -37,7 +37,7 @@
       const { wire, ...full } = collected;
       const unroll = (c) => U.ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
       let res = await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err)));
-      if (res.resend) res = await unroll(full);
+      if (res.resend) res = await U.askWhole('reader:unroll', { url: collector.pageURL(), collected: full, clickedAt: t.clickedAt });
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {

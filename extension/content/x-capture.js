@@ -91,7 +91,7 @@
         const resent = Boolean(chain.resend);
         if (resent) {
           id = crypto.randomUUID(); // a session that may hold part of this is not reused
-          chain = await U.ask('reader:x-continuations', { url, session: id, since: 0, collected: all });
+          chain = await U.askWhole('reader:x-continuations', { url, session: id, since: 0, collected: all });
         }
         since = got.last;
         return { ...chain, resent, sent: resent ? all.json.length : got.json.length };

@@ -20,6 +20,9 @@ export async function openBrowser(routes, serverOptions) {
   const { context } = await launch({ extension: !otherDir, args: [...server.args, ...extensionArgs] });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(sw.url()).host;
+  // The worker is announced before its modules are evaluated: an event
+  // before then (a page that loads) finds no listener yet.
+  while (!(await sw.evaluate(() => Boolean(globalThis.unspoolBackground)))) await new Promise((res) => setTimeout(res, 50));
   const browserCDP = await context.browser()?.newBrowserCDPSession?.() ?? null;
   const errors = [];
   const b = { server, context, sw, extensionId, browserCDP, errors };
@@ -233,7 +236,9 @@ export async function waitForReader(page, timeoutMs = 60_000) {
     const r = await readReader(page);
     if (r?.failed) throw new Error(`the unroll failed: ${r.progress}`);
     if (r && r.timings?.clickToReaderMs !== undefined) return r;
-    if (Date.now() > deadline) throw new Error('the reader did not open');
+    // Say what the tab showed instead (a progress pill, nothing): a reader
+    // that never opens is otherwise a bare timeout.
+    if (Date.now() > deadline) throw new Error(`the reader did not open (the tab shows ${r ? `the progress "${r.progress}"` : 'no reader'})`);
     await new Promise((res) => setTimeout(res, 150));
   }
 }

@@ -62,6 +62,11 @@ func hostileThread(s string, field uint8) *thread.Thread {
 				{Type: thread.Video, URL: s, Poster: s, Alt: s, DurationMS: int(field) * 7919},
 				{Type: thread.GIF, URL: "https://m.test/g", Poster: "https://m.test/" + s},
 				{Type: thread.Audio, URL: s},
+				// Files that play in place, the hostile part in their path and query.
+				{Type: thread.Video, URL: "https://m.test/" + s + ".mp4?" + s, Poster: "https://m.test/" + s, Alt: s},
+				{Type: thread.GIF, URL: "https://m.test/g/" + s + ".mp4", Width: 1, Height: int(field)},
+				{Type: thread.Audio, URL: "https://m.test/a.mp3?" + s, Alt: s},
+				{Type: thread.Video, URL: "https://m.test/" + s + "/playlist.m3u8", Poster: s},
 			},
 			Card: &thread.Card{URL: "https://c.test/" + s, Title: s, Description: s, Image: s, Domain: s},
 			Poll: &thread.Poll{Options: []thread.PollOption{{Label: s, Votes: int(field)}, {Label: s, Votes: -1 + int(field%2)}}, Closed: field%2 == 1},
@@ -108,6 +113,9 @@ func FuzzRender(f *testing.F) {
 			t.Fatal(err)
 		}
 		assertSafeHTML(t, doc.String(), true)
+		if strings.Contains(doc.String(), "data-u-hls") {
+			t.Fatal("a document without script holds an HLS player")
+		}
 		for _, f := range []render.Format{render.Markdown, render.Text, render.JSON} {
 			if err := render.Export(&bytes.Buffer{}, th, f, render.Options{}); err != nil {
 				t.Fatalf("%s: %v", f, err)

@@ -117,6 +117,10 @@ func mdBlocks(tw *textWriter, prefix string, ps []para, photos []photoView, play
 		if m.Duration != "" {
 			label += " (" + m.Duration + ")"
 		}
+		if m.Alt != "" {
+			// The author's description goes with the clip into every export.
+			label += " — " + oneLine(m.Alt)
+		}
 		label = mdEscape(label, false)
 		if m.Poster != "" {
 			label = "![" + label + "](" + mdURL(m.Poster) + ")"

@@ -97,6 +97,8 @@ func prepare(t *thread.Thread, o Options) (*readerView, error) {
 
 // Reader writes the reader view's root element (<div class="unspool"> with
 // its <article>) without the stylesheet: for pages that load CSS themselves.
+// Like the fragment, it is for a page with the reader's script (HLS clips
+// wait for its player library).
 func Reader(w io.Writer, t *thread.Thread, o Options) error {
 	v, err := prepare(t, o)
 	if err != nil {
@@ -126,6 +128,7 @@ func Document(w io.Writer, t *thread.Thread, o Options) error {
 	if err != nil {
 		return err
 	}
+	v.withoutPlayerLibrary()
 	return document(newDocView(t, v, o.Head)).Render(context.Background(), w)
 }
 

@@ -87,6 +87,11 @@ func unsafeElement(n *html.Node) string {
 			return "a <style> that is not render.CSS"
 		}
 	}
+	if n.Data == "video" || n.Data == "audio" {
+		if problem := unsafeMedia(n); problem != "" {
+			return problem
+		}
+	}
 	for _, a := range n.Attr {
 		key := strings.ToLower(a.Key)
 		switch {
@@ -105,6 +110,29 @@ func unsafeElement(n *html.Node) string {
 				return key + "=" + a.Val
 			}
 		}
+	}
+	return ""
+}
+
+// unsafeMedia holds a media element to what the reader promises: nothing
+// plays or downloads before the reader asks (preload none, no autoplay), and
+// what it plays is an https file or playlist.
+func unsafeMedia(n *html.Node) string {
+	preload := ""
+	for _, a := range n.Attr {
+		switch key := strings.ToLower(a.Key); key {
+		case "preload":
+			preload = a.Val
+		case "autoplay":
+			return "<" + n.Data + " autoplay>"
+		case "src", "data-u-hls":
+			if !httpURL(a.Val) || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "https://") {
+				return "<" + n.Data + " " + key + "=" + a.Val + ">"
+			}
+		}
+	}
+	if preload != "none" {
+		return "<" + n.Data + "> without preload=none"
 	}
 	return ""
 }

@@ -132,27 +132,6 @@ type seg struct {
 	Ext  bool // an outside link (printed with its address), not a mention or tag
 }
 
-type photoView struct {
-	URL    string // full image, linked
-	Src    string
-	Alt    string // the author's alt text, possibly ""
-	Name   string // Alt, or "Photo 2 of 3": the HTML alt, its link's only words
-	Width  int
-	Height int
-}
-
-type playerView struct {
-	Kind     string // "video", "gif", "audio"
-	Label    string // "Video", "GIF", "Audio"
-	Play     string // "Play video"
-	Link     string // the post, where it plays
-	Poster   string
-	Alt      string
-	Width    int
-	Height   int
-	Duration string
-}
-
 type cardView struct {
 	URL    string
 	Title  string
@@ -356,56 +335,6 @@ func paragraphs(p thread.Platform, instance string, runs []thread.Run) []para {
 	return out
 }
 
-// media splits attachments into photos (shown) and players (a poster that
-// links to the post, where the clip plays with the platform's own player).
-func mediaOf(ms []thread.Media, postURL string) (photos []photoView, players []playerView) {
-	nPhotos := 0
-	for _, m := range ms {
-		if m.Type == thread.Photo {
-			nPhotos++
-		}
-	}
-	for _, m := range ms {
-		switch m.Type {
-		case thread.Photo:
-			src := thread.SafeURL(m.URL)
-			if src == "" {
-				continue
-			}
-			alt := clip(m.Alt, maxAlt)
-			name := alt
-			if name == "" {
-				// The photo is the only content of its link: without words
-				// the link has no name for a screen reader.
-				name = "Photo"
-				if nPhotos > 1 {
-					name = "Photo " + strconv.Itoa(len(photos)+1) + " of " + strconv.Itoa(nPhotos)
-				}
-			}
-			photos = append(photos, photoView{URL: src, Src: src, Alt: alt, Name: name, Width: dim(m.Width), Height: dim(m.Height)})
-		case thread.Video, thread.GIF, thread.Audio:
-			link := postURL
-			if link == "" {
-				link = thread.SafeURL(m.URL)
-			}
-			pv := playerView{
-				Kind: string(m.Type), Link: link, Poster: thread.SafeURL(m.Poster), Alt: clip(m.Alt, maxAlt),
-				Width: dim(m.Width), Height: dim(m.Height), Duration: duration(m.DurationMS),
-			}
-			switch m.Type {
-			case thread.Video:
-				pv.Label, pv.Play = "Video", "Play video"
-			case thread.GIF:
-				pv.Label, pv.Play = "GIF", "Play GIF"
-			default:
-				pv.Label, pv.Play = "Audio", "Play audio"
-			}
-			players = append(players, pv)
-		}
-	}
-	return photos, players
-}
-
 func cardOf(c *thread.Card) *cardView {
 	if c == nil {
 		return nil
@@ -475,34 +404,6 @@ func newStamp(t time.Time, layout string) stamp {
 		return stamp{ISO: iso, Text: iso}
 	}
 	return stamp{ISO: iso, Text: t.Format(layout)}
-}
-
-// duration formats milliseconds as m:ss (h:mm:ss past an hour).
-func duration(ms int) string {
-	if ms <= 0 {
-		return ""
-	}
-	s := ms / 1000
-	if s >= 3600 {
-		return strconv.Itoa(s/3600) + ":" + pad2((s/60)%60) + ":" + pad2(s%60)
-	}
-	return strconv.Itoa(s/60) + ":" + pad2(s%60)
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
-
-// dim keeps a media dimension only when it is plausible: width/height
-// attributes reserve space, and a hostile 10⁹ would reserve a desert.
-func dim(n int) int {
-	if n <= 0 || n > 20000 {
-		return 0
-	}
-	return n
 }
 
 func plural(n int, one, many string) string {

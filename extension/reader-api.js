@@ -3,7 +3,7 @@
 // back with the answer so the page can report click→reader figures.
 import { call, ready, stats } from './wasm-host.js';
 import { handle } from './messages.js';
-import { remember } from './shown.js';
+import { remember, showsAThread } from './shown.js';
 
 // Settings the reader remembers (chrome.storage.local). Values are the
 // renderer's options (shared/render Options); these are its defaults.
@@ -114,3 +114,12 @@ handle('reader:render', async ({ thread, settings }) => {
 }, { page: true });
 
 handle('reader:export', async ({ thread, format }) => call('export', thread, format), { page: true });
+
+// The vendored HLS player library (lib/vendor/README.md), put into the tab
+// that asks on its first HLS play: into the content scripts' world, where the
+// reader is, never the page's. The tab was acted on (activeTab), and only a
+// tab whose reader shows a thread may ask.
+export const HLS_PLAYER = 'lib/vendor/hls.light.min.js';
+handle('reader:player', async (_msg, sender) => {
+  await chrome.scripting.executeScript({ target: { tabId: sender.tab.id, frameIds: [sender.frameId ?? 0] }, files: [HLS_PLAYER] });
+}, { page: showsAThread });

@@ -26,6 +26,13 @@ export async function onlyShownThread(msg, sender) {
   if (!got || got !== keyOf(msg.thread)) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
 }
 
+// showsAThread is a messages.js page check: this tab's reader shows a thread
+// (what the reader asks for its own use, naming no thread).
+export async function showsAThread(msg, sender) {
+  const s = slot(sender);
+  if (!(await chrome.storage.session.get(s))[s]) throw new Error(`${msg.type}: ${REFUSED} (no thread is shown in this tab)`);
+}
+
 export function listen() {
   chrome.tabs.onRemoved.addListener((tabId) => {
     chrome.storage.session.get(null).then((all) => {

@@ -23,6 +23,7 @@ export const CONTENT_FILES = [
   'content/generic-collector.js',
   'content/ui-host.js',
   'content/progress.js',
+  'content/reader-media.js', // clips, GIFs, the full-size picture view (reader.js uses it)
   'content/reader.js',
   'content/reader-actions.js',
   'content/library-save.js', // the library's Save action

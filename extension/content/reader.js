@@ -80,6 +80,54 @@
   // thread paints like a short one. Printing lays out everything.
   const READER_EXTRA_CSS = '@media screen { .u-post { content-visibility: auto; contain-intrinsic-size: auto 12em; } }';
 
+  // pagePolicies is the page's Content-Security-Policy, which binds the
+  // overlay's media as it binds the page's own: the header (read from a HEAD
+  // request to the page's own address, once per page, only when a thread
+  // has clips to play) and any <meta> policy.
+  let policies = null;
+  function pagePolicies() {
+    policies ??= (async () => {
+      const found = [...document.querySelectorAll('meta[http-equiv="content-security-policy" i]')].map((m) => m.content);
+      try {
+        const res = await fetch(location.href, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
+        const header = res.headers.get('content-security-policy');
+        if (header) found.push(header);
+      } catch {
+        // Unknown: the clips are tried, and an error shows the poster.
+      }
+      return found;
+    })();
+    return policies;
+  }
+
+  // The HLS player library is injected by the background into this tab on
+  // the first HLS play only (it is large, and most threads have none).
+  async function loadHls() {
+    if (!globalThis.Hls) await U.ask('reader:player');
+    return globalThis.Hls;
+  }
+
+  // wireMedia gives the rendered clips and pictures their behaviour
+  // (reader-media.js) once the page's media policy is known. Until then the
+  // clips hold their files aside, so a press cannot load what the page
+  // forbids (the browser would log the refusal as an error).
+  function wireMedia(s) {
+    s.unwireMedia?.();
+    const root = s.contentRoot;
+    if (!root.querySelector('.u-plays, .u-photos')) return;
+    let live = true;
+    s.unwireMedia = () => { live = false; };
+    const clips = root.querySelectorAll('.u-plays > .u-media[src]');
+    for (const el of clips) {
+      el.dataset.uSrc = el.getAttribute('src');
+      el.removeAttribute('src');
+    }
+    const needPolicy = root.querySelector('.u-plays') !== null;
+    (needPolicy ? pagePolicies() : Promise.resolve([])).then((found) => {
+      if (live && state === s) s.unwireMedia = globalThis.unspoolMedia.enhance(root, { policies: found, loadHls });
+    });
+  }
+
   // adopt puts renderer output into `root`: styles as constructed sheets,
   // everything else as parsed nodes (no innerHTML).
   function adopt(root, html) {
@@ -92,7 +140,7 @@
     });
     sanitize(doc);
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.adoptNode(n)));
-    U.useSheets(root, [...sheets, U.sheet(READER_EXTRA_CSS)]); // after the nodes: a fallback <style> must survive replaceChildren
+    U.useSheets(root, [...sheets, U.sheet(READER_EXTRA_CSS), U.sheet(globalThis.unspoolMedia.CSS)]); // after the nodes: a fallback <style> must survive replaceChildren
   }
 
   function button(label, title, onClick) {
@@ -164,6 +212,7 @@
       onRecollect,
     };
     state = s;
+    wireMedia(s);
 
     const ctx = {
       get thread() {
@@ -294,6 +343,7 @@
       if (state !== s) return;
       s.settings = res.settings;
       adopt(s.contentRoot, res.html);
+      wireMedia(s);
       matchTheme(s);
     });
     wrap.append(sel);
@@ -315,6 +365,7 @@
     if (!state) return;
     const s = state;
     state = null;
+    s.unwireMedia?.();
     window.removeEventListener('keydown', onKey, true);
     document.removeEventListener('focusin', onFocusIn, true);
     window.removeEventListener('afterprint', onAfterPrint);

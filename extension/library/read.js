@@ -25,7 +25,25 @@ function show(html) {
   const host = $('reader');
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  root.replaceChildren(...doc.head.childNodes, ...doc.body.childNodes);
+  const media = document.createElement('style');
+  media.textContent = globalThis.unspoolMedia.CSS;
+  root.replaceChildren(...doc.head.childNodes, media, ...doc.body.childNodes);
+  // Clips play and pictures open full size as in the overlay; this page's
+  // own policy (the manifest's) does not restrict media.
+  globalThis.unspoolMedia.enhance(root, { loadHls });
+}
+
+// loadHls loads the vendored HLS player library on the first HLS play.
+let hlsLoading = null;
+function loadHls() {
+  hlsLoading ??= new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = '../lib/vendor/hls.light.min.js';
+    s.onload = () => resolve(globalThis.Hls);
+    s.onerror = () => reject(new Error('the HLS player could not be loaded'));
+    document.head.append(s);
+  });
+  return hlsLoading;
 }
 
 // The renderer draws the posts in the thread's order, one section each.

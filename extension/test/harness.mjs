@@ -191,13 +191,24 @@ export async function readReader(page) {
 
 // inReader runs fn(arg) with `this` = the reader's (closed) shadow root,
 // through CDP, and returns its JSON-able result. For pressing its controls.
-export async function inReader(page, fn, arg) {
+export function inReader(page, fn, arg) {
+  return inShadow(page, fn, arg, (outer) => outer);
+}
+
+// inReaderContent is inReader with `this` = the rendered thread's own
+// (closed) shadow root, where the posts, clips and pictures are.
+export function inReaderContent(page, fn, arg) {
+  return inShadow(page, fn, arg, (outer) => findNode(outer, (n) => (attr(n, 'class') ?? '').split(' ').includes('content'))?.shadowRoots?.[0]);
+}
+
+async function inShadow(page, fn, arg, pick) {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
     const host = findNode(root, (n) => n.nodeName === 'UNSPOOL-UI');
-    if (!host?.shadowRoots?.length) throw new Error('no reader');
-    const { object } = await cdp.send('DOM.resolveNode', { nodeId: host.shadowRoots[0].nodeId });
+    const target = host?.shadowRoots?.length ? pick(host.shadowRoots[0]) : null;
+    if (!target) throw new Error('no reader');
+    const { object } = await cdp.send('DOM.resolveNode', { nodeId: target.nodeId });
     const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
       objectId: object.objectId, functionDeclaration: fn.toString(), arguments: [{ value: arg }], returnByValue: true, awaitPromise: true,
     });

@@ -96,6 +96,7 @@ test('hostile content script: every privileged message is refused and changes no
     ['share:unpublish', { key: otherKey }, false],
     ['reader:render', { thread: shown, settings: {} }, true],
     ['reader:export', { thread: shown, format: 'md' }, true],
+    ['reader:player', {}, true],
     ['library:status', { thread: shown }, true],
     ['share:status', { thread: shown }, true],
   ];

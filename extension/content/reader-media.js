@@ -320,15 +320,21 @@
       el.addEventListener('error', () => fig.dataset.uBlocked === undefined && blockPlayer(fig, ''));
       el.addEventListener('u-failed', () => fig.dataset.uBlocked === undefined && blockPlayer(fig, ''));
       if (el.matches(SEL.hls)) {
+        // Without a source the browser's controls are inert: the first
+        // press on the clip (pointer, Enter or Space) or a play() starts it.
         let started = false;
-        el.addEventListener('play', () => {
+        const start = (e) => {
           if (started) return;
           started = true;
+          e?.preventDefault?.();
           playHLS(el, loadHls, allowed).catch((err) => {
             if (fig.dataset.uBlocked !== undefined) return;
             blockPlayer(fig, err.message === 'blocked' ? new URL(el.dataset.uHls).host : '');
           });
-        });
+        };
+        el.addEventListener('play', start);
+        el.addEventListener('click', start);
+        el.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && start(e));
       }
     }
     const stopGIFs = animateGIFs(root, allowed);

@@ -161,13 +161,25 @@ const media = (page, sel) => inReaderContent(page, function (sel) {
     blocked: m.closest('figure').hasAttribute('data-u-blocked'), x: r.left + r.width / 2, y: r.top + r.height / 2, left: r.left, bottom: r.bottom };
 }, sel);
 
-// watch marks a clip when it fires `playing` (the element reached it).
-const watch = (page, sel) => inReaderContent(page, function (sel) {
-  const m = this.querySelector(sel);
-  m.addEventListener('playing', () => { m.dataset.testPlaying = '1'; });
-  m.scrollIntoView({ block: 'center' });
-  return true;
-}, sel);
+// watch marks a clip when it fires `playing` (the element reached it),
+// scrolls it into view and waits until it stays put (pictures above it
+// take their place as they load).
+async function watch(page, sel) {
+  await inReaderContent(page, function (sel) {
+    const m = this.querySelector(sel);
+    m.addEventListener('playing', () => { m.dataset.testPlaying = '1'; });
+    m.scrollIntoView({ block: 'center' });
+    return true;
+  }, sel);
+  let last = '';
+  await until(async () => {
+    const m = await media(page, sel);
+    const now = `${m.x} ${m.y} ${m.bottom}`;
+    const still = now === last;
+    last = now;
+    return still;
+  }, { every: 150, what: 'the clip to stay put' });
+}
 
 const scrollTo = (page, sel) => inReaderContent(page, function (sel) {
   this.querySelector(sel).scrollIntoView({ block: 'center' });
@@ -281,13 +293,12 @@ describe('a Mastodon thread with every kind of media', () => {
     const back = await inReaderContent(page, function () { return this.activeElement?.matches('a.u-photo') ?? false; });
     assert.ok(back, 'focus is back on the picture');
     // A click opens it too.
-    const rect = await inReaderContent(page, function () {
-      const r = this.querySelectorAll('a.u-photo')[2].getBoundingClientRect();
-      this.querySelectorAll('a.u-photo')[2].scrollIntoView({ block: 'center' });
-      return true;
+    const at = await inReaderContent(page, function () {
+      const a = this.querySelectorAll('a.u-photo')[2];
+      a.scrollIntoView({ block: 'center' });
+      const r = a.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
     });
-    assert.ok(rect);
-    const at = await inReaderContent(page, function () { const r = this.querySelectorAll('a.u-photo')[2].getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; });
     await page.mouse.click(at.x, at.y);
     assert.equal((await until(view, { what: 'the view by click' })).label, 'Picture 3 of 4');
     await page.keyboard.press('Escape');
@@ -362,7 +373,10 @@ describe('a Bluesky video (HLS)', () => {
     assert.deepEqual(requested(VIDEO_HOST), []);
     const HLS = 'video[data-u-hls]';
     await watch(page, HLS);
-    await pressPlay(page, await media(page, HLS));
+    // The browser's controls are inert without a source: a press on the
+    // clip itself starts it.
+    const v = await media(page, HLS);
+    await page.mouse.click(v.x, v.y);
     await until(async () => (await media(page, HLS)).playing, { what: 'the HLS clip to play' });
     assert.equal(await hasHls(), 'function');
     assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment was fetched');

@@ -78,7 +78,9 @@
   function sourceMatches(src, u, page) {
     const s = src.toLowerCase();
     if (s === "'none'") return false;
-    if (s === "'self'") return u.origin === page.origin || (page.protocol === 'http:' && u.protocol === 'https:' && u.host === page.host);
+    // 'self' is the page's origin over http(s) only: never blob: or data:
+    // (whose URLs carry the page's origin too).
+    if (s === "'self'") return /^https?:$/.test(u.protocol) && u.origin === page.origin || (page.protocol === 'http:' && u.protocol === 'https:' && u.host === page.host);
     if (s === '*') return /^(https?|wss?):$/.test(u.protocol);
     if (/^[a-z][a-z0-9+.-]*:$/.test(s)) return u.protocol === s || (s === 'http:' && u.protocol === 'https:');
     const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*|(?:\*\.)?[a-z0-9.-]+)(?::(\d+|\*))?(\/[^?#]*)?$/.exec(s);

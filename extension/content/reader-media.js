@@ -44,6 +44,10 @@
     }
   };
 
+  // ownBlob passes a blob: URL this document made (the library's copy of a
+  // clip kept offline, lib/offline-media.js); the renderer never writes one.
+  const ownBlob = (s) => (s?.startsWith(`blob:${location.origin}/`) ? s : '');
+
   // ------------------------------------------------ the page's media policy
 
   // mediaPolicy is a function url → allowed under the CSPs in `policies`
@@ -131,7 +135,7 @@
   // own); where MSE is missing and HLS is native (Safari), the playlist is
   // the source.
   async function playHLS(video, loadHls, allowed) {
-    const url = httpsURL(video.dataset.uHls);
+    const url = httpsURL(video.dataset.uHls) || ownBlob(video.dataset.uHls);
     const Hls = url && (globalThis.MediaSource ? await loadHls() : null);
     if (Hls?.isSupported()) {
       if (!allowed('blob:' + location.origin)) throw new Error('blocked');

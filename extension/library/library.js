@@ -8,6 +8,7 @@
 import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
 import { SearchIndex } from '../lib/search.js';
 import { api as recordOps } from '../lib/record-ops.js';
+import { usage as mediaUsage } from '../lib/offline-media.js';
 
 // Loaded when used, not at open: exports and the WASM host.
 const exporter = () => import('../lib/export.js');
@@ -189,6 +190,15 @@ async function loadIndex() {
   });
 }
 
+// showStorage adds what "Keep media offline" stores on this device to the
+// count line (after the list: it never delays it). Files of threads deleted
+// since are dropped here.
+async function showStorage() {
+  const u = await mediaUsage(undefined, { live: new Set(state.index.byKey.keys()) });
+  const mb = (u.bytes / 1024 / 1024).toFixed(u.bytes < 1024 * 1024 ? 2 : 1);
+  $('storage').textContent = u.threads ? `Media kept offline: ${u.threads} thread${u.threads === 1 ? '' : 's'}, ${u.files} files, ${mb} MB` : '';
+}
+
 function syncURL() {
   const p = new URLSearchParams();
   if ($('q').value) p.set('q', $('q').value);
@@ -245,6 +255,7 @@ async function reload() {
   for (const k of [...state.selected]) if (!state.index.byKey.has(k)) state.selected.delete(k);
   renderFilters();
   update(performance.now(), true);
+  showStorage().catch(() => {});
 }
 
 function wire() {
@@ -354,6 +365,7 @@ async function start() {
   update();
   performance.mark('library-ready');
   document.documentElement.dataset.ready = '1';
+  showStorage().catch(() => {});
 }
 
 start().catch((e) => {

@@ -4,6 +4,7 @@
 
 import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../lib/library.js';
 import { call } from '../wasm-host.js';
+import { keep, drop, usage, served } from '../lib/offline-media.js';
 
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.search).get('key') ?? '';
@@ -21,16 +22,54 @@ function fail(message) {
 // show puts the renderer's fragment (its own <style> and markup) in a shadow
 // root so its styles and the page's do not mix. The fragment is the Go
 // renderer's escaped output; DOMParser builds it without running scripts.
-function show(html) {
+// Files kept offline are served from their stored copies (swapped in before
+// the fragment joins the page, so the network is never asked for them).
+let release = () => {};
+async function show(html) {
   const host = $('reader');
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const media = document.createElement('style');
   media.textContent = globalThis.unspoolMedia.CSS;
+  release();
+  release = await served(key, doc);
   root.replaceChildren(...doc.head.childNodes, media, ...doc.body.childNodes);
   // Clips play and pictures open full size as in the overlay; this page's
   // own policy (the manifest's) does not restrict media.
   globalThis.unspoolMedia.enhance(root, { loadHls });
+}
+
+const kb = (bytes) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+// offlineMedia wires "Keep media offline": the thread's files are fetched
+// and stored on this device only on that press, and dropped on the next.
+async function offlineMedia() {
+  const button = $('offline');
+  const said = (u, failed = []) => {
+    button.textContent = u.files ? 'Remove offline media' : 'Keep media offline';
+    button.setAttribute('aria-pressed', String(u.files > 0));
+    $('offline-state').textContent = (u.files ? `Media kept offline: ${u.files} file${u.files === 1 ? '' : 's'}, ${kb(u.bytes)}.` : '') +
+      (failed.length ? ` ${failed.length} could not be kept (${failed[0].error}).` : '');
+  };
+  said(await usage(key));
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      if ((await usage(key)).files) {
+        await drop([key]);
+        said(await usage(key));
+      } else {
+        $('offline-state').textContent = 'Keeping media offline…';
+        const got = await keep(key, $('reader').shadowRoot);
+        said(got, got.failed);
+      }
+    } catch (e) {
+      $('offline-state').textContent = `Media could not be kept: ${e.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 // loadHls loads the vendored HLS player library on the first HLS play.
@@ -100,11 +139,12 @@ async function start() {
   let settings = {};
   try { settings = (await chrome.storage.local.get(READER_SETTINGS))[READER_SETTINGS] ?? {}; } catch { /* defaults */ }
   try {
-    show(await call('render', JSON.stringify(t), JSON.stringify(settings)));
+    await show(await call('render', JSON.stringify(t), JSON.stringify(settings)));
   } catch (e) {
     return fail(`This thread could not be shown: ${e.message}`);
   }
   trackPosition(rec);
+  await offlineMedia();
   document.documentElement.dataset.ready = '1';
 
   const said = (text) => { $('saved-state').textContent = text; };

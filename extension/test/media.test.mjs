@@ -13,7 +13,10 @@
 //     HLS playlist served here: the player library is loaded on play only,
 //     and the clip plays;
 //   - the thread's share page on the native server plays the video under
-//     its CSP (no script).
+//     its CSP (no script);
+//   - the thread saved in the library: "Keep media offline" stores its
+//     files (only then), the library counts them, and offline the library's
+//     reader shows the pictures and plays the video from the stored copies.
 // The steps use only playwright-core's page API and CDP's DOM reading, so a
 // second browser driver can run them with its own launch.
 import { after, before, describe, test } from 'node:test';
@@ -421,5 +424,134 @@ describe('the share page', () => {
     assert.ok(requested(MEDIA_HOST).some((l) => l.endsWith('/files/reels.mp4')));
     assert.deepEqual(b.errors, []);
     await share.close();
+  });
+});
+
+describe('the library keeps media offline when asked', () => {
+  // inReading runs fn(arg) with this = the library reader's shadow root.
+  const inReading = (page, fn, arg) => page.evaluate(([src, a]) => (0, eval)(`(${src})`).call(document.getElementById('reader').shadowRoot, a), [fn.toString(), arg]);
+  const readPage = async (key) => {
+    const page = await b.context.newPage();
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await page.goto(`chrome-extension://${b.extensionId}/library/read.html?key=${encodeURIComponent(key)}`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === '1');
+    return page;
+  };
+  const kept = /^Media kept offline: (\d+) files, \d+ KB\.$/;
+
+  // save unrolls url and saves the thread the reader shows; returns its
+  // library key and the library page it was saved from.
+  const save = async (url) => {
+    const reader = await unroll(url);
+    const thread = JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
+    await reader.close();
+    const library = await b.context.newPage();
+    await library.goto(`chrome-extension://${b.extensionId}/library/library.html`);
+    const res = await library.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'library:save', thread: JSON.stringify(thread) });
+    assert.ok(res?.ok, res?.error);
+    return { key: `${thread.platform}:${thread.id}`, library };
+  };
+
+  test('files are fetched only on a press, counted in storage, and shown offline from the stored copies', async () => {
+    const { key, library } = await save(MASTO_URL);
+
+    b.server.log.length = 0;
+    let page = await readPage(key);
+    assert.equal(await page.locator('#offline').textContent(), 'Keep media offline');
+    assert.equal(await page.locator('#offline-state').textContent(), '');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(requested(MEDIA_HOST), [], 'reading a saved thread fetches no clip');
+
+    await page.locator('#offline').click();
+    const state = await until(async () => kept.exec(await page.locator('#offline-state').textContent()), { what: 'the files to be kept' });
+    const files = Number(state[1]);
+    for (const f of ['reels.mp4', 'counter.mp4', 'tone.mp3']) assert.ok(requested(MEDIA_HOST).some((l) => l.endsWith(`/files/${f}`)), `${f} is kept`);
+    for (const n of [1, 2, 3, 4]) assert.ok(requested(FILES_HOST).some((l) => l.endsWith(`/photos/${n}.png`)), `photo ${n} at full size is kept`);
+    // Four photos, two posters, the avatar and three clips.
+    assert.equal(files, 10);
+    assert.equal(await page.locator('#offline').textContent(), 'Remove offline media');
+    await page.close();
+
+    await library.reload();
+    await library.waitForFunction(() => document.documentElement.dataset.ready === '1');
+    await until(async () => new RegExp(`^Media kept offline: 1 thread, ${files} files, \\d+\\.\\d+ MB$`).test(await library.locator('#storage').textContent()),
+      { what: "the library's storage line" });
+
+    // Offline: the reader shows the stored copies, and asks the network for nothing.
+    b.server.log.length = 0;
+    await b.context.setOffline(true);
+    try {
+      page = await readPage(key);
+      const addresses = await inReading(page, function () {
+        return [...this.querySelectorAll('a.u-photo[href], img[src], video[poster], .u-media[src]')]
+          .map((el) => el.getAttribute(el.matches('a') ? 'href' : el.matches('video[poster]:not([src])') ? 'poster' : 'src'));
+      });
+      assert.ok(addresses.length >= files && addresses.every((u) => u.startsWith('blob:')), addresses.join(' '));
+      const photo = await inReading(page, function () {
+        const img = this.querySelector('a.u-photo img');
+        img.scrollIntoView({ block: 'center' });
+        return true;
+      });
+      assert.ok(photo);
+      await until(() => inReading(page, function () { return this.querySelector('a.u-photo img').naturalWidth > 0; }), { what: 'the stored photo to show' });
+      const box = await inReading(page, function () {
+        const v = this.querySelector('figure.u-video video');
+        v.addEventListener('playing', () => { v.dataset.testPlaying = '1'; });
+        v.scrollIntoView({ block: 'center' });
+        const r = v.getBoundingClientRect();
+        return { left: r.left, bottom: r.bottom };
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      await pressPlay(page, box);
+      await until(() => inReading(page, function () { return this.querySelector('figure.u-video video').dataset.testPlaying === '1'; }), { what: 'the stored video to play' });
+    } finally {
+      await b.context.setOffline(false);
+    }
+
+    // Removing them empties the count.
+    await page.locator('#offline').click();
+    await until(async () => (await page.locator('#offline').textContent()) === 'Keep media offline', { what: 'the files to be removed' });
+    assert.equal(await page.locator('#offline-state').textContent(), '');
+    await library.reload();
+    await library.waitForFunction(() => document.documentElement.dataset.ready === '1');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await library.locator('#storage').textContent(), '');
+    assert.deepEqual(b.errors, []);
+    await page.close();
+    await library.close();
+  });
+
+  test('an HLS clip is kept as its rendition and plays offline', async () => {
+    const { key, library } = await save(BSKY_URL.href);
+    await library.close();
+
+    b.server.log.length = 0;
+    let page = await readPage(key);
+    await page.locator('#offline').click();
+    await until(async () => kept.test(await page.locator('#offline-state').textContent()), { what: 'the files to be kept' });
+    for (const f of ['/playlist.m3u8', '/360p/video.m3u8', '/360p/video0.ts']) assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith(f)), `${f} is fetched`);
+    await page.close();
+
+    await b.context.setOffline(true);
+    try {
+      page = await readPage(key);
+      const at = await inReading(page, function () {
+        const v = this.querySelector('video[data-u-hls]');
+        v.addEventListener('playing', () => { v.dataset.testPlaying = '1'; });
+        v.scrollIntoView({ block: 'center' });
+        const r = v.getBoundingClientRect();
+        return { hls: v.dataset.uHls, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      });
+      assert.match(at.hls, /^blob:chrome-extension:/);
+      await new Promise((r) => setTimeout(r, 300));
+      await page.mouse.click(at.x, at.y);
+      await until(() => inReading(page, function () { return this.querySelector('video[data-u-hls]').dataset.testPlaying === '1'; }), { what: 'the stored HLS clip to play' });
+    } finally {
+      await b.context.setOffline(false);
+    }
+    await page.locator('#offline').click();
+    await until(async () => (await page.locator('#offline').textContent()) === 'Keep media offline', { what: 'the files to be removed' });
+    assert.deepEqual(b.errors, []);
+    await page.close();
   });
 });

@@ -9,8 +9,9 @@
 // with respond(url, req) instead answers what that (async) function returns,
 // {status, headers, body}: an API that checks its caller, waits like a
 // network, or refuses.
-// Anything on the media hosts is answered with a small generated picture, so
-// pages can use real-looking pbs.twimg.com URLs offline.
+// Anything on the media hosts without a route of its own is answered with a
+// small generated picture, so pages can use real-looking pbs.twimg.com URLs
+// offline.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -100,8 +101,10 @@ export async function startServer(routes, { hosts = [], mediaHosts = [], ports =
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${host}`);
     log.push(`${req.method} ${host}${url.pathname}`);
-    if (pictureHosts.includes(host)) {
-      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
+    // A media host's own route (a real clip) before the generated picture.
+    if (pictureHosts.includes(host) && !routes.has(`${host} ${url.pathname}`)) {
+      // Readable from any origin, as the platforms' CDNs answer.
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600', 'access-control-allow-origin': '*' });
       res.end(picture(url.pathname));
       return;
     }

@@ -9,9 +9,13 @@
 //     that forbids the media host: posters and links with a notice, no
 //     request to the host, no console error (and GIFs wait under reduced
 //     motion);
-//   - a Bluesky thread (bsky.app, the AppView mapped here) whose video is an
-//     HLS playlist served here: the player library is loaded on play only,
-//     and the clip plays;
+//   - a Bluesky thread (bsky.app, the AppView mapped here) with four photos
+//     and a video that is an HLS playlist served here: nothing from the video
+//     host and no player library before a press; then the clip plays
+//     (Bluesky has no GIF or audio of its own);
+//   - an X thread under https://x.com (its TweetDetail JSON names the files)
+//     with four photos, a video and a GIF: nothing from video.twimg.com
+//     before a press; the video plays, the GIF loops in view (X has no audio);
 //   - the thread's share page on the native server plays the video under
 //     its CSP (no script);
 //   - the thread saved in the library: "Keep media offline" stores its
@@ -27,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inReaderContent, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
+import { xAppPage } from './pages.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Tiny real clips (made once with ffmpeg: H.264 + AAC, MP3, MPEG-TS), so the
@@ -105,6 +110,14 @@ const bskyThread = (() => {
     $type: 'app.bsky.embed.video#view', cid: 'bafymadevideo', playlist: PLAYLIST,
     thumbnail: 'https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:made/bafymadevideo@jpeg', alt: 'A test card', aspectRatio: { width: 160, height: 90 },
   };
+  // The post before it carries four photos (instead of its link card).
+  t.thread.parent.post.embed = {
+    $type: 'app.bsky.embed.images#view',
+    images: [1, 2, 3, 4].map((n) => ({
+      thumb: `https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:made/bafymadephoto${n}@jpeg`,
+      fullsize: `https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:made/bafymadephoto${n}@jpeg`, alt: `photo ${n} of 4`, aspectRatio: { width: 640, height: 400 },
+    })),
+  };
   return JSON.stringify(t);
 })();
 // Bluesky's layout: a master playlist naming one rendition, its segments.
@@ -124,11 +137,39 @@ const bskyRoutes = [
   [`${VIDEO_HOST} ${new URL('360p/video0.ts', PLAYLIST).pathname}`, file('seg0.ts', 'video/mp2t')],
 ];
 
+// ------------------------------------------------------------------------ X
+
+// A made X thread as X's web client shows it (its TweetDetail JSON, which
+// the extension reads, names the files): four photos, a video and a GIF —
+// X has no audio. The clips are served on video.twimg.com.
+const X_VIDEO_HOST = 'video.twimg.com';
+const X_CLIPS = {};
+const X_MEDIA = xAppPage({
+  name: 'media',
+  n: 4,
+  media: {
+    1: (p) => [1, 2, 3, 4].map((i) => ({ type: 'photo', url: `https://pbs.twimg.com/media/made${p.id.slice(-6)}x${i}?format=png&name=small`, alt: `photo ${i} of 4` })),
+    2: (p) => [{
+      type: 'video', poster: `https://pbs.twimg.com/ext_tw_video_thumb/${p.id}/pu/img/made.jpg`,
+      mp4: (X_CLIPS.video = `https://${X_VIDEO_HOST}/ext_tw_video/${p.id}/pu/vid/avc1/1280x720/made.mp4?tag=12`),
+    }],
+    3: (p) => [{
+      type: 'gif', poster: `https://pbs.twimg.com/tweet_video_thumb/made${p.id.slice(-6)}.jpg`,
+      mp4: (X_CLIPS.gif = `https://${X_VIDEO_HOST}/tweet_video/made${p.id.slice(-6)}.mp4`),
+    }],
+  },
+});
+const xRoutes = [
+  ...X_MEDIA.routes,
+  [`${X_VIDEO_HOST} ${new URL(X_CLIPS.video).pathname}`, file('video.mp4', 'video/mp4')],
+  [`${X_VIDEO_HOST} ${new URL(X_CLIPS.gif).pathname}`, file('gif.mp4', 'video/mp4')],
+];
+
 // -------------------------------------------------------------- helpers
 
 let b;
 before(async () => {
-  b = await openBrowser([READY, ...mastoRoutes, ...bskyRoutes], {
+  b = await openBrowser([READY, ...mastoRoutes, ...bskyRoutes, ...xRoutes], {
     hosts: [INSTANCE, MEDIA_HOST, 'bsky.app', 'public.api.bsky.app', VIDEO_HOST],
     mediaHosts: [FILES_HOST, 'cdn.bsky.app', 'av-cdn.bsky.app'],
     ports: [18600, 18699],
@@ -373,7 +414,9 @@ describe('a Bluesky video (HLS)', () => {
       return r.result;
     }, BSKY_URL.href);
     assert.equal(await hasHls(), 'undefined', 'no player library before a press');
-    assert.deepEqual(requested(VIDEO_HOST), []);
+    assert.deepEqual(requested(VIDEO_HOST), [], 'nothing from the video host before a press');
+    assert.equal(await inReaderContent(page, function () { return this.querySelectorAll('a.u-photo').length; }), 4 + 1, 'the four photos are shown (and the one a later post had)');
+    assert.ok(requested('cdn.bsky.app').some((l) => l.includes('/bafymadevideo@jpeg')), 'the poster is shown');
     const HLS = 'video[data-u-hls]';
     await watch(page, HLS);
     // The browser's controls are inert without a source: a press on the
@@ -385,6 +428,44 @@ describe('a Bluesky video (HLS)', () => {
     assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment was fetched');
     assert.deepEqual(b.errors, []);
     await page.close();
+  });
+});
+
+describe('an X thread with four photos, a video and a GIF, under https://x.com', () => {
+  let page;
+  before(async () => {
+    b.server.log.length = 0;
+    page = await unroll(X_MEDIA.url);
+  });
+  after(async () => {
+    await page?.close();
+  });
+
+  test("the reader plays X's files in place, and nothing but posters and pictures loads before a press", async () => {
+    const r = await readReader(page);
+    assert.equal(r.posts.length, 4);
+    const seen = await inReaderContent(page, function () {
+      return {
+        photos: this.querySelectorAll('a.u-photo').length,
+        players: [...this.querySelectorAll('figure.u-plays .u-media')].map((m) => `${m.hasAttribute('data-u-gif') ? 'gif' : 'video'} ${new URL(m.getAttribute('src')).pathname}`),
+      };
+    });
+    assert.equal(seen.photos, 4);
+    assert.deepEqual(seen.players, [`video ${new URL(X_CLIPS.video).pathname}`, `gif ${new URL(X_CLIPS.gif).pathname}`]);
+    assert.deepEqual(requested(X_VIDEO_HOST), []);
+    assert.ok(requested('pbs.twimg.com').some((l) => l.includes('/ext_tw_video_thumb/')), 'the video poster is shown');
+  });
+
+  test('pressing play fetches the mp4 and it plays; the GIF loops in view', async () => {
+    await watch(page, VIDEO);
+    await pressPlay(page, await media(page, VIDEO));
+    await until(async () => (await media(page, VIDEO)).playing, { what: 'the X video to play' });
+    assert.ok(requested(X_VIDEO_HOST).some((l) => l.endsWith(new URL(X_CLIPS.video).pathname)));
+    await inReaderContent(page, function (sel) { this.querySelector(sel).pause(); return true; }, VIDEO);
+    await watch(page, GIF);
+    await until(async () => (await media(page, GIF)).playing, { what: 'the X GIF to play in view' });
+    assert.ok(requested(X_VIDEO_HOST).some((l) => l.endsWith(new URL(X_CLIPS.gif).pathname)));
+    assert.deepEqual(b.errors, []);
   });
 });
 

@@ -151,7 +151,9 @@ export function madeCell(p, { rawText = false } = {}) {
       `<div style="background-image: url(&quot;${m.url}&quot;);"></div><img alt="${escapeHTML(m.alt || 'Image')}" draggable="true" src="${m.url}"></div></div></a>`,
     ).join('') + '</div></div>';
   }
-  for (const v of (p.media ?? []).filter((m) => m.type === 'video')) {
+  // A GIF's cell is drawn like a video's (X's own player loads its file:
+  // the page's request, not the reader's, so it is left out here).
+  for (const v of (p.media ?? []).filter((m) => m.type === 'video' || m.type === 'gif')) {
     // X plays video from a MediaSource blob: the DOM never has the mp4
     // (and a blob URL that does not exist here would only log errors).
     extra += `<div><div data-testid="videoPlayer"><div data-testid="videoComponent"><video preload="none" playsinline aria-label="Embedded video" ` +
@@ -238,6 +240,13 @@ function gqlTweet(tpl, p) {
         { bitrate: 2176000, content_type: 'video/mp4', url: m.mp4 },
       ];
       return v;
+    }
+    if (m.type === 'gif') {
+      return {
+        display_url: 'pic.x.com/made', expanded_url: `https://x.com/${p.handle}/status/${p.id}/photo/1`, id_str: `${p.id}${i}`,
+        media_key: `16_${p.id}${i}`, media_url_https: m.poster, type: 'animated_gif', url: 'https://t.co/made', indices: [0, 0],
+        original_info: { width: 120, height: 80 }, video_info: { aspect_ratio: [3, 2], variants: [{ bitrate: 0, content_type: 'video/mp4', url: m.mp4 }] },
+      };
     }
     return {
       display_url: 'pic.x.com/made', expanded_url: `https://x.com/${p.handle}/status/${p.id}/photo/${i + 1}`, id_str: `${p.id}${i}`,
@@ -414,8 +423,10 @@ const apiRoute = {
 // Returns {url, routes, expected, requests, bodies} — requests logs every
 // API call of this conversation ({at, cursor, headers, variables, status,
 // …}); bodies are the API's answers.
-export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, base, rich = false, refuseReplay = false, rateLimitOnce = false, previous = false, uncaptured = false, latencyMs }) {
+export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, base, rich = false, media, refuseReplay = false, rateLimitOnce = false, previous = false, uncaptured = false, latencyMs }) {
   const posts = chainPosts(n, { base });
+  // media: post number → its media list (mediaOf gives the addresses).
+  for (const [k, make] of Object.entries(media ?? {})) posts[k - 1].media = make(posts[k - 1]);
   posts.forEach((p, i) => {
     p.conversationId = posts[0].id;
     if (i > 0) p.replyTo = posts[i - 1];

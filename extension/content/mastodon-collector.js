@@ -1,34 +1,54 @@
-// Mastodon (any instance): the opened status and its context from the
-// instance's own public API. The web UI's HTML carries almost no text (the
-// app draws it from this API), so the collector asks the page's own origin:
+// Mastodon and the servers that speak its client API with other front ends
+// (Pleroma, Akkoma, GoToSocial, Hometown, glitch-soc, and Sharkey's or
+// Iceshrimp's Mastodon API): the opened status and its context from the
+// server's own public API. Their pages carry little or no post text (the
+// front end draws it from this API), so the collector asks the page's own
+// origin:
 //
 //   GET /api/v1/statuses/<id>          the opened status
 //   GET /api/v1/statuses/<id>/context  its ancestors and descendants
 //
 // and passes JSON.stringify({status, context}) to the extractor, which keeps
-// the same account id's chain. Instances are recognised by the page, not by
-// a list of domains: the web UI's mount point (<div id="mastodon">) or its
-// initial-state data block, on a status address (/@user/<id>, /@user@host/<id>
-// for a remote account, /deck/… in the advanced UI). <id> is the instance's
-// local id, which is what its API takes.
+// the same account id's chain.
 //
-// Same origin, credentials omitted: the requests read only what the instance
-// shows anyone, and a page that merely looks like Mastodon gains nothing —
-// it could fetch its own origin itself. When the API refuses (instances in
-// "secure mode" ask for a login, private posts), the page's HTML goes to the
-// web UI DOM extractor instead.
+// A server is recognised by its API, not by its front end or a list of
+// domains: on an address shaped like a status page of one of these servers
+// (STATUS_PATHS), the status endpoint answering a Status with that very id is
+// the proof. The extension holds only activeTab on these sites, so nothing is
+// asked before the click; the click grants the page's origin, and the
+// requests are same-origin ones the page could make itself. <id> is the
+// server's local id, which is what its API takes.
+//
+// Credentials omitted: the requests read only what the server shows anyone,
+// and a page that merely looks like a status page gains nothing. When the
+// API refuses or is absent (Mastodon in "secure mode", private posts, a site
+// that only shares the address shape, Misskey without a Mastodon API), the
+// page's HTML goes to the extractors instead, as the generic collector would
+// send it.
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'mastodon')) return;
 
-  const STATUS_PATH = /^(?:\/deck)?\/@[^/]+\/(\d{1,32})\/?$/;
-  const UI_MARKERS = 'div#mastodon, script#initial-state[type="application/json"]';
+  // STATUS_PATHS are the status addresses of the servers' own front ends:
+  // Mastodon, Hometown, glitch-soc (/@user/<numeric id>, /@user@host/<id>
+  // for a remote account, /deck/… in the advanced UI); GoToSocial
+  // (/@user/statuses/<ULID>); Pleroma and Akkoma (/notice/<flake id>);
+  // Sharkey and Iceshrimp (/notes/<id>, which their Mastodon API takes).
+  // Mastodon's own form stays numeric: /@name/<word> is a profile tab on
+  // too many other sites to probe.
+  const STATUS_PATHS = [
+    /^(?:\/deck)?\/@[^/]+\/(\d{1,32})\/?$/,
+    /^\/@[^/]+\/statuses\/([0-9A-Za-z]{1,40})\/?$/,
+    /^\/(?:notice|notes)\/([0-9A-Za-z]{1,40})\/?$/,
+  ];
   const TIMEOUT_MS = 10_000;
 
   function statusId() {
-    const m = STATUS_PATH.exec(location.pathname);
-    if (!m || !document.querySelector(UI_MARKERS)) return null;
-    return m[1];
+    for (const re of STATUS_PATHS) {
+      const m = re.exec(location.pathname);
+      if (m) return m[1];
+    }
+    return null;
   }
 
   async function getJSON(path, signal) {
@@ -47,7 +67,7 @@
     pageURL: () => location.href,
     async collect({ signal, onProgress }) {
       const id = statusId();
-      onProgress?.('Asking the instance for the thread…');
+      onProgress?.('Asking the server for the thread…');
       try {
         const [status, context] = await Promise.all([
           getJSON(`/api/v1/statuses/${id}`, signal),
@@ -59,7 +79,7 @@
         return { content: JSON.stringify({ status, context }) };
       } catch (err) {
         if (signal?.aborted) throw new Error('cancelled');
-        console.warn(`unspool: Mastodon API unavailable (${err.message}); reading the page instead`);
+        console.warn(`unspool: no Mastodon-compatible API here (${err.message}); reading the page instead`);
         return { content: U.trimPage(document.documentElement) };
       }
     },

@@ -4,6 +4,7 @@
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
 // outbox delivers it once.
+// Browsers: chromium only — two Chromium profiles; the Chromium + Firefox pair is sync-cross.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -22,15 +22,18 @@ ensure_go() {
 	go mod download
 }
 
-# Debian's chromium, never a browser downloaded by a test tool.
-ensure_chromium() {
-	[ -x /usr/bin/chromium ] && return
-	log "installing chromium (apt)"
-	command -v apt-get >/dev/null || die "chromium is missing and apt-get is not available"
+# Debian's browsers (chromium, firefox-esr), never one downloaded by a test tool.
+ensure_apt() {
+	local pkg=$1 bin=$2
+	[ -x "$bin" ] && return
+	log "installing $pkg (apt)"
+	command -v apt-get >/dev/null || die "$pkg is missing and apt-get is not available"
 	local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
 }
+ensure_chromium() { ensure_apt chromium /usr/bin/chromium; }
+ensure_firefox() { ensure_apt firefox-esr /usr/bin/firefox-esr; }
 
 # npm packages of one folder, from its lock file when there is one.
 ensure_npm() {
@@ -142,17 +145,41 @@ test_fuzz() {
 	done < <(grep -rl --include='*_test.go' '^func Fuzz' shared server wasm 2>/dev/null || true)
 }
 
-# Every *.test.mjs under extension/test, in Debian's chromium. One file at a
-# time: two cores cannot run several browsers without timing noise.
+# Every *.test.mjs under extension/test, in Debian's chromium, then in
+# firefox-esr those whose header says "// Browsers: chromium, firefox" (the
+# others say why not: the reason is printed). A file that drives both
+# browsers at once ("// Browsers: both at once") runs in the Firefox pass
+# only. One file at a time: two cores cannot run several browsers without
+# timing noise.
 test_browser() {
 	ensure_chromium
+	ensure_firefox
 	ensure_npm "$ROOT/extension/test"
-	log "browser tests (chromium)"
 	shopt -s nullglob
 	local files=(extension/test/*.test.mjs)
 	shopt -u nullglob
 	[ ${#files[@]} -gt 0 ] || return 0
-	node --test --test-concurrency=1 "${files[@]}"
+	local f chromium=() firefox=()
+	for f in "${files[@]}"; do
+		if grep -q '^// Browsers: both at once' "$f"; then
+			firefox+=("$f")
+			continue
+		fi
+		chromium+=("$f")
+		if grep -q '^// Browsers: chromium, firefox' "$f"; then
+			firefox+=("$f")
+		else
+			log "not in firefox: ${f##*/} — $(sed -n 's|^// Browsers: chromium only — ||p' "$f" | head -1)"
+		fi
+	done
+	local t0=$SECONDS
+	log "browser tests (chromium)"
+	BROWSER=chromium node --test --test-concurrency=1 "${chromium[@]}"
+	log "browser tests (chromium): $((SECONDS - t0)) s"
+	t0=$SECONDS
+	log "browser tests (firefox)"
+	BROWSER=firefox node --test --test-concurrency=1 "${firefox[@]}"
+	log "browser tests (firefox): $((SECONDS - t0)) s"
 }
 
 test_all() {
@@ -377,5 +404,6 @@ bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
 bench-share) ensure_go && bench_share ;; # only the share page benchmarks
 package) package_extension ;;
 test-fuzz) ensure_go && test_fuzz ;; # only the fuzz targets, FUZZTIME each
+test-browser) build_all && test_browser ;; # only the browser suite, Chromium then Firefox
 *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -4,6 +4,7 @@
 // the reader needs goes through, and only for the thread this tab shows;
 // every privileged request is refused and changes nothing (sync settings,
 // the sync code, the library, the server's shares).
+// Browsers: chromium only — it evaluates in the extension's content-script world through CDP (Runtime execution contexts), which the Firefox driver has no equivalent for yet
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';

@@ -1,34 +1,18 @@
-// The reader's Save button, for real: unroll a thread on "x.com" (the
-// extension's test pages through the host mapping), press Save in the
-// reader, and find the thread in the library page; S saves again and says
-// nothing was new; "Tags & note" asks for both and stores them.
+// The reader's Save button, for real, in Chromium or Firefox: unroll a
+// thread on "x.com" (the extension's test pages through the host mapping),
+// press Save in the reader, and find the thread in the library page; S
+// saves again and says nothing was new; "Tags & note" asks for both and
+// stores them.
+// Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { inReader, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { staticPage } from './pages.mjs';
 
 const made = staticPage(12);
 let b;
 before(async () => { b = await openBrowser(made.routes); });
 after(async () => { await b?.close(); });
-
-// inReader runs fn on the reader's (closed) shadow root through CDP, as the
-// harness reads it: page scripts have no way in.
-async function inReader(page, fn) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const find = (n) => (n.nodeName === 'UNSPOOL-UI' ? n : [...(n.children ?? []), ...(n.shadowRoots ?? [])].map(find).find(Boolean));
-    const host = find(root);
-    const { object } = await cdp.send('DOM.resolveNode', { nodeId: host.shadowRoots[0].nodeId });
-    const { result } = await cdp.send('Runtime.callFunctionOn', {
-      objectId: object.objectId, functionDeclaration: fn.toString(), returnByValue: true, awaitPromise: true,
-    });
-    return result.value;
-  } finally {
-    await cdp.detach();
-  }
-}
 
 const saved = async (page) => page.evaluate(async () => {
   const { all } = await import('/lib/library.js');
@@ -49,7 +33,7 @@ test('Save in the reader puts the thread in the library; S saves again and says 
   assert.ok(clicked);
 
   const lib = await b.context.newPage();
-  await lib.goto(`chrome-extension://${b.extensionId}/library/library.html`);
+  await lib.goto(b.extensionURL('library/library.html'));
   let got;
   for (let i = 0; i < 50 && !(got = await saved(lib)).length; i++) await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(got, [{ key: `x:${made.expected.ids[0]}`, posts: made.expected.ids.length, deleted: false }]);
@@ -78,7 +62,7 @@ test('Save in the reader puts the thread in the library; S saves again and says 
   assert.deepEqual(rec.tags, ['essays', 'to-read']);
   assert.equal(rec.note, 'read again on Sunday');
 
-  await lib.goto(`chrome-extension://${b.extensionId}/library/library.html`);
+  await lib.goto(b.extensionURL('library/library.html'));
   await lib.waitForSelector('html[data-ready]');
   assert.equal(await lib.locator('#list .row').count(), 1);
   assert.equal(await lib.locator('#list .row .tag').count(), 2);

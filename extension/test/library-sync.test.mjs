@@ -4,6 +4,7 @@
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
 // outbox delivers it once.
+// Browsers: chromium only — its profile helper (library-helpers.mjs openProfile) starts Chromium profiles only; a Firefox profile, and sync between a Chromium and a Firefox profile, are not built yet
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

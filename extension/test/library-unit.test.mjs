@@ -1,6 +1,7 @@
 // The library's pure modules under node: the search (tokens, prefixes, all
 // words required, the narrowing cache never hiding a match) and the zip
 // writer's CRC.
+// Browsers: chromium only — no browser at all (pure modules under node): once is enough
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tokenize, indexRow, SearchIndex } from '../lib/search.js';

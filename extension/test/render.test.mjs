@@ -3,6 +3,7 @@
 // inline in a page with no CSP at all, and the fragment put into a shadow
 // root with innerHTML — run no script and load nothing from hostile URLs;
 // themes, settings and the print stylesheet do what they say.
+// Browsers: chromium only — the renderer's output, not the extension: it intercepts every request with playwright's context.route, which the Firefox driver does not offer
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -9,6 +9,7 @@
 //   - the library's Publish / Copy link / Unpublish with the state shown,
 //     and the "sync off" message before sync is on;
 //   - the reader toolbar's Publish / Unpublish on a real X page (fixture).
+// Browsers: chromium only — reads the share page's closed shadow roots and the clipboard through CDP, not yet behind the driver
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';

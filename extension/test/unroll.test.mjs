@@ -1,16 +1,18 @@
-// The extension end to end in Debian's Chromium: the shipped manifest on
-// pages served as https://x.com (host mapping + throw-away certificate) and
-// on 127.0.0.1, the real toolbar button, the context-menu and command
-// handlers, the collector on a virtualised timeline, the MAIN-world
+// The extension end to end in Debian's Chromium or Firefox (BROWSER): the
+// shipped manifest on pages served as https://x.com (host mapping or proxy +
+// throw-away certificate) and on 127.0.0.1, the real toolbar button, the
+// context menu and the keyboard command (pressed in Firefox, their handlers
+// called in Chromium), the collector on a virtualised timeline, the MAIN-world
 // TweetDetail capture, the reader overlay, and a hostile page.
 //
 // Screenshots go to $UNSPOOL_SHOTS (default: a temp folder, printed).
+// Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callTrigger, choose, inReader, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, stopWorker, waitForReader } from './harness.mjs';
+import { callTrigger, choose, inReader, openBrowser, openPage, pageSnapshot, pressAction, pressButton, readReader, waitForReader } from './harness.mjs';
 import { fixturePages, hostilePage, virtualPage, xAppPage, HOSTILE } from './pages.mjs';
 
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
@@ -54,7 +56,7 @@ describe('virtualised 64-post thread on x.com', () => {
     reader = await waitForReader(page, 60_000);
     assert.deepEqual(ids(reader), virtual.expected.ids);
     for (const id of virtual.expected.notIds) assert.ok(!ids(reader).includes(id), `reply ${id} by someone else is not in the thread`);
-    await page.screenshot({ path: path.join(shots, 'extension-reader.png') });
+    await page.screenshot({ path: path.join(shots, `extension-reader-${b.name}.png`) });
     // The collector scrolled the whole page and put it back.
     assert.deepEqual(await page.evaluate(() => [window.scrollX, window.scrollY]), before.scroll);
     // Opening "Show more replies" changed X's list, as it would for the
@@ -106,10 +108,10 @@ describe('virtualised 64-post thread on x.com', () => {
   });
 
   test('print shows only the reader', async () => {
-    await page.emulateMedia({ media: 'print' });
-    await page.screenshot({ path: path.join(shots, 'extension-print.png') });
+    await b.printMedia(page, 'print');
+    await page.screenshot({ path: path.join(shots, `extension-print-${b.name}.png`) });
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).display), 'none', 'the page is hidden in print');
-    await page.emulateMedia({ media: 'screen' });
+    await b.printMedia(page, 'screen');
   });
 
   test('Esc closes it and the page is as it was: DOM, scroll, focus', async () => {
@@ -148,7 +150,7 @@ describe('real X cells from fixtures/x-dom', () => {
     assert.equal(r.notices.length, 1);
     assert.match(r.notices[0], /missing/);
     assert.match(r.text, /Show more replies/);
-    await page.screenshot({ path: path.join(shots, 'extension-incomplete.png') });
+    await page.screenshot({ path: path.join(shots, `extension-incomplete-${b.name}.png`) });
     await closeWithEsc(page);
     assert.deepEqual(await pageSnapshot(page), before, 'the page is unchanged (the collector clicked the gap, which opened nothing)');
     await page.close();
@@ -191,7 +193,7 @@ describe('hostile thread', () => {
     await page.mouse.move(400, 200);
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.pwned ?? null), null);
-    await page.screenshot({ path: path.join(shots, 'extension-hostile.png') });
+    await page.screenshot({ path: path.join(shots, `extension-hostile-${b.name}.png`) });
     await closeWithEsc(page);
     assertNoErrors();
     await page.close();
@@ -212,7 +214,7 @@ describe('reader actions', () => {
     for (let i = 0; i < 50 && (await readReader(page)).settings.theme !== 'sepia'; i++) await page.waitForTimeout(100);
     r = await readReader(page);
     assert.equal(r.settings.theme, 'sepia');
-    await page.screenshot({ path: path.join(shots, 'extension-sepia.png') });
+    await page.screenshot({ path: path.join(shots, `extension-sepia-${b.name}.png`) });
     await closeWithEsc(page);
     await pressAction(b, page);
     r = await waitForReader(page);
@@ -222,13 +224,11 @@ describe('reader actions', () => {
   });
 
   test('Copy Markdown puts the thread on the clipboard', async () => {
-    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'https://x.com' });
     await pressButton(page, 'Copy the thread as Markdown');
-    await page.waitForFunction(() => true);
     let text = '';
     for (let i = 0; i < 50 && !text.includes("posts: 3"); i++) {
       await page.waitForTimeout(100);
-      text = await page.evaluate(() => navigator.clipboard.readText());
+      text = await b.readClipboard(page);
     }
     assert.match(text, /the head of a thread[\s\S]*2nd message of a thread[\s\S]*3rd message of a thread/);
     assert.match((await readReader(page)).status, /Copied/);
@@ -289,7 +289,7 @@ describe('reader actions', () => {
 });
 
 describe('the WASM in the background', () => {
-  test('is loaded for the first click, kept for the next, and loaded again after the service worker was stopped', async () => {
+  test('is loaded for the first click, kept for the next, and loaded again after the background was stopped', async () => {
     const c = fixtures.cases.threeCells;
     const page = await openPage(b, c.url);
     await pressAction(b, page);
@@ -303,7 +303,7 @@ describe('the WASM in the background', () => {
     await closeWithEsc(page);
 
     const stoppedAt = Date.now();
-    await stopWorker(b);
+    await b.stopBackground();
 
     await page.bringToFront();
     await pressAction(b, page);
@@ -311,7 +311,7 @@ describe('the WASM in the background', () => {
     // Loaded again: for this click, or already when the thread's tab came
     // back to the front (the preload).
     const loadedAt = await b.sw.evaluate(() => globalThis.unspoolBackground.wasm.stats.loadedAt);
-    assert.ok(loadedAt > stoppedAt, 'the restarted worker loaded the WASM again');
+    assert.ok(loadedAt > stoppedAt, 'the restarted background loaded the WASM again');
     assert.deepEqual(ids(r), c.ids);
     await closeWithEsc(page);
     assertNoErrors();

@@ -1,0 +1,354 @@
+// The Firefox side of the browser tests' driver (see harness.mjs for the
+// interface): Debian's firefox-esr through puppeteer-core over WebDriver
+// BiDi (no geckodriver, no downloaded browser). The extension is installed
+// as a temporary add-on; https pages reach the local server through a small
+// CONNECT proxy (Firefox has no --host-resolver-rules); what a user presses
+// in the browser's own window (toolbar button, Alt+Shift+U, context menu) is
+// pressed there with Firefox's EventUtils, reached through BiDi's chrome
+// scope (--remote-allow-system-access). Pages are wrapped so the tests use
+// the one page API they use with Chromium (playwright's names).
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { extensionDir } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+export const firefoxPath = '/usr/bin/firefox-esr';
+const manifest = JSON.parse(fs.readFileSync(path.join(process.env.UNSPOOL_EXTENSION_DIR ?? extensionDir, 'manifest.json'), 'utf8'));
+const GECKO_ID = manifest.browser_specific_settings.gecko.id;
+// Firefox names the toolbar widget and menu items after the add-on id.
+const WIDGET = `${GECKO_ID.replace(/[^a-z0-9_-]/gi, '_')}-browser-action`;
+const MENU_PREFIX = `${GECKO_ID.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-`;
+// A fixed internal UUID: extension pages at a known moz-extension:// origin.
+const UUID = 'a3d1c0de-5e1f-4e57-8b1d-0000000000fe';
+
+// Firefox's own chatter on a closed network (remote settings, telemetry,
+// the remote agent) is not the extension's: stdout lines that are errors of
+// the extension's pages or event page are those naming its origin.
+const EXTENSION_ERROR = new RegExp(`^(JavaScript error: |console\\.error: ).*moz-extension://${UUID}`);
+
+// CONNECT proxy: every tunnel goes to the local HTTPS server, which answers
+// by the Host header like Chromium's host mapping would.
+async function startProxy(httpsPort) {
+  const sockets = new Set();
+  const proxy = net.createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.once('data', (head) => {
+      if (!/^CONNECT /.test(head.toString('latin1'))) {
+        client.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n');
+        return;
+      }
+      const up = net.connect(httpsPort, '127.0.0.1', () => {
+        sockets.add(up);
+        up.on('close', () => sockets.delete(up));
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        client.pipe(up);
+        up.pipe(client);
+      });
+      up.on('error', () => client.destroy());
+      client.on('error', () => up.destroy());
+    });
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  // close ends the open tunnels too (a server waits for them otherwise).
+  const close = () => new Promise((r) => {
+    proxy.close(r);
+    for (const s of sockets) s.destroy();
+  });
+  return { port: proxy.address().port, close };
+}
+
+const prefs = (proxyPort, downloads) => ({
+  'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
+  'network.proxy.type': 1,
+  'network.proxy.ssl': '127.0.0.1',
+  'network.proxy.ssl_port': proxyPort,
+  'network.proxy.no_proxies_on': '',
+  // The extension's console (event page included) on stdout: BiDi's log
+  // carries nothing from moz-extension pages.
+  'devtools.console.stdout.content': true,
+  'browser.dom.window.dump.enabled': true,
+  'browser.download.folderList': 2,
+  'browser.download.dir': downloads,
+  'browser.download.useDownloadDir': true,
+  'browser.download.start_downloads_in_tmp_dir': false,
+  'browser.download.always_ask_before_handling_new_types': false,
+  'browser.download.alwaysOpenPanel': false,
+});
+
+export async function openFirefox(routes, serverOptions) {
+  const server = await startServer(new Map(routes), serverOptions);
+  const proxy = await startProxy(server.httpsPort);
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-downloads-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: firefoxPath, headless: true, acceptInsecureCerts: true,
+    args: ['--remote-allow-system-access'], extraPrefsFirefox: prefs(proxy.port, downloads),
+    defaultViewport: { width: 1280, height: 720 }, // playwright's, as in Chromium
+  });
+  const errors = [];
+  const stdout = [];
+  let partial = '';
+  browser.process()?.stdout.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      stdout.push(line);
+      if (EXTENSION_ERROR.test(line)) errors.push(`extension: ${line}`);
+    }
+  });
+  await browser.installExtension(process.env.UNSPOOL_EXTENSION_DIR ?? extensionDir);
+  const conn = browser.connection;
+  const send = async (method, params) => {
+    const r = await conn.send(method, params);
+    return r.result ?? r;
+  };
+  const { contexts } = await send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const chromeWindow = contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml').context;
+
+  // chromeCall runs fn(...args) in the browser window (Services,
+  // CustomizableUI, gBrowser, EventUtils as EU) and returns its JSON-able result.
+  const chromeCall = async (fn, ...args) => {
+    const r = await send('script.callFunction', {
+      functionDeclaration: `async function (a) {
+        const EU = { window, parent: window, _EU_Ci: Ci, _EU_Cc: Cc };
+        Services.scriptloader.loadSubScript('chrome://remote/content/external/EventUtils.js', EU);
+        return JSON.stringify({ v: await (${fn}).apply(null, [EU, ...JSON.parse(a)]) });
+      }`,
+      target: { context: chromeWindow }, arguments: [{ type: 'string', value: JSON.stringify(args) }], awaitPromise: true,
+    });
+    if (r.type === 'exception') throw new Error(`browser window: ${r.exceptionDetails.text}`);
+    return JSON.parse(r.result.value).v;
+  };
+
+  const wrapped = new WeakMap();
+  const wrap = (p) => {
+    if (!wrapped.has(p)) {
+      const page = firefoxPage(p, b);
+      wrapped.set(p, page);
+      p.on('console', (m) => m.type() === 'error' && errors.push(`page ${p.url()}: ${m.text()}`));
+      p.on('pageerror', (e) => errors.push(`page ${p.url()}: ${e.message}`));
+    }
+    return wrapped.get(p);
+  };
+
+  // A tab on one of the extension's pages, for calls into the event page.
+  let bgPage = null;
+  const backgroundPage = async () => {
+    if (!bgPage) {
+      bgPage = wrap(await browser.newPage());
+      await bgPage.goto(b.extensionURL('options/options.html'));
+    }
+    return bgPage;
+  };
+
+  const b = {
+    name: 'firefox', server, errors, stdout, send, chromeCall, extensionId: UUID,
+    extensionURL: (p) => `moz-extension://${UUID}/${p}`,
+    newPage: async () => wrap(await browser.newPage()),
+    // What tests ask of a browser context.
+    context: {
+      newPage: () => b.newPage(),
+      pages: async () => (await browser.pages()).map(wrap),
+      async waitForEvent(name) {
+        if (name !== 'page') throw new Error(`firefox driver: no context event ${name}`);
+        const known = new Set(browser.targets());
+        const target = await browser.waitForTarget((t) => t.type() === 'page' && !known.has(t));
+        return wrap(await target.page());
+      },
+    },
+    // sw.evaluate(fn, arg) runs fn in the event page's world: from an
+    // extension page, with globalThis.unspoolBackground taken from the event
+    // page (runtime.getBackgroundPage starts it when stopped) and the same
+    // chrome.* APIs.
+    sw: {
+      async evaluate(fn, arg) {
+        const page = await backgroundPage();
+        return page.evaluate(`(async (arg) => {
+          const bg = await browser.runtime.getBackgroundPage();
+          globalThis.unspoolBackground = bg.unspoolBackground;
+          return (${fn})(arg);
+        })(${JSON.stringify(arg ?? null)})`);
+      },
+    },
+  };
+
+  // pressAction clicks the real toolbar button with page's tab in front
+  // (MV3 actions start in the overflow panel: pin it to the toolbar first).
+  b.pressAction = async (page) => {
+    await page.bringToFront();
+    await chromeCall((EU, widget) => {
+      CustomizableUI.addWidgetToArea(widget, CustomizableUI.AREA_NAVBAR);
+      EU.synthesizeMouseAtCenter(document.getElementById(widget), {}, window);
+    }, WIDGET);
+  };
+
+  // trigger presses Alt+Shift+U, or opens the page's context menu and picks
+  // the extension's item, in the browser window: a user's gesture, for real.
+  b.trigger = async (page, kind) => {
+    await page.bringToFront();
+    if (kind === 'command') {
+      await chromeCall((EU) => EU.synthesizeKey('U', { altKey: true, shiftKey: true }, window));
+      return;
+    }
+    // A contextmenu event alone (no mousedown, which would move focus), sent
+    // to the tab's content by the browser window as the mouse would.
+    await chromeCall(async (EU, prefix) => {
+      const menu = document.getElementById('contentAreaContextMenu');
+      const shown = new Promise((resolve) => menu.addEventListener('popupshown', resolve, { once: true }));
+      EU.synthesizeMouse(gBrowser.selectedBrowser, 20, 20, { type: 'contextmenu', button: 2 }, window);
+      await shown;
+      const item = [...menu.querySelectorAll('menuitem')].find((i) => i.id.startsWith(prefix) && /Unroll thread/.test(i.label));
+      if (!item) throw new Error('no Unroll thread item in the context menu');
+      menu.activateItem(item);
+    }, MENU_PREFIX);
+  };
+
+  // stopBackground terminates the event page (as Firefox does when idle).
+  b.stopBackground = () => chromeCall(async (EU, id) => {
+    const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+    const ext = ExtensionParent.GlobalManager.getExtension(id);
+    await ext.terminateBackground();
+    return ext.backgroundState;
+  }, GECKO_ID);
+
+  // An empty clipboard has no text/plain data: read as ''.
+  b.readClipboard = () => chromeCall(() => {
+    const t = Cc['@mozilla.org/widget/transferable;1'].createInstance(Ci.nsITransferable);
+    t.init(null);
+    t.addDataFlavor('text/plain');
+    Services.clipboard.getData(t, Services.clipboard.kGlobalClipboard, null);
+    const out = {};
+    try {
+      t.getTransferData('text/plain', out);
+    } catch {
+      return '';
+    }
+    return out.value.QueryInterface(Ci.nsISupportsString).data;
+  });
+
+  // printMedia: puppeteer's emulateMediaType is CDP only; the browsing
+  // context's medium override is what Firefox's own devtools set.
+  b.printMedia = async (page, media) => {
+    await page.bringToFront();
+    await chromeCall((EU, m) => { gBrowser.selectedBrowser.browsingContext.mediumOverride = m === 'print' ? 'print' : ''; }, media);
+    // The content process applies it a moment later.
+    await page.waitForFunction((m) => matchMedia('print').matches === (m === 'print'), media);
+  };
+
+  b.downloads = downloads;
+  b.close = async () => {
+    await browser.close();
+    await proxy.close();
+    await server.close();
+    fs.rmSync(downloads, { recursive: true, force: true });
+  };
+  return b;
+}
+
+// firefoxPage gives a puppeteer page the playwright page methods the tests
+// use; the rest (mouse, screenshot, bringToFront, close, url, reload,
+// waitForSelector, click, …) are puppeteer's own, with the same meaning.
+function firefoxPage(p, b) {
+  const ctx = () => p.mainFrame()._id;
+  const overrides = {
+    driver: b,
+    raw: p,
+    context: () => b.context,
+    // moz-extension:// pages cannot be opened by page.goto (refused):
+    // navigate through BiDi and wait for the document.
+    async goto(url, options) {
+      if (!url.startsWith('moz-extension:')) return p.goto(url, options);
+      await b.send('browsingContext.navigate', { context: ctx(), url, wait: 'none' });
+      await p.waitForFunction((u) => location.href === u && document.readyState === 'complete', { timeout: 30_000 }, url);
+      return null;
+    },
+    waitForFunction: (fn, arg, { timeout = 30_000, polling } = {}) => p.waitForFunction(fn, { timeout, ...(polling ? { polling } : {}) }, arg),
+    waitForTimeout: (ms) => new Promise((r) => setTimeout(r, ms)),
+    waitForLoadState: () => p.waitForFunction(() => document.readyState === 'complete', { timeout: 30_000 }),
+    locator: (selector) => ({ count: () => p.evaluate((s) => document.querySelectorAll(s).length, selector) }),
+    textContent: (sel) => p.$eval(sel, (e) => e.textContent),
+    getAttribute: (sel, name) => p.$eval(sel, (e, n) => e.getAttribute(n), name),
+    isHidden: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return !e || e.hidden || getComputedStyle(e).display === 'none' || e.getClientRects().length === 0; }, sel),
+    isDisabled: (sel) => p.$eval(sel, (e) => e.disabled),
+    fill: (sel, value) => p.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }, value),
+    setViewportSize: ({ width, height }) => p.setViewport({ width, height }),
+    emulateMedia: ({ media }) => b.printMedia(proxy, media),
+    keyboard: {
+      // playwright's "Shift+Tab": modifiers held while the key is pressed.
+      async press(combo) {
+        const keys = combo.split('+');
+        const key = keys.pop();
+        for (const k of keys) await p.keyboard.down(k);
+        await p.keyboard.press(key);
+        for (const k of keys.reverse()) await p.keyboard.up(k);
+      },
+      type: (text) => p.keyboard.type(text),
+      down: (k) => p.keyboard.down(k),
+      up: (k) => p.keyboard.up(k),
+    },
+    // A download is a new file in the profile's download folder, complete
+    // when Firefox's .part file is gone and its size has settled.
+    async waitForEvent(name, { timeout = 30_000 } = {}) {
+      if (name !== 'download') throw new Error(`firefox driver: no page event ${name}`);
+      const before = new Set(fs.readdirSync(b.downloads));
+      const deadline = Date.now() + timeout;
+      let last = null;
+      for (;;) {
+        const now = fs.readdirSync(b.downloads);
+        const file = now.find((f) => !before.has(f) && !f.endsWith('.part'));
+        if (file && !now.includes(`${file}.part`)) {
+          const size = fs.statSync(path.join(b.downloads, file)).size;
+          if (size > 0 && size === last) return { suggestedFilename: () => file, path: async () => path.join(b.downloads, file) };
+          last = size;
+        }
+        if (Date.now() > deadline) throw new Error('no download');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+  const proxy = new Proxy(p, {
+    get(target, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop];
+      const v = Reflect.get(target, prop);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  return proxy;
+}
+
+// inShadowFirefox: see inShadowChromium. BiDi serialises a host's shadow
+// root even when closed; its shared id is the `this` of the next call.
+export async function inShadowFirefox(page, hosts, fn, arg) {
+  const b = page.driver;
+  const context = page.raw.mainFrame()._id;
+  const call = async (declaration, self, value) => {
+    let r;
+    try {
+      r = await b.send('script.callFunction', {
+        functionDeclaration: declaration, target: { context }, awaitPromise: true,
+        ...(self ? { this: self } : {}),
+        arguments: [{ type: 'string', value: JSON.stringify(value ?? null) }],
+        serializationOptions: { maxDomDepth: 1, includeShadowTree: 'all' }, resultOwnership: 'none',
+      });
+    } catch (err) {
+      // The reader replaced its nodes between two calls: not there (yet).
+      if (/no such node/.test(err.message)) return null;
+      throw err;
+    }
+    if (r.type === 'exception') throw new Error(r.exceptionDetails.text);
+    return r.result;
+  };
+  let self = null;
+  for (const step of hosts) {
+    const host = await call('function (s) { return (this instanceof Node ? this : document).querySelector(JSON.parse(s)); }', self, step);
+    const root = host?.value?.shadowRoot?.sharedId;
+    if (!root) return null;
+    self = { sharedId: root };
+  }
+  const out = await call(`async function (a) { return JSON.stringify({ v: await (${fn}).call(this, JSON.parse(a)) }); }`, self, arg);
+  if (!out) return null;
+  return { value: JSON.parse(out.value).v };
+}

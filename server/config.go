@@ -45,3 +45,18 @@ func configFromEnv(getenv func(string) string) (store.Config, error) {
 	}
 	return cfg, nil
 }
+
+// shardsFromEnv reads UNSPOOL_SHARDS, the number of databases libraries are
+// spread over (natively SQLite files, on Workers the D1 bindings DB_0…):
+// 1 when unset.
+func shardsFromEnv(getenv func(string) string) (int, error) {
+	s := getenv("UNSPOOL_SHARDS")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > store.MaxShards {
+		return 0, fmt.Errorf("UNSPOOL_SHARDS=%q: want 1..%d", s, store.MaxShards)
+	}
+	return n, nil
+}

@@ -29,3 +29,16 @@ func TestConfigFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestShardsFromEnv(t *testing.T) {
+	for v, want := range map[string]int{"": 1, "1": 1, "4": 4, "1000": 1000} {
+		if n, err := shardsFromEnv(func(string) string { return v }); err != nil || n != want {
+			t.Errorf("UNSPOOL_SHARDS=%q: %d %v, want %d", v, n, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "-2", "four", "1001"} {
+		if _, err := shardsFromEnv(func(string) string { return bad }); err == nil {
+			t.Errorf("UNSPOOL_SHARDS=%q accepted", bad)
+		}
+	}
+}

@@ -21,8 +21,12 @@ func main() {
 	logger := log.New(os.Stderr, "", 0)
 	cfg, err := configFromEnv(cloudflare.Getenv)
 	var libs library.LibraryService
+	var shards int
 	if err == nil {
-		libs, err = store.OpenD1("DB", cfg)
+		shards, err = shardsFromEnv(cloudflare.Getenv)
+	}
+	if err == nil {
+		libs, err = store.OpenD1Shards(shards, cfg)
 	}
 	if err != nil {
 		// Misconfigured deployment: answer every request with a JSON 500

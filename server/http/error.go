@@ -25,7 +25,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == library.EINTERNAL {
+	if code == library.EINTERNAL || code == library.EUNAVAILABLE {
 		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 	}
 	var le *library.Error

@@ -186,17 +186,36 @@ build_worker() {
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$1/app.wasm" ./server
 }
 
-# private_worker DIR: the Worker built into DIR/build with a copy of
-# wrangler.toml pointing at it (DIR/wrangler.toml), so a test run is not
-# disturbed by anyone rebuilding server/build meanwhile (wrangler dev
-# watches its files and rebuilds).
+# private_worker DIR [N [MISSING]]: the Worker built into DIR/build with a
+# copy of wrangler.toml pointing at it (DIR/wrangler.toml), so a test run is
+# not disturbed by anyone rebuilding server/build meanwhile (wrangler dev
+# watches its files and rebuilds). With N, the copy has N local D1 shards
+# DB_0…DB_{N-1} and UNSPOOL_SHARDS = N; shard MISSING has no binding (a
+# failing shard, for the fault test).
 private_worker() {
 	mkdir -p "$1"
 	build_worker "$1/build"
-	sed -e "s|^main = .*|main = \"$1/build/worker.mjs\"|" \
-		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
-		"$WORKER_DIR/wrangler.toml" >"$1/wrangler.toml"
+	worker_config "$1/wrangler.toml" "$1/build" "${2:-}" "${3:-}"
 }
+
+# worker_config OUT BUILD [N [MISSING]]: the wrangler config of private_worker.
+worker_config() {
+	local out=$1 build=$2 n=${3:-} missing=${4:-} i
+	sed -e "s|^main = .*|main = \"$build/worker.mjs\"|" \
+		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
+		"$WORKER_DIR/wrangler.toml" >"$out"
+	[ -n "$n" ] || return 0
+	# The template's D1 blocks are the file's tail; the shards replace them.
+	sed -i -e '/^\[\[d1_databases\]\]/,$d' -e "s|^UNSPOOL_SHARDS = .*|UNSPOOL_SHARDS = \"$n\"|" "$out"
+	for i in $(seq 0 $((n - 1))); do
+		[ "$i" = "$missing" ] && continue
+		printf '\n[[d1_databases]]\nbinding = "DB_%d"\ndatabase_name = "unspool-%d"\ndatabase_id = "00000000-0000-0000-0000-%012d"\nmigrations_dir = "%s"\n' \
+			"$i" "$i" "$i" "$ROOT/server/store/migrations" >>"$out"
+	done
+}
+
+# shard_bindings CONFIG: the D1 bindings of a wrangler config, one a line.
+shard_bindings() { sed -n 's/^binding = "\(DB_[0-9]*\)"/\1/p' "$1"; }
 
 wr() { (cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler "$@"); }
 
@@ -214,7 +233,7 @@ free_port() {
 answers() { node -e 'fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))' "$1"; }
 
 # start_worker CONFIG PORT STATE LOG [wrangler dev args…]: applies the D1
-# migrations of wrangler config CONFIG to a local database in STATE, starts
+# migrations of wrangler config CONFIG to its local databases in STATE, starts
 # `wrangler dev --local` on 127.0.0.1:PORT in its own process group and
 # waits until it answers.
 # Every worker started is stopped when the script exits, however it exits.
@@ -229,10 +248,12 @@ stop_workers() {
 }
 trap stop_workers EXIT
 start_worker() {
-	local config=$1 port=$2 state=$3 logf=$4 i
+	local config=$1 port=$2 state=$3 logf=$4 i db
 	shift 4
-	wr d1 migrations apply DB --local --config "$config" --persist-to "$state" >"$logf.migrate" 2>&1 ||
-		{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply failed for $config"; }
+	for db in $(shard_bindings "$config"); do
+		wr d1 migrations apply "$db" --local --config "$config" --persist-to "$state" >"$logf.migrate" 2>&1 ||
+			{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply $db failed for $config"; }
+	done
 	# setsid: wrangler, workerd and npm in one group, stopped together.
 	(cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 exec setsid npx --no-install wrangler dev --local --config "$config" \
 		--persist-to "$state" --ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
@@ -256,22 +277,49 @@ worker_size() {
 
 # The HTTP suite (server/suite) against the Go worker under workerd + local
 # D1, with the limits the suite expects (server/suite/main_test.go TestEnv).
+# The whole suite runs once, against N shards (default 4: four local D1
+# databases, so every test goes through the partitioned code, share slugs
+# that name their shard and rate counts kept across shards), next to a
+# 4-shard worker whose DB_2 binding is missing (the shard-fault test). One
+# shard is the same Go code with N = 1, which the native suite runs in full;
+# under workerd it gets only the protocol's core tests (SUITE_ONE_SHARD),
+# not a second full run. `./build.sh test-workers 1` runs it all with one.
+SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25
+	--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000)
+SUITE_ONE_SHARD='^(TestCreateLibrary|TestPushPull|TestPushConflicts|TestDeleteLibrary|TestSharePublishAndFormats|TestEveryShardServes)$'
 test_workers() {
 	ensure_npm "$WORKER_DIR"
-	local port tmp
+	local n=${1:-4} port fport tmp
 	tmp=$(mktemp -d)
-	private_worker "$tmp/worker"
+	private_worker "$tmp/worker" "$n"
+	worker_config "$tmp/faulty.toml" "$tmp/worker/build" 4 2
 	port=$(free_port 18300)
-	log "HTTP suite against wrangler dev --local (workerd + D1) on 127.0.0.1:$port"
-	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" \
-		--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25 \
-		--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000
-	UNSPOOL_TEST_SERVER="http://127.0.0.1:$port" UNSPOOL_TEST_SERVER_LOG="$tmp/wrangler.log" \
-		go test -count=1 -timeout=30m ./server/suite ||
-		{ tail -40 "$tmp/wrangler.log" >&2; die "the HTTP suite failed under wrangler dev (log: $tmp/wrangler.log)"; }
+	log "HTTP suite against wrangler dev --local (workerd + $n local D1 shards) on 127.0.0.1:$port"
+	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" "${SUITE_VARS[@]}"
+	fport=$(free_port $((port + 1)))
+	start_worker "$tmp/faulty.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
+	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
 	stop_workers
+	if [ "$n" != 1 ]; then
+		worker_config "$tmp/one.toml" "$tmp/worker/build" 1
+		port=$(free_port 18300)
+		log "HTTP suite, core tests, against one D1 shard on 127.0.0.1:$port"
+		start_worker "$tmp/one.toml" "$port" "$tmp/state-one" "$tmp/one.log" "${SUITE_VARS[@]}"
+		suite_against "$port" "$tmp/one.log" 1 "$SUITE_ONE_SHARD"
+		stop_workers
+	fi
 	worker_size "$tmp/worker"
 	rm -rf "$tmp"
+}
+
+# suite_against PORT LOG SHARDS RUN [VAR=value…]: go test ./server/suite
+# against the worker on PORT (RUN: a -run pattern, "" for all).
+suite_against() {
+	local port=$1 logf=$2 n=$3 run=$4
+	shift 4
+	env "$@" UNSPOOL_TEST_SERVER="http://127.0.0.1:$port" UNSPOOL_TEST_SERVER_LOG="$logf" UNSPOOL_TEST_SHARDS="$n" \
+		go test -count=1 -timeout=30m ${run:+-run "$run"} ./server/suite ||
+		{ tail -40 "$logf" >&2; die "the HTTP suite failed under wrangler dev with $n shards (log: $logf)"; }
 }
 
 # ./build.sh deploy: the schema to the remote D1 database, then the Worker.
@@ -281,8 +329,11 @@ deploy_worker() {
 	ensure_go
 	ensure_npm "$WORKER_DIR"
 	build_server
-	log "D1 migrations (remote), then wrangler deploy"
-	wr d1 migrations apply DB --remote
+	log "D1 migrations (remote, every shard), then wrangler deploy"
+	local db
+	for db in $(shard_bindings "$WORKER_DIR/wrangler.toml"); do
+		wr d1 migrations apply "$db" --remote
+	done
 	wr deploy
 }
 
@@ -372,7 +423,7 @@ test) test_all ;;
 bench) bench_all ;;
 build) build_all ;;
 deploy) deploy_worker ;;
-test-workers) ensure_go && test_workers ;; # only the HTTP suite under wrangler dev
+test-workers) ensure_go && test_workers "${2:-4}" ;; # only the HTTP suite under wrangler dev [with N shards]
 bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
 bench-share) ensure_go && bench_share ;; # only the share page benchmarks
 package) package_extension ;;

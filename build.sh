@@ -99,6 +99,8 @@ test_go() {
 	go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
 	go vet ./...
 	go test -count=1 ./...
+	log "the HTTP suite again, natively with 4 shards (-shards 4: four SQLite files)"
+	UNSPOOL_TEST_SHARDS=4 go test -count=1 ./server/suite
 }
 
 test_wasm() {
@@ -215,7 +217,7 @@ worker_config() {
 }
 
 # shard_bindings CONFIG: the D1 bindings of a wrangler config, one a line.
-shard_bindings() { sed -n 's/^binding = "\(DB_[0-9]*\)"/\1/p' "$1"; }
+shard_bindings() { sed -n 's/^binding = "\(DB[_0-9]*\)"/\1/p' "$1"; }
 
 wr() { (cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler "$@"); }
 
@@ -292,19 +294,20 @@ test_workers() {
 	local n=${1:-4} port fport tmp
 	tmp=$(mktemp -d)
 	private_worker "$tmp/worker" "$n"
-	worker_config "$tmp/faulty.toml" "$tmp/worker/build" 4 2
+	mkdir -p "$tmp/faulty" && cp -r "$tmp/worker/build" "$tmp/faulty/build"
+	worker_config "$tmp/faulty/wrangler.toml" "$tmp/faulty/build" 4 2
 	port=$(free_port 18300)
 	log "HTTP suite against wrangler dev --local (workerd + $n local D1 shards) on 127.0.0.1:$port"
 	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" "${SUITE_VARS[@]}"
 	fport=$(free_port $((port + 1)))
-	start_worker "$tmp/faulty.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
+	start_worker "$tmp/faulty/wrangler.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
 	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
 	stop_workers
 	if [ "$n" != 1 ]; then
-		worker_config "$tmp/one.toml" "$tmp/worker/build" 1
+		mkdir -p "$tmp/one" && worker_config "$tmp/one/wrangler.toml" "$tmp/worker/build" 1
 		port=$(free_port 18300)
 		log "HTTP suite, core tests, against one D1 shard on 127.0.0.1:$port"
-		start_worker "$tmp/one.toml" "$port" "$tmp/state-one" "$tmp/one.log" "${SUITE_VARS[@]}"
+		start_worker "$tmp/one/wrangler.toml" "$port" "$tmp/state-one" "$tmp/one.log" "${SUITE_VARS[@]}"
 		suite_against "$port" "$tmp/one.log" 1 "$SUITE_ONE_SHARD"
 		stop_workers
 	fi
@@ -376,6 +379,55 @@ bench_server() {
 	rm -rf "$tmp"
 }
 
+# ./build.sh bench-shards (figures in docs/scaling.md): 1,000 devices over
+# 200 libraries against one database and against 4, same run — natively
+# (1 vs 4 SQLite files) and under wrangler dev (1 vs 4 local D1 databases).
+# Workers get a slower sync rate: workerd runs every request's Go instance
+# on this machine's 2 cores.
+bench_shards() {
+	ensure_npm "$WORKER_DIR"
+	local tmp load=$OUT/syncload p1 p2 i
+	tmp=$(mktemp -d)
+	go build -o "$load" ./bench/syncload
+	go build -trimpath -o "$SERVER_BIN" ./server
+	p1=$(free_port 18300)
+	p2=$(free_port $((p1 + 1)))
+	(UNSPOOL_RATE_LIMIT=0 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$p1" -data "$tmp/one" >"$tmp/one.log" 2>&1) &
+	WORKER_PIDS+=("$!")
+	(UNSPOOL_RATE_LIMIT=0 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$p2" -data "$tmp/four" -shards 4 >"$tmp/four.log" 2>&1) &
+	WORKER_PIDS+=("$!")
+	for i in $(seq 1 50); do answers "http://127.0.0.1:$p1/" && answers "http://127.0.0.1:$p2/" && break; sleep 0.2; done
+	for interval in 2s 1s; do
+		log "native, 1 file (127.0.0.1:$p1) then 4 files (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+		"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval "$interval" -duration 20s shared
+	done
+	stop_workers
+
+	# Two copies, each in its own folder: wrangler dev watches its project.
+	private_worker "$tmp/w4" 4
+	mkdir -p "$tmp/w1" && cp -r "$tmp/w4/build" "$tmp/w1/build"
+	worker_config "$tmp/w1/wrangler.toml" "$tmp/w1/build" 1
+	p1=$(free_port 18300)
+	start_worker "$tmp/w1/wrangler.toml" "$p1" "$tmp/state-1" "$tmp/w1.log" --var UNSPOOL_RATE_LIMIT:0 --var UNSPOOL_CREATE_LIMIT:0
+	p2=$(free_port $((p1 + 1)))
+	start_worker "$tmp/w4/wrangler.toml" "$p2" "$tmp/state-4" "$tmp/w4.log" --var UNSPOOL_RATE_LIMIT:0 --var UNSPOOL_CREATE_LIMIT:0
+	log "wrangler dev, 1 D1 database (127.0.0.1:$p1) then 4 (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval 30s -duration 60s -seeders 2 -inflight 3 shared
+	stop_workers
+	# The alternative: a Durable Object per library. Same JS handlers over a
+	# D1 database and over each library's object, so only storage differs.
+	p1=$(free_port 18300)
+	start_worker "$ROOT/bench/jsworker/wrangler.toml" "$p1" "$tmp/state-js" "$tmp/js.log" --var UNSPOOL_RATE_LIMIT:0
+	p2=$(free_port $((p1 + 1)))
+	start_worker "$ROOT/bench/doworker/wrangler.toml" "$p2" "$tmp/state-do" "$tmp/do.log" --var UNSPOOL_RATE_LIMIT:0
+	log "plain JS over D1 (127.0.0.1:$p1) vs over a Durable Object per library (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -n 300 compare
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval 30s -duration 60s -seeders 2 -inflight 3 shared
+	log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	stop_workers
+	rm -rf "$tmp"
+}
+
 # ./build.sh bench, share pages (figures in docs/benchmarks.md):
 # the page's size before/after minify and GET /t/<slug> natively (open-loop
 # 1,000 req/s), then under wrangler dev (sequential), then the worker's
@@ -403,6 +455,7 @@ bench_all() {
 	node bench/extract-wasm.mjs
 	bench_server
 	bench_share
+	bench_shards
 	node bench/render-wasm.mjs
 	ensure_chromium && ensure_npm "$ROOT/extension/test" && node bench/library-bench.mjs
 	node bench/extension-unroll.mjs
@@ -426,6 +479,7 @@ deploy) deploy_worker ;;
 test-workers) ensure_go && test_workers "${2:-4}" ;; # only the HTTP suite under wrangler dev [with N shards]
 bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
 bench-share) ensure_go && bench_share ;; # only the share page benchmarks
+bench-shards) ensure_go && bench_shards ;; # only the sharded-vs-single load run
 package) package_extension ;;
 test-fuzz) ensure_go && test_fuzz ;; # only the fuzz targets, FUZZTIME each
 *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -3,7 +3,7 @@
 // server/store and the prices and limits Cloudflare publishes (each input
 // is a flag, its default the figure docs/capacity.md cites).
 //
-//	go run ./bench/capacity [-stored 3600] [-threads 30] [-hours 8] [-devices 2] [-views 20]
+//	go run ./bench/capacity [-stored 4385] [-threads 30] [-hours 8] [-devices 2] [-views 20] [-pullwrites 1]
 package main
 
 import (
@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	stored  = flag.Float64("stored", 3600, "bytes stored per record in the database (measured: docs/capacity.md)")
+	stored  = flag.Float64("stored", 4385, "bytes stored per record in the database (measured: docs/capacity.md)")
 	threads = flag.Float64("threads", 30, "threads saved per user per month (assumption)")
 	hours   = flag.Float64("hours", 8, "browser hours per device per day (assumption)")
 	devices = flag.Float64("devices", 2, "devices per user (assumption)")
@@ -21,6 +21,9 @@ var (
 	months  = flag.Float64("months", 12, "months of saving the storage has accumulated")
 	cpuMs   = flag.Float64("cpu", 13.6, "Worker CPU ms per request")
 	peak    = flag.Float64("peak", 3, "peak request rate over the mean")
+	// Every request now writes its rate-limit counter in D1; 0 models
+	// counting them elsewhere (Workers' Rate Limiting binding).
+	pullWrites = flag.Float64("pullwrites", 1, "D1 rows written by an idle pull")
 )
 
 // Published by Cloudflare (docs/capacity.md links each).
@@ -51,7 +54,7 @@ func model(users float64) bill {
 	perUser := pulls + pushes + *views
 	var b bill
 	b.reqs = users * perUser
-	writes := users * (pulls*1 + pushes*4)
+	writes := users * (pulls**pullWrites + pushes*4)
 	reads := users * (pulls*3 + pushes*4 + *views*1)
 	bytes := users * *threads * *months * *stored
 	b.storageGB = bytes / 1e9

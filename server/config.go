@@ -60,3 +60,18 @@ func shardsFromEnv(getenv func(string) string) (int, error) {
 	}
 	return n, nil
 }
+
+// growFromEnv reads UNSPOOL_SHARDS_FROM (Workers): while the shard count
+// grows to n, the count libraries were placed over before (docs/scaling.md,
+// Re-sharding); 0 when unset. Natively the data directory records it.
+func growFromEnv(getenv func(string) string, n int) (int, error) {
+	s := getenv("UNSPOOL_SHARDS_FROM")
+	if s == "" {
+		return 0, nil
+	}
+	from, err := strconv.Atoi(s)
+	if err != nil || from < 1 || from >= n {
+		return 0, fmt.Errorf("UNSPOOL_SHARDS_FROM=%q: want 1..%d (less than UNSPOOL_SHARDS)", s, n-1)
+	}
+	return from, nil
+}

@@ -42,3 +42,16 @@ func TestShardsFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestGrowFromEnv(t *testing.T) {
+	for v, want := range map[string]int{"": 0, "1": 1, "3": 3} {
+		if from, err := growFromEnv(func(string) string { return v }, 4); err != nil || from != want {
+			t.Errorf("UNSPOOL_SHARDS_FROM=%q: %d %v, want %d", v, from, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "4", "5", "-1", "x"} {
+		if _, err := growFromEnv(func(string) string { return bad }, 4); err == nil {
+			t.Errorf("UNSPOOL_SHARDS_FROM=%q accepted with 4 shards", bad)
+		}
+	}
+}

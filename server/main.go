@@ -53,7 +53,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	shards := flag.Int("shards", defShards, "SQLite files libraries are spread over (env UNSPOOL_SHARDS); fixed for a data directory")
+	shards := flag.Int("shards", defShards, "SQLite files libraries are spread over (env UNSPOOL_SHARDS); a larger count than a data directory's moves libraries to their new files while serving")
 	flag.Parse()
 	cfg, err := configFromEnv(os.Getenv)
 	if err != nil {
@@ -79,6 +79,15 @@ func run() error {
 		if err != nil {
 			logger.Printf("shard %d (%s) is unavailable, its libraries get 503 until it opens: %v", i, store.ShardFile(*dataDir, i), err)
 		}
+	}
+	if from := st.GrowingFrom(); from != 0 {
+		// Libraries move one at a time while every other one is served.
+		logger.Printf("growing from %d to %d shards: moving libraries in the background", from, st.N())
+		go func() {
+			if err := st.FinishGrowing(ctx, *dataDir, logger.Printf); err != nil {
+				logger.Printf("growing stopped (resumes at the next start): %v", err)
+			}
+		}()
 	}
 
 	// Listen before serving so a taken port is an error and exit status 1,

@@ -13,10 +13,12 @@ import (
 // ShardBinding is shard i's D1 binding in wrangler.toml.
 func ShardBinding(i int) string { return fmt.Sprintf("DB_%d", i) }
 
-// OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1}.
-// A shard's binding is looked up only when a request needs that shard, so a
-// missing or failing binding makes only its libraries unavailable.
-func OpenD1Shards(n int, cfg Config) (*Sharded, error) {
+// OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1},
+// growing from `from` shards unless from is 0 (Sharded.Grow moves the
+// libraries, on a cron event). A shard's binding is looked up only when a
+// request needs that shard, so a missing or failing binding makes only its
+// libraries unavailable.
+func OpenD1Shards(n, from int, cfg Config) (*Sharded, error) {
 	if n < 1 || n > MaxShards {
 		return nil, fmt.Errorf("UNSPOOL_SHARDS must be 1..%d, not %d", MaxShards, n)
 	}
@@ -35,5 +37,6 @@ func OpenD1Shards(n int, cfg Config) (*Sharded, error) {
 		}
 	}
 	s = newSharded(opens)
+	s.from.Store(int64(from))
 	return s, nil
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"unspool/server/library"
@@ -50,11 +52,17 @@ const DefaultRetryAfter = 5
 // living in the store its id hashes to (ShardOf). A shard that cannot be
 // opened or whose database fails answers EUNAVAILABLE (503 with
 // Retry-After) for its own libraries only; the others go on as before.
+//
+// While N grows (from > 0: the libraries were placed over from shards and
+// are being moved to their places over N, move.go) a library whose two
+// homes differ is served by its new shard once it is live there, else by
+// its old one.
 type Sharded struct {
 	shards []*shard
 	// RetryAfter is the seconds an unavailable shard's clients should wait,
 	// and how long natively before opening a failed shard is tried again.
 	RetryAfter int
+	from       atomic.Int64
 }
 
 var (
@@ -85,6 +93,10 @@ func newSharded(opens []func(context.Context) (*Store, error)) *Sharded {
 // N is the number of shards.
 func (s *Sharded) N() int { return len(s.shards) }
 
+// GrowingFrom is the shard count libraries are being moved from, 0 when
+// every library is where ShardOf(id, N) puts it.
+func (s *Sharded) GrowingFrom() int { return int(s.from.Load()) }
+
 func (s *Sharded) get(ctx context.Context, i int) (*Store, error) {
 	sh := s.shards[i]
 	sh.mu.Lock()
@@ -100,6 +112,7 @@ func (s *Sharded) get(ctx context.Context, i int) (*Store, error) {
 		sh.next = time.Now().Add(time.Duration(s.RetryAfter) * time.Second)
 		return nil, s.unavailable(sh.err)
 	}
+	sh.st.slugPrefix = slugPrefix(i)
 	return sh.st, nil
 }
 
@@ -129,6 +142,10 @@ func (s *Sharded) Close() error {
 	return err
 }
 
+// movingRetryAfter is what a client told a library is moving waits: a
+// move's pause is a copy of one library, seconds at most.
+const movingRetryAfter = 1
+
 // unavailable is how a shard's database failure reaches the client: 503
 // with Retry-After, the cause kept for the log. Domain errors (a wrong key,
 // a quota) pass unchanged.
@@ -141,8 +158,18 @@ func (s *Sharded) unavailable(err error) error {
 	if errors.As(err, &ne) {
 		return ne.err
 	}
+	if isFrozen(err) || errors.Is(err, errElsewhere) {
+		return &library.Error{Code: library.EUNAVAILABLE, RetryAfter: movingRetryAfter, Cause: err,
+			Message: "this library is moving to another database; retry in a moment"}
+	}
 	return &library.Error{Code: library.EUNAVAILABLE, RetryAfter: s.RetryAfter, Cause: err,
 		Message: "this library's storage is unavailable for now; retry later"}
+}
+
+// isFrozen tells a write refused by the freeze triggers
+// (migrations/0004_moves.sql); the message is all D1 passes through.
+func isFrozen(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "unspool: library is moving")
 }
 
 // notDatabase marks an error that did not come from a shard's database (a
@@ -152,152 +179,183 @@ type notDatabase struct{ err error }
 
 func (e notDatabase) Error() string { return e.err.Error() }
 
-// library picks a's shard. The id is checked first: a malformed request is
-// a 400 whatever the state of the shards.
-func (s *Sharded) library(ctx context.Context, a library.Auth) (*Store, int, error) {
-	if err := a.Validate(); err != nil {
-		return nil, 0, err
+// homes is where library id may be served from: first the shard to ask,
+// then the one to ask if the first answers errElsewhere (the same shard
+// unless N is growing and the library's old and new shards differ).
+func (s *Sharded) homes(ctx context.Context, id string) (first, other int) {
+	n, from := len(s.shards), int(s.from.Load())
+	to := ShardOf(id, n)
+	if from == 0 {
+		return to, to
 	}
-	i := ShardOf(a.LibraryID, len(s.shards))
-	st, err := s.get(ctx, i)
-	return st, i, err
+	old := ShardOf(id, from)
+	if old == to {
+		return to, to
+	}
+	if st, err := s.get(ctx, to); err == nil {
+		if state, ok, err := st.libraryState(ctx, id); err == nil && ok && state == stateLive {
+			return to, old
+		}
+	}
+	return old, to
 }
 
-// CreateLibrary implements library.LibraryService.
-func (s *Sharded) CreateLibrary(ctx context.Context, a library.Auth, client string) (bool, error) {
-	st, _, err := s.library(ctx, a)
-	if err != nil {
-		return false, err
+// at runs f on the store serving a, and on its other home if the first
+// says the library is served elsewhere (it moved between the two reads).
+func (s *Sharded) at(ctx context.Context, a library.Auth, f func(st *Store, shard int) error) error {
+	if err := a.Validate(); err != nil {
+		return err
 	}
-	created, err := st.CreateLibrary(ctx, a, client)
-	return created, s.unavailable(err)
+	first, other := s.homes(ctx, a.LibraryID)
+	err := s.on(ctx, first, f)
+	if errors.Is(err, errElsewhere) && other != first {
+		err = s.on(ctx, other, f)
+	}
+	return s.unavailable(err)
+}
+
+func (s *Sharded) on(ctx context.Context, i int, f func(st *Store, shard int) error) error {
+	st, err := s.get(ctx, i)
+	if err != nil {
+		return err
+	}
+	return f(st, i)
+}
+
+// CreateLibrary implements library.LibraryService. While N grows, a new
+// library is made in its new shard (unless its old shard has it), so no
+// library is ever created behind the mover.
+func (s *Sharded) CreateLibrary(ctx context.Context, a library.Auth, client string) (created bool, err error) {
+	err = s.at(ctx, a, func(st *Store, i int) error {
+		if to := ShardOf(a.LibraryID, len(s.shards)); i != to {
+			if _, ok, err := st.libraryState(ctx, a.LibraryID); err != nil {
+				return err
+			} else if !ok {
+				return s.on(ctx, to, func(st *Store, _ int) (err error) {
+					created, err = st.CreateLibrary(ctx, a, client)
+					return err
+				})
+			}
+		}
+		created, err = st.CreateLibrary(ctx, a, client)
+		return err
+	})
+	return created, err
 }
 
 // Pull implements library.LibraryService.
-func (s *Sharded) Pull(ctx context.Context, a library.Auth, p library.PullPage) (*protocol.PullResponse, error) {
-	st, _, err := s.library(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := st.Pull(ctx, a, p)
-	return resp, s.unavailable(err)
+func (s *Sharded) Pull(ctx context.Context, a library.Auth, p library.PullPage) (resp *protocol.PullResponse, err error) {
+	err = s.at(ctx, a, func(st *Store, _ int) (err error) {
+		resp, err = st.Pull(ctx, a, p)
+		return err
+	})
+	return resp, err
 }
 
 // Push implements library.LibraryService.
-func (s *Sharded) Push(ctx context.Context, a library.Auth, changes []protocol.Change) ([]protocol.PushResult, error) {
-	st, _, err := s.library(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	res, err := st.Push(ctx, a, changes)
-	return res, s.unavailable(err)
+func (s *Sharded) Push(ctx context.Context, a library.Auth, changes []protocol.Change) (res []protocol.PushResult, err error) {
+	err = s.at(ctx, a, func(st *Store, _ int) (err error) {
+		res, err = st.Push(ctx, a, changes)
+		return err
+	})
+	return res, err
 }
 
 // DeleteLibrary implements library.LibraryService.
 func (s *Sharded) DeleteLibrary(ctx context.Context, a library.Auth) error {
-	st, _, err := s.library(ctx, a)
-	if err != nil {
-		return err
-	}
-	return s.unavailable(st.DeleteLibrary(ctx, a))
+	return s.at(ctx, a, func(st *Store, _ int) error { return st.DeleteLibrary(ctx, a) })
 }
 
-// Share slugs carry their shard, so a public page is one read of one
-// database: "<shard>.<random>" for shards 1…N-1, the bare random part for
-// shard 0 — the slugs of a single-database server, which keep working when
-// it is given more shards.
-func publicSlug(i int, raw string) string {
+// Share slugs carry the shard they were published in, so a public page is
+// one read of one database (plus a forward per move of its library):
+// "<shard>.<random>" for shards 1…N-1, the bare random part for shard 0 —
+// the slugs of a single-database server, which keep working when it is
+// given more shards. The stored slug is the public one.
+func slugPrefix(i int) string {
 	if i == 0 {
-		return raw
+		return ""
 	}
-	return strconv.Itoa(i) + "." + raw
+	return strconv.Itoa(i) + "."
 }
 
-// parseSlug splits a public slug into its shard and stored slug; ok is false
-// for a shard this deployment does not have (the page does not exist).
-func parseSlug(slug string, n int) (int, string, bool) {
+// splitSlug reads the shard out of a public slug; ok is false for anything
+// no store could have given out.
+func splitSlug(slug string) (int, string, bool) {
 	prefix, raw, found := strings.Cut(slug, ".")
 	if !found {
-		return 0, slug, true
+		return 0, slug, library.ValidSlug(slug)
 	}
 	i, err := strconv.Atoi(prefix)
-	if err != nil || i < 1 || i >= n || strconv.Itoa(i) != prefix {
+	if err != nil || i < 1 || i >= MaxShards || strconv.Itoa(i) != prefix {
 		return 0, "", false
 	}
-	return i, raw, true
-}
-
-func (s *Sharded) publicShare(i int, sh protocol.Share) protocol.Share {
-	sh.Slug = publicSlug(i, sh.Slug)
-	sh.URL = protocol.SharePath(sh.Slug)
-	return sh
+	return i, raw, library.ValidSlug(raw)
 }
 
 // PublishShare implements library.ShareService.
-func (s *Sharded) PublishShare(ctx context.Context, a library.Auth, build func() (*library.SharePage, error)) (protocol.Share, bool, error) {
-	st, i, err := s.library(ctx, a)
-	if err != nil {
-		return protocol.Share{}, false, err
-	}
-	sh, created, err := st.PublishShare(ctx, a, func() (*library.SharePage, error) {
-		p, err := build()
-		if err != nil {
-			return nil, notDatabase{err}
-		}
-		return p, nil
+func (s *Sharded) PublishShare(ctx context.Context, a library.Auth, build func() (*library.SharePage, error)) (sh protocol.Share, created bool, err error) {
+	err = s.at(ctx, a, func(st *Store, _ int) (err error) {
+		sh, created, err = st.PublishShare(ctx, a, func() (*library.SharePage, error) {
+			p, err := build()
+			if err != nil {
+				return nil, notDatabase{err}
+			}
+			return p, nil
+		})
+		return err
 	})
-	if err != nil {
-		return sh, false, s.unavailable(err)
-	}
-	return s.publicShare(i, sh), created, nil
+	return sh, created, err
 }
 
 // ListShares implements library.ShareService.
-func (s *Sharded) ListShares(ctx context.Context, a library.Auth) ([]protocol.Share, error) {
-	st, i, err := s.library(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	list, err := st.ListShares(ctx, a)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	for k := range list {
-		list[k] = s.publicShare(i, list[k])
-	}
-	return list, nil
+func (s *Sharded) ListShares(ctx context.Context, a library.Auth) (list []protocol.Share, err error) {
+	err = s.at(ctx, a, func(st *Store, _ int) (err error) {
+		list, err = st.ListShares(ctx, a)
+		return err
+	})
+	return list, err
 }
 
-// UnpublishShare implements library.ShareService. A library's shares live in
-// its own shard, so a slug naming another shard is not one of them.
+// UnpublishShare implements library.ShareService. The library's own shard
+// holds every share it published, moved ones under their first slugs; a
+// slug of another library matches no row there.
 func (s *Sharded) UnpublishShare(ctx context.Context, a library.Auth, slug string) error {
-	st, i, err := s.library(ctx, a)
-	if err != nil {
-		return err
-	}
-	j, raw, ok := parseSlug(slug, len(s.shards))
-	if !ok || j != i {
-		// Authenticated and rate-counted as any other slug would be, so
-		// the answer tells nothing about where the slug lives.
-		raw = ""
-	}
-	return s.unavailable(st.UnpublishShare(ctx, a, raw))
+	return s.at(ctx, a, func(st *Store, _ int) error { return st.UnpublishShare(ctx, a, slug) })
 }
+
+// maxForwards bounds how many moves a page's address follows: one per
+// growth of N its library went through.
+const maxForwards = 8
 
 // SharePageBody implements library.ShareService: one read of the shard the
-// slug names.
+// slug names, and one more for each move of its library since.
 func (s *Sharded) SharePageBody(ctx context.Context, slug, format string) (*library.PageBody, error) {
-	i, raw, ok := parseSlug(slug, len(s.shards))
-	if !ok || !library.ValidSlug(raw) {
+	i, _, ok := splitSlug(slug)
+	if !ok || i >= len(s.shards) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
-	st, err := s.get(ctx, i)
-	if err != nil {
-		return nil, err
+	for range maxForwards {
+		st, err := s.get(ctx, i)
+		if err != nil {
+			return nil, err
+		}
+		body, err := st.SharePageBody(ctx, slug, format)
+		var moved pageMoved
+		if !errors.As(err, &moved) {
+			return body, s.unavailable(err)
+		}
+		if moved.shard < 0 || moved.shard >= len(s.shards) {
+			break
+		}
+		i = moved.shard
 	}
-	body, err := st.SharePageBody(ctx, raw, format)
-	return body, s.unavailable(err)
+	return nil, fmt.Errorf("share %s: forwards lead nowhere", slug)
 }
+
+// pageMoved is a share page's forward: its library moved to shard.
+type pageMoved struct{ shard int }
+
+func (e pageMoved) Error() string { return fmt.Sprintf("page moved to shard %d", e.shard) }
 
 // routedCount is shard i's rate-limit counter on Workers, where counts live
 // in the databases: a library's budget is counted in its own shard (the

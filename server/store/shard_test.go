@@ -219,7 +219,7 @@ func TestShardedShareSlugs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if i, raw, ok := parseSlug(sh.Slug, 4); !ok || i != k || !library.ValidSlug(raw) || sh.URL != protocol.SharePath(sh.Slug) {
+		if i, _, ok := splitSlug(sh.Slug); !ok || i != k || sh.URL != protocol.SharePath(sh.Slug) {
 			t.Fatalf("shard %d published %q (%s)", k, sh.Slug, sh.URL)
 		}
 		list, err := s.ListShares(ctx, a)
@@ -235,7 +235,7 @@ func TestShardedShareSlugs(t *testing.T) {
 		t.Errorf("slugs %v", slugs)
 	}
 	// The same random part under another shard's prefix is no page.
-	_, raw3, _ := parseSlug(slugs[3], 4)
+	_, raw3, _ := splitSlug(slugs[3])
 	for _, bad := range []string{raw3, "1." + raw3, "0." + raw3, "03." + raw3, "4." + raw3, "-1." + raw3, "3." + raw3 + "x"} {
 		if _, err := s.SharePageBody(ctx, bad, library.PageHTML); library.ErrorCode(err) != library.ENOTFOUND {
 			t.Errorf("%q: %v, want not found", bad, err)
@@ -255,27 +255,32 @@ func TestShardedShareSlugs(t *testing.T) {
 	}
 }
 
-// A data directory keeps the shard count it was made with: started with
-// another, libraries would be looked for in the wrong files.
+// A data directory keeps the shard count it was made with or grows to a
+// larger one: never fewer, and never another count in the middle of a growth.
 func TestOpenShardsRefusesAnotherCount(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openShards(t, dir, 4)
 	s.Close()
-	if _, _, err := OpenShards(ctx, dir, 2, Config{}); err == nil || !strings.Contains(err.Error(), "holds 4 shards") {
+	if _, _, err := OpenShards(ctx, dir, 2, Config{}); err == nil || !strings.Contains(err.Error(), "not removed") {
 		t.Fatalf("opened with 2: %v", err)
 	}
-	// A single-database directory from before shards were counted.
+	// A single-database directory from before shards were counted grows.
 	old := t.TempDir()
 	st, err := Open(ctx, ShardFile(old, 0), Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	if _, _, err := OpenShards(ctx, old, 4, Config{}); err == nil {
-		t.Fatal("a one-file directory opened as 4 shards")
+	grown := openShards(t, old, 4)
+	if grown.GrowingFrom() != 1 {
+		t.Fatalf("a one-file directory opened with 4 grows from %d", grown.GrowingFrom())
 	}
-	openShards(t, old, 1)
+	grown.Close()
+	// Until the growth is done, only its target count opens the directory.
+	if _, _, err := OpenShards(ctx, old, 8, Config{}); err == nil || !strings.Contains(err.Error(), "growing from 1 to 4") {
+		t.Fatalf("a growing directory opened with another count: %v", err)
+	}
 	// Every shard failing is an error, not a server that answers only 503.
 	bad := t.TempDir()
 	for i := range 2 {

@@ -251,7 +251,7 @@ func copyRecords(ctx context.Context, src, dst *Store, id string, budget *int) e
 		return err
 	}
 	type rec struct {
-		id, blob            string
+		id, blob           string
 		seq, deleted, size int64
 	}
 	for {
@@ -307,8 +307,8 @@ func copyShares(ctx context.Context, src, dst *Store, id string, budget *int) er
 	for rows.Next() {
 		var (
 			slug, lib, key, platform, threadID, threadURL, title, etag, csp string
-			indexable, created, updated, deleted                               int64
-			html, md, txt, js                                                  []byte
+			indexable, created, updated, deleted                            int64
+			html, md, txt, js                                               []byte
 		)
 		if err := rows.Scan(&slug, &lib, &key, &platform, &threadID, &threadURL, &title, &indexable,
 			&created, &updated, &deleted, &etag, &html, &md, &txt, &js, &csp); err != nil {

@@ -200,15 +200,18 @@ private_worker() {
 	worker_config "$1/wrangler.toml" "$1/build" "${2:-}" "${3:-}"
 }
 
-# worker_config OUT BUILD [N [MISSING]]: the wrangler config of private_worker.
+# worker_config OUT BUILD [N [MISSING [FROM]]]: the wrangler config of
+# private_worker; with FROM, the N shards are growing from FROM
+# (UNSPOOL_SHARDS_FROM: the mover runs on cron events).
 worker_config() {
-	local out=$1 build=$2 n=${3:-} missing=${4:-} i
+	local out=$1 build=$2 n=${3:-} missing=${4:-} from=${5:-} i
 	sed -e "s|^main = .*|main = \"$build/worker.mjs\"|" \
 		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
 		"$WORKER_DIR/wrangler.toml" >"$out"
 	[ -n "$n" ] || return 0
 	# The template's D1 blocks are the file's tail; the shards replace them.
 	sed -i -e '/^\[\[d1_databases\]\]/,$d' -e "s|^UNSPOOL_SHARDS = .*|UNSPOOL_SHARDS = \"$n\"|" "$out"
+	[ -z "$from" ] || sed -i "s|^UNSPOOL_SHARDS = .*|&\nUNSPOOL_SHARDS_FROM = \"$from\"|" "$out"
 	for i in $(seq 0 $((n - 1))); do
 		[ "$i" = "$missing" ] && continue
 		printf '\n[[d1_databases]]\nbinding = "DB_%d"\ndatabase_name = "unspool-%d"\ndatabase_id = "00000000-0000-0000-0000-%012d"\nmigrations_dir = "%s"\n' \
@@ -311,8 +314,32 @@ test_workers() {
 		suite_against "$port" "$tmp/one.log" 1 "$SUITE_ONE_SHARD"
 		stop_workers
 	fi
+	test_workers_grow "$tmp"
 	worker_size "$tmp/worker"
 	rm -rf "$tmp"
+}
+
+# test_workers_grow TMP: growing from 2 to 4 D1 shards under load
+# (server/suite/grow_test.go): libraries written through a 2-shard worker,
+# then the same local databases served by a 4-shard worker growing from 2,
+# whose mover's cron events the test fires (--test-scheduled) while its
+# devices write. TMP holds the worker built by test_workers.
+test_workers_grow() {
+	local tmp=$1 port
+	mkdir -p "$tmp/grow2" "$tmp/grow4"
+	worker_config "$tmp/grow2/wrangler.toml" "$tmp/worker/build" 2
+	worker_config "$tmp/grow4/wrangler.toml" "$tmp/worker/build" 4 "" 2
+	port=$(free_port 18300)
+	log "growing from 2 to 4 D1 shards under load: seeding through 2 on 127.0.0.1:$port"
+	start_worker "$tmp/grow2/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow2.log" "${SUITE_VARS[@]}"
+	suite_against "$port" "$tmp/grow2.log" 2 '^TestGrowShardsUnderLoad$' UNSPOOL_TEST_GROW="seed:$tmp/grow.json"
+	stop_workers
+	port=$(free_port 18300)
+	log "growing from 2 to 4 D1 shards under load: 4 growing from 2 on 127.0.0.1:$port"
+	start_worker "$tmp/grow4/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow4.log" "${SUITE_VARS[@]}" --test-scheduled
+	suite_against "$port" "$tmp/grow4.log" 4 '^TestGrowShardsUnderLoad$' UNSPOOL_TEST_GROW="grow:$tmp/grow.json" \
+		UNSPOOL_TEST_GROW_LOG="$tmp/grow4.log"
+	stop_workers
 }
 
 # suite_against PORT LOG SHARDS RUN [VAR=value…]: go test ./server/suite

@@ -323,7 +323,9 @@ test_workers() {
 # (server/suite/grow_test.go): libraries written through a 2-shard worker,
 # then the same local databases served by a 4-shard worker growing from 2,
 # whose mover's cron events the test fires (--test-scheduled) while its
-# devices write. TMP holds the worker built by test_workers.
+# devices write; at most 60 D1 statements an event (UNSPOOL_GROW_BUDGET,
+# the free plan allows 50 queries an invocation), so the moves span several
+# events and resume. TMP holds the worker built by test_workers.
 test_workers_grow() {
 	local tmp=$1 port
 	mkdir -p "$tmp/grow2" "$tmp/grow4"
@@ -336,7 +338,8 @@ test_workers_grow() {
 	stop_workers
 	port=$(free_port 18300)
 	log "growing from 2 to 4 D1 shards under load: 4 growing from 2 on 127.0.0.1:$port"
-	start_worker "$tmp/grow4/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow4.log" "${SUITE_VARS[@]}" --test-scheduled
+	start_worker "$tmp/grow4/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow4.log" "${SUITE_VARS[@]}" \
+		--var UNSPOOL_GROW_BUDGET:60 --test-scheduled
 	suite_against "$port" "$tmp/grow4.log" 4 '^TestGrowShardsUnderLoad$' UNSPOOL_TEST_GROW="grow:$tmp/grow.json" \
 		UNSPOOL_TEST_GROW_LOG="$tmp/grow4.log"
 	stop_workers

@@ -44,14 +44,27 @@ func TestShardsFromEnv(t *testing.T) {
 }
 
 func TestGrowFromEnv(t *testing.T) {
+	env := func(from, budget string) func(string) string {
+		return func(k string) string {
+			return map[string]string{"UNSPOOL_SHARDS_FROM": from, "UNSPOOL_GROW_BUDGET": budget}[k]
+		}
+	}
 	for v, want := range map[string]int{"": 0, "1": 1, "3": 3} {
-		if from, err := growFromEnv(func(string) string { return v }, 4); err != nil || from != want {
-			t.Errorf("UNSPOOL_SHARDS_FROM=%q: %d %v, want %d", v, from, err, want)
+		if from, budget, err := growFromEnv(env(v, ""), 4); err != nil || from != want || budget != defaultGrowBudget {
+			t.Errorf("UNSPOOL_SHARDS_FROM=%q: %d %d %v, want %d", v, from, budget, err, want)
 		}
 	}
 	for _, bad := range []string{"0", "4", "5", "-1", "x"} {
-		if _, err := growFromEnv(func(string) string { return bad }, 4); err == nil {
+		if _, _, err := growFromEnv(env(bad, ""), 4); err == nil {
 			t.Errorf("UNSPOOL_SHARDS_FROM=%q accepted with 4 shards", bad)
+		}
+	}
+	if _, budget, err := growFromEnv(env("2", "50"), 4); err != nil || budget != 50 {
+		t.Errorf("UNSPOOL_GROW_BUDGET=50: %d %v", budget, err)
+	}
+	for _, bad := range []string{"19", "0", "x"} {
+		if _, _, err := growFromEnv(env("2", bad), 4); err == nil {
+			t.Errorf("UNSPOOL_GROW_BUDGET=%q accepted", bad)
 		}
 	}
 }

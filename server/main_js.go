@@ -18,11 +18,6 @@ import (
 	"unspool/server/store"
 )
 
-// growBudget is the D1 statements one cron event of the mover spends: a
-// Worker invocation may run 1,000 queries (paid plan); the rest is margin
-// for the rate-limit counts and the mover's own reads.
-const growBudget = 800
-
 // main runs once per request (and once per cron event): the generated
 // worker.mjs starts a fresh Go instance for each, so everything here is
 // cheap and nothing is cached.
@@ -31,12 +26,12 @@ func main() {
 	cfg, err := configFromEnv(cloudflare.Getenv)
 	var libs library.LibraryService
 	var sharded *store.Sharded
-	var shards, from int
+	var shards, from, budget int
 	if err == nil {
 		shards, err = shardsFromEnv(cloudflare.Getenv)
 	}
 	if err == nil {
-		from, err = growFromEnv(cloudflare.Getenv, shards)
+		from, budget, err = growFromEnv(cloudflare.Getenv, shards)
 	}
 	if err == nil {
 		sharded, err = store.OpenD1Shards(shards, from, cfg)
@@ -54,7 +49,7 @@ func main() {
 		if sharded == nil || sharded.GrowingFrom() == 0 {
 			return nil
 		}
-		moved, done, err := sharded.Grow(ctx, growBudget)
+		moved, done, err := sharded.Grow(ctx, budget)
 		if err != nil {
 			logger.Printf("growing from %d to %d shards: %d libraries moved, then: %v", from, shards, moved, err)
 			return nil // the next event resumes; a failed event only adds noise

@@ -225,12 +225,15 @@ shard_bindings() { sed -n 's/^binding = "\(DB[_0-9]*\)"/\1/p' "$1"; }
 wr() { (cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler "$@"); }
 
 # A free loopback port from $1 up to 18399 (the range local workers use here).
+# Other sessions on this machine use the same range: starting at a random
+# port from $1 makes two of them less likely to pick the same free port
+# before either binds it.
 free_port() {
-	local p
-	for p in $(seq "${1:-18300}" 18399); do
+	local from=${1:-18300} p
+	for p in $(seq $((from + RANDOM % 40)) 18399) $(seq "$from" 18399); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
-	die "no free port in ${1:-18300}–18399"
+	die "no free port in $from–18399"
 }
 
 # answers URL: whether an HTTP server answers there (any status). Node, not
@@ -264,7 +267,8 @@ start_worker() {
 		--persist-to "$state" --ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
 	WORKER_PIDS+=("$!")
 	for i in $(seq 1 240); do
-		answers "http://127.0.0.1:$port/" && return 0
+		# Ours, not another session's server that took the port first.
+		grep -q "Ready on http://127.0.0.1:$port" "$logf" && answers "http://127.0.0.1:$port/" && return 0
 		kill -0 "$!" 2>/dev/null || { cat "$logf" >&2; die "wrangler dev ($config) exited"; }
 		sleep 0.5
 	done

@@ -83,7 +83,7 @@ type Store struct {
 	// memory and spares SQLite's single writer a write per request.
 	count func(ctx context.Context, key string, win int64) (int64, error)
 	// slugPrefix names this store's shard in the share slugs it gives out
-	// ("" for shard 0 and a single database; see publicSlug).
+	// ("" for shard 0 and a single database; see slugPrefix in shard.go).
 	slugPrefix string
 }
 

@@ -102,6 +102,8 @@ test_go() {
 	go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
 	go vet ./...
 	go test -count=1 ./...
+	log "the HTTP suite again, natively with 4 shards (-shards 4: four SQLite files)"
+	UNSPOOL_TEST_SHARDS=4 go test -count=1 ./server/suite
 }
 
 test_wasm() {
@@ -213,27 +215,52 @@ build_worker() {
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$1/app.wasm" ./server
 }
 
-# private_worker DIR: the Worker built into DIR/build with a copy of
-# wrangler.toml pointing at it (DIR/wrangler.toml), so a test run is not
-# disturbed by anyone rebuilding server/build meanwhile (wrangler dev
-# watches its files and rebuilds).
+# private_worker DIR [N [MISSING]]: the Worker built into DIR/build with a
+# copy of wrangler.toml pointing at it (DIR/wrangler.toml), so a test run is
+# not disturbed by anyone rebuilding server/build meanwhile (wrangler dev
+# watches its files and rebuilds). With N, the copy has N local D1 shards
+# DB_0…DB_{N-1} and UNSPOOL_SHARDS = N; shard MISSING has no binding (a
+# failing shard, for the fault test).
 private_worker() {
 	mkdir -p "$1"
 	build_worker "$1/build"
-	sed -e "s|^main = .*|main = \"$1/build/worker.mjs\"|" \
-		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
-		"$WORKER_DIR/wrangler.toml" >"$1/wrangler.toml"
+	worker_config "$1/wrangler.toml" "$1/build" "${2:-}" "${3:-}"
 }
+
+# worker_config OUT BUILD [N [MISSING [FROM]]]: the wrangler config of
+# private_worker; with FROM, the N shards are growing from FROM
+# (UNSPOOL_SHARDS_FROM: the mover runs on cron events).
+worker_config() {
+	local out=$1 build=$2 n=${3:-} missing=${4:-} from=${5:-} i
+	sed -e "s|^main = .*|main = \"$build/worker.mjs\"|" \
+		-e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/server/store/migrations\"|" \
+		"$WORKER_DIR/wrangler.toml" >"$out"
+	[ -n "$n" ] || return 0
+	# The template's D1 blocks are the file's tail; the shards replace them.
+	sed -i -e '/^\[\[d1_databases\]\]/,$d' -e "s|^UNSPOOL_SHARDS = .*|UNSPOOL_SHARDS = \"$n\"|" "$out"
+	[ -z "$from" ] || sed -i "s|^UNSPOOL_SHARDS = .*|&\nUNSPOOL_SHARDS_FROM = \"$from\"|" "$out"
+	for i in $(seq 0 $((n - 1))); do
+		[ "$i" = "$missing" ] && continue
+		printf '\n[[d1_databases]]\nbinding = "DB_%d"\ndatabase_name = "unspool-%d"\ndatabase_id = "00000000-0000-0000-0000-%012d"\nmigrations_dir = "%s"\n' \
+			"$i" "$i" "$i" "$ROOT/server/store/migrations" >>"$out"
+	done
+}
+
+# shard_bindings CONFIG: the D1 bindings of a wrangler config, one a line.
+shard_bindings() { sed -n 's/^binding = "\(DB[_0-9]*\)"/\1/p' "$1"; }
 
 wr() { (cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 npx --no-install wrangler "$@"); }
 
 # A free loopback port from $1 up to 18399 (the range local workers use here).
+# Other sessions on this machine use the same range: starting at a random
+# port from $1 makes two of them less likely to pick the same free port
+# before either binds it.
 free_port() {
-	local p
-	for p in $(seq "${1:-18300}" 18399); do
+	local from=${1:-18300} p
+	for p in $(seq $((from + RANDOM % 40)) 18399) $(seq "$from" 18399); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
-	die "no free port in ${1:-18300}–18399"
+	die "no free port in $from–18399"
 }
 
 # answers URL: whether an HTTP server answers there (any status). Node, not
@@ -241,7 +268,7 @@ free_port() {
 answers() { node -e 'fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))' "$1"; }
 
 # start_worker CONFIG PORT STATE LOG [wrangler dev args…]: applies the D1
-# migrations of wrangler config CONFIG to a local database in STATE, starts
+# migrations of wrangler config CONFIG to its local databases in STATE, starts
 # `wrangler dev --local` on 127.0.0.1:PORT in its own process group and
 # waits until it answers.
 # Every worker started is stopped when the script exits, however it exits.
@@ -256,16 +283,19 @@ stop_workers() {
 }
 trap stop_workers EXIT
 start_worker() {
-	local config=$1 port=$2 state=$3 logf=$4 i
+	local config=$1 port=$2 state=$3 logf=$4 i db
 	shift 4
-	wr d1 migrations apply DB --local --config "$config" --persist-to "$state" >"$logf.migrate" 2>&1 ||
-		{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply failed for $config"; }
+	for db in $(shard_bindings "$config"); do
+		wr d1 migrations apply "$db" --local --config "$config" --persist-to "$state" >"$logf.migrate" 2>&1 ||
+			{ cat "$logf.migrate" >&2; die "wrangler d1 migrations apply $db failed for $config"; }
+	done
 	# setsid: wrangler, workerd and npm in one group, stopped together.
 	(cd "$WORKER_DIR" && NO_UPDATE_NOTIFIER=1 exec setsid npx --no-install wrangler dev --local --config "$config" \
 		--persist-to "$state" --ip 127.0.0.1 --port "$port" --show-interactive-dev-session=false "$@" >"$logf" 2>&1) &
 	WORKER_PIDS+=("$!")
 	for i in $(seq 1 240); do
-		answers "http://127.0.0.1:$port/" && return 0
+		# Ours, not another session's server that took the port first.
+		grep -q "Ready on http://127.0.0.1:$port" "$logf" && answers "http://127.0.0.1:$port/" && return 0
 		kill -0 "$!" 2>/dev/null || { cat "$logf" >&2; die "wrangler dev ($config) exited"; }
 		sleep 0.5
 	done
@@ -283,22 +313,77 @@ worker_size() {
 
 # The HTTP suite (server/suite) against the Go worker under workerd + local
 # D1, with the limits the suite expects (server/suite/main_test.go TestEnv).
+# The whole suite runs once, against N shards (default 4: four local D1
+# databases, so every test goes through the partitioned code, share slugs
+# that name their shard and rate counts kept across shards), next to a
+# 4-shard worker whose DB_2 binding is missing (the shard-fault test). One
+# shard is the same Go code with N = 1, which the native suite runs in full;
+# under workerd it gets only the protocol's core tests (SUITE_ONE_SHARD),
+# not a second full run. `./build.sh test-workers 1` runs it all with one.
+SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25
+	--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000)
+SUITE_ONE_SHARD='^(TestCreateLibrary|TestPushPull|TestPushConflicts|TestDeleteLibrary|TestSharePublishAndFormats|TestEveryShardServes)$'
 test_workers() {
 	ensure_npm "$WORKER_DIR"
-	local port tmp
+	local n=${1:-4} port fport tmp
 	tmp=$(mktemp -d)
-	private_worker "$tmp/worker"
+	private_worker "$tmp/worker" "$n"
+	mkdir -p "$tmp/faulty" && cp -r "$tmp/worker/build" "$tmp/faulty/build"
+	worker_config "$tmp/faulty/wrangler.toml" "$tmp/faulty/build" 4 2
 	port=$(free_port 18300)
-	log "HTTP suite against wrangler dev --local (workerd + D1) on 127.0.0.1:$port"
-	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" \
-		--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25 \
-		--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000
-	UNSPOOL_TEST_SERVER="http://127.0.0.1:$port" UNSPOOL_TEST_SERVER_LOG="$tmp/wrangler.log" \
-		go test -count=1 -timeout=30m ./server/suite ||
-		{ tail -40 "$tmp/wrangler.log" >&2; die "the HTTP suite failed under wrangler dev (log: $tmp/wrangler.log)"; }
+	log "HTTP suite against wrangler dev --local (workerd + $n local D1 shards) on 127.0.0.1:$port"
+	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" "${SUITE_VARS[@]}"
+	fport=$(free_port $((port + 1)))
+	start_worker "$tmp/faulty/wrangler.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
+	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
 	stop_workers
+	if [ "$n" != 1 ]; then
+		mkdir -p "$tmp/one" && worker_config "$tmp/one/wrangler.toml" "$tmp/worker/build" 1
+		port=$(free_port 18300)
+		log "HTTP suite, core tests, against one D1 shard on 127.0.0.1:$port"
+		start_worker "$tmp/one/wrangler.toml" "$port" "$tmp/state-one" "$tmp/one.log" "${SUITE_VARS[@]}"
+		suite_against "$port" "$tmp/one.log" 1 "$SUITE_ONE_SHARD"
+		stop_workers
+	fi
+	test_workers_grow "$tmp"
 	worker_size "$tmp/worker"
 	rm -rf "$tmp"
+}
+
+# test_workers_grow TMP: growing from 2 to 4 D1 shards under load
+# (server/suite/grow_test.go): libraries written through a 2-shard worker,
+# then the same local databases served by a 4-shard worker growing from 2,
+# whose mover's cron events the test fires (--test-scheduled) while its
+# devices write; at most 60 D1 statements an event (UNSPOOL_GROW_BUDGET,
+# the free plan allows 50 queries an invocation), so the moves span several
+# events and resume. TMP holds the worker built by test_workers.
+test_workers_grow() {
+	local tmp=$1 port
+	mkdir -p "$tmp/grow2" "$tmp/grow4"
+	worker_config "$tmp/grow2/wrangler.toml" "$tmp/worker/build" 2
+	worker_config "$tmp/grow4/wrangler.toml" "$tmp/worker/build" 4 "" 2
+	port=$(free_port 18300)
+	log "growing from 2 to 4 D1 shards under load: seeding through 2 on 127.0.0.1:$port"
+	start_worker "$tmp/grow2/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow2.log" "${SUITE_VARS[@]}"
+	suite_against "$port" "$tmp/grow2.log" 2 '^TestGrowShardsUnderLoad$' UNSPOOL_TEST_GROW="seed:$tmp/grow.json"
+	stop_workers
+	port=$(free_port 18300)
+	log "growing from 2 to 4 D1 shards under load: 4 growing from 2 on 127.0.0.1:$port"
+	start_worker "$tmp/grow4/wrangler.toml" "$port" "$tmp/state-grow" "$tmp/grow4.log" "${SUITE_VARS[@]}" \
+		--var UNSPOOL_GROW_BUDGET:60 --test-scheduled
+	suite_against "$port" "$tmp/grow4.log" 4 '^TestGrowShardsUnderLoad$' UNSPOOL_TEST_GROW="grow:$tmp/grow.json" \
+		UNSPOOL_TEST_GROW_LOG="$tmp/grow4.log"
+	stop_workers
+}
+
+# suite_against PORT LOG SHARDS RUN [VAR=value…]: go test ./server/suite
+# against the worker on PORT (RUN: a -run pattern, "" for all).
+suite_against() {
+	local port=$1 logf=$2 n=$3 run=$4
+	shift 4
+	env "$@" UNSPOOL_TEST_SERVER="http://127.0.0.1:$port" UNSPOOL_TEST_SERVER_LOG="$logf" UNSPOOL_TEST_SHARDS="$n" \
+		go test -count=1 -timeout=30m ${run:+-run "$run"} ./server/suite ||
+		{ tail -40 "$logf" >&2; die "the HTTP suite failed under wrangler dev with $n shards (log: $logf)"; }
 }
 
 # ./build.sh deploy: the schema to the remote D1 database, then the Worker.
@@ -308,8 +393,11 @@ deploy_worker() {
 	ensure_go
 	ensure_npm "$WORKER_DIR"
 	build_server
-	log "D1 migrations (remote), then wrangler deploy"
-	wr d1 migrations apply DB --remote
+	log "D1 migrations (remote, every shard), then wrangler deploy"
+	local db
+	for db in $(shard_bindings "$WORKER_DIR/wrangler.toml"); do
+		wr d1 migrations apply "$db" --remote
+	done
 	wr deploy
 }
 
@@ -352,6 +440,55 @@ bench_server() {
 	rm -rf "$tmp"
 }
 
+# ./build.sh bench-shards (figures in docs/scaling.md): 1,000 devices over
+# 200 libraries against one database and against 4, same run — natively
+# (1 vs 4 SQLite files) and under wrangler dev (1 vs 4 local D1 databases).
+# Workers get a slower sync rate: workerd runs every request's Go instance
+# on this machine's 2 cores.
+bench_shards() {
+	ensure_npm "$WORKER_DIR"
+	local tmp load=$OUT/syncload p1 p2 i
+	tmp=$(mktemp -d)
+	go build -o "$load" ./bench/syncload
+	go build -trimpath -o "$SERVER_BIN" ./server
+	p1=$(free_port 18300)
+	p2=$(free_port $((p1 + 1)))
+	(UNSPOOL_RATE_LIMIT=0 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$p1" -data "$tmp/one" >"$tmp/one.log" 2>&1) &
+	WORKER_PIDS+=("$!")
+	(UNSPOOL_RATE_LIMIT=0 UNSPOOL_CREATE_LIMIT=0 exec setsid "$SERVER_BIN" -addr "127.0.0.1:$p2" -data "$tmp/four" -shards 4 >"$tmp/four.log" 2>&1) &
+	WORKER_PIDS+=("$!")
+	for i in $(seq 1 50); do answers "http://127.0.0.1:$p1/" && answers "http://127.0.0.1:$p2/" && break; sleep 0.2; done
+	for interval in 2s 1s; do
+		log "native, 1 file (127.0.0.1:$p1) then 4 files (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+		"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval "$interval" -duration 20s shared
+	done
+	stop_workers
+
+	# Two copies, each in its own folder: wrangler dev watches its project.
+	private_worker "$tmp/w4" 4
+	mkdir -p "$tmp/w1" && cp -r "$tmp/w4/build" "$tmp/w1/build"
+	worker_config "$tmp/w1/wrangler.toml" "$tmp/w1/build" 1
+	p1=$(free_port 18300)
+	start_worker "$tmp/w1/wrangler.toml" "$p1" "$tmp/state-1" "$tmp/w1.log" --var UNSPOOL_RATE_LIMIT:0 --var UNSPOOL_CREATE_LIMIT:0
+	p2=$(free_port $((p1 + 1)))
+	start_worker "$tmp/w4/wrangler.toml" "$p2" "$tmp/state-4" "$tmp/w4.log" --var UNSPOOL_RATE_LIMIT:0 --var UNSPOOL_CREATE_LIMIT:0
+	log "wrangler dev, 1 D1 database (127.0.0.1:$p1) then 4 (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval 30s -duration 60s -seeders 2 -inflight 3 shared
+	stop_workers
+	# The alternative: a Durable Object per library. Same JS handlers over a
+	# D1 database and over each library's object, so only storage differs.
+	p1=$(free_port 18300)
+	start_worker "$ROOT/bench/jsworker/wrangler.toml" "$p1" "$tmp/state-js" "$tmp/js.log" --var UNSPOOL_RATE_LIMIT:0
+	p2=$(free_port $((p1 + 1)))
+	start_worker "$ROOT/bench/doworker/wrangler.toml" "$p2" "$tmp/state-do" "$tmp/do.log" --var UNSPOOL_RATE_LIMIT:0
+	log "plain JS over D1 (127.0.0.1:$p1) vs over a Durable Object per library (127.0.0.1:$p2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -n 300 compare
+	"$load" -url "http://127.0.0.1:$p1" -url2 "http://127.0.0.1:$p2" -devices 1000 -libraries 200 -interval 30s -duration 60s -seeders 2 -inflight 3 shared
+	log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	stop_workers
+	rm -rf "$tmp"
+}
+
 # ./build.sh bench, share pages (figures in docs/benchmarks.md):
 # the page's size before/after minify and GET /t/<slug> natively (open-loop
 # 1,000 req/s), then under wrangler dev (sequential), then the worker's
@@ -379,6 +516,7 @@ bench_all() {
 	node bench/extract-wasm.mjs
 	bench_server
 	bench_share
+	bench_shards
 	node bench/render-wasm.mjs
 	ensure_chromium && ensure_npm "$ROOT/extension/test" && node bench/library-bench.mjs
 	node bench/extension-unroll.mjs
@@ -399,9 +537,10 @@ test) test_all ;;
 bench) bench_all ;;
 build) build_all ;;
 deploy) deploy_worker ;;
-test-workers) ensure_go && test_workers ;; # only the HTTP suite under wrangler dev
+test-workers) ensure_go && test_workers "${2:-4}" ;; # only the HTTP suite under wrangler dev [with N shards]
 bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
 bench-share) ensure_go && bench_share ;; # only the share page benchmarks
+bench-shards) ensure_go && bench_shards ;; # only the sharded-vs-single load run
 package) package_extension ;;
 test-fuzz) ensure_go && test_fuzz ;; # only the fuzz targets, FUZZTIME each
 test-browser) build_all && test_browser ;; # only the browser suite, Chromium then Firefox

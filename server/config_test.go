@@ -29,3 +29,42 @@ func TestConfigFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestShardsFromEnv(t *testing.T) {
+	for v, want := range map[string]int{"": 1, "1": 1, "4": 4, "1000": 1000} {
+		if n, err := shardsFromEnv(func(string) string { return v }); err != nil || n != want {
+			t.Errorf("UNSPOOL_SHARDS=%q: %d %v, want %d", v, n, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "-2", "four", "1001"} {
+		if _, err := shardsFromEnv(func(string) string { return bad }); err == nil {
+			t.Errorf("UNSPOOL_SHARDS=%q accepted", bad)
+		}
+	}
+}
+
+func TestGrowFromEnv(t *testing.T) {
+	env := func(from, budget string) func(string) string {
+		return func(k string) string {
+			return map[string]string{"UNSPOOL_SHARDS_FROM": from, "UNSPOOL_GROW_BUDGET": budget}[k]
+		}
+	}
+	for v, want := range map[string]int{"": 0, "1": 1, "3": 3} {
+		if from, budget, err := growFromEnv(env(v, ""), 4); err != nil || from != want || budget != defaultGrowBudget {
+			t.Errorf("UNSPOOL_SHARDS_FROM=%q: %d %d %v, want %d", v, from, budget, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "4", "5", "-1", "x"} {
+		if _, _, err := growFromEnv(env(bad, ""), 4); err == nil {
+			t.Errorf("UNSPOOL_SHARDS_FROM=%q accepted with 4 shards", bad)
+		}
+	}
+	if _, budget, err := growFromEnv(env("2", "50"), 4); err != nil || budget != 50 {
+		t.Errorf("UNSPOOL_GROW_BUDGET=50: %d %v", budget, err)
+	}
+	for _, bad := range []string{"19", "0", "x"} {
+		if _, _, err := growFromEnv(env("2", bad), 4); err == nil {
+			t.Errorf("UNSPOOL_GROW_BUDGET=%q accepted", bad)
+		}
+	}
+}

@@ -4,10 +4,10 @@
 // 127.0.0.1:8787 and keeps libraries in SQLite under a data directory; built
 // for js/wasm (main_js.go) it is the Cloudflare Worker over D1.
 //
-//	go run ./server [-addr 127.0.0.1:8787] [-data ./data]
+//	go run ./server [-addr 127.0.0.1:8787] [-data ./data] [-shards 1]
 //
-// Environment: UNSPOOL_ADDR, UNSPOOL_DATA (defaults for the flags), and the
-// limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
+// Environment: UNSPOOL_ADDR, UNSPOOL_DATA, UNSPOOL_SHARDS (defaults for the
+// flags), the limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
 // UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES), and
 // UNSPOOL_MAX_CONNS (open connections at once, natively; default 512).
 package main
@@ -22,7 +22,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -50,6 +49,11 @@ func envOr(name, def string) string {
 func run() error {
 	addr := flag.String("addr", envOr("UNSPOOL_ADDR", "127.0.0.1:8787"), "address to listen on (env UNSPOOL_ADDR)")
 	dataDir := flag.String("data", envOr("UNSPOOL_DATA", "data"), "directory for the SQLite database (env UNSPOOL_DATA)")
+	defShards, err := shardsFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	shards := flag.Int("shards", defShards, "SQLite files libraries are spread over (env UNSPOOL_SHARDS); a larger count than a data directory's moves libraries to their new files while serving")
 	flag.Parse()
 	cfg, err := configFromEnv(os.Getenv)
 	if err != nil {
@@ -64,14 +68,27 @@ func run() error {
 	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
 		return err
 	}
-	dbPath := filepath.Join(*dataDir, "unspool.db")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(ctx, dbPath, cfg)
+	st, failed, err := store.OpenShards(ctx, *dataDir, *shards, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	for i, err := range failed {
+		if err != nil {
+			logger.Printf("shard %d (%s) is unavailable, its libraries get 503 until it opens: %v", i, store.ShardFile(*dataDir, i), err)
+		}
+	}
+	if from := st.GrowingFrom(); from != 0 {
+		// Libraries move one at a time while every other one is served.
+		logger.Printf("growing from %d to %d shards: moving libraries in the background", from, st.N())
+		go func() {
+			if err := st.FinishGrowing(ctx, *dataDir, logger.Printf); err != nil {
+				logger.Printf("growing stopped (resumes at the next start): %v", err)
+			}
+		}()
+	}
 
 	// Listen before serving so a taken port is an error and exit status 1,
 	// not a silent success (workers.Serve's native fallback ignores it).
@@ -93,7 +110,7 @@ func run() error {
 		ErrorLog:          logger,
 	}
 	// Tests and scripts read this line for the address (with -addr :0 too).
-	logger.Printf("listening on http://%s (data %s)", ln.Addr(), dbPath)
+	logger.Printf("listening on http://%s (data %s, %d shards)", ln.Addr(), *dataDir, st.N())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

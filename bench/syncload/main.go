@@ -5,6 +5,7 @@
 //	syncload -url http://127.0.0.1:PORT devices   200 devices syncing (push + pull) for -duration
 //	syncload -url http://127.0.0.1:PORT bigpull   a 10,000-thread library: first full pull, idle re-sync
 //	syncload -url GO_WORKER -url2 JS_WORKER compare   the same pushes and pulls, alternating between two servers
+//	syncload -url A [-url2 B] -devices 1000 -libraries 200 shared   devices sharing libraries, A then B (sharded or not)
 //
 // The server must run without rate limits (UNSPOOL_RATE_LIMIT=0
 // UNSPOOL_CREATE_LIMIT=0): the load is one client address.
@@ -65,6 +66,8 @@ func main() {
 		runDevices()
 	case "bigpull":
 		runBigPull()
+	case "shared":
+		runShared()
 	case "compare":
 		if *baseURL2 == "" {
 			fail("compare needs -url2")

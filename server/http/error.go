@@ -16,16 +16,16 @@ import (
 const codeMethodInvalid = protocol.CodeMethodInvalid
 
 // writeError answers with the error's code, its protocol status and a
-// message safe for clients. Internal errors are logged in full (they come
-// from the database or the runtime, never with a key or a blob in them) and
-// shown only as "internal error".
+// message safe for clients. Internal and unavailable errors are logged in
+// full (they come from the database or the runtime, never with a key or a
+// blob in them) and shown to clients only by their safe message.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := library.ErrorCode(err)
 	status, ok := protocol.Status[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == library.EINTERNAL {
+	if code == library.EINTERNAL || code == library.EUNAVAILABLE {
 		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 	}
 	var le *library.Error

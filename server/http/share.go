@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"unspool/server/library"
@@ -173,6 +174,15 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 	case code == library.EGONE:
 		w.Header().Set("Cache-Control", goneCache)
 		plainPage(w, http.StatusGone, "Unpublished", "The person who shared this thread has unpublished it.")
+		return
+	case code == library.EUNAVAILABLE:
+		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
+		var le *library.Error
+		if errors.As(err, &le) {
+			w.Header().Set("Retry-After", strconv.Itoa(le.RetryAfter))
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		plainPage(w, http.StatusServiceUnavailable, "Try again soon", "This page cannot be read right now. Try again in a moment.")
 		return
 	default:
 		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)

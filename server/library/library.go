@@ -64,6 +64,7 @@ const (
 	EUNSUPPORTED  = protocol.CodeUnsupportedMedia
 	ERATELIMITED  = protocol.CodeRateLimited
 	EINTERNAL     = protocol.CodeInternal
+	EUNAVAILABLE  = protocol.CodeUnavailable
 )
 
 // Error is a failure the client may be told about: Message is safe to send
@@ -71,11 +72,21 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// RetryAfter is in seconds, set with ERATELIMITED.
+	// RetryAfter is in seconds, set with ERATELIMITED and EUNAVAILABLE.
 	RetryAfter int
+	// Cause is what went wrong underneath (EUNAVAILABLE: the database's
+	// error), for the log only: it may name things clients must not see.
+	Cause error
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Cause)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -3,20 +3,40 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/syumai/workers/cloudflare/d1"
 )
 
-// OpenD1 returns the store over the D1 database bound as binding in
-// wrangler.toml. The schema is applied by `wrangler d1 migrations apply`
-// from the same migrations/ folder, not at start: a Worker instance lives
-// for one request.
-func OpenD1(binding string, cfg Config) (*Store, error) {
-	c, err := d1.OpenConnector(binding)
-	if err != nil {
-		return nil, err
+// ShardBinding is shard i's D1 binding in wrangler.toml.
+func ShardBinding(i int) string { return fmt.Sprintf("DB_%d", i) }
+
+// OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1},
+// growing from `from` shards unless from is 0 (Sharded.Grow moves the
+// libraries, on a cron event). A shard's binding is looked up only when a
+// request needs that shard, so a missing or failing binding makes only its
+// libraries unavailable.
+func OpenD1Shards(n, from int, cfg Config) (*Sharded, error) {
+	if n < 1 || n > MaxShards {
+		return nil, fmt.Errorf("UNSPOOL_SHARDS must be 1..%d, not %d", MaxShards, n)
 	}
-	db := sql.OpenDB(c)
-	return newStore(db, db, cfg), nil
+	var s *Sharded
+	opens := make([]func(context.Context) (*Store, error), n)
+	for i := range opens {
+		opens[i] = func(context.Context) (*Store, error) {
+			c, err := d1.OpenConnector(ShardBinding(i))
+			if err != nil {
+				return nil, fmt.Errorf("binding %s: %w", ShardBinding(i), err)
+			}
+			db := sql.OpenDB(c)
+			st := newStore(db, db, cfg)
+			st.count = s.routedCount(i, st)
+			return st, nil
+		}
+	}
+	s = newSharded(opens)
+	s.from.Store(int64(from))
+	return s, nil
 }

@@ -63,6 +63,7 @@ func (s *Store) PublishShare(ctx context.Context, a library.Auth, build func() (
 	if err != nil {
 		return sh, false, err
 	}
+	slug = s.slugPrefix + slug
 	now := s.Now()
 	indexable := 0
 	if p.Indexable {
@@ -126,12 +127,12 @@ func (s *Store) UnpublishShare(ctx context.Context, a library.Auth, slug string)
 	if _, err := s.authorize(ctx, a); err != nil {
 		return err
 	}
-	if !library.ValidSlug(slug) {
+	if _, _, ok := splitSlug(slug); !ok {
 		return library.Errorf(library.ENOTFOUND, "no such share")
 	}
 	res, err := s.db.ExecContext(ctx,
 		`UPDATE shares SET deleted = 1, updated_at = ?, etag = '', html = '', md = '', txt = '', json = '', csp = ''
-		 WHERE slug = ? AND library_id = ? AND deleted = 0`, s.Now(), slug, a.LibraryID)
+		 WHERE slug = ? AND library_id = ? AND deleted = 0 AND moved_to IS NULL`, s.Now(), slug, a.LibraryID)
 	if err != nil {
 		return fmt.Errorf("unpublish share: %w", err)
 	}
@@ -140,6 +141,9 @@ func (s *Store) UnpublishShare(ctx context.Context, a library.Auth, slug string)
 		return fmt.Errorf("unpublish share: %w", err)
 	}
 	if n == 0 {
+		if err := s.servedHere(ctx, a.LibraryID); err != nil {
+			return err
+		}
 		return library.Errorf(library.ENOTFOUND, "no such share")
 	}
 	return nil
@@ -151,20 +155,24 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if !ok {
 		return nil, library.Errorf(library.EINVALID, "unknown format %q", format)
 	}
-	if !library.ValidSlug(slug) {
+	if _, _, ok := splitSlug(slug); !ok {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
 	var deleted, indexable int64
+	var movedTo sql.NullInt64
 	var etag, csp string
 	var body []byte // scanned straight into bytes: one copy of the page, not two
 	err := s.rdb.QueryRowContext(ctx,
-		`SELECT deleted, indexable, etag, csp, `+col+` FROM shares WHERE slug = ?`, slug).
-		Scan(&deleted, &indexable, &etag, &csp, &body)
+		`SELECT deleted, indexable, etag, csp, moved_to, `+col+` FROM shares WHERE slug = ?`, slug).
+		Scan(&deleted, &indexable, &etag, &csp, &movedTo, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read share: %w", err)
+	}
+	if movedTo.Valid {
+		return nil, pageMoved{shard: int(movedTo.Int64)}
 	}
 	if deleted != 0 {
 		return nil, library.Errorf(library.EGONE, "this page was unpublished")

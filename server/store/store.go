@@ -82,6 +82,9 @@ type Store struct {
 	// request); natively one process serves every request, so Open swaps in
 	// memory and spares SQLite's single writer a write per request.
 	count func(ctx context.Context, key string, win int64) (int64, error)
+	// slugPrefix names this store's shard in the share slugs it gives out
+	// ("" for shard 0 and a single database; see slugPrefix in shard.go).
+	slugPrefix string
 }
 
 var _ library.LibraryService = (*Store)(nil)
@@ -124,6 +127,19 @@ type libRow struct {
 	bytes       int64
 }
 
+// The states of libraries.moving (migrations/0004_moves.sql).
+const (
+	stateLive     = 0
+	stateFrozen   = 1
+	stateArriving = 2
+	stateMoved    = 3
+)
+
+// errElsewhere says the library is not served from this database: it has
+// moved out (its new shard serves it) or is still arriving (its old shard
+// does). Sharded asks the other one; a lone Store never sees these states.
+var errElsewhere = errors.New("library is served by another shard")
+
 // CreateLibrary implements library.LibraryService.
 func (s *Store) CreateLibrary(ctx context.Context, a library.Auth, client string) (bool, error) {
 	if err := a.Validate(); err != nil {
@@ -159,14 +175,18 @@ func (s *Store) authenticate(ctx context.Context, db *sql.DB, a library.Auth) (*
 	}
 	var row libRow
 	var stored string
+	var state int64
 	err := db.QueryRowContext(ctx,
-		`SELECT key_hash, created_at, record_count, bytes FROM libraries WHERE id = ?`,
-		a.LibraryID).Scan(&stored, &row.createdAt, &row.recordCount, &row.bytes)
+		`SELECT key_hash, created_at, record_count, bytes, moving FROM libraries WHERE id = ?`,
+		a.LibraryID).Scan(&stored, &row.createdAt, &row.recordCount, &row.bytes, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such library")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read library: %w", err)
+	}
+	if state == stateArriving || state == stateMoved {
+		return nil, errElsewhere
 	}
 	want, err := hex.DecodeString(stored)
 	if err != nil {
@@ -391,6 +411,11 @@ func (s *Store) apply(ctx context.Context, libID string, c protocol.Change, size
 	if err != nil {
 		return protocol.PushResult{}, err
 	}
+	// Read after the record: if the library moved out in between, its
+	// records are gone here and this is no conflict.
+	if err := s.servedHere(ctx, libID); err != nil {
+		return protocol.PushResult{}, err
+	}
 	switch {
 	case cur == nil && c.BaseSeq != 0, cur != nil && cur.Seq != c.BaseSeq:
 		return protocol.PushResult{ID: c.ID, Status: protocol.Conflict, Current: cur}, nil
@@ -414,6 +439,20 @@ func (s *Store) record(ctx context.Context, libID, id string) (*protocol.Record,
 	}
 	r.Deleted = deleted != 0
 	return &r, nil
+}
+
+// servedHere is errElsewhere when the library has moved out of (or not yet
+// into) this database since the request authenticated: a write that then
+// matched no row must be retried at the library's home, not answered.
+func (s *Store) servedHere(ctx context.Context, libID string) error {
+	state, _, err := s.libraryState(ctx, libID)
+	if err != nil {
+		return err
+	}
+	if state == stateArriving || state == stateMoved {
+		return errElsewhere
+	}
+	return nil
 }
 
 // DeleteLibrary implements library.LibraryService. One statement: the

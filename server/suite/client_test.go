@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"unspool/server/store"
 	"unspool/shared/protocol"
 )
 
@@ -54,6 +54,7 @@ func (r response) errCode() string {
 
 // request is what a test sends; Body is JSON-encoded unless it is []byte.
 type request struct {
+	Base         string // the server; "" is baseURL
 	Method, Path string
 	Key          string // Bearer key; "" sends no Authorization
 	Header       map[string]string
@@ -75,7 +76,11 @@ func sendOnce(t testing.TB, r request) response {
 		}
 		body = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(r.Method, baseURL+r.Path, body)
+	base := r.Base
+	if base == "" {
+		base = baseURL
+	}
+	req, err := http.NewRequest(r.Method, base+r.Path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,19 +234,27 @@ func apiSnapshot(t testing.TB, libs ...lib) string {
 }
 
 // dbDump is the native database's libraries and records, read straight from
-// the file (empty against UNSPOOL_TEST_SERVER). Rate-limit counters are left
-// out: they are bookkeeping, not library content.
+// every shard's file (empty against UNSPOOL_TEST_SERVER). Rate-limit counters
+// are left out: they are bookkeeping, not library content.
 func dbDump(t testing.TB) string {
 	t.Helper()
 	if native == nil {
 		return ""
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(native.dataDir, "unspool.db")+"?mode=ro&_pragma=busy_timeout(5000)")
+	var b strings.Builder
+	for i := range testShards {
+		fmt.Fprintf(&b, "shard %d\n", i)
+		dumpFile(t, &b, store.ShardFile(native.dataDir, i))
+	}
+	return b.String()
+}
+
+func dumpFile(t testing.TB, b *strings.Builder, path string) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var b strings.Builder
 	for _, q := range []string{
 		`SELECT id, key_hash, created_at, record_count, bytes FROM libraries ORDER BY id`,
 		`SELECT library_id, id, seq, deleted, size, length(blob), substr(blob, 1, 32) FROM records ORDER BY library_id, id`,
@@ -260,11 +273,10 @@ func dbDump(t testing.TB) string {
 			if err := rows.Scan(ptrs...); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintln(&b, vals...)
+			fmt.Fprintln(b, vals...)
 		}
 		rows.Close()
 	}
-	return b.String()
 }
 
 // byID indexes records by id.

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,11 @@ const (
 )
 
 var (
+	// testShards is how many databases the server under test spreads
+	// libraries over (UNSPOOL_TEST_SHARDS, default 1): the native server is
+	// started with -shards testShards; a server at UNSPOOL_TEST_SERVER must
+	// run with as many (build.sh runs the suite with 1 and 4).
+	testShards = 1
 	// baseURL is the server every test talks to.
 	baseURL string
 	// native is the server process the suite started, nil against
@@ -52,6 +58,14 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	if v := os.Getenv("UNSPOOL_TEST_SHARDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "UNSPOOL_TEST_SHARDS=%q: want a positive integer\n", v)
+			return 1
+		}
+		testShards = n
+	}
 	tmp, err := os.MkdirTemp("", "unspool-suite-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -162,10 +176,11 @@ var allLogs struct {
 var listenLine = regexp.MustCompile(`listening on (http://\S+)`)
 
 // startNative starts the server binary on addr with TestEnv and waits for
-// its "listening on" line.
-func startNative(dataDir, addr string) (*nativeServer, error) {
+// its "listening on" line; args come after the suite's own flags (a later
+// -shards wins).
+func startNative(dataDir, addr string, args ...string) (*nativeServer, error) {
 	s := &nativeServer{dataDir: dataDir, done: make(chan struct{})}
-	s.cmd = exec.Command(serverBinary, "-addr", addr, "-data", dataDir)
+	s.cmd = exec.Command(serverBinary, append([]string{"-addr", addr, "-data", dataDir, "-shards", strconv.Itoa(testShards)}, args...)...)
 	s.cmd.Env = os.Environ()
 	for k, v := range TestEnv {
 		s.cmd.Env = append(s.cmd.Env, k+"="+v)

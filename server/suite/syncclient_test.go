@@ -246,7 +246,7 @@ func TestSyncClientSurvivesKilledServer(t *testing.T) {
 	// The server cannot read what it stores: no plaintext of any thread is
 	// anywhere in its files (database and WAL), read as raw bytes.
 	k.srv.stop()
-	files, _ := filepath.Glob(filepath.Join(k.dataDir, "unspool.db*"))
+	files, _ := filepath.Glob(filepath.Join(k.dataDir, "unspool*.db*"))
 	if len(files) == 0 {
 		t.Fatal("no database files")
 	}

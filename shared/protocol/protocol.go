@@ -102,6 +102,7 @@ const (
 	CodeTooLarge      = "too_large"      // 413: body, record, batch or quota too big
 	CodeRateLimited   = "rate_limited"   // 429: slow down (Retry-After set)
 	CodeInternal      = "internal"       // 500
+	CodeUnavailable   = "unavailable"    // 503: the library's storage is down for now (Retry-After set)
 	CodeMethodInvalid = "method_invalid" // 405
 	// 415: a JSON route's body was not typed application/json (so a web
 	// page cannot send it as a "simple" cross-site request, unpreflighted).
@@ -119,6 +120,7 @@ var Status = map[string]int{
 	CodeUnsupportedMedia: 415,
 	CodeRateLimited:      429,
 	CodeInternal:         500,
+	CodeUnavailable:      503,
 }
 
 // Limits both sides enforce. A client splits its outbox to stay within them.

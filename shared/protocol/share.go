@@ -34,7 +34,9 @@ type ShareResponse struct {
 // Share describes one published page.
 type Share struct {
 	// Slug is base64url of ShareSlugBytes random bytes: unguessable, so only
-	// people given the link find the page.
+	// people given the link find the page. A server spreading libraries over
+	// several databases prefixes it with "<shard>." (shards 1 and up); clients
+	// treat it as opaque.
 	Slug string `json:"slug"`
 	URL  string `json:"url"`
 	// Platform and ThreadID identify the thread, so a client can show which

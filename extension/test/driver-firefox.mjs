@@ -268,7 +268,15 @@ function firefoxPage(p, b) {
     waitForFunction: (fn, arg, { timeout = 30_000, polling } = {}) => p.waitForFunction(fn, { timeout, ...(polling ? { polling } : {}) }, arg),
     waitForTimeout: (ms) => new Promise((r) => setTimeout(r, ms)),
     waitForLoadState: () => p.waitForFunction(() => document.readyState === 'complete', { timeout: 30_000 }),
-    locator: (selector) => ({ count: () => p.evaluate((s) => document.querySelectorAll(s).length, selector) }),
+    // A locator here is its selector, looked up again on each call (as
+    // playwright's are).
+    locator: (selector) => ({
+      count: () => p.evaluate((s) => document.querySelectorAll(s).length, selector),
+      textContent: () => p.$eval(selector, (e) => e.textContent),
+      click: () => p.click(selector),
+      evaluate: (fn, arg) => p.$eval(selector, fn, arg),
+      boundingBox: async () => (await p.waitForSelector(selector)).boundingBox(),
+    }),
     textContent: (sel) => p.$eval(sel, (e) => e.textContent),
     getAttribute: (sel, name) => p.$eval(sel, (e, n) => e.getAttribute(n), name),
     isHidden: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return !e || e.hidden || getComputedStyle(e).display === 'none' || e.getClientRects().length === 0; }, sel),

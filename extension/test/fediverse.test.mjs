@@ -1,5 +1,5 @@
 // The extension on servers that speak Mastodon's client API behind other
-// front ends, in Debian's Chromium with the real toolbar button: a Pleroma
+// front ends, in Debian's Chromium and Firefox ESR with the real toolbar button: a Pleroma
 // status page (https://pleroma.example.org/notice/<id>, mapped to the local
 // server) and a GoToSocial one (http://127.0.0.1:<port>/@admin/statuses/<id>).
 // Neither page has Mastodon's web UI markers; the server is known by its API
@@ -7,6 +7,7 @@
 // shared/extract/testdata/mastodon/{made-pleroma-docs-report-status,
 // gotosocial-typeutils-status-image} (their .source.txt), and what the
 // extension extracts must be their expected.json.
+// Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

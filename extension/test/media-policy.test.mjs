@@ -1,5 +1,6 @@
 // The overlay's reading of a page's media policy (content/reader-media.js
 // mediaPolicy), as the browser judges media-src: run under node, no browser.
+// Browsers: chromium only — no browser at all (a module under node): once is enough
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

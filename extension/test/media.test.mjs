@@ -1,5 +1,5 @@
-// Media in the reader, in Debian's Chromium with the unpacked extension and
-// the real toolbar button, on pages made here and served from 127.0.0.1
+// Media in the reader, in Debian's Chromium and Firefox ESR with the
+// unpacked extension and the real toolbar button, on pages made here and served from 127.0.0.1
 // under their real-looking names (--host-resolver-rules):
 //   - a Mastodon thread (https://social.example) with four photos, a video, a
 //     GIF (gifv) and an audio clip, the files on media.social.example: nothing
@@ -21,15 +21,14 @@
 //   - the thread saved in the library: "Keep media offline" stores its
 //     files (only then), the library counts them, and offline the library's
 //     reader shows the pictures and plays the video from the stored copies.
-// The steps use only playwright-core's page API and CDP's DOM reading, so a
-// second browser driver can run them with its own launch.
+// Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inReaderContent, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
+import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 
@@ -393,7 +392,7 @@ describe('the same thread where the page forbids the media host', () => {
 });
 
 describe('reduced motion', () => {
-  test('a GIF in view waits for a press', async () => {
+  test('a GIF in view waits for a press', onlyIn('chromium', 'the Firefox driver cannot emulate prefers-reduced-motion'), async () => {
     const page = await unroll(MASTO_URL, { reducedMotion: 'reduce' });
     await watch(page, GIF);
     await new Promise((r) => setTimeout(r, 600));
@@ -405,7 +404,7 @@ describe('reduced motion', () => {
 });
 
 describe('a Bluesky video (HLS)', () => {
-  test('the player library loads on play only, and the clip plays', async () => {
+  test('the player library loads on play only, and the clip plays', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
     b.server.log.length = 0;
     const page = await unroll(BSKY_URL.href);
     const hasHls = () => b.sw.evaluate(async (url) => {
@@ -497,7 +496,7 @@ describe('the share page', () => {
     assert.equal(await share.locator('script').count(), 0);
     assert.deepEqual(requested(MEDIA_HOST), [], 'nothing plays before a press');
     const v = share.locator('figure.u-video video');
-    await v.scrollIntoViewIfNeeded();
+    await v.evaluate((m) => m.scrollIntoView({ block: 'center' }));
     await v.evaluate((m) => m.addEventListener('playing', () => { m.dataset.testPlaying = '1'; }));
     const box = await v.boundingBox();
     await pressPlay(share, { left: box.x, bottom: box.y + box.height });
@@ -508,13 +507,13 @@ describe('the share page', () => {
   });
 });
 
-describe('the library keeps media offline when asked', () => {
+describe('the library keeps media offline when asked', onlyIn('chromium', 'the Firefox driver cannot take the browser offline (no context.setOffline) nor reload an extension page'), () => {
   // inReading runs fn(arg) with this = the library reader's shadow root.
   const inReading = (page, fn, arg) => page.evaluate(([src, a]) => (0, eval)(`(${src})`).call(document.getElementById('reader').shadowRoot, a), [fn.toString(), arg]);
   const readPage = async (key) => {
     const page = await b.context.newPage();
     await page.setViewportSize({ width: 1000, height: 640 });
-    await page.goto(`chrome-extension://${b.extensionId}/library/read.html?key=${encodeURIComponent(key)}`);
+    await page.goto(b.extensionURL(`library/read.html?key=${encodeURIComponent(key)}`));
     await page.waitForFunction(() => document.documentElement.dataset.ready === '1');
     return page;
   };
@@ -527,7 +526,7 @@ describe('the library keeps media offline when asked', () => {
     const thread = JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
     await reader.close();
     const library = await b.context.newPage();
-    await library.goto(`chrome-extension://${b.extensionId}/library/library.html`);
+    await library.goto(b.extensionURL('library/library.html'));
     const res = await library.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'library:save', thread: JSON.stringify(thread) });
     assert.ok(res?.ok, res?.error);
     return { key: `${thread.platform}:${thread.id}`, library };
@@ -602,7 +601,7 @@ describe('the library keeps media offline when asked', () => {
     await library.close();
   });
 
-  test('an HLS clip is kept as its rendition and plays offline', async () => {
+  test('an HLS clip is kept as its rendition and plays offline', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
     const { key, library } = await save(BSKY_URL.href);
     await library.close();
 

@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inShadow, onlyIn, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { BLUESKY_IN_FIREFOX, inShadow, onlyIn, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const testdata = path.resolve(here, '../../shared/extract/testdata');
@@ -271,7 +271,7 @@ async function unroll(url, shot) {
 // (Chromium does not): under bsky.app's policy the AppView request is
 // blocked there and the page is read instead. Moving that request to the
 // background is the fix; until then these run in Chromium only.
-describe('Bluesky', onlyIn('chromium', "the page's connect-src blocks the content script's AppView request in Firefox"), () => {
+describe('Bluesky', onlyIn('chromium', BLUESKY_IN_FIREFOX), () => {
   test('the thread comes from the public AppView, one request, no cookies', async () => {
     const { page, r } = await unroll(bsky.url, 'extension-platforms-bluesky.png');
     assertShown(r, bskyAPI);

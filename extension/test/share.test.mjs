@@ -138,7 +138,7 @@ describe('the public page', () => {
     const { page, res, seen } = await open(srv.origin + share.url);
     assert.equal(res.status(), 200);
     const h = res.headers();
-    assert.match(h['content-security-policy'], /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src https:; media-src https:;/);
+    assert.match(h['content-security-policy'], /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src https: 'self'; media-src https:;/);
     assert.doesNotMatch(h['content-security-policy'], /script|unsafe/);
     assert.equal(h['x-content-type-options'], 'nosniff');
     assert.equal(h['referrer-policy'], 'no-referrer');

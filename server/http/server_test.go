@@ -100,3 +100,14 @@ func TestHandler_OneWritePerResponse(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 var _ http.Handler = (*serverhttp.Handler)(nil)
+
+// A share page's icon request is answered without an error status (a 404
+// is logged in the reader's console), and cached.
+func TestHandler_FaviconIsNoContent(t *testing.T) {
+	h := serverhttp.NewHandler(deleter{}, log.New(&bytes.Buffer{}, "", 0))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/favicon.ico", nil))
+	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 || rec.Header().Get("Cache-Control") == "" {
+		t.Fatalf("GET /favicon.ico = %d, %d bytes, Cache-Control %q; want 204, empty, cached", rec.Code, rec.Body.Len(), rec.Header().Get("Cache-Control"))
+	}
+}

@@ -28,6 +28,12 @@ func (h *Handler) registerShareRoutes() {
 		w.Header().Set("Allow", "GET, HEAD")
 		plainPage(w, http.StatusMethodNotAllowed, "Method not allowed", "This page can only be read.")
 	})
+	// Browsers ask a share page's server for its icon. There is none; a 404
+	// would be logged in the console of every share page a reader opens.
+	h.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 // shares is the Handler's share service: the same store as Libraries. A

@@ -24,9 +24,11 @@ import (
 
 // CSP is the policy of a share page: no script of any kind, the inlined
 // stylesheet allowed by its hash only, images and media over https, nothing
-// else. The same policy is the page's <meta> (which cannot carry
+// else but the server's own images: Firefox asks every page's server for
+// /favicon.ico, and a server on plain http (the native default) would have
+// that refused and logged on each share page. The same policy is the page's <meta> (which cannot carry
 // frame-ancestors) and its header (HeaderCSP, which adds it).
-const CSP = "default-src 'none'; style-src '" + render.CSSHash + "'; img-src https:; media-src https:; base-uri 'none'; form-action 'none'"
+const CSP = "default-src 'none'; style-src '" + render.CSSHash + "'; img-src https: 'self'; media-src https:; base-uri 'none'; form-action 'none'"
 
 // HeaderCSP is CSP as an HTTP header: also no framing by other sites.
 const HeaderCSP = CSP + "; frame-ancestors 'none'"

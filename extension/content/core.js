@@ -12,7 +12,8 @@
   // ask sends a message to the background router (messages.js) and returns
   // its value, or throws its error. An error with lost set means the
   // background went away before answering (stopped or restarted in the
-  // middle): what it was told may be gone with it.
+  // middle; Chrome then rejects, or resolves with nothing): what it was
+  // told may be gone with it.
   U.ask = async (type, payload = {}) => {
     let res;
     try {
@@ -20,7 +21,8 @@
     } catch (err) {
       throw Object.assign(new Error(`${type}: ${err?.message ?? err}`), { lost: true });
     }
-    if (!res) throw new Error(`no answer to ${type}`);
+    // No answer at all: the background went away holding the message.
+    if (!res) throw Object.assign(new Error(`no answer to ${type}`), { lost: true });
     if (!res.ok) throw new Error(res.error);
     return res.value;
   };

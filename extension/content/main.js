@@ -35,9 +35,9 @@
       // completes from what it was sent while collecting; a background that
       // restarted meanwhile asks for the whole (resend) or is lost with it.
       const { wire, ...full } = collected;
-      const unroll = (c) => U.ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
+      const unroll = (c, ask = U.ask) => ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
       let res = await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err)));
-      if (res.resend) res = await U.askWhole('reader:unroll', { url: collector.pageURL(), collected: full, clickedAt: t.clickedAt });
+      if (res.resend) res = await unroll(full, U.askWhole);
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {

@@ -20,7 +20,9 @@ export async function openChromium(routes, serverOptions) {
   const extensionId = new URL(sw.url()).host;
   // The worker is announced before its modules are evaluated: an event
   // before then (a page that loads) finds no listener yet.
-  while (!(await sw.evaluate(() => Boolean(globalThis.unspoolBackground)))) await new Promise((res) => setTimeout(res, 50));
+  for (const deadline = Date.now() + 30_000; !(await sw.evaluate(() => Boolean(globalThis.unspoolBackground))); await new Promise((res) => setTimeout(res, 50))) {
+    if (Date.now() > deadline) throw new Error('the background never finished starting (see its console)');
+  }
   const browserCDP = await context.browser()?.newBrowserCDPSession?.() ?? null;
   const errors = [];
   const b = {

@@ -207,7 +207,6 @@ describe('no cold first click', () => {
       // The preparation runs at idle priority: on a quiet machine it is done
       // in about a second, on a loaded one later. What is asserted is that
       // it happens without a click; how soon is benchmarked (bench/).
-      await page.waitForTimeout(3000);
       const readiness = () => fresh.sw.evaluate(() => ({
         loaded: globalThis.unspoolBackground.wasm.isLoaded(),
         bytes: globalThis.unspoolBackground.wasm.memoryBytes(),

@@ -67,7 +67,7 @@ func BenchmarkXJSONFirst(b *testing.B) {
 	for _, n := range []int{20, 64, 200} {
 		b.Run(fmt.Sprint(n, "posts"), func(b *testing.B) {
 			chain, conv, mod, others := mkLongThread(n, 5000)
-			url := xPostURL(mkWeaver.Handle, chain[0].ID)
+			url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 			var bodies, cursors []string
 			size := 0
 			for start := 0; start < n; start += 40 {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -271,7 +272,7 @@ func bskyChain(focal *bskyNode) (*thread.Thread, error) {
 		}
 		return out
 	}
-	t.Posts = platChainPosts(convert(above), bskyPost(focal.Post), convert(below))
+	t.Posts = chainPosts(convert(above), bskyPost(focal.Post), convert(below))
 	if len(t.Posts) == 0 {
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the thread has no readable post")
 	}
@@ -281,7 +282,7 @@ func bskyChain(focal *bskyNode) (*thread.Thread, error) {
 }
 
 // bskySelfReply is the author's own reply to n that continues the thread:
-// the earliest one (platEarliest).
+// the earliest one (earliestOf).
 func bskySelfReply(n *bskyNode, did string) *bskyNode {
 	var own []*bskyNode
 	for _, r := range n.Replies {
@@ -289,15 +290,15 @@ func bskySelfReply(n *bskyNode, did string) *bskyNode {
 			own = append(own, r)
 		}
 	}
-	best, _ := platEarliest(own, func(r *bskyNode) time.Time { return bskyCreated(r.Post) }, func(r *bskyNode) string { return r.Post.URI })
+	best, _ := earliestOf(own, func(r *bskyNode) time.Time { return bskyCreated(r.Post) }, func(r *bskyNode) string { return r.Post.URI })
 	return best
 }
 
 func bskyCreated(v *bskyPostView) time.Time {
-	if t := platTime(v.Record.CreatedAt); !t.IsZero() {
+	if t := rfcTime(v.Record.CreatedAt); !t.IsZero() {
 		return t
 	}
-	return platTime(v.IndexedAt)
+	return rfcTime(v.IndexedAt)
 }
 
 func bskyURIParts(uri string) (did, rkey string) {
@@ -325,7 +326,7 @@ func bskyThreadAuthor(a bskyAuthor) thread.Author {
 	if handle == "" || handle == "handle.invalid" {
 		handle = a.DID
 	}
-	return platSafeAuthor(thread.Author{
+	return safeAuthor(thread.Author{
 		Handle: strings.TrimPrefix(handle, "@"),
 		Name:   a.DisplayName,
 		URL:    "https://bsky.app/profile/" + url.PathEscape(handle),
@@ -349,7 +350,7 @@ func bskyPost(v *bskyPostView) thread.Post {
 	if v.Record.Reply != nil {
 		_, p.ReplyTo = bskyURIParts(v.Record.Reply.Parent.URI)
 	}
-	platSetText(&p, bskyRuns(v.Record.Text, v.Record.Facets))
+	setText(&p, tidyRuns(bskyRuns(v.Record.Text, v.Record.Facets)))
 	p.ContentWarning = bskyWarning(v.Labels, v.Record.Labels)
 	bskyApplyEmbed(&p, v.Embed, true)
 	return p
@@ -373,7 +374,7 @@ func bskyApplyEmbed(p *thread.Post, e *bskyEmbed, quotes bool) {
 			}
 			p.Media = append(p.Media, m)
 		}
-		p.Media = platSafeMedia(p.Media)
+		p.Media = safeMedia(p.Media)
 	case bskyEmbedVideo:
 		m := thread.Media{Type: thread.Video, URL: e.Playlist, Poster: e.Thumbnail, Alt: e.Alt}
 		if m.URL == "" {
@@ -382,10 +383,10 @@ func bskyApplyEmbed(p *thread.Post, e *bskyEmbed, quotes bool) {
 		if e.AspectRatio != nil {
 			m.Width, m.Height = e.AspectRatio.Width, e.AspectRatio.Height
 		}
-		p.Media = platSafeMedia(append(p.Media, m))
+		p.Media = safeMedia(append(p.Media, m))
 	case bskyEmbedExternal:
 		if x := e.External; x != nil {
-			p.Card = platSafeCard(&thread.Card{URL: x.URI, Title: x.Title, Description: x.Description, Image: x.Thumb})
+			p.Card = safeCard(&thread.Card{URL: x.URI, Title: x.Title, Description: x.Description, Image: x.Thumb})
 		}
 	case bskyEmbedRecord:
 		if quotes {
@@ -410,11 +411,11 @@ func bskyQuote(r *bskyEmbedRecordField) *thread.Post {
 		return nil
 	}
 	a := bskyThreadAuthor(*r.Author)
-	q := &thread.Post{ID: rkey, URL: bskyPostURL(*r.Author, r.URI), Author: &a, CreatedAt: platTime(r.Value.CreatedAt)}
+	q := &thread.Post{ID: rkey, URL: bskyPostURL(*r.Author, r.URI), Author: &a, CreatedAt: rfcTime(r.Value.CreatedAt)}
 	if len(r.Value.Langs) > 0 {
 		q.Lang = r.Value.Langs[0]
 	}
-	platSetText(q, bskyRuns(r.Value.Text, r.Value.Facets))
+	setText(q, tidyRuns(bskyRuns(r.Value.Text, r.Value.Facets)))
 	q.ContentWarning = bskyWarning(r.Labels, r.Value.Labels)
 	for _, e := range r.Embeds {
 		bskyApplyEmbed(q, e, false)
@@ -431,20 +432,11 @@ func bskyWarning(labels []bskyLabel, self *struct {
 	}
 	var out []string
 	for _, l := range all {
-		if w, ok := bskyWarnLabels[l.Val]; ok && !platContains(out, w) {
+		if w, ok := bskyWarnLabels[l.Val]; ok && !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-func platContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // bskyRuns cuts text at its facets. Facet indexes are UTF-8 byte offsets;

@@ -43,7 +43,7 @@ type blueskyDOM struct{}
 func (blueskyDOM) Name() string { return "bluesky-dom" }
 
 func (blueskyDOM) Accepts(p *Page) bool {
-	return !p.JSON && platContainsAll(p.Content, [][]byte{bskyDOMMarker})
+	return !p.JSON && containsAll(p.Content, [][]byte{bskyDOMMarker})
 }
 
 func (blueskyDOM) Extract(p *Page) (*thread.Thread, error) {
@@ -52,7 +52,7 @@ func (blueskyDOM) Extract(p *Page) (*thread.Thread, error) {
 		return nil, thread.Errorf(thread.EINVALID, "bluesky: %s is not a post address (/profile/<handle>/post/<rkey>)", p.URL.Path)
 	}
 	pageHandle, pageKey := strings.ToLower(m[1]), m[2]
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (blueskyDOM) Extract(p *Page) (*thread.Thread, error) {
 	}
 	f := items[focal]
 	t := &thread.Thread{Platform: thread.Bluesky, Author: f.author, URL: f.post.URL, FocalID: f.post.ID, Complete: true}
-	t.Posts = platAuthorRun(items, focal,
+	t.Posts = authorRun(items, focal,
 		func(a, b bskyDOMItem) bool { return a.handle == b.handle },
 		func(it bskyDOMItem) thread.Post { return it.post })
 	t.ID = t.Posts[0].ID
@@ -107,7 +107,7 @@ func bskyDOMPost(s *goquery.Selection, base *url.URL) bskyDOMItem {
 		}
 		return true
 	})
-	it.author = platSafeAuthor(thread.Author{
+	it.author = safeAuthor(thread.Author{
 		Handle: it.handle,
 		Name:   name,
 		URL:    "https://bsky.app/profile/" + url.PathEscape(it.handle),
@@ -122,34 +122,31 @@ func bskyDOMPost(s *goquery.Selection, base *url.URL) bskyDOMItem {
 		return true
 	})
 	text := s.Find(bskySelText).FilterFunction(outside).First()
-	platSetText(&it.post, bskyDOMRunner(base).Runs(text))
+	setText(&it.post, bskyDOMRunner(base).Runs(text))
 	s.Find(bskySelThumbnail).FilterFunction(outside).Each(func(_ int, img *goquery.Selection) {
 		// The page shows thumbnails; the full-size rendition has the same path.
 		src := strings.Replace(img.AttrOr("src", ""), "/img/feed_thumbnail/", "/img/feed_fullsize/", 1)
 		it.post.Media = append(it.post.Media, thread.Media{Type: thread.Photo, URL: src, Alt: img.AttrOr("alt", "")})
 	})
-	it.post.Media = platSafeMedia(it.post.Media)
+	it.post.Media = safeMedia(it.post.Media)
 	return it
 }
 
 // bskyDOMRunner classifies rich-text links: /profile/ mentions, /hashtag/
 // tags, and outside links (shown shortened, the full URL in href).
-func bskyDOMRunner(base *url.URL) platRunner {
-	return platRunner{
-		Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
-			href := a.AttrOr("href", "")
+func bskyDOMRunner(base *url.URL) runWalker {
+	return runWalker{
+		Link: func(a *html.Node, text string) (thread.Run, bool) {
+			href := attr(a, "href")
 			if m := bskyProfileHrefRe.FindStringSubmatch(href); m != nil && strings.HasPrefix(text, "@") {
 				return thread.Run{Type: thread.MentionRun, Text: text, URL: "https://bsky.app/profile/" + url.PathEscape(m[1])}, true
 			}
 			if m := bskyTagHrefRe.FindStringSubmatch(href); m != nil && strings.HasPrefix(text, "#") {
 				return thread.Run{Type: thread.HashtagRun, Text: text, URL: "https://bsky.app/hashtag/" + m[1]}, true
 			}
-			return thread.Run{Type: thread.LinkRun, Text: text, URL: platAbs(base, href)}, true
+			return thread.Run{Type: thread.LinkRun, Text: text, URL: absURL(base, href)}, true
 		},
-		Emoji: func(img *goquery.Selection) (thread.Run, bool) {
-			alt := img.AttrOr("alt", "")
-			return thread.Run{Type: thread.TextRun, Text: alt}, alt != ""
-		},
-		Skip: func(n *html.Node) bool { return platAttr(n, "aria-hidden") == "true" },
+		Image: altText,
+		Skip:  func(n *html.Node) bool { return attr(n, "aria-hidden") == "true" },
 	}
 }

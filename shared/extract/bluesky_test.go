@@ -27,9 +27,9 @@ func TestBlueskySelfThread(t *testing.T) {
 		{"made-gaps-deleted-parent-unloaded-replies", []string{"3madeaaaa0005", "3madeaaaa0006"}, false},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
-			gc, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", c.dir))
-			th := platExtract(t, gc.URL, gc.Content)
-			platWantChain(t, th, c.want, c.complete)
+			gc, _ := loadCase(t, filepath.Join("testdata", "bluesky", c.dir))
+			th := mustExtract(t, gc.URL, gc.Content)
+			wantChain(t, th, c.want, c.complete)
 			if th.Platform != thread.Bluesky || th.Source != "bluesky-json" {
 				t.Errorf("platform %q source %q", th.Platform, th.Source)
 			}
@@ -63,13 +63,13 @@ func TestBlueskyFacetsAreByteOffsets(t *testing.T) {
 
 func TestBlueskyBadInput(t *testing.T) {
 	u := "https://bsky.app/profile/a.example/post/3kabc"
-	platWantError(t, "invalid JSON", u, []byte(`{"thread": {"$type": "app.bsky.feed.defs#threadViewPost", `), thread.EINVALID)
-	platWantError(t, "not found", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#notFoundPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","notFound":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
-	platWantError(t, "blocked", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#blockedPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","blocked":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
-	platWantError(t, "no post", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost"}}`), thread.ENOTFOUND)
-	platWantError(t, "wrong types", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost","post":{"uri":5}}}`), thread.EINVALID)
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "bskyr-single-images-facets"))
-	platWantError(t, "other post's response", u, gc.Content, thread.EINVALID)
+	wantError(t, "invalid JSON", u, []byte(`{"thread": {"$type": "app.bsky.feed.defs#threadViewPost", `), thread.EINVALID)
+	wantError(t, "not found", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#notFoundPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","notFound":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
+	wantError(t, "blocked", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#blockedPost","uri":"at://did:plc:a/app.bsky.feed.post/3kabc","blocked":true},"x":"app.bsky.feed.defs#threadViewPost"}`), thread.ENOTFOUND)
+	wantError(t, "no post", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost"}}`), thread.ENOTFOUND)
+	wantError(t, "wrong types", u, []byte(`{"thread":{"$type":"app.bsky.feed.defs#threadViewPost","post":{"uri":5}}}`), thread.EINVALID)
+	gc, _ := loadCase(t, filepath.Join("testdata", "bluesky", "bskyr-single-images-facets"))
+	wantError(t, "other post's response", u, gc.Content, thread.EINVALID)
 }
 
 func TestBlueskyHostileFields(t *testing.T) {
@@ -78,8 +78,8 @@ func TestBlueskyHostileFields(t *testing.T) {
 	"record":{"text":"<script>alert(1)</script> click","createdAt":"2024-01-01T00:00:00Z",
 	  "facets":[{"index":{"byteStart":27,"byteEnd":32},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"javascript:alert(1)"}]}]},
 	"embed":{"$type":"app.bsky.embed.images#view","images":[{"fullsize":"javascript:alert(1)","thumb":"data:text/html,x"}]}}}}`
-	th := platExtract(t, "https://bsky.app/profile/a.example/post/3kabc", []byte(src))
-	platScriptFree(t, th)
+	th := mustExtract(t, "https://bsky.app/profile/a.example/post/3kabc", []byte(src))
+	scriptFree(t, th)
 	if len(th.Posts[0].Media) != 0 || th.Author.Avatar != "" {
 		t.Errorf("unsafe media or avatar kept: %+v", th.Posts[0])
 	}
@@ -101,12 +101,12 @@ func FuzzExtractBluesky(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://bsky.app/search", b) // no post in the URL: any focal post is accepted
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 		// The rendered page needs the post's own address.
 		th, err = Extract("https://bsky.app/profile/soubhikbarari.bsky.social/post/3madeaaaa0003", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }
@@ -114,9 +114,9 @@ func FuzzExtractBluesky(f *testing.F) {
 // The rendered page and the API response of the same thread give the same
 // chain and the same words, links and photos.
 func TestBlueskyDOMMatchesJSON(t *testing.T) {
-	a, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "made-selfthread-6-midthread"))
-	b, _ := platLoadCase(t, filepath.Join("testdata", "bluesky", "made-page-dom-selfthread-6"))
-	api, dom := platExtract(t, a.URL, a.Content), platExtract(t, b.URL, b.Content)
+	a, _ := loadCase(t, filepath.Join("testdata", "bluesky", "made-selfthread-6-midthread"))
+	b, _ := loadCase(t, filepath.Join("testdata", "bluesky", "made-page-dom-selfthread-6"))
+	api, dom := mustExtract(t, a.URL, a.Content), mustExtract(t, b.URL, b.Content)
 	if dom.Source != "bluesky-dom" {
 		t.Fatalf("source %q", dom.Source)
 	}
@@ -124,7 +124,7 @@ func TestBlueskyDOMMatchesJSON(t *testing.T) {
 	for _, p := range api.Posts {
 		want = append(want, p.ID)
 	}
-	platWantChain(t, dom, want, true)
+	wantChain(t, dom, want, true)
 	for i := range api.Posts {
 		if api.Posts[i].Text != dom.Posts[i].Text {
 			t.Errorf("post %d: api %q, dom %q", i+1, api.Posts[i].Text, dom.Posts[i].Text)
@@ -133,6 +133,6 @@ func TestBlueskyDOMMatchesJSON(t *testing.T) {
 			t.Errorf("post %d: api media %v, dom media %v", i+1, api.Posts[i].Media, dom.Posts[i].Media)
 		}
 	}
-	platWantError(t, "not a post page", "https://bsky.app/profile/a.example", b.Content, thread.EINVALID)
-	platWantError(t, "another post", "https://bsky.app/profile/a.example/post/3kother", b.Content, thread.ENOTFOUND)
+	wantError(t, "not a post page", "https://bsky.app/profile/a.example", b.Content, thread.EINVALID)
+	wantError(t, "another post", "https://bsky.app/profile/a.example/post/3kother", b.Content, thread.ENOTFOUND)
 }

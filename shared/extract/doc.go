@@ -3,9 +3,15 @@
 // replies by others, ads or related posts.
 //
 // Extract(pageURL, content) picks the extractor from the registry in
-// extract.go. Each source lives in its own files, named for it, with its
-// selectors and patterns named at the top:
+// extract.go. Each source lives in files named for it, with its selectors
+// and patterns named at the top; what every source shares is in common_*.go
+// and is written once: one HTML-to-runs walker, one set of node helpers,
+// one depth bound, one limit on a post's text.
 //   - extract.go  the entry point, the Page, the registry and the shared checks
+//   - common_html.go  markup for every source: skipped elements, the depth bound, attributes, displayed text
+//   - common_text.go  the one walker from post HTML to runs (runWalker), whitespace modes, tidying, and the
+//     text limit: a post over it keeps what fits and is marked truncated (setText)
+//   - common_post.go  URLs made absolute and safe, times, safe media/cards/authors, an author's chain
 //   - x_collected.go  ExtractCollected: the extension's captures of one X page (cells + TweetDetail) merged
 //   - x_thread.go  X's post graph and the one chain walk both X sources share (order, gaps in words)
 //   - x_dom.go  X's web app DOM: data-testid markers, timeline cells, the reply boundary
@@ -14,9 +20,10 @@
 //   - x_scan.go  a fast tolerant HTML reader for X pages (falls back to html.Parse)
 //   - x_graphql.go  X's TweetDetail GraphQL JSON: entries, modules, cursors, posts
 //   - x_graphql_card.go  GraphQL cards: summary, unified_card, polls
-//   - x_text.go  post text as runs from the DOM and from GraphQL entity ranges (code points / UTF-16)
-//   - x_url.go  X hosts, status URLs and canonical URLs (photos, avatars, link display)
-//   - platforms_common.go  helpers of the non-X sources: post HTML → runs, URL and time helpers
+//   - x_text.go  X post text: the walker set for X's DOM, GraphQL entity ranges (code points / UTF-16),
+//     mention/hashtag/cashtag runs
+//   - x_url.go  X hosts, status and profile URLs, canonical photos and avatars: what every source of X
+//     posts (X itself, Nitter, legacy pages, Thread Reader App) writes
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
@@ -35,7 +42,9 @@
 // x_dom_test.go, x_graphql_test.go and x_text_test.go pin single rules;
 // x_bad_input_test.go the bad inputs; bench_x_test.go has the benchmarks,
 // x_fuzz_test.go the fuzz targets.
-// platforms_golden_test.go walks testdata/bluesky, mastodon, threads, nitter, twitter-legacy and
+// common_golden_test.go walks testdata/bluesky, mastodon, threads, nitter, twitter-legacy and
 // threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and
-// Fuzz<Source> target; platforms_bad_input_test.go holds the checks every HTML source shares.
+// Fuzz<Source> target with the helpers in common_test.go; common_bad_input_test.go holds the
+// checks every HTML source shares, the text limit's among them; platforms_features_test.go
+// the features docs/platforms.md claims that no capture shows.
 package extract

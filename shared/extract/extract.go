@@ -3,7 +3,9 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"unspool/shared/thread"
@@ -107,8 +109,25 @@ func (o Options) finish(t *thread.Thread, source string) (*thread.Thread, error)
 	}
 	t.CapturedAt = now().UTC().Truncate(time.Second)
 	t.Source = source
+	explainCuts(t)
 	if err := t.Validate(); err != nil {
 		return nil, thread.Errorf(thread.ErrorCode(err), "%s: extracted thread is not valid: %v", source, err)
 	}
 	return t, nil
+}
+
+// explainCuts makes a thread with a truncated post incomplete and says so,
+// for the posts whose source did not already (X words its own gap): setText
+// cuts a post over the text limit rather than failing the thread.
+func explainCuts(t *thread.Thread) {
+	for i, p := range t.Posts {
+		explained := false
+		for _, g := range t.Gaps {
+			explained = explained || strings.HasPrefix(g, cutShortGap(i+1, ""))
+		}
+		if p.Truncated && !explained {
+			t.Gaps = append(t.Gaps, cutShortGap(i+1, fmt.Sprintf("to the first %d KB of its text, the most unspool keeps of one post", maxKeptText/1000)))
+			t.Complete = false
+		}
+	}
 }

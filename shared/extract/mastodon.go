@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"unspool/shared/thread"
 )
@@ -236,13 +237,13 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 		}
 		return out
 	}
-	t.Posts = platChainPosts(convert(above), mastoPost(focal, true), convert(below))
+	t.Posts = chainPosts(convert(above), mastoPost(focal, true), convert(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
 
 // mastoSelfReply is the account's own earliest reply among replies
-// (platEarliest).
+// (earliestOf).
 func mastoSelfReply(replies []*mastoStatus, acct string) *mastoStatus {
 	var own []*mastoStatus
 	for _, r := range replies {
@@ -250,7 +251,7 @@ func mastoSelfReply(replies []*mastoStatus, acct string) *mastoStatus {
 			own = append(own, r)
 		}
 	}
-	best, _ := platEarliest(own, func(s *mastoStatus) time.Time { return platTime(s.CreatedAt) }, func(s *mastoStatus) string { return s.ID })
+	best, _ := earliestOf(own, func(s *mastoStatus) time.Time { return rfcTime(s.CreatedAt) }, func(s *mastoStatus) string { return s.ID })
 	return best
 }
 
@@ -277,13 +278,13 @@ func mastoAuthor(a *mastoAccount) thread.Author {
 	if avatar == "" {
 		avatar = a.AvatarStatic
 	}
-	return platSafeAuthor(thread.Author{Handle: strings.TrimPrefix(handle, "@"), Name: a.DisplayName, URL: a.URL, Avatar: avatar, ID: a.ID})
+	return safeAuthor(thread.Author{Handle: strings.TrimPrefix(handle, "@"), Name: a.DisplayName, URL: a.URL, Avatar: avatar, ID: a.ID})
 }
 
 // mastoPost converts a Status; quotes is false inside a quote (the model
 // nests one level).
 func mastoPost(s *mastoStatus, quotes bool) thread.Post {
-	p := thread.Post{ID: s.ID, URL: mastoStatusURL(s), CreatedAt: platTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
+	p := thread.Post{ID: s.ID, URL: mastoStatusURL(s), CreatedAt: rfcTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
 	if s.Language != nil {
 		p.Lang = *s.Language
 	}
@@ -294,14 +295,14 @@ func mastoPost(s *mastoStatus, quotes bool) thread.Post {
 	if quotes {
 		quote = mastoQuote(s.Quote)
 	}
-	platSetText(&p, mastoContentRuns(s.Content, s.Emojis, quote != nil))
+	setText(&p, tidyRuns(mastoContentRuns(s.Content, s.Emojis, quote != nil)))
 	p.Quote = quote
 	for _, m := range s.Media {
 		if media, ok := mastoMediaItem(m, p.URL); ok {
 			p.Media = append(p.Media, media)
 		}
 	}
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 	if p.ContentWarning == "" && s.Sensitive && len(p.Media) > 0 {
 		p.ContentWarning = "Sensitive media"
 	}
@@ -310,7 +311,7 @@ func mastoPost(s *mastoStatus, quotes bool) thread.Post {
 		if c.Image != nil {
 			card.Image = *c.Image
 		}
-		p.Card = platSafeCard(card)
+		p.Card = safeCard(card)
 	}
 	if s.Poll != nil && len(s.Poll.Options) > 0 {
 		poll := &thread.Poll{Closed: s.Poll.Expired}
@@ -322,7 +323,7 @@ func mastoPost(s *mastoStatus, quotes bool) thread.Post {
 			poll.Options = append(poll.Options, thread.PollOption{Label: o.Title, Votes: votes})
 		}
 		if s.Poll.ExpiresAt != nil {
-			if t := platTime(*s.Poll.ExpiresAt); !t.IsZero() {
+			if t := rfcTime(*s.Poll.ExpiresAt); !t.IsZero() {
 				poll.EndsAt = &t
 			}
 		}
@@ -415,30 +416,30 @@ func mastoContentRuns(content string, emojis []mastoEmoji, quoted bool) []thread
 // mastoRunner classifies Mastodon's links: mentions and hashtags carry the
 // "mention"/"hashtag" classes; other links show a shortened URL (hidden
 // parts in span.invisible, "…" after span.ellipsis) and point at the full one.
-func mastoRunner(resolve func(string) string) platRunner {
+func mastoRunner(resolve func(string) string) runWalker {
 	if resolve == nil {
 		resolve = thread.SafeURL
 	}
-	return platRunner{
-		Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
-			href := resolve(a.AttrOr("href", ""))
+	return runWalker{
+		Link: func(a *html.Node, text string) (thread.Run, bool) {
+			href := resolve(attr(a, "href"))
 			switch {
-			case a.HasClass("hashtag") || strings.HasPrefix(text, "#"):
+			case hasClass(a, "hashtag") || strings.HasPrefix(text, "#"):
 				return thread.Run{Type: thread.HashtagRun, Text: text, URL: href}, true
-			case a.HasClass("mention") || a.HasClass("u-url") || (strings.HasPrefix(text, "@") && href != ""):
+			case hasClass(a, "mention") || hasClass(a, "u-url") || (strings.HasPrefix(text, "@") && href != ""):
 				return thread.Run{Type: thread.MentionRun, Text: text, URL: href}, true
 			case href == "":
 				return thread.Run{Type: thread.TextRun, Text: text}, true
 			}
 			return thread.Run{Type: thread.LinkRun, Text: text, URL: href}, true
 		},
-		Emoji: func(img *goquery.Selection) (thread.Run, bool) {
-			alt := img.AttrOr("alt", "")
+		Image: func(img *html.Node) (thread.Run, bool) {
+			alt := attr(img, "alt")
 			if alt == "" {
 				return thread.Run{}, false
 			}
-			if img.HasClass("custom-emoji") {
-				return thread.Run{Type: thread.EmojiRun, Text: alt, URL: resolve(img.AttrOr("src", ""))}, true
+			if hasClass(img, "custom-emoji") {
+				return thread.Run{Type: thread.EmojiRun, Text: alt, URL: resolve(attr(img, "src"))}, true
 			}
 			return thread.Run{Type: thread.EmojiRun, Text: alt}, true
 		},

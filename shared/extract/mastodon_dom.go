@@ -72,7 +72,7 @@ func (mastodonDOM) Accepts(p *Page) bool {
 }
 
 func (mastodonDOM) Extract(p *Page) (*thread.Thread, error) {
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (mastodonDOM) Extract(p *Page) (*thread.Thread, error) {
 		// The detailed status shows a formatted date only; the page's
 		// metadata has the exact time when it describes the same status.
 		if og := doc.Find(`meta[property="og:url"]`).AttrOr("content", ""); og != "" && mastoIDPathRe.FindStringSubmatch(og) != nil && strings.HasSuffix(strings.TrimRight(og, "/"), "/"+focal.id) {
-			focal.post.CreatedAt = platTime(doc.Find(`meta[property="og:published_time"]`).AttrOr("content", ""))
+			focal.post.CreatedAt = rfcTime(doc.Find(`meta[property="og:published_time"]`).AttrOr("content", ""))
 		}
 	}
 
@@ -132,7 +132,7 @@ func (mastodonDOM) Extract(p *Page) (*thread.Thread, error) {
 		}
 		return out
 	}
-	t.Posts = platChainPosts(posts(above), focal.post, posts(below))
+	t.Posts = chainPosts(posts(above), focal.post, posts(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
@@ -159,11 +159,11 @@ func mastoDOMItem(s *goquery.Selection, base *url.URL, detailed bool) mastoDOMSt
 	if shown := strings.TrimPrefix(strings.TrimSpace(name.Find(mastoSelAccount).First().Text()), "@"); strings.Contains(shown, "@") && out.acct != "" && strings.HasPrefix(shown, strings.SplitN(out.acct, "@", 2)[0]+"@") {
 		handle = strings.ToLower(shown)
 	}
-	out.author = platSafeAuthor(thread.Author{
+	out.author = safeAuthor(thread.Author{
 		Handle: handle,
 		Name:   strings.TrimSpace(name.Find(mastoSelDisplayName).First().Text()),
-		URL:    platAbs(base, name.AttrOr("href", "")),
-		Avatar: platAbs(base, name.Find(mastoSelAvatar).First().AttrOr("src", "")),
+		URL:    absURL(base, name.AttrOr("href", "")),
+		Avatar: absURL(base, name.Find(mastoSelAvatar).First().AttrOr("src", "")),
 	})
 	link := s.Find(timeSel).First()
 	out.id = s.AttrOr("data-id", "")
@@ -172,8 +172,8 @@ func mastoDOMItem(s *goquery.Selection, base *url.URL, detailed bool) mastoDOMSt
 			out.id = m[1]
 		}
 	}
-	p := thread.Post{ID: out.id, URL: platAbs(base, link.AttrOr("href", ""))}
-	p.CreatedAt = platTime(s.Find("time[datetime]").First().AttrOr("datetime", ""))
+	p := thread.Post{ID: out.id, URL: absURL(base, link.AttrOr("href", ""))}
+	p.CreatedAt = rfcTime(s.Find("time[datetime]").First().AttrOr("datetime", ""))
 
 	content := s.Find(mastoSelText).First()
 	if content.Length() == 0 {
@@ -181,15 +181,15 @@ func mastoDOMItem(s *goquery.Selection, base *url.URL, detailed bool) mastoDOMSt
 	}
 	p.ContentWarning = strings.TrimSpace(s.Find(mastoSelCW).First().Text())
 	p.Lang = content.AttrOr("lang", "")
-	runner := mastoRunner(func(ref string) string { return platAbs(base, ref) })
+	runner := mastoRunner(func(ref string) string { return absURL(base, ref) })
 	runner.Skip = func(n *html.Node) bool {
 		// The CW line and its toggle are not part of the text.
-		return platHasClass(n, "content-warning") || platHasClass(n, "spoiler-text") || platHasClass(n, "status__content__spoiler-link") || platHasClass(n, "p-summary")
+		return hasClass(n, "content-warning") || hasClass(n, "spoiler-text") || hasClass(n, "status__content__spoiler-link") || hasClass(n, "p-summary")
 	}
-	platSetText(&p, runner.Runs(content))
+	setText(&p, runner.Runs(content))
 
 	s.Find(mastoSelPhoto).Each(func(_ int, a *goquery.Selection) {
-		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: platAbs(base, a.AttrOr("href", "")), Alt: a.Find("img").AttrOr("alt", "")})
+		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: absURL(base, a.AttrOr("href", "")), Alt: a.Find("img").AttrOr("alt", "")})
 	})
 	s.Find(mastoSelVideo).Each(func(_ int, v *goquery.Selection) {
 		typ := thread.Video
@@ -200,20 +200,20 @@ func mastoDOMItem(s *goquery.Selection, base *url.URL, detailed bool) mastoDOMSt
 			typ = thread.GIF
 		}
 		src := v.AttrOr("src", v.Find("source").AttrOr("src", ""))
-		m := thread.Media{Type: typ, URL: platAbs(base, src), Poster: platAbs(base, v.AttrOr("poster", "")), Alt: v.AttrOr("aria-label", v.AttrOr("title", ""))}
+		m := thread.Media{Type: typ, URL: absURL(base, src), Poster: absURL(base, v.AttrOr("poster", "")), Alt: v.AttrOr("aria-label", v.AttrOr("title", ""))}
 		if m.URL == "" {
 			m.URL = p.URL
 		}
 		p.Media = append(p.Media, m)
 	})
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 
 	if c := s.Find(mastoSelCard).First(); c.Length() > 0 {
-		p.Card = platSafeCard(&thread.Card{
-			URL:         platAbs(base, c.AttrOr("href", "")),
+		p.Card = safeCard(&thread.Card{
+			URL:         absURL(base, c.AttrOr("href", "")),
 			Title:       strings.TrimSpace(c.Find(".status-card__title").First().Text()),
 			Description: strings.TrimSpace(c.Find(".status-card__description").First().Text()),
-			Image:       platAbs(base, c.Find("img").First().AttrOr("src", "")),
+			Image:       absURL(base, c.Find("img").First().AttrOr("src", "")),
 		})
 	}
 	if opts := s.Find(mastoSelPollOption); opts.Length() > 0 {
@@ -239,7 +239,7 @@ func mastoAcctFromHref(href string, base *url.URL) string {
 	if err != nil || href == "" {
 		return ""
 	}
-	host := platHost(base)
+	host := pageHost(base)
 	if u.Host != "" {
 		host = strings.ToLower(u.Hostname())
 	}

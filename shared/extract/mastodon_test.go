@@ -35,9 +35,9 @@ func TestMastodonSelfThread(t *testing.T) {
 		{"made-dom-ancestors-cw-media", []string{"101", "102", "103", "104"}, true, "mastodon-dom"},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
-			gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", c.dir))
-			th := platExtract(t, gc.URL, gc.Content)
-			platWantChain(t, th, c.want, c.complete)
+			gc, _ := loadCase(t, filepath.Join("testdata", "mastodon", c.dir))
+			th := mustExtract(t, gc.URL, gc.Content)
+			wantChain(t, th, c.want, c.complete)
 			if th.Platform != thread.Mastodon || th.Source != c.source {
 				t.Errorf("platform %q source %q", th.Platform, th.Source)
 			}
@@ -49,8 +49,8 @@ func TestMastodonSelfThread(t *testing.T) {
 }
 
 func TestMastodonContentRuns(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", "made-selfthread-5-midthread"))
-	th := platExtract(t, gc.URL, gc.Content)
+	gc, _ := loadCase(t, filepath.Join("testdata", "mastodon", "made-selfthread-5-midthread"))
+	th := mustExtract(t, gc.URL, gc.Content)
 	p := th.Posts[2]
 	types := map[thread.RunType]string{}
 	for _, r := range p.Content {
@@ -78,9 +78,9 @@ func TestMastodonContentRuns(t *testing.T) {
 }
 
 func TestMastodonHostileContent(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", "made-hostile-content"))
-	th := platExtract(t, gc.URL, gc.Content)
-	platScriptFree(t, th)
+	gc, _ := loadCase(t, filepath.Join("testdata", "mastodon", "made-hostile-content"))
+	th := mustExtract(t, gc.URL, gc.Content)
+	scriptFree(t, th)
 	p := th.Posts[0]
 	for _, bad := range []string{"alert", "display:none", "svg"} {
 		if strings.Contains(p.Text, bad) {
@@ -102,11 +102,11 @@ func TestMastodonBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	platWantError(t, "context only", u, []byte(`{"ancestors":[],"descendants":[],"x":{"account":1,"content":1,"in_reply_to_id":1,"media_attachments":1}}`), thread.EINVALID)
-	platWantError(t, "no account", u, []byte(`{"id":"1","content":"","in_reply_to_id":null,"media_attachments":[],"account":null}`), thread.ENOTFOUND)
-	platWantError(t, "wrong types", u, []byte(`{"id":1,"content":"","in_reply_to_id":null,"media_attachments":[],"account":{}}`), thread.EINVALID)
-	platWantError(t, "another status", "https://mastodon.social/@halcy/1", video, thread.EINVALID)
-	platWantError(t, "web UI shell without statuses", u, []byte(`<html><body><div id="mastodon" class="app-holder"></div><div class="status__content"></div></body></html>`), thread.ENOTFOUND)
+	wantError(t, "context only", u, []byte(`{"ancestors":[],"descendants":[],"x":{"account":1,"content":1,"in_reply_to_id":1,"media_attachments":1}}`), thread.EINVALID)
+	wantError(t, "no account", u, []byte(`{"id":"1","content":"","in_reply_to_id":null,"media_attachments":[],"account":null}`), thread.ENOTFOUND)
+	wantError(t, "wrong types", u, []byte(`{"id":1,"content":"","in_reply_to_id":null,"media_attachments":[],"account":{}}`), thread.EINVALID)
+	wantError(t, "another status", "https://mastodon.social/@halcy/1", video, thread.EINVALID)
+	wantError(t, "web UI shell without statuses", u, []byte(`<html><body><div id="mastodon" class="app-holder"></div><div class="status__content"></div></body></html>`), thread.ENOTFOUND)
 }
 
 func FuzzExtractMastodon(f *testing.F) {
@@ -121,12 +121,12 @@ func FuzzExtractMastodon(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://mastodon.example/@alice/12345678", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 		// Any status id is accepted on a non-status page URL.
 		th, err = Extract("https://mastodon.example/explore", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }
@@ -134,7 +134,7 @@ func FuzzExtractMastodon(f *testing.F) {
 // Instances cut long contexts: when the last post counts replies the
 // context does not hold, the thread may go on and says so.
 func TestMastodonCutContextIsAGap(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "mastodon", "made-status-context-selfthread-3"))
+	gc, _ := loadCase(t, filepath.Join("testdata", "mastodon", "made-status-context-selfthread-3"))
 	var doc map[string]any
 	if err := json.Unmarshal(gc.Content, &doc); err != nil {
 		t.Fatal(err)
@@ -142,8 +142,8 @@ func TestMastodonCutContextIsAGap(t *testing.T) {
 	desc := doc["context"].(map[string]any)["descendants"].([]any)
 	desc[len(desc)-1].(map[string]any)["replies_count"] = 2
 	b, _ := json.Marshal(doc)
-	th := platExtract(t, gc.URL, b)
-	platWantChain(t, th, []string{"110446983178245440", "110446983926957470", "110446984249325790"}, false)
+	th := mustExtract(t, gc.URL, b)
+	wantChain(t, th, []string{"110446983178245440", "110446983926957470", "110446984249325790"}, false)
 	if len(th.Gaps) != 1 || !strings.Contains(th.Gaps[0], "cut short") {
 		t.Errorf("gaps = %q", th.Gaps)
 	}

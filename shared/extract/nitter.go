@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"unspool/shared/thread"
 )
@@ -62,11 +63,11 @@ type nitter struct{}
 func (nitter) Name() string { return "nitter" }
 
 func (nitter) Accepts(p *Page) bool {
-	return !p.JSON && platContainsAll(p.Content, nitterMarkers)
+	return !p.JSON && containsAll(p.Content, nitterMarkers)
 }
 
 func (nitter) Extract(p *Page) (*thread.Thread, error) {
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func (nitter) Extract(p *Page) (*thread.Thread, error) {
 	if f.post.ID == "" || f.handle == "" {
 		if m := nitterStatusRe.FindStringSubmatch(p.URL.Path); m != nil && f.post.ID == "" {
 			f.handle, f.post.ID = m[1], m[2]
-			f.post.URL = platXStatusURL(m[1], m[2])
+			f.post.URL = xStatusURL(m[1], m[2])
 		}
 	}
 	if f.post.ID == "" || f.handle == "" {
@@ -142,8 +143,8 @@ func (nitter) Extract(p *Page) (*thread.Thread, error) {
 		})
 	}
 
-	t := &thread.Thread{Platform: thread.X, Author: f.author, URL: platXStatusURL(f.handle, f.post.ID), FocalID: f.post.ID, Complete: len(gaps) == 0, Gaps: gaps}
-	t.Posts = platChainPosts(nitterPosts(above), f.post, nitterPosts(below))
+	t := &thread.Thread{Platform: thread.X, Author: f.author, URL: xStatusURL(f.handle, f.post.ID), FocalID: f.post.ID, Complete: len(gaps) == 0, Gaps: gaps}
+	t.Posts = chainPosts(nitterPosts(above), f.post, nitterPosts(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
@@ -166,11 +167,11 @@ func nitterTweet(s *goquery.Selection, base *url.URL) nitterItem {
 	var it nitterItem
 	notQuote := func(_ int, x *goquery.Selection) bool { return x.ParentsFiltered(nitterSelQuote).Length() == 0 }
 	it.handle = strings.TrimPrefix(strings.TrimSpace(s.Find(nitterSelUsername).FilterFunction(notQuote).First().Text()), "@")
-	it.author = platSafeAuthor(thread.Author{
+	it.author = safeAuthor(thread.Author{
 		Handle: it.handle,
 		Name:   strings.TrimSpace(s.Find(nitterSelFullname).FilterFunction(notQuote).First().Text()),
-		URL:    platXProfileURL(it.handle),
-		Avatar: platXAvatar(nitterPic(s.Find(nitterSelAvatar).First().AttrOr("src", ""), base)),
+		URL:    xProfileURL(it.handle),
+		Avatar: xAvatar(nitterPic(s.Find(nitterSelAvatar).First().AttrOr("src", ""), base)),
 	})
 	date := s.Find(nitterSelDateLink).FilterFunction(notQuote).First()
 	href := date.AttrOr("href", s.Find("a.tweet-link").First().AttrOr("href", ""))
@@ -183,12 +184,12 @@ func nitterTweet(s *goquery.Selection, base *url.URL) nitterItem {
 			}
 		}
 	}
-	p.URL = platXStatusURL(it.handle, p.ID)
+	p.URL = xStatusURL(it.handle, p.ID)
 	p.CreatedAt = nitterTime(date.AttrOr("title", ""))
-	platSetText(&p, nitterRunner(base).Runs(s.Find(nitterSelText).FilterFunction(notQuote).First()))
+	setText(&p, nitterRunner(base).Runs(s.Find(nitterSelText).FilterFunction(notQuote).First()))
 
 	s.Find(nitterSelPhoto).FilterFunction(notQuote).Each(func(_ int, a *goquery.Selection) {
-		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: platXPhoto(nitterPic(a.AttrOr("href", ""), base)), Alt: a.Find("img").AttrOr("alt", "")})
+		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: xPhoto(nitterPic(a.AttrOr("href", ""), base)), Alt: a.Find("img").AttrOr("alt", "")})
 	})
 	s.Find(nitterSelVideo).FilterFunction(notQuote).First().Each(func(_ int, v *goquery.Selection) {
 		if !v.Is("video") && v.Find("video").Length() > 0 {
@@ -207,24 +208,24 @@ func nitterTweet(s *goquery.Selection, base *url.URL) nitterItem {
 		m.Poster = nitterPic(poster, base)
 		p.Media = append(p.Media, m)
 	})
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 
 	if q := s.Find(nitterSelQuote).First(); q.Length() > 0 {
 		var qp thread.Post
 		if u, err := url.Parse(q.Find("a.quote-link").AttrOr("href", "")); err == nil {
 			if m := nitterStatusRe.FindStringSubmatch(u.Path); m != nil {
 				qh := m[1]
-				a := platSafeAuthor(thread.Author{Handle: qh, Name: strings.TrimSpace(q.Find(".fullname").First().Text()), URL: platXProfileURL(qh)})
-				qp = thread.Post{ID: m[2], URL: platXStatusURL(qh, m[2]), Author: &a}
-				platSetText(&qp, nitterRunner(base).Runs(q.Find(".quote-text").First()))
+				a := safeAuthor(thread.Author{Handle: qh, Name: strings.TrimSpace(q.Find(".fullname").First().Text()), URL: xProfileURL(qh)})
+				qp = thread.Post{ID: m[2], URL: xStatusURL(qh, m[2]), Author: &a}
+				setText(&qp, nitterRunner(base).Runs(q.Find(".quote-text").First()))
 				p.Quote = &qp
 			}
 		}
 	}
 	if c := s.Find(nitterSelCard).FilterFunction(notQuote).First(); c.Length() > 0 {
-		p.Card = platSafeCard(&thread.Card{
+		p.Card = safeCard(&thread.Card{
 			// A video card links from its text block, other cards from the whole box.
-			URL:         platAbs(base, c.Find("a.card-container, a.card-content-container").First().AttrOr("href", "")),
+			URL:         absURL(base, c.Find("a.card-container, a.card-content-container").First().AttrOr("href", "")),
 			Title:       strings.TrimSpace(c.Find(".card-title").First().Text()),
 			Description: strings.TrimSpace(c.Find(".card-description").First().Text()),
 			Image:       nitterPic(c.Find(".card-image img").AttrOr("src", ""), base),
@@ -278,17 +279,17 @@ func nitterPic(src string, base *url.URL) string {
 			return thread.SafeURL(inner)
 		}
 	}
-	return platAbs(base, src)
+	return absURL(base, src)
 }
 
 // nitterRunner classifies the links Nitter writes into tweet text: hashtags
 // and cashtags as instance searches, mentions as profile links, other links
 // as they are.
-func nitterRunner(base *url.URL) platRunner {
-	return platRunner{
-		Pre: true,
-		Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
-			href := a.AttrOr("href", "")
+func nitterRunner(base *url.URL) runWalker {
+	return runWalker{
+		Space: spaceLines,
+		Link: func(a *html.Node, text string) (thread.Run, bool) {
+			href := attr(a, "href")
 			u, err := url.Parse(href)
 			if err != nil {
 				return thread.Run{Type: thread.TextRun, Text: text}, true
@@ -299,22 +300,18 @@ func nitterRunner(base *url.URL) platRunner {
 			sameSite := u.Host == "" || strings.EqualFold(u.Host, base.Host)
 			switch {
 			case sameSite && u.Path == "/search" && strings.HasPrefix(text, "#"):
-				tag := strings.TrimPrefix(text, "#")
-				return thread.Run{Type: thread.HashtagRun, Text: text, URL: "https://x.com/hashtag/" + url.PathEscape(tag)}, true
+				return xHashtagRun(strings.TrimPrefix(text, "#")), true
 			case sameSite && u.Path == "/search" && strings.HasPrefix(text, "$"):
-				return thread.Run{Type: thread.CashtagRun, Text: text, URL: "https://x.com/search?q=%24" + url.QueryEscape(strings.TrimPrefix(text, "$"))}, true
+				return xCashtagRun(strings.TrimPrefix(text, "$")), true
 			case sameSite && strings.HasPrefix(text, "@") && nitterProfileRe.MatchString(u.Path):
 				h := nitterProfileRe.FindStringSubmatch(u.Path)[1]
-				return thread.Run{Type: thread.MentionRun, Text: "@" + h, URL: platXProfileURL(h)}, true
+				return xMentionRun(h), true
 			case sameSite:
 				// A link to a tweet or page on the instance: the same on x.com.
-				return thread.Run{Type: thread.LinkRun, Text: text, URL: platAbs(&url.URL{Scheme: "https", Host: "x.com"}, u.RequestURI())}, true
+				return thread.Run{Type: thread.LinkRun, Text: text, URL: absURL(&url.URL{Scheme: "https", Host: "x.com"}, u.RequestURI())}, true
 			}
-			return thread.Run{Type: thread.LinkRun, Text: text, URL: platAbs(base, href)}, true
+			return thread.Run{Type: thread.LinkRun, Text: text, URL: absURL(base, href)}, true
 		},
-		Emoji: func(img *goquery.Selection) (thread.Run, bool) {
-			alt := img.AttrOr("alt", "")
-			return thread.Run{Type: thread.TextRun, Text: alt}, alt != ""
-		},
+		Image: altText,
 	}
 }

@@ -10,11 +10,11 @@ import (
 )
 
 func TestNitterConversation(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "nitter", "postlight-nitter-aktionunterholz"))
-	th := platExtract(t, gc.URL, gc.Content)
+	gc, _ := loadCase(t, filepath.Join("testdata", "nitter", "postlight-nitter-aktionunterholz"))
+	th := mustExtract(t, gc.URL, gc.Content)
 	// Not a self-thread: the main tweet alone, none of the three replies by
 	// others (nor the "1 more reply" under theirs) belongs to it.
-	platWantChain(t, th, []string{"1258657263948005377"}, true)
+	wantChain(t, th, []string{"1258657263948005377"}, true)
 	p := th.Posts[0]
 	if th.Platform != thread.X || th.Source != "nitter" || th.URL != "https://x.com/AktionUnterholz/status/1258657263948005377" {
 		t.Errorf("platform %q source %q url %q", th.Platform, th.Source, th.URL)
@@ -58,8 +58,8 @@ const nitterMadeSelfThread = `<div class="conversation"><div class="main-thread"
  <div class="tweet-content media-body">other</div></div></div></div></div></div>`
 
 func TestNitterMadeSelfThread(t *testing.T) {
-	th := platExtract(t, "https://nitter.example.org/a/status/2", []byte(nitterMadeSelfThread))
-	platWantChain(t, th, []string{"1", "2", "3"}, false)
+	th := mustExtract(t, "https://nitter.example.org/a/status/2", []byte(nitterMadeSelfThread))
+	wantChain(t, th, []string{"1", "2", "3"}, false)
 	if m := th.Posts[1].Media; len(m) != 1 || m[0].URL != "https://pbs.twimg.com/media/AbCd?format=jpg&name=orig" {
 		t.Errorf("media = %+v", m)
 	}
@@ -69,7 +69,7 @@ func TestNitterMadeSelfThread(t *testing.T) {
 }
 
 func TestNitterBadInput(t *testing.T) {
-	platWantError(t, "no main tweet", "https://nitter.example.org/a/status/1", []byte(`<div class="tweet-content">x</div><div class="main-tweetx"></div>`), thread.ENOTFOUND)
+	wantError(t, "no main tweet", "https://nitter.example.org/a/status/1", []byte(`<div class="tweet-content">x</div><div class="main-tweetx"></div>`), thread.ENOTFOUND)
 }
 
 func FuzzExtractNitter(f *testing.F) {
@@ -80,7 +80,7 @@ func FuzzExtractNitter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://nitter.example.org/a/status/2", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }

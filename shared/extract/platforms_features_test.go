@@ -16,7 +16,7 @@ func TestBlueskyVideoEmbed(t *testing.T) {
 	"author":{"did":"did:plc:a","handle":"a.example"},"record":{"text":"clip","createdAt":"2024-01-01T00:00:00Z"},
 	"embed":{"$type":"app.bsky.embed.video#view","cid":"bafy","playlist":"https://video.bsky.app/watch/did%3Aplc%3Aa/bafy/playlist.m3u8",
 	"thumbnail":"https://video.bsky.app/watch/did%3Aplc%3Aa/bafy/thumbnail.jpg","alt":"a clip","aspectRatio":{"width":16,"height":9}}},"replies":[]}}`
-	th := platExtract(t, "https://bsky.app/profile/a.example/post/3kvid", []byte(src))
+	th := mustExtract(t, "https://bsky.app/profile/a.example/post/3kvid", []byte(src))
 	m := th.Posts[0].Media
 	if len(m) != 1 || m[0].Type != thread.Video || !strings.HasSuffix(m[0].URL, "playlist.m3u8") || !strings.HasSuffix(m[0].Poster, "thumbnail.jpg") || m[0].Alt != "a clip" {
 		t.Errorf("media = %+v", m)
@@ -28,7 +28,7 @@ func TestMastodonBoostReadsTheBoostedStatus(t *testing.T) {
 	"account":{"id":"9","acct":"booster","url":"https://a.example/@booster"},
 	"reblog":{"id":"1","created_at":"2023-12-31T00:00:00Z","in_reply_to_id":null,"content":"<p>original</p>","media_attachments":[],
 	  "url":"https://b.example/@orig/1","account":{"id":"5","acct":"orig@b.example","url":"https://b.example/@orig"}}}`
-	th := platExtract(t, "https://a.example/@booster/2", []byte(src))
+	th := mustExtract(t, "https://a.example/@booster/2", []byte(src))
 	if th.Author.Handle != "orig@b.example" || th.Posts[0].Text != "original" || th.URL != "https://b.example/@orig/1" {
 		t.Errorf("author %q text %q url %q", th.Author.Handle, th.Posts[0].Text, th.URL)
 	}
@@ -48,7 +48,7 @@ func TestNitterCardPollVideo(t *testing.T) {
 	  <span class="poll-choice-value">60%</span><span class="poll-choice-option">Yes</span></div>
 	  <div class="poll-meter"><span class="poll-choice-value">40%</span><span class="poll-choice-option">No</span></div></div>
 	</div></div></div></div>`
-	th := platExtract(t, "https://nitter.example.org/a/status/5", []byte(page))
+	th := mustExtract(t, "https://nitter.example.org/a/status/5", []byte(page))
 	p := th.Posts[0]
 	if p.Card == nil || p.Card.Title != "Example" || p.Card.Image != "https://pbs.twimg.com/card_img/1/card.jpg" {
 		t.Errorf("card = %+v", p.Card)
@@ -73,7 +73,7 @@ func TestTwitterLegacyQuoteAndVideo(t *testing.T) {
 	  <b class="QuoteTweet-fullname">B</b><div class="QuoteTweet-text tweet-text">quoted words</div>
 	  <span class="_timestamp" data-time="1"></span></div></div></div>
 	</div></div>`
-	th := platExtract(t, "https://twitter.com/a/status/7", []byte(page))
+	th := mustExtract(t, "https://twitter.com/a/status/7", []byte(page))
 	p := th.Posts[0]
 	if p.Text != "look https://example.com/long/path #tag $ABC" {
 		t.Errorf("text = %q", p.Text)
@@ -107,8 +107,8 @@ func TestNitterGIFVideoCardAndUnavailable(t *testing.T) {
 	    <span class="tweet-date"><a href="/a/status/6#m" title="Jan 2, 2024 · 3:05 PM UTC">Jan 2</a></span></div><div class="tweet-content media-body">six</div></div></div>
 	  <div class="unavailable timeline-item"><div class="unavailable-box">This tweet is unavailable</div></div>
 	</div></div>`
-	th := platExtract(t, "https://nitter.example.org/a/status/5", []byte(page))
-	platWantChain(t, th, []string{"5", "6"}, false)
+	th := mustExtract(t, "https://nitter.example.org/a/status/5", []byte(page))
+	wantChain(t, th, []string{"5", "6"}, false)
 	p := th.Posts[0]
 	if p.Card == nil || p.Card.URL != "https://example.com/watch" || p.Card.Title != "Watch" {
 		t.Errorf("card = %+v", p.Card)
@@ -119,7 +119,7 @@ func TestNitterGIFVideoCardAndUnavailable(t *testing.T) {
 	// The GIF block comes after the card's video: pick it from a page with the GIF alone.
 	gif := strings.Replace(page, `<div class="card large">`, `<div class="x">`, 1)
 	gif = gif[:strings.Index(gif, `<div class="x">`)] + gif[strings.Index(gif, `<div class="attachments media-gif">`):]
-	g := platExtract(t, "https://nitter.example.org/a/status/5", []byte(gif)).Posts[0].Media
+	g := mustExtract(t, "https://nitter.example.org/a/status/5", []byte(gif)).Posts[0].Media
 	if len(g) != 1 || g[0].Type != thread.GIF || g[0].URL != "https://video.twimg.com/tweet_video/G1.mp4" || g[0].Poster != "https://pbs.twimg.com/tweet_video_thumb/G1.jpg?name=small" {
 		t.Errorf("gif = %+v", g)
 	}
@@ -138,8 +138,8 @@ func TestPlatformsServedFromLocalhost(t *testing.T) {
 		{"mastodon/made-selfthread-5-midthread", "http://127.0.0.1:8080/@halcy/110447010000000001", "https://mastodon.social/@halcy/110447010000000001"},
 		{"mastodon/defuddle-mastodon-alice-thread", "http://127.0.0.1:8080/@alice/12345678", "http://127.0.0.1:8080/@alice/12345678"},
 	} {
-		gc, _ := platLoadCase(t, filepath.Join("testdata", c.dir))
-		th := platExtract(t, c.url, gc.Content)
+		gc, _ := loadCase(t, filepath.Join("testdata", c.dir))
+		th := mustExtract(t, c.url, gc.Content)
 		if th.URL != c.wantURL || len(th.Posts) < 2 {
 			t.Errorf("%s: url %q, %d posts", c.dir, th.URL, len(th.Posts))
 		}

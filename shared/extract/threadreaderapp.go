@@ -65,7 +65,7 @@ func (threadReaderApp) Accepts(p *Page) bool {
 }
 
 func (threadReaderApp) Extract(p *Page) (*thread.Thread, error) {
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +77,10 @@ func (threadReaderApp) Extract(p *Page) (*thread.Thread, error) {
 	if handle == "" {
 		return nil, thread.Errorf(thread.ENOTFOUND, "threadreaderapp: the page names no author (no twitter:creator, no /user/ link, no status link); it is a fragment of an unroll, not a Thread Reader App page")
 	}
-	author := platSafeAuthor(thread.Author{
+	author := safeAuthor(thread.Author{
 		Handle: handle,
 		Name:   strings.TrimSpace(doc.Find(traSelName).First().Text()),
-		URL:    platXProfileURL(handle),
+		URL:    xProfileURL(handle),
 		Avatar: doc.Find(traSelAvatar).First().AttrOr("src", ""),
 	})
 
@@ -111,7 +111,7 @@ func (threadReaderApp) Extract(p *Page) (*thread.Thread, error) {
 			}
 		}
 		if p.URL == "" {
-			p.URL = platXStatusURL(handle, firstID)
+			p.URL = xStatusURL(handle, firstID)
 		}
 		posts = append(posts, numbered{n, p})
 	})
@@ -129,7 +129,7 @@ func (threadReaderApp) Extract(p *Page) (*thread.Thread, error) {
 	if firstID == "" {
 		firstID = t.ID
 	}
-	t.URL = platXStatusURL(handle, firstID)
+	t.URL = xStatusURL(handle, firstID)
 	t.FocalID = t.ID
 	return t, nil
 }
@@ -171,17 +171,17 @@ func traPost(s *goquery.Selection, handle string) thread.Post {
 	var p thread.Post
 	if id := s.AttrOr("data-tweet", ""); id != "" && strings.Trim(id, "0123456789") == "" {
 		p.ID = id
-		p.URL = platXStatusURL(handle, id)
+		p.URL = xStatusURL(handle, id)
 	}
-	p.CreatedAt = platUnixTime(s.AttrOr("data-time", ""))
-	platSetText(&p, traRunner.Runs(s))
+	p.CreatedAt = unixTime(s.AttrOr("data-time", ""))
+	setText(&p, traRunner.Runs(s))
 	s.Find(traSelImage).Each(func(_ int, e *goquery.Selection) {
 		img := e.Find("img").First()
 		src := img.AttrOr("data-src", "")
 		if src == "" {
 			src = e.Find("a").AttrOr("href", img.AttrOr("src", ""))
 		}
-		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: platXPhoto(src), Alt: img.AttrOr("alt", "")})
+		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: xPhoto(src), Alt: img.AttrOr("alt", "")})
 	})
 	s.Find(traSelGIF).Each(func(_ int, e *goquery.Selection) {
 		v := e.Find("video").First()
@@ -192,29 +192,28 @@ func traPost(s *goquery.Selection, handle string) thread.Post {
 		src := v.AttrOr("src", v.Find("source").AttrOr("src", ""))
 		p.Media = append(p.Media, thread.Media{Type: typ, URL: src, Poster: v.AttrOr("poster", "")})
 	})
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 	return p
 }
 
 // traRunner reads a post: entity-mention and entity-url links, hashtags by
 // their text, media blocks skipped (they become Media).
-var traRunner = platRunner{
-	Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
-		href := a.AttrOr("href", "")
+var traRunner = runWalker{
+	Link: func(a *html.Node, text string) (thread.Run, bool) {
+		href := attr(a, "href")
 		switch {
-		case a.HasClass("entity-mention") || (strings.HasPrefix(text, "@") && traStatusRe.FindString(href) == ""):
+		case hasClass(a, "entity-mention") || (strings.HasPrefix(text, "@") && traStatusRe.FindString(href) == ""):
 			h := strings.TrimPrefix(text, "@")
 			if !traHandleRe.MatchString(h) {
 				return thread.Run{Type: thread.TextRun, Text: text}, true
 			}
-			return thread.Run{Type: thread.MentionRun, Text: "@" + h, URL: platXProfileURL(h)}, true
-		case a.HasClass("entity-hashtag") || strings.HasPrefix(text, "#"):
-			tag := strings.TrimLeft(text, "#")
-			return thread.Run{Type: thread.HashtagRun, Text: "#" + tag, URL: "https://x.com/hashtag/" + url.PathEscape(tag)}, true
+			return xMentionRun(h), true
+		case hasClass(a, "entity-hashtag") || strings.HasPrefix(text, "#"):
+			return xHashtagRun(strings.TrimLeft(text, "#")), true
 		}
 		return thread.Run{Type: thread.LinkRun, Text: text, URL: href}, true
 	},
 	Skip: func(n *html.Node) bool {
-		return platHasClass(n, "entity-image") || platHasClass(n, "entity-video-gif") || platHasClass(n, "entity-video") || platHasClass(n, "vsc-controller")
+		return hasClass(n, "entity-image") || hasClass(n, "entity-video-gif") || hasClass(n, "entity-video") || hasClass(n, "vsc-controller")
 	},
 }

@@ -10,10 +10,10 @@ import (
 )
 
 func TestThreadReaderAppImport(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "threadreaderapp", "made-tra-page-5"))
-	th := platExtract(t, gc.URL, gc.Content)
-	platWantChain(t, th, []string{"1500000000000000001", "1500000000000000002", "1500000000000000003", "1500000000000000004", "1500000000000000005"}, true)
-	platScriptFree(t, th)
+	gc, _ := loadCase(t, filepath.Join("testdata", "threadreaderapp", "made-tra-page-5"))
+	th := mustExtract(t, gc.URL, gc.Content)
+	wantChain(t, th, []string{"1500000000000000001", "1500000000000000002", "1500000000000000003", "1500000000000000004", "1500000000000000005"}, true)
+	scriptFree(t, th)
 	if th.Platform != thread.X || th.Source != "threadreaderapp" || th.URL != "https://x.com/unspool_dev/status/1500000000000000001" {
 		t.Errorf("platform %q source %q url %q", th.Platform, th.Source, th.URL)
 	}
@@ -28,11 +28,11 @@ func TestThreadReaderAppImport(t *testing.T) {
 // The real capture is a fragment: nine posts, no author anywhere. It must
 // be refused clearly, not attributed to the blog's front-matter author.
 func TestThreadReaderAppFragmentRefused(t *testing.T) {
-	b := platFixture(t, "threadreaderapp/jekyll-post-tra-snnl-thread.html")
-	platWantError(t, "fragment", "https://example.github.io/2019/02/06/snnl-thread.html", b, thread.ENOTFOUND)
+	b := sourceFixture(t, "threadreaderapp/jekyll-post-tra-snnl-thread.html")
+	wantError(t, "fragment", "https://example.github.io/2019/02/06/snnl-thread.html", b, thread.ENOTFOUND)
 	// Named by the caller (importing with the original thread's address),
 	// the same fragment reads as nine posts.
-	th := platExtract(t, "https://x.com/nickfrosst/status/1093581702453231623", b)
+	th := mustExtract(t, "https://x.com/nickfrosst/status/1093581702453231623", b)
 	if len(th.Posts) != 9 || th.Author.Handle != "nickfrosst" || th.Complete {
 		t.Errorf("%d posts by %q, complete %v (post ids other than the first are unknown)", len(th.Posts), th.Author.Handle, th.Complete)
 	}
@@ -57,7 +57,7 @@ func FuzzExtractThreadReaderApp(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://threadreaderapp.com/thread/1.html", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }

@@ -145,7 +145,7 @@ func (threadsJSON) Extract(p *Page) (*thread.Thread, error) {
 		return nil, thread.Errorf(thread.EINVALID, "threads: %s is not a post address (/@user/post/<code>)", p.URL.Path)
 	}
 	code := m[2]
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func threadsFindItems(v any, depth int, out *[][]threadsItem) {
 			return
 		}
 		// Map order is random; walk keys sorted so lists keep a stable order.
-		for _, k := range platSortedKeys(v) {
+		for _, k := range sortedKeys(v) {
 			threadsFindItems(v[k], depth+1, out)
 		}
 	case []any:
@@ -244,7 +244,7 @@ func threadsChain(lists [][]threadsItem, code string) (*thread.Thread, error) {
 				own = append(own, l)
 			}
 		}
-		if next, ok := platEarliest(own, func(l []threadsItem) time.Time { return threadsTime(l[0].Post.TakenAt) }, func(l []threadsItem) string { return l[0].Post.Code }); ok {
+		if next, ok := earliestOf(own, func(l []threadsItem) time.Time { return threadsTime(l[0].Post.TakenAt) }, func(l []threadsItem) string { return l[0].Post.Code }); ok {
 			for _, it := range next {
 				if threadsUserKey(it.Post.User) != who {
 					break
@@ -267,7 +267,7 @@ func threadsChain(lists [][]threadsItem, code string) (*thread.Thread, error) {
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	t.Posts = platChainPosts(above, threadsConvert(focal.Post, true), below)
+	t.Posts = chainPosts(above, threadsConvert(focal.Post, true), below)
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
@@ -286,7 +286,7 @@ func threadsPostURL(username, code string) string {
 }
 
 func threadsAuthor(u threadsUser) thread.Author {
-	return platSafeAuthor(thread.Author{
+	return safeAuthor(thread.Author{
 		Handle:   u.Username,
 		Name:     u.FullName,
 		URL:      "https://www.threads.com/@" + url.PathEscape(u.Username),
@@ -303,7 +303,7 @@ func threadsConvert(tp *threadsPost, quotes bool) thread.Post {
 	if tp.Caption != nil {
 		text = tp.Caption.Text
 	}
-	platSetText(&p, threadsRuns(text, tp.TextPostAppInfo.TextFragments.Fragments))
+	setText(&p, tidyRuns(threadsRuns(text, tp.TextPostAppInfo.TextFragments.Fragments)))
 
 	if len(tp.CarouselMedia) > 0 {
 		for _, m := range tp.CarouselMedia {
@@ -312,9 +312,9 @@ func threadsConvert(tp *threadsPost, quotes bool) thread.Post {
 	} else {
 		p.Media = threadsMediaItem(tp.threadsMedia, p.URL)
 	}
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 	if lp := tp.TextPostAppInfo.LinkPreviewAttachment; lp != nil {
-		p.Card = platSafeCard(&thread.Card{URL: threadsUnwrap(lp.URL), Title: lp.Title, Image: lp.ImageURL})
+		p.Card = safeCard(&thread.Card{URL: threadsUnwrap(lp.URL), Title: lp.Title, Image: lp.ImageURL})
 	}
 	if q := tp.TextPostAppInfo.ShareInfo.QuotedPost; quotes && q != nil && q.Code != "" {
 		qp := threadsConvert(q, false)

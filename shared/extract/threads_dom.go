@@ -43,7 +43,7 @@ type threadsDOM struct{}
 func (threadsDOM) Name() string { return "threads-dom" }
 
 func (threadsDOM) Accepts(p *Page) bool {
-	return !p.JSON && threadsPage(p) && platContainsAll(p.Content, [][]byte{threadsDOMMarker})
+	return !p.JSON && threadsPage(p) && containsAll(p.Content, [][]byte{threadsDOMMarker})
 }
 
 func (threadsDOM) Extract(p *Page) (*thread.Thread, error) {
@@ -51,7 +51,7 @@ func (threadsDOM) Extract(p *Page) (*thread.Thread, error) {
 	if m == nil {
 		return nil, thread.Errorf(thread.EINVALID, "threads: %s is not a post address (/@user/post/<code>)", p.URL.Path)
 	}
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (threadsDOM) Extract(p *Page) (*thread.Thread, error) {
 	}
 	f := items[focal]
 	t := &thread.Thread{Platform: thread.Threads, Author: f.author, URL: threadsPostURL(f.user, f.post.ID), FocalID: f.post.ID, Complete: true}
-	t.Posts = platAuthorRun(items, focal,
+	t.Posts = authorRun(items, focal,
 		func(a, b threadsDOMItem) bool { return a.user == b.user },
 		func(it threadsDOMItem) thread.Post { return it.post })
 	t.ID = t.Posts[0].ID
@@ -113,19 +113,19 @@ func threadsDOMPost(s *goquery.Selection, base *url.URL) threadsDOMItem {
 			}
 		}
 	}
-	it.author = platSafeAuthor(thread.Author{
+	it.author = safeAuthor(thread.Author{
 		Handle: it.user,
 		URL:    "https://www.threads.com/@" + url.PathEscape(it.user),
 		Avatar: s.Find(threadsSelProfile+" img").FilterFunction(own).First().AttrOr("src", ""),
 	})
 	it.post.URL = threadsPostURL(it.user, it.post.ID)
-	it.post.CreatedAt = platTime(perm.Find("time").AttrOr("datetime", ""))
+	it.post.CreatedAt = rfcTime(perm.Find("time").AttrOr("datetime", ""))
 
 	caption := s.Find(threadsSelCaption).FilterFunction(own).FilterFunction(func(_ int, x *goquery.Selection) bool {
 		text := strings.TrimSpace(x.Text())
 		return x.ParentsFiltered("a, [role=button]").Length() == 0 && text != "" && !threadsCountRe.MatchString(text) && text != it.user
 	}).First()
-	platSetText(&it.post, threadsDOMRunner(base).Runs(caption))
+	setText(&it.post, threadsDOMRunner(base).Runs(caption))
 
 	s.Find(threadsSelPhoto).FilterFunction(own).Each(func(_ int, img *goquery.Selection) {
 		if img.ParentsFiltered(threadsSelProfile).Length() > 0 {
@@ -140,7 +140,7 @@ func threadsDOMPost(s *goquery.Selection, base *url.URL) threadsDOMItem {
 		}
 		it.post.Media = append(it.post.Media, thread.Media{Type: thread.Video, URL: src, Poster: v.AttrOr("poster", "")})
 	})
-	it.post.Media = platSafeMedia(it.post.Media)
+	it.post.Media = safeMedia(it.post.Media)
 	if nested := s.Find(threadsSelPost).First(); nested.Length() > 0 {
 		// A block inside the post is the post it quotes.
 		if q := threadsDOMPost(nested, base); q.post.ID != "" && q.user != "" {
@@ -155,10 +155,10 @@ func threadsDOMPost(s *goquery.Selection, base *url.URL) threadsDOMItem {
 
 // threadsDOMRunner classifies caption links: /@user mentions, tag searches,
 // and outside links behind the l.threads.com shim.
-func threadsDOMRunner(base *url.URL) platRunner {
-	return platRunner{
-		Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
-			href := platAbs(base, a.AttrOr("href", ""))
+func threadsDOMRunner(base *url.URL) runWalker {
+	return runWalker{
+		Link: func(a *html.Node, text string) (thread.Run, bool) {
+			href := absURL(base, attr(a, "href"))
 			u, err := url.Parse(href)
 			if err != nil || href == "" {
 				return thread.Run{Type: thread.TextRun, Text: text}, true
@@ -173,10 +173,7 @@ func threadsDOMRunner(base *url.URL) platRunner {
 			}
 			return thread.Run{Type: thread.LinkRun, Text: text, URL: threadsUnwrap(href)}, true
 		},
-		Emoji: func(img *goquery.Selection) (thread.Run, bool) {
-			alt := img.AttrOr("alt", "")
-			return thread.Run{Type: thread.TextRun, Text: alt}, alt != ""
-		},
-		Skip: func(n *html.Node) bool { return n.Data == "picture" },
+		Image: altText,
+		Skip:  func(n *html.Node) bool { return n.Data == "picture" },
 	}
 }

@@ -21,10 +21,10 @@ func TestThreadsSelfThread(t *testing.T) {
 		{"made-selfthread-5-dom-only", "threads-dom"},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
-			gc, _ := platLoadCase(t, filepath.Join("testdata", "threads", c.dir))
-			th := platExtract(t, gc.URL, gc.Content)
-			platWantChain(t, th, threadsMadeIDs, true)
-			platScriptFree(t, th)
+			gc, _ := loadCase(t, filepath.Join("testdata", "threads", c.dir))
+			th := mustExtract(t, gc.URL, gc.Content)
+			wantChain(t, th, threadsMadeIDs, true)
+			scriptFree(t, th)
 			if th.Platform != thread.Threads || th.Source != c.source || th.FocalID != "DMadeAAA003" {
 				t.Errorf("platform %q source %q focal %q", th.Platform, th.Source, th.FocalID)
 			}
@@ -40,9 +40,9 @@ func TestThreadsSelfThread(t *testing.T) {
 
 // Both paths read the same words and links from the same page.
 func TestThreadsJSONAndDOMAgree(t *testing.T) {
-	a, _ := platLoadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-json"))
-	b, _ := platLoadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-dom-only"))
-	ja, da := platExtract(t, a.URL, a.Content), platExtract(t, b.URL, b.Content)
+	a, _ := loadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-json"))
+	b, _ := loadCase(t, filepath.Join("testdata", "threads", "made-selfthread-5-dom-only"))
+	ja, da := mustExtract(t, a.URL, a.Content), mustExtract(t, b.URL, b.Content)
 	for i := range ja.Posts {
 		if ja.Posts[i].Text != da.Posts[i].Text {
 			t.Errorf("post %d: json %q, dom %q", i+1, ja.Posts[i].Text, da.Posts[i].Text)
@@ -55,10 +55,10 @@ func TestThreadsJSONAndDOMAgree(t *testing.T) {
 
 func TestThreadsBadInput(t *testing.T) {
 	u := "https://www.threads.com/@a/post/DAbc"
-	platWantError(t, "no post in the data", u, []byte(`<script type="application/json" data-sjs>{"x":{"thread_items":[{"post":{"code":"DOther","user":{"username":"b"}}}]}}</script>`), thread.ENOTFOUND)
-	platWantError(t, "broken data", u, []byte(`<script type="application/json" data-sjs>{"thread_items":[</script>`), thread.ENOTFOUND)
-	platWantError(t, "profile page", "https://www.threads.com/@a", []byte(`<script type="application/json">{"thread_items":[]}</script>`), thread.EINVALID)
-	platWantError(t, "dom without the post", u, []byte(`<div data-pressable-container="true"><a href="/@a">a</a></div>`), thread.ENOTFOUND)
+	wantError(t, "no post in the data", u, []byte(`<script type="application/json" data-sjs>{"x":{"thread_items":[{"post":{"code":"DOther","user":{"username":"b"}}}]}}</script>`), thread.ENOTFOUND)
+	wantError(t, "broken data", u, []byte(`<script type="application/json" data-sjs>{"thread_items":[</script>`), thread.ENOTFOUND)
+	wantError(t, "profile page", "https://www.threads.com/@a", []byte(`<script type="application/json">{"thread_items":[]}</script>`), thread.EINVALID)
+	wantError(t, "dom without the post", u, []byte(`<div data-pressable-container="true"><a href="/@a">a</a></div>`), thread.ENOTFOUND)
 }
 
 func FuzzExtractThreads(f *testing.F) {
@@ -73,7 +73,7 @@ func FuzzExtractThreads(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://www.threads.com/@made.unspool/post/DMadeAAA003", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }
@@ -101,9 +101,9 @@ func TestThreadsRunsFromFragments(t *testing.T) {
 // its content there, and the thread still points at threads.com.
 func TestThreadsServedElsewhere(t *testing.T) {
 	for _, dir := range []string{"made-selfthread-5-json", "made-selfthread-5-dom-only"} {
-		gc, _ := platLoadCase(t, filepath.Join("testdata", "threads", dir))
-		th := platExtract(t, "http://127.0.0.1:8080/@made.unspool/post/DMadeAAA003", gc.Content)
-		platWantChain(t, th, threadsMadeIDs, true)
+		gc, _ := loadCase(t, filepath.Join("testdata", "threads", dir))
+		th := mustExtract(t, "http://127.0.0.1:8080/@made.unspool/post/DMadeAAA003", gc.Content)
+		wantChain(t, th, threadsMadeIDs, true)
 		if th.URL != "https://www.threads.com/@made.unspool/post/DMadeAAA003" {
 			t.Errorf("%s: url %q", dir, th.URL)
 		}

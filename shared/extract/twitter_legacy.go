@@ -42,10 +42,6 @@ var (
 	legacyMarkers = [][]byte{[]byte(`data-tweet-id=`), []byte(`tweet-text`)}
 	// legacyStatusPathRe takes the status id from a permalink path.
 	legacyStatusPathRe = regexp.MustCompile(`/status(?:es)?/(\d+)`)
-	// platXAvatarSizeRe is the size suffix of a profile image (_normal,
-	// _bigger, _mini, _200x200…), replaced by the 400×400 form X's own
-	// extractors emit so one account has one avatar URL.
-	platXAvatarSizeRe = regexp.MustCompile(`_(?:normal|bigger|mini|\d+x\d+)(\.[A-Za-z]+)$`)
 	// legacyBgURLRe takes a poster from an inline background-image style.
 	legacyBgURLRe = regexp.MustCompile(`url\(['"]?([^'")]+)['"]?\)`)
 )
@@ -55,11 +51,11 @@ type twitterLegacy struct{}
 func (twitterLegacy) Name() string { return "twitter-legacy" }
 
 func (twitterLegacy) Accepts(p *Page) bool {
-	return !p.JSON && platContainsAll(p.Content, legacyMarkers)
+	return !p.JSON && containsAll(p.Content, legacyMarkers)
 }
 
 func (twitterLegacy) Extract(p *Page) (*thread.Thread, error) {
-	doc, err := platParseHTML(p.Content)
+	doc, err := parseHTML(p.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +115,12 @@ func (twitterLegacy) Extract(p *Page) (*thread.Thread, error) {
 	t := &thread.Thread{
 		Platform: thread.X,
 		Author:   f.author,
-		URL:      platXStatusURL(f.handle, f.post.ID),
+		URL:      xStatusURL(f.handle, f.post.ID),
 		FocalID:  f.post.ID,
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	t.Posts = platChainPosts(legacyPosts(above), f.post, legacyPosts(below))
+	t.Posts = chainPosts(legacyPosts(above), f.post, legacyPosts(below))
 	t.ID = t.Posts[0].ID
 	return t, nil
 }
@@ -156,30 +152,30 @@ func legacyTweet(s *goquery.Selection) legacyItem {
 	var it legacyItem
 	it.handle = strings.TrimSpace(s.AttrOr("data-screen-name", ""))
 	it.userID = s.AttrOr("data-user-id", "")
-	it.author = platSafeAuthor(thread.Author{
+	it.author = safeAuthor(thread.Author{
 		Handle: it.handle,
 		Name:   s.AttrOr("data-name", ""),
-		URL:    platXProfileURL(it.handle),
-		Avatar: platXAvatar(s.Find(legacySelAvatar).First().AttrOr("src", "")),
+		URL:    xProfileURL(it.handle),
+		Avatar: xAvatar(s.Find(legacySelAvatar).First().AttrOr("src", "")),
 		ID:     it.userID,
 	})
 	id := s.AttrOr("data-tweet-id", "")
-	p := thread.Post{ID: id, URL: platXStatusURL(it.handle, id)}
+	p := thread.Post{ID: id, URL: xStatusURL(it.handle, id)}
 	own := s.Find(legacySelTime).FilterFunction(func(_ int, x *goquery.Selection) bool {
 		return x.ParentsFiltered(".QuoteTweet").Length() == 0
 	})
-	p.CreatedAt = platUnixTime(own.First().AttrOr("data-time", ""))
+	p.CreatedAt = unixTime(own.First().AttrOr("data-time", ""))
 	text := s.Find(legacySelText).FilterFunction(func(_ int, x *goquery.Selection) bool {
 		return x.ParentsFiltered(".QuoteTweet").Length() == 0
 	}).First()
 	p.Lang = text.AttrOr("lang", "")
-	platSetText(&p, legacyRunner.Runs(text))
+	setText(&p, legacyRunner.Runs(text))
 
 	s.Find(legacySelPhoto).Each(func(_ int, ph *goquery.Selection) {
 		if ph.ParentsFiltered(".QuoteTweet").Length() > 0 {
 			return
 		}
-		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: platXPhoto(ph.AttrOr("data-image-url", "")), Alt: ph.Find("img").AttrOr("alt", "")})
+		p.Media = append(p.Media, thread.Media{Type: thread.Photo, URL: xPhoto(ph.AttrOr("data-image-url", "")), Alt: ph.Find("img").AttrOr("alt", "")})
 	})
 	if v := s.Find(legacySelVideo).First(); v.Length() > 0 && v.ParentsFiltered(".QuoteTweet").Length() == 0 {
 		typ := thread.Video
@@ -192,15 +188,15 @@ func legacyTweet(s *goquery.Selection) legacyItem {
 		}
 		p.Media = append(p.Media, thread.Media{Type: typ, URL: p.URL, Poster: poster})
 	}
-	p.Media = platSafeMedia(p.Media)
+	p.Media = safeMedia(p.Media)
 
 	if q := s.Find(legacySelQuote).First(); q.Length() > 0 {
 		qh := q.AttrOr("data-screen-name", "")
 		qid := q.AttrOr("data-item-id", "")
 		if qh != "" && qid != "" {
-			a := platSafeAuthor(thread.Author{Handle: qh, Name: strings.TrimSpace(q.Find(".QuoteTweet-fullname").First().Text()), URL: platXProfileURL(qh), ID: q.AttrOr("data-user-id", "")})
-			qp := &thread.Post{ID: qid, URL: platXStatusURL(qh, qid), Author: &a}
-			platSetText(qp, legacyRunner.Runs(q.Find(".QuoteTweet-text").First()))
+			a := safeAuthor(thread.Author{Handle: qh, Name: strings.TrimSpace(q.Find(".QuoteTweet-fullname").First().Text()), URL: xProfileURL(qh), ID: q.AttrOr("data-user-id", "")})
+			qp := &thread.Post{ID: qid, URL: xStatusURL(qh, qid), Author: &a}
+			setText(qp, legacyRunner.Runs(q.Find(".QuoteTweet-text").First()))
 			p.Quote = qp
 		}
 	}
@@ -211,62 +207,28 @@ func legacyTweet(s *goquery.Selection) legacyItem {
 // legacyRunner reads p.tweet-text: Twitter marked every entity with a class
 // and put the expanded URL in data-expanded-url; the pic.twitter.com link
 // (u-hidden) stands for attached media and is dropped.
-var legacyRunner = platRunner{
-	Pre: true,
-	Link: func(a *goquery.Selection, text string) (thread.Run, bool) {
+var legacyRunner = runWalker{
+	Space: spaceLines,
+	Link: func(a *html.Node, text string) (thread.Run, bool) {
 		switch {
-		case a.HasClass("u-hidden"):
+		case hasClass(a, "u-hidden"):
 			return thread.Run{}, false
-		case a.HasClass("twitter-atreply"):
-			h := strings.TrimPrefix(text, "@")
-			return thread.Run{Type: thread.MentionRun, Text: "@" + h, URL: platXProfileURL(h)}, true
-		case a.HasClass("twitter-hashtag"):
-			tag := strings.TrimLeft(text, "#＃")
-			return thread.Run{Type: thread.HashtagRun, Text: "#" + tag, URL: "https://x.com/hashtag/" + url.PathEscape(tag)}, true
-		case a.HasClass("twitter-cashtag"):
-			sym := strings.TrimPrefix(text, "$")
-			return thread.Run{Type: thread.CashtagRun, Text: "$" + sym, URL: "https://x.com/search?q=%24" + url.QueryEscape(sym)}, true
+		case hasClass(a, "twitter-atreply"):
+			return xMentionRun(strings.TrimPrefix(text, "@")), true
+		case hasClass(a, "twitter-hashtag"):
+			return xHashtagRun(strings.TrimLeft(text, "#＃")), true
+		case hasClass(a, "twitter-cashtag"):
+			return xCashtagRun(strings.TrimPrefix(text, "$")), true
 		}
-		full := a.AttrOr("data-expanded-url", "")
+		full := attr(a, "data-expanded-url")
 		if full == "" {
-			full = a.AttrOr("title", "")
+			full = attr(a, "title")
 		}
 		if thread.SafeURL(full) == "" {
-			full = platAbs(&url.URL{Scheme: "https", Host: "x.com"}, a.AttrOr("href", ""))
+			full = absURL(&url.URL{Scheme: "https", Host: "x.com"}, attr(a, "href"))
 		}
 		return thread.Run{Type: thread.LinkRun, Text: text, URL: full}, true
 	},
-	Emoji: func(img *goquery.Selection) (thread.Run, bool) {
-		alt := img.AttrOr("alt", "")
-		return thread.Run{Type: thread.TextRun, Text: alt}, alt != ""
-	},
-	Skip: func(n *html.Node) bool { return platHasClass(n, "QuoteTweet") },
-}
-
-// platXPhoto is the original-size form of a pbs.twimg.com photo
-// (".../media/<key>.jpg" → "?format=jpg&name=orig"), the form the X
-// extractors emit, so the same photo compares equal.
-func platXPhoto(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || !strings.EqualFold(u.Host, "pbs.twimg.com") || !strings.HasPrefix(u.Path, "/media/") {
-		return raw
-	}
-	key := strings.TrimPrefix(u.Path, "/media/")
-	key, _, _ = strings.Cut(key, ":")
-	format := u.Query().Get("format")
-	if dot := strings.LastIndexByte(key, '.'); dot > 0 {
-		key, format = key[:dot], key[dot+1:]
-	}
-	if format == "" {
-		format = "jpg"
-	}
-	return "https://pbs.twimg.com/media/" + key + "?format=" + url.QueryEscape(format) + "&name=orig"
-}
-
-// platXAvatar is the 400×400 form of a pbs.twimg.com profile image.
-func platXAvatar(u string) string {
-	if !strings.Contains(u, "pbs.twimg.com/profile_images/") {
-		return u
-	}
-	return platXAvatarSizeRe.ReplaceAllString(u, "_400x400$1")
+	Image: altText,
+	Skip:  func(n *html.Node) bool { return hasClass(n, "QuoteTweet") },
 }

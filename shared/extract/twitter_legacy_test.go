@@ -10,12 +10,12 @@ import (
 )
 
 func TestTwitterLegacySelfThread(t *testing.T) {
-	gc, _ := platLoadCase(t, filepath.Join("testdata", "twitter-legacy", "postlight-kingbeyoncestan-conversation"))
-	th := platExtract(t, gc.URL, gc.Content)
+	gc, _ := loadCase(t, filepath.Join("testdata", "twitter-legacy", "postlight-kingbeyoncestan-conversation"))
+	th := mustExtract(t, gc.URL, gc.Content)
 	// Opened on the 2nd post: 1 ancestor above, 8 own replies below; the
 	// replies by @LikeaStar1032 and @PurelyIdle are not part of it. The
 	// page's "Show more" under the last post means the thread may go on.
-	platWantChain(t, th, []string{
+	wantChain(t, th, []string{
 		"745085351287455744", "745276948213968896", "745277679436447745", "745278392837115909", "745279035786174464",
 		"745279838437572608", "745281102277906432", "745281313435881472", "745281845571379202", "745282480815509506",
 	}, false)
@@ -34,12 +34,12 @@ func TestTwitterLegacySelfThread(t *testing.T) {
 
 func TestTwitterLegacyBadInput(t *testing.T) {
 	u := "https://twitter.com/a/status/1"
-	platWantError(t, "no permalink tweet", u, []byte(`<div data-tweet-id="1"><p class="tweet-text">x</p></div>`), thread.ENOTFOUND)
-	platWantError(t, "no author", u, []byte(`<div class="tweet permalink-tweet" data-tweet-id="1"><p class="tweet-text">x</p></div>`), thread.ENOTFOUND)
-	th := platExtract(t, u, []byte(`<div class="tweet permalink-tweet" data-tweet-id="1" data-screen-name="a">
+	wantError(t, "no permalink tweet", u, []byte(`<div data-tweet-id="1"><p class="tweet-text">x</p></div>`), thread.ENOTFOUND)
+	wantError(t, "no author", u, []byte(`<div class="tweet permalink-tweet" data-tweet-id="1"><p class="tweet-text">x</p></div>`), thread.ENOTFOUND)
+	th := mustExtract(t, u, []byte(`<div class="tweet permalink-tweet" data-tweet-id="1" data-screen-name="a">
 		<p class="tweet-text">hi <a href="javascript:alert(1)" class="twitter-timeline-link" data-expanded-url="javascript:alert(2)">x</a><script>alert(3)</script><img class="Emoji" src="x" onerror="alert(4)" alt="😂"></p>
 		<img class="avatar" src="javascript:alert(5)"></div>`))
-	platScriptFree(t, th)
+	scriptFree(t, th)
 	if th.Posts[0].Text != "hi x😂" {
 		t.Errorf("text = %q", th.Posts[0].Text)
 	}
@@ -57,7 +57,7 @@ func FuzzExtractTwitterLegacy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		th, err := Extract("https://twitter.com/a/status/1", b)
 		if err == nil {
-			platScriptFree(t, th)
+			scriptFree(t, th)
 		}
 	})
 }

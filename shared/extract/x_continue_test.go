@@ -37,7 +37,7 @@ func wantNext(t *testing.T, got *XChain, want ...XCursor) {
 
 func TestXContinuationsWholeChainInFirstResponse(t *testing.T) {
 	chain, conv, _, others := mkLongThread(20, 3000)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:], "", others, "")
 	got := continuations(t, url, Collected{JSON: []string{first}})
 	if !got.Complete || got.Posts != 20 || got.First != chain[0].ID || got.Last != chain[19].ID || !got.StartKnown {
@@ -52,7 +52,7 @@ func TestXContinuationsWholeChainInFirstResponse(t *testing.T) {
 // ExtractCollected reads the same 25 posts.
 func TestXContinuationsFollowShowMoreToTheEnd(t *testing.T) {
 	chain, conv, mod, others := mkLongThread(25, 3100)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:10], "c-one", others, "")
 	second := mkConvAppend(conv, mod, chain[10:20], "c-two")
 	third := mkConvAppend(conv, mod, chain[20:], "")
@@ -100,7 +100,7 @@ func TestXContinuationsFollowShowMoreToTheEnd(t *testing.T) {
 // above it, and the thread is complete once the answer is in.
 func TestXContinuationsAnswerWithoutTheAuthor(t *testing.T) {
 	chain, conv, mod, _ := mkLongThread(8, 3200)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:], "c-more", nil, "")
 	answer := mkConvAppend(conv, mod, []*mkPost{mkReply(mkKit, 3290, chain[7], "a reply to the last post")}, "")
 	if got := continuations(t, url, Collected{JSON: []string{first}}); got.Complete {
@@ -118,7 +118,7 @@ func TestXContinuationsAnswerWithoutTheAuthor(t *testing.T) {
 // one) must not stay with them, although the response is not read again.
 func TestXContinuationsLookAgainAfterTheAnswer(t *testing.T) {
 	chain, conv, mod, _ := mkLongThread(8, 3250)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:], "c-again", nil, "")
 	answer := mkConvAppend(conv, mod, []*mkPost{mkReply(mkKit, 3299, chain[7], "a reply to the last post")}, "")
 	xMemoReset()
@@ -137,7 +137,7 @@ func TestXContinuationsLookAgainAfterTheAnswer(t *testing.T) {
 // others' replies settles it.
 func TestXContinuationsBottomCursor(t *testing.T) {
 	chain, conv, _, others := mkLongThread(6, 3300)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:], "", nil, "b-one")
 	got := continuations(t, url, Collected{JSON: []string{first}})
 	if got.Complete {
@@ -158,7 +158,7 @@ func TestXContinuationsBottomCursor(t *testing.T) {
 func TestXContinuationsIgnoreAnotherConversation(t *testing.T) {
 	chain, conv, _, others := mkLongThread(5, 3400)
 	other, otherConv, _, _ := mkLongThread(5, 3500)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	mine := mkConvFirst(conv, "", nil, chain[0], chain[1:], "", others, "")
 	// Made to look as if it continued this thread: its post answers our
 	// last post. Only the conversation id tells it apart.
@@ -179,7 +179,7 @@ func TestXContinuationsIgnoreAnotherConversation(t *testing.T) {
 
 func TestXContinuationsTopCursorForMissingAncestors(t *testing.T) {
 	chain, conv, _, others := mkLongThread(6, 3600)
-	url := xPostURL(mkWeaver.Handle, chain[3].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[3].ID)
 	first := mkConvFirst(conv, "t-one", chain[2:3], chain[3], chain[4:], "", others, "")
 	got := continuations(t, url, Collected{JSON: []string{first}})
 	if got.Complete || got.First != chain[2].ID || got.StartKnown {
@@ -190,7 +190,7 @@ func TestXContinuationsTopCursorForMissingAncestors(t *testing.T) {
 
 func TestXContinuationsBounded(t *testing.T) {
 	chain, conv, _, others := mkLongThread(10, 3700)
-	url := xPostURL(mkWeaver.Handle, chain[0].ID)
+	url := xStatusURL(mkWeaver.Handle, chain[0].ID)
 	first := mkConvFirst(conv, "", nil, chain[0], chain[1:5], "c-next", others, "")
 	followed := make([]string, MaxXContinuations)
 	for i := range followed {
@@ -209,16 +209,16 @@ func TestXContinuationsBadInput(t *testing.T) {
 	if _, err := XContinuations("https://bsky.app/profile/a/post/b", Collected{JSON: []string{first}}); err == nil {
 		t.Fatal("a page that is not X gave no error")
 	}
-	if _, err := XContinuations(xPostURL(mkWeaver.Handle, chain[0].ID), Collected{JSON: []string{`{"data":{"threaded_conversation_with_injections_v2":{"instructions":[`}}); err == nil {
+	if _, err := XContinuations(xStatusURL(mkWeaver.Handle, chain[0].ID), Collected{JSON: []string{`{"data":{"threaded_conversation_with_injections_v2":{"instructions":[`}}); err == nil {
 		t.Fatal("cut JSON gave no error")
 	}
 	// No body holds the focal post: nothing is known, nothing to follow.
-	got := continuations(t, xPostURL(mkWeaver.Handle, mkID(3899)), Collected{JSON: []string{first}})
+	got := continuations(t, xStatusURL(mkWeaver.Handle, mkID(3899)), Collected{JSON: []string{first}})
 	if got.Complete || got.Posts != 0 || len(got.Missing) == 0 {
 		t.Fatalf("got %+v", got)
 	}
 	wantNext(t, got)
-	got = continuations(t, xPostURL(mkWeaver.Handle, chain[0].ID), Collected{})
+	got = continuations(t, xStatusURL(mkWeaver.Handle, chain[0].ID), Collected{})
 	if got.Complete || got.Posts != 0 {
 		t.Fatalf("no JSON at all: %+v", got)
 	}

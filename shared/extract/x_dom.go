@@ -146,7 +146,7 @@ func xCells(doc *nethtml.Node) []xCell {
 // xFindTestID collects the outermost elements with data-testid=id, in
 // document order, without descending into them.
 func xFindTestID(n *nethtml.Node, id string, out *[]*nethtml.Node, depth int) {
-	if depth > xMaxDepth*4 {
+	if depth > maxDepth*4 {
 		return
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -156,7 +156,7 @@ func xFindTestID(n *nethtml.Node, id string, out *[]*nethtml.Node, depth int) {
 		if c.Data == "svg" || c.Data == "script" || c.Data == "style" {
 			continue
 		}
-		if xAttr(c, "data-testid") == id {
+		if attr(c, "data-testid") == id {
 			*out = append(*out, c)
 			continue
 		}
@@ -165,7 +165,7 @@ func xFindTestID(n *nethtml.Node, id string, out *[]*nethtml.Node, depth int) {
 }
 
 func xReadCell(root *nethtml.Node) xCell {
-	if xAttr(root, "data-testid") == xTidTweet {
+	if attr(root, "data-testid") == xTidTweet {
 		return xCellFromArticle(root, false)
 	}
 	var arts []*nethtml.Node
@@ -175,7 +175,7 @@ func xReadCell(root *nethtml.Node) xCell {
 		xFindTestID(root, xTidPromoted, &promo, 0)
 		return xCellFromArticle(arts[0], len(promo) > 0)
 	}
-	text := strings.TrimSpace(xNodeText(root))
+	text := strings.TrimSpace(nodeText(root, spaceExact))
 	switch {
 	case text == "":
 		return xCell{Kind: xCellEmpty}
@@ -201,7 +201,7 @@ func xCellFromArticle(art *nethtml.Node, promoted bool) xCell {
 }
 
 func xHasHeading(n *nethtml.Node, depth int) bool {
-	if depth > xMaxDepth {
+	if depth > maxDepth {
 		return false
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -209,7 +209,7 @@ func xHasHeading(n *nethtml.Node, depth int) bool {
 			continue
 		}
 		switch {
-		case c.Data == "h1" || c.Data == "h2" || c.Data == "h3" || xAttr(c, "role") == "heading":
+		case c.Data == "h1" || c.Data == "h2" || c.Data == "h3" || attr(c, "role") == "heading":
 			return true
 		case xHasHeading(c, depth+1):
 			return true

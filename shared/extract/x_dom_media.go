@@ -21,7 +21,7 @@ func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
 	var src string
 	var find func(n *nethtml.Node, depth int)
 	find = func(n *nethtml.Node, depth int) {
-		if depth > xMaxDepth {
+		if depth > maxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -32,9 +32,9 @@ func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
 			case "video":
 				if video == nil {
 					video = c
-					src = xAttr(c, "src")
-					if s := xFirstElement(c, "source", 0); src == "" && s != nil {
-						src = xAttr(s, "src")
+					src = attr(c, "src")
+					if s := firstElement(c, "source", 0); src == "" && s != nil {
+						src = attr(s, "src")
 					}
 				}
 				continue
@@ -50,14 +50,14 @@ func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
 		}
 	}
 	find(n, 0)
-	tid := xAttr(n, "data-testid")
+	tid := attr(n, "data-testid")
 	if video != nil || tid == xTidVideoPlayer || tid == xTidVideoComponent {
 		m := thread.Media{Type: thread.Video, URL: postURL}
 		if video != nil {
-			m.Poster = thread.SafeURL(xAttr(video, "poster"))
+			m.Poster = thread.SafeURL(attr(video, "poster"))
 		}
 		if m.Poster == "" && img != nil {
-			m.Poster = thread.SafeURL(xAttr(img, "src"))
+			m.Poster = thread.SafeURL(attr(img, "src"))
 		}
 		if strings.Contains(m.Poster, "/tweet_video_thumb/") || strings.Contains(src, "/tweet_video/") {
 			m.Type = thread.GIF
@@ -70,11 +70,11 @@ func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
 	if img == nil {
 		return thread.Media{}, false
 	}
-	u := thread.SafeURL(xPhoto(xAttr(img, "src")))
+	u := thread.SafeURL(xPhoto(attr(img, "src")))
 	if u == "" {
 		return thread.Media{}, false
 	}
-	alt := xAttr(img, "alt")
+	alt := attr(img, "alt")
 	if xPhotoAltDefault[alt] {
 		alt = ""
 	}
@@ -85,12 +85,12 @@ func xDOMMedia(n *nethtml.Node, postURL string) (thread.Media, bool) {
 // large card shows the title only (the domain is in the link's aria-label,
 // "example.com Title"); a small one shows domain, title and description.
 func xDOMCard(n *nethtml.Node) *thread.Card {
-	link := xFirstElement(n, "a", 0)
+	link := firstElement(n, "a", 0)
 	c := &thread.Card{}
 	var texts []string
 	var collect func(n *nethtml.Node, depth int)
 	collect = func(n *nethtml.Node, depth int) {
-		if depth > xMaxDepth {
+		if depth > maxDepth {
 			return
 		}
 		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
@@ -100,11 +100,11 @@ func xDOMCard(n *nethtml.Node) *thread.Card {
 					texts = append(texts, t)
 				}
 			case nethtml.ElementNode:
-				if xSkipText[ch.Data] {
+				if skipTags[ch.Data] {
 					continue
 				}
 				if ch.Data == "img" && c.Image == "" {
-					c.Image = thread.SafeURL(xAttr(ch, "src"))
+					c.Image = thread.SafeURL(attr(ch, "src"))
 				}
 				collect(ch, depth+1)
 			}
@@ -112,8 +112,8 @@ func xDOMCard(n *nethtml.Node) *thread.Card {
 	}
 	collect(n, 0)
 	if link != nil {
-		c.URL = thread.SafeURL(xAbs(xAttr(link, "href")))
-		if f := strings.Fields(xAttr(link, "aria-label")); len(f) > 0 && xLooksLikeDomain(f[0]) {
+		c.URL = thread.SafeURL(xAbs(attr(link, "href")))
+		if f := strings.Fields(attr(link, "aria-label")); len(f) > 0 && xLooksLikeDomain(f[0]) {
 			c.Domain = strings.ToLower(f[0])
 		}
 	}
@@ -150,14 +150,14 @@ func xDOMPoll(n *nethtml.Node) *thread.Poll {
 	var items []*nethtml.Node
 	var findLi func(n *nethtml.Node, depth int)
 	findLi = func(n *nethtml.Node, depth int) {
-		if depth > xMaxDepth {
+		if depth > maxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != nethtml.ElementNode {
 				continue
 			}
-			if c.Data == "li" || xAttr(c, "role") == "listitem" {
+			if c.Data == "li" || attr(c, "role") == "listitem" {
 				items = append(items, c)
 				continue
 			}
@@ -199,7 +199,7 @@ func xLeafTexts(n *nethtml.Node) string {
 	var parts []string
 	var rec func(n *nethtml.Node, depth int)
 	rec = func(n *nethtml.Node, depth int) {
-		if depth > xMaxDepth {
+		if depth > maxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -209,7 +209,7 @@ func xLeafTexts(n *nethtml.Node) string {
 					parts = append(parts, t)
 				}
 			case nethtml.ElementNode:
-				if !xSkipText[c.Data] {
+				if !skipTags[c.Data] {
 					rec(c, depth+1)
 				}
 			}
@@ -236,7 +236,7 @@ func xArticleRuns(view *nethtml.Node) []thread.Run {
 			return
 		}
 		if len(out) > 0 {
-			out = xAppendRun(out, "\n\n")
+			out = append(out, thread.Run{Type: thread.TextRun, Text: "\n\n"})
 		}
 		out = append(out, runs...)
 	}
@@ -249,16 +249,16 @@ func xArticleRuns(view *nethtml.Node) []thread.Run {
 	}
 	var blocks func(n *nethtml.Node, depth int)
 	blocks = func(n *nethtml.Node, depth int) {
-		if depth > xMaxDepth {
+		if depth > maxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != nethtml.ElementNode || xSkipText[c.Data] {
+			if c.Type != nethtml.ElementNode || skipTags[c.Data] {
 				continue
 			}
-			if xAttr(c, "data-block") == "true" {
-				if pre := xFirstElement(c, "pre", 0); pre != nil {
-					para([]thread.Run{{Type: thread.TextRun, Text: xNodeText(pre)}})
+			if attr(c, "data-block") == "true" {
+				if pre := firstElement(c, "pre", 0); pre != nil {
+					para([]thread.Run{{Type: thread.TextRun, Text: nodeText(pre, spaceExact)}})
 				} else {
 					para(xDOMRuns(c))
 				}

@@ -92,7 +92,7 @@ func xReadArticle(art *nethtml.Node) *xNode {
 // div[role=link] is walked into parts of its own, kept as the quote when it
 // holds a User-Name and folded back into p otherwise.
 func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
-	if depth > xMaxDepth {
+	if depth > maxDepth {
 		return
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -106,7 +106,7 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 		default:
 			continue
 		}
-		tid := xAttr(c, "data-testid")
+		tid := attr(c, "data-testid")
 		switch tid {
 		case xTidText:
 			if p.text == nil {
@@ -141,7 +141,7 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 			}
 		case xTidReplyButton:
 			p.hasReplyBtn = true
-			if strings.TrimSpace(xNodeText(c)) == "" {
+			if strings.TrimSpace(nodeText(c, spaceExact)) == "" {
 				p.replies = 0
 			} else {
 				p.replies = 1
@@ -167,7 +167,7 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 			}
 			continue
 		case "a":
-			href := xAttr(c, "href")
+			href := attr(c, "href")
 			if h, id, ok := xStatusHref(href); ok {
 				p.statusLinks = append(p.statusLinks, xLink{handle: h, id: id})
 				w.walk(c, p, true, depth+1)
@@ -179,7 +179,7 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 				}
 			}
 		case "div":
-			if xAttr(c, "role") == "link" && w.quote == nil && p == &w.own {
+			if attr(c, "role") == "link" && w.quote == nil && p == &w.own {
 				region := &xParts{replies: -1}
 				w.walk(c, region, inLink, depth+1)
 				if region.userName != nil {
@@ -245,7 +245,7 @@ func (p *xParts) handleFromName() string {
 	if p.userName == nil {
 		return ""
 	}
-	t := xNodeText(p.userName)
+	t := nodeText(p.userName, spaceExact)
 	for i := strings.IndexByte(t, '@'); i >= 0; {
 		j := i + 1
 		for j < len(t) && j-i <= 15 && xIsHandle(t[i+1:j+1]) {
@@ -268,7 +268,7 @@ func (p *xParts) displayName(handle string) string {
 	if p.userName == nil {
 		return ""
 	}
-	t := xNodeText(p.userName)
+	t := nodeText(p.userName, spaceExact)
 	if i := strings.Index(strings.ToLower(t), "@"+strings.ToLower(handle)); i > 0 {
 		return strings.TrimSpace(t[:i])
 	}
@@ -281,23 +281,22 @@ func xPostFromParts(p *xParts, handle, id string) thread.Post {
 		a.Name = handle
 	}
 	if p.avatar != nil {
-		if img := xFirstElement(p.avatar, "img", 0); img != nil {
-			a.Avatar = thread.SafeURL(xAvatar(xAttr(img, "src")))
+		if img := firstElement(p.avatar, "img", 0); img != nil {
+			a.Avatar = thread.SafeURL(xAvatar(attr(img, "src")))
 		}
 	}
-	post := thread.Post{ID: id, URL: xPostURL(handle, id), Author: a}
+	post := thread.Post{ID: id, URL: xStatusURL(handle, id), Author: a}
 	if p.timeNode != nil {
-		post.CreatedAt = xParseTime(xAttr(p.timeNode, "datetime"))
+		post.CreatedAt = xParseTime(attr(p.timeNode, "datetime"))
 	}
 	switch {
 	case p.text != nil:
 		post.Content = xDOMRuns(p.text)
-		post.Lang = xAttr(p.text, "lang")
+		post.Lang = attr(p.text, "lang")
 	case p.articleView != nil:
 		post.Content = xArticleRuns(p.articleView)
 	}
-	post.Content = xCapRuns(post.Content, &post.Truncated)
-	post.Text = thread.PlainText(post.Content)
+	setText(&post, post.Content)
 	post.Truncated = post.Truncated || p.showMore
 	for _, m := range p.media {
 		if md, ok := xDOMMedia(m, post.URL); ok && len(post.Media) < thread.MaxMedia {
@@ -312,39 +311,6 @@ func xPostFromParts(p *xParts, handle, id string) thread.Post {
 		}
 	}
 	return post
-}
-
-// xCapRuns keeps text within thread.MaxTextBytes, marking the post truncated
-// when it had to cut (a hostile or broken page, not a real post).
-func xCapRuns(runs []thread.Run, truncated *bool) []thread.Run {
-	total := 0
-	for i, r := range runs {
-		size := len(r.Text) + len(r.URL)
-		if total+size > thread.MaxTextBytes-1024 {
-			*truncated = true
-			return runs[:i]
-		}
-		total += size
-	}
-	return runs
-}
-
-func xFirstElement(n *nethtml.Node, tag string, depth int) *nethtml.Node {
-	if depth > xMaxDepth {
-		return nil
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != nethtml.ElementNode {
-			continue
-		}
-		if c.Data == tag {
-			return c
-		}
-		if f := xFirstElement(c, tag, depth+1); f != nil {
-			return f
-		}
-	}
-	return nil
 }
 
 func xFindTestIDFirst(n *nethtml.Node, id string) *nethtml.Node {

@@ -499,7 +499,7 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return thread.Post{}, false
 	}
-	p := thread.Post{ID: id, URL: xPostURL(a.Handle, id), Author: &a, Lang: l.Lang}
+	p := thread.Post{ID: id, URL: xStatusURL(a.Handle, id), Author: &a, Lang: l.Lang}
 	if ts, err := time.Parse(xTwitterTime, l.CreatedAt); err == nil {
 		p.CreatedAt = ts.UTC()
 	}
@@ -540,9 +540,7 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 	if k := xLastURLSpan(spans); k >= 0 && trailing[spans[k].Want] {
 		spans[k].Drop = true
 	}
-	p.Content = xEntityRuns(text, escaped, spans, lo, hi)
-	p.Content = xCapRuns(p.Content, &p.Truncated)
-	p.Text = thread.PlainText(p.Content)
+	setText(&p, xEntityRuns(text, escaped, spans, lo, hi))
 	for _, m := range media {
 		if md, ok := xGraphQLMedia(m); ok && len(p.Media) < thread.MaxMedia {
 			p.Media = append(p.Media, md)

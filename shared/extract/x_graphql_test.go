@@ -49,7 +49,7 @@ func TestXGraphQLVisibilityWrapper(t *testing.T) {
 		return map[string]any{"__typename": "TweetWithVisibilityResults", "tweet": r,
 			"limitedActionResults": map[string]any{"limited_actions": []any{map[string]any{"action": "Reply"}}}}
 	})
-	th, err := Options{Now: xGoldenNow}.Extract(xPostURL(mkWeaver.Handle, c[0].ID), b)
+	th, err := Options{Now: xGoldenNow}.Extract(xStatusURL(mkWeaver.Handle, c[0].ID), b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestXGraphQLShowMoreCursorInChain(t *testing.T) {
 	module["items"] = append(module["items"].([]any), map[string]any{"entryId": "conversationthread-x-cursor-showmore-1",
 		"item": map[string]any{"itemContent": map[string]any{"itemType": "TimelineTimelineCursor", "cursorType": "ShowMore", "value": "abc"}}})
 	b, _ := json.Marshal(doc)
-	th, err := Extract(xPostURL(mkWeaver.Handle, c[0].ID), b)
+	th, err := Extract(xStatusURL(mkWeaver.Handle, c[0].ID), b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestXGraphQLPromotedAndRelatedSkipped(t *testing.T) {
 		map[string]any{"entryId": "conversationthread-9", "content": map[string]any{"entryType": "TimelineTimelineModule",
 			"items": []any{map[string]any{"entryId": "conversationthread-9-tweet-9", "item": map[string]any{"itemContent": promoted}}}}})
 	b, _ := json.Marshal(doc)
-	th, err := Extract(xPostURL(mkWeaver.Handle, c[0].ID), b)
+	th, err := Extract(xStatusURL(mkWeaver.Handle, c[0].ID), b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,20 +92,20 @@ func mkCases(t testing.TB) []mkCase {
 	cells := mkPostCells(c25)
 	cells = append(cells, mkCell{Post: mkReply(mkKit, 190, c25[0], "Great thread!")}, mkCell{Post: mkReply(mkPat, 191, c25[0], "Saved.")})
 	cells = append(cells, mkDiscover(192)...)
-	add("x-dom/made-selfthread-25", xPostURL(mkWeaver.Handle, c25[0].ID), tm.mkPage("Ada Loom on X: 25-post thread", cells))
+	add("x-dom/made-selfthread-25", xStatusURL(mkWeaver.Handle, c25[0].ID), tm.mkPage("Ada Loom on X: 25-post thread", cells))
 
 	// Opened on post 4 of 6: X shows posts 1–3 above it.
 	c6 := mkChain(mkWeaver, 6, 200, false)
 	c6[5].Replies = 0
 	cells = append(mkPostCells(c6), mkCell{Post: mkReply(mkPat, 290, c6[3], "Replying to the middle.")})
-	add("x-dom/made-opened-midthread", xPostURL(mkWeaver.Handle, c6[3].ID), tm.mkPage("opened mid-thread", cells))
+	add("x-dom/made-opened-midthread", xStatusURL(mkWeaver.Handle, c6[3].ID), tm.mkPage("opened mid-thread", cells))
 
 	// The author quotes their own first post in post 3.
 	cq := mkChain(mkWeaver, 3, 300, false)
 	cq[0].Photos = []mkPhoto{{Key: "MkSelfQ01", W: 1000, H: 1000}}
 	cq[2].Quote = &mkPost{ID: cq[0].ID, Author: mkWeaver, At: cq[0].At, Parts: cq[0].Parts, Photos: cq[0].Photos}
 	cq[2].Replies = 0
-	add("x-dom/made-self-quote", xPostURL(mkWeaver.Handle, cq[0].ID), tm.mkPage("self-quote", mkPostCells(cq)))
+	add("x-dom/made-self-quote", xStatusURL(mkWeaver.Handle, cq[0].ID), tm.mkPage("self-quote", mkPostCells(cq)))
 
 	// Hostile text and attributes: nothing of it may come out as markup or
 	// as a non-http(s) URL; the text stays text.
@@ -123,13 +123,13 @@ func mkCases(t testing.TB) []mkCase {
 	ch[1].PhotoSrc = "javascript:alert(9)"
 	ch[1].Parts = []mkPart{{Kind: "text", Text: "second "}, {Kind: "raw", Text: `<iframe src="https://evil.example/"></iframe><svg onload="alert(10)"><text>svg text</text></svg>`}, {Kind: "text", Text: "end"}}
 	ch[1].Replies = 0
-	add("x-dom/made-hostile", xPostURL(mkWeaver.Handle, ch[0].ID), tm.mkPage(`<script>alert("title")</script>`, mkPostCells(ch)))
+	add("x-dom/made-hostile", xStatusURL(mkWeaver.Handle, ch[0].ID), tm.mkPage(`<script>alert("title")</script>`, mkPostCells(ch)))
 
 	// One thread, as the DOM and as TweetDetail: both must read the same.
 	pair := mkPairChain()
 	others := []*mkPost{mkReply(mkKit, 590, pair[0], "First!"), mkReply(mkPat, 591, pair[0], "Nice one")}
 	pairCells := append(mkPostCells(pair), mkPostCells(others)...)
-	pairURL := xPostURL(mkWeaver.Handle, pair[0].ID)
+	pairURL := xStatusURL(mkWeaver.Handle, pair[0].ID)
 	add("x-dom/made-pair", pairURL, tm.mkPage("pair", pairCells))
 	add("x-graphql/made-pair", pairURL, mkTweetDetail(nil, pair[0], pair[1:], others))
 
@@ -141,7 +141,7 @@ func mkCases(t testing.TB) []mkCase {
 
 	// Collection stopped at its limit after 10 of 25 posts.
 	c25cells := tm.mkCellHTMLs(mkPostCells(c25))
-	add("x-collected/made-limit", xPostURL(mkWeaver.Handle, c25[0].ID), mkCollected(t, Collected{HTML: c25cells[:10], StoppedBy: "limit"}))
+	add("x-collected/made-limit", xStatusURL(mkWeaver.Handle, c25[0].ID), mkCollected(t, Collected{HTML: c25cells[:10], StoppedBy: "limit"}))
 
 	// A truncated post in the DOM whose full text GraphQL has.
 	ct := mkChain(mkWeaver, 2, 600, false)
@@ -149,27 +149,27 @@ func mkCases(t testing.TB) []mkCase {
 	ct[1].Parts = []mkPart{{Kind: "text", Text: "A long post that goes on and on, "}, {Kind: "text", Text: "past what the timeline shows, to its very end."}}
 	cut := *ct[1]
 	cut.Parts, cut.Truncated = ct[1].Parts[:1], true
-	add("x-dom/made-truncated", xPostURL(mkWeaver.Handle, ct[0].ID), tm.mkPage("truncated", mkPostCells([]*mkPost{ct[0], &cut})))
-	add("x-collected/made-truncated-graphql-fills", xPostURL(mkWeaver.Handle, ct[0].ID), mkCollected(t, Collected{
+	add("x-dom/made-truncated", xStatusURL(mkWeaver.Handle, ct[0].ID), tm.mkPage("truncated", mkPostCells([]*mkPost{ct[0], &cut})))
+	add("x-collected/made-truncated-graphql-fills", xStatusURL(mkWeaver.Handle, ct[0].ID), mkCollected(t, Collected{
 		HTML: tm.mkCellHTMLs(mkPostCells([]*mkPost{ct[0], &cut})), JSON: []string{mkTweetDetail(nil, ct[0], ct[1:], nil)}, StoppedBy: "end"}))
 
 	// Opened on post 3 of 5, but the TweetDetail holds neither post 1 nor 2:
 	// the start of the thread is missing, and says so.
 	ca := mkChain(mkWeaver, 5, 700, false)
 	ca[4].Replies = 0
-	add("x-graphql/made-ancestors-missing", xPostURL(mkWeaver.Handle, ca[2].ID), mkTweetDetail(nil, ca[2], ca[3:], nil))
+	add("x-graphql/made-ancestors-missing", xStatusURL(mkWeaver.Handle, ca[2].ID), mkTweetDetail(nil, ca[2], ca[3:], nil))
 
 	// A tombstone in the middle of the author's chain: the chain stops there
 	// and the thread says posts may be missing below it.
 	cb := mkChain(mkWeaver, 4, 750, false)
-	add("x-graphql/made-tombstone-in-chain", xPostURL(mkWeaver.Handle, cb[0].ID), mkTweetDetail(nil, cb[0], cb[1:], nil, cb[2].ID))
+	add("x-graphql/made-tombstone-in-chain", xStatusURL(mkWeaver.Handle, cb[0].ID), mkTweetDetail(nil, cb[0], cb[1:], nil, cb[2].ID))
 
 	// A 30-post self-thread X sends in three parts: the first TweetDetail
 	// holds posts 1–12 and a ShowMore cursor; the continuation requests the
 	// extension makes with the page's own request bring 13–24 (and another
 	// cursor) and 25–30, appended to the author's module.
 	cl, conv, mod, clOthers := mkLongThread(30, 1300)
-	add("x-collected/made-continued", xPostURL(mkWeaver.Handle, cl[0].ID), mkCollected(t, Collected{
+	add("x-collected/made-continued", xStatusURL(mkWeaver.Handle, cl[0].ID), mkCollected(t, Collected{
 		JSON: []string{
 			mkConvFirst(conv, "", nil, cl[0], cl[1:12], "made-showmore-1", clOthers, ""),
 			mkConvAppend(conv, mod, cl[12:24], "made-showmore-2"),
@@ -184,7 +184,7 @@ func mkCases(t testing.TB) []mkCase {
 	c100 := mkChain(mkWeaver, 100, 1000, true)
 	cells = append(mkPostCells(c100), mkCell{Post: mkReply(mkKit, 1190, c100[0], "Long one!")})
 	cells = append(cells, mkDiscover(1191)...)
-	add("x-dom/made-bench-100", xPostURL(mkWeaver.Handle, c100[0].ID), tm.mkPage("100-post thread", cells))
+	add("x-dom/made-bench-100", xStatusURL(mkWeaver.Handle, c100[0].ID), tm.mkPage("100-post thread", cells))
 	return cases
 }
 

@@ -96,8 +96,8 @@ func mkLoadTemplate(t testing.TB) *mkTemplate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := &mkTemplate{cell: mkFind(doc, func(n *nethtml.Node) bool { return xAttr(n, "data-testid") == "cellInnerDiv" })}
-	tm.photo = mkFind(tm.cell, func(n *nethtml.Node) bool { return n.Data == "a" && strings.Contains(xAttr(n, "href"), "/photo/1") })
+	tm := &mkTemplate{cell: mkFind(doc, func(n *nethtml.Node) bool { return attr(n, "data-testid") == "cellInnerDiv" })}
+	tm.photo = mkFind(tm.cell, func(n *nethtml.Node) bool { return n.Data == "a" && strings.Contains(attr(n, "href"), "/photo/1") })
 	if tm.cell == nil || tm.photo == nil {
 		t.Fatal("template cell or photo block not found")
 	}
@@ -234,7 +234,7 @@ func mkVideoMP4(v *mkVideo, bitrate int) string {
 func (tm *mkTemplate) mkCellNode(p *mkPost) *nethtml.Node {
 	c := mkClone(tm.cell)
 	quote := mkFind(c, func(n *nethtml.Node) bool {
-		return xAttr(n, "role") == "link" && n.Data == "div" && mkFind(n, func(m *nethtml.Node) bool { return xAttr(m, "data-testid") == "User-Name" }) != nil
+		return attr(n, "role") == "link" && n.Data == "div" && mkFind(n, func(m *nethtml.Node) bool { return attr(m, "data-testid") == "User-Name" }) != nil
 	})
 	quoteBox := quote.Parent // the box holding the "Quote" label and the quote (the reply bar shares its parent)
 	// The quote first, so the outer rewrites below do not touch it.
@@ -248,11 +248,11 @@ func (tm *mkTemplate) mkCellNode(p *mkPost) *nethtml.Node {
 		mkRewrite(quote, "/OriginalAuthor/status/1983129251856470493", "/"+q.Author.Handle+"/status/"+q.ID)
 		mkRewrite(quote, "https://pbs.twimg.com/profile_images/placeholder/original_avatar.jpg", mkAvatarURL(q.Author, "normal"))
 		mkSetAttr(mkFind(quote, func(n *nethtml.Node) bool { return n.Data == "time" }), "datetime", q.At.Format("2006-01-02T15:04:05.000Z"))
-		mkSetChildren(mkFind(quote, func(n *nethtml.Node) bool { return xAttr(n, "data-testid") == "tweetText" }), mkTextHTML(q.Parts))
+		mkSetChildren(mkFind(quote, func(n *nethtml.Node) bool { return attr(n, "data-testid") == "tweetText" }), mkTextHTML(q.Parts))
 		if len(q.Photos) > 0 {
 			mkRewrite(quote, "https://pbs.twimg.com/media/placeholder_image.jpg", mkPhotoURL(q.Photos[0], "small"))
 		} else {
-			a := mkFind(quote, func(n *nethtml.Node) bool { return n.Data == "a" && strings.Contains(xAttr(n, "href"), "/photo/") })
+			a := mkFind(quote, func(n *nethtml.Node) bool { return n.Data == "a" && strings.Contains(attr(n, "href"), "/photo/") })
 			a.Parent.RemoveChild(a)
 		}
 	}
@@ -275,7 +275,7 @@ func (tm *mkTemplate) mkCellNode(p *mkPost) *nethtml.Node {
 		}
 	}
 	mkSetAttr(mkFind(c, func(n *nethtml.Node) bool { return n.Data == "time" }), "datetime", p.At.Format("2006-01-02T15:04:05.000Z"))
-	text := mkFind(c, func(n *nethtml.Node) bool { return xAttr(n, "data-testid") == "tweetText" })
+	text := mkFind(c, func(n *nethtml.Node) bool { return attr(n, "data-testid") == "tweetText" })
 	mkSetChildren(text, mkTextHTML(p.Parts))
 	if p.Truncated {
 		more, _ := nethtml.ParseFragment(strings.NewReader(`<button data-testid="tweet-text-show-more-link" type="button" class="css-146c3p1 r-bcqeeo r-qvutc0 r-37j5jr r-a023e6 r-rjixqe r-16dba41 r-1loqt21"><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3">Show more</span></button>`), text.Parent)
@@ -323,7 +323,7 @@ func mkFindAll(n *nethtml.Node, tid string) []*nethtml.Node {
 	var rec func(n *nethtml.Node)
 	rec = func(n *nethtml.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if xAttr(c, "data-testid") == tid {
+			if attr(c, "data-testid") == tid {
 				out = append(out, c)
 			}
 			rec(c)
@@ -429,9 +429,9 @@ func mkTweet(p *mkPost, conversation string) map[string]any {
 		start := pos
 		write(" ")
 		write(permalink)
-		urls = append(urls, map[string]any{"url": permalink, "expanded_url": xPostURL(p.Quote.Author.Handle, p.Quote.ID), "indices": []int{start + 1, pos}})
+		urls = append(urls, map[string]any{"url": permalink, "expanded_url": xStatusURL(p.Quote.Author.Handle, p.Quote.ID), "indices": []int{start + 1, pos}})
 		legacy["quoted_status_id_str"] = p.Quote.ID
-		legacy["quoted_status_permalink"] = map[string]any{"url": permalink, "expanded": xPostURL(p.Quote.Author.Handle, p.Quote.ID)}
+		legacy["quoted_status_permalink"] = map[string]any{"url": permalink, "expanded": xStatusURL(p.Quote.Author.Handle, p.Quote.ID)}
 		legacy["is_quote_status"] = true
 	}
 	shown := pos

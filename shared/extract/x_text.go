@@ -18,77 +18,23 @@ import (
 	"unspool/shared/thread"
 )
 
-// xSkipText are elements whose content is never post text: code, styling,
-// embedded documents and icons. Dropping them keeps hostile markup inert.
-var xSkipText = map[string]bool{
-	"script": true, "style": true, "noscript": true, "template": true, "iframe": true,
-	"object": true, "embed": true, "svg": true, "math": true, "textarea": true,
-	"select": true, "button": true, "video": true, "audio": true, "canvas": true,
-}
-
-// xMaxDepth bounds every recursive walk of page markup, so that 10,000
-// nested elements cost nothing more than a shallow page.
-const xMaxDepth = 200
+// xDOMText reads X's post text: exact (pre-wrap) text, emoji images as
+// their alt character, links classified by xDOMLinkRun.
+var xDOMText = runWalker{Space: spaceExact, Link: xDOMLinkRun, Image: altText}
 
 // xDOMRuns reads the runs of a tweetText element.
-func xDOMRuns(n *nethtml.Node) []thread.Run {
-	var out []thread.Run
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		out = xWalkText(c, out, 0)
-	}
-	return thread.NormalizeRuns(out)
-}
-
-func xWalkText(n *nethtml.Node, out []thread.Run, depth int) []thread.Run {
-	if depth > xMaxDepth {
-		return out
-	}
-	switch n.Type {
-	case nethtml.TextNode:
-		return xAppendRun(out, n.Data)
-	case nethtml.ElementNode:
-	default:
-		return out
-	}
-	if xSkipText[n.Data] {
-		return out
-	}
-	switch n.Data {
-	case "br":
-		return xAppendRun(out, "\n")
-	case "img":
-		return xAppendRun(out, xAttr(n, "alt"))
-	case "a":
-		return append(out, xDOMLinkRun(n))
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		out = xWalkText(c, out, depth+1)
-	}
-	return out
-}
-
-func xAppendRun(out []thread.Run, s string) []thread.Run {
-	if s == "" {
-		return out
-	}
-	if k := len(out); k > 0 && out[k-1].Type == thread.TextRun {
-		out[k-1].Text += s
-		return out
-	}
-	return append(out, thread.Run{Type: thread.TextRun, Text: s})
-}
+func xDOMRuns(n *nethtml.Node) []thread.Run { return xDOMText.nodeRuns(n) }
 
 // xDOMLinkRun classifies a link inside post text by its href.
-func xDOMLinkRun(a *nethtml.Node) thread.Run {
-	text := strings.TrimSpace(xNodeText(a))
-	href := xAttr(a, "href")
+func xDOMLinkRun(a *nethtml.Node, text string) (thread.Run, bool) {
+	href := attr(a, "href")
 	switch {
 	case strings.HasPrefix(href, "/hashtag/") && (strings.HasPrefix(text, "#") || strings.HasPrefix(text, "＃")):
-		return xHashtagRun(strings.TrimLeft(text, "#＃"))
+		return xHashtagRun(strings.TrimLeft(text, "#＃")), true
 	case strings.HasPrefix(href, "/search?") && strings.HasPrefix(text, "$"):
-		return xCashtagRun(strings.TrimPrefix(text, "$"))
+		return xCashtagRun(strings.TrimPrefix(text, "$")), true
 	case strings.HasPrefix(text, "@") && xProfileHref(href) != "":
-		return xMentionRun(xProfileHref(href))
+		return xMentionRun(xProfileHref(href)), true
 	}
 	// X writes the whole expanded URL into the link (the scheme and the tail
 	// in CSS-hidden spans) and ends a shortened one with "…".
@@ -96,7 +42,7 @@ func xDOMLinkRun(a *nethtml.Node) thread.Run {
 	if thread.SafeURL(full) == "" {
 		full = xAbs(href)
 	}
-	return xLinkRun(full, text)
+	return xLinkRun(full, text), true
 }
 
 func xLinkRun(u, fallback string) thread.Run {
@@ -116,48 +62,6 @@ func xHashtagRun(tag string) thread.Run {
 
 func xCashtagRun(sym string) thread.Run {
 	return thread.Run{Type: thread.CashtagRun, Text: "$" + sym, URL: "https://x.com/search?q=%24" + url.QueryEscape(sym)}
-}
-
-// xNodeText is the text of n with emoji images as their alt text, skipping
-// what xSkipText skips.
-func xNodeText(n *nethtml.Node) string {
-	var b strings.Builder
-	xAppendText(&b, n, 0)
-	return b.String()
-}
-
-func xAppendText(b *strings.Builder, n *nethtml.Node, depth int) {
-	if depth > xMaxDepth {
-		return
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case nethtml.TextNode:
-			b.WriteString(c.Data)
-		case nethtml.ElementNode:
-			if xSkipText[c.Data] {
-				continue
-			}
-			if c.Data == "img" {
-				b.WriteString(xAttr(c, "alt"))
-				continue
-			}
-			if c.Data == "br" {
-				b.WriteByte('\n')
-				continue
-			}
-			xAppendText(b, c, depth+1)
-		}
-	}
-}
-
-func xAttr(n *nethtml.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 // ---------------------------------------------------------------- GraphQL
@@ -223,7 +127,7 @@ func xEntityRuns(text string, escaped bool, spans []xSpan, rangeStart, rangeEnd 
 			if unescape {
 				s = html.UnescapeString(s)
 			}
-			out = xAppendRun(out, s)
+			out = append(out, thread.Run{Type: thread.TextRun, Text: s})
 		}
 	}
 	for _, s := range sorted {

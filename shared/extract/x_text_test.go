@@ -102,6 +102,7 @@ func TestXURLs(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://pbs.twimg.com/media/Abc?format=jpg&name=small": "https://pbs.twimg.com/media/Abc?format=jpg&name=orig",
 		"https://pbs.twimg.com/media/Abc.png":                   "https://pbs.twimg.com/media/Abc?format=png&name=orig",
+		"https://pbs.twimg.com/media/Abc.jpg:large":             "https://pbs.twimg.com/media/Abc?format=jpg&name=orig",
 		"https://pbs.twimg.com/card_img/1/x?format=jpg":         "https://pbs.twimg.com/card_img/1/x?format=jpg",
 		"https://pbs.twimg.com/profile_images/1/a_normal.jpg":   "https://pbs.twimg.com/profile_images/1/a_normal.jpg",
 		"https://evil.example/media/Abc?format=jpg&name=small":  "https://evil.example/media/Abc?format=jpg&name=small",
@@ -110,8 +111,10 @@ func TestXURLs(t *testing.T) {
 			t.Errorf("xPhoto(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := xAvatar("https://pbs.twimg.com/profile_images/1/a_normal.jpg"); got != "https://pbs.twimg.com/profile_images/1/a_400x400.jpg" {
-		t.Errorf("xAvatar = %q", got)
+	for _, size := range []string{"normal", "x96", "200x200", "73x73"} {
+		if got := xAvatar("https://pbs.twimg.com/profile_images/1/a_" + size + ".jpg"); got != "https://pbs.twimg.com/profile_images/1/a_400x400.jpg" {
+			t.Errorf("xAvatar(%s) = %q", size, got)
+		}
 	}
 	for _, h := range []string{"x.com", "twitter.com", "mobile.twitter.com", "WWW.X.COM"} {
 		if !isXHost(h) {
@@ -137,12 +140,12 @@ func TestXSkipBodies(t *testing.T) {
 		`<svg data-testid="icon-verified"><path d="M0"/></svg>end`: "end",
 	} {
 		doc := xScan([]byte(in))
-		if got := xNodeText(doc); got != want {
+		if got := nodeText(doc, spaceExact); got != want {
 			t.Errorf("%q: text %q, want %q", in, got, want)
 		}
 	}
 	if svg := xScan([]byte(`<svg data-testid="icon-verified"><path/></svg>`)).FirstChild; svg == nil || svg.Data != "svg" ||
-		xAttr(svg, "data-testid") != "icon-verified" || svg.FirstChild != nil {
+		attr(svg, "data-testid") != "icon-verified" || svg.FirstChild != nil {
 		t.Error("an svg with a marker must keep its element, without its drawing")
 	}
 }

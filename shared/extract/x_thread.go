@@ -251,7 +251,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 	a := *focal.Post.Author
 	t := &thread.Thread{
 		Platform: thread.X,
-		URL:      xPostURL(a.Handle, focal.Post.ID),
+		URL:      xStatusURL(a.Handle, focal.Post.ID),
 		ID:       chain[0].Post.ID,
 		Author:   a,
 		FocalID:  focal.Post.ID,
@@ -276,7 +276,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 			p.Author = nil
 		}
 		if p.Truncated {
-			gaps = append(gaps, fmt.Sprintf("post %d is cut short (“Show more”) and its full text was not in the capture", i+1))
+			gaps = append(gaps, cutShortGap(i+1, "(“Show more”) and its full text was not in the capture"))
 		}
 		if hidden {
 			gaps = append(gaps, fmt.Sprintf("between post %d and post %d the page shows %s instead of posts, so posts may be missing there", i, i+1, chain[i-1].GapBelow))

@@ -23,12 +23,14 @@ var xHosts = map[string]bool{
 }
 
 var (
-	// xAvatarSizeRe matches the size suffix of a profile image; both sources
-	// are rewritten to the 400×400 variant so they agree and read well.
-	xAvatarSizeRe = regexp.MustCompile(`_(?:normal|bigger|mini|x96|200x200|400x400)(\.[A-Za-z]{3,4})$`)
-	// xMediaPathRe matches a photo on pbs.twimg.com/media, in either the
-	// GraphQL form (/media/<key>.jpg) or the DOM form (/media/<key>?format=jpg).
-	xMediaPathRe = regexp.MustCompile(`^/media/([A-Za-z0-9_-]+)(?:\.([A-Za-z]{3,4}))?$`)
+	// xAvatarSizeRe matches the size suffix of a profile image (_normal,
+	// _bigger, _x96, _200x200…); every source of X posts rewrites it to the
+	// 400×400 variant, so one account has one avatar URL and it reads well.
+	xAvatarSizeRe = regexp.MustCompile(`_(?:normal|bigger|mini|x96|\d+x\d+)(\.[A-Za-z]{3,4})$`)
+	// xMediaPathRe matches a photo on pbs.twimg.com/media, in the GraphQL
+	// form (/media/<key>.jpg), the DOM form (/media/<key>?format=jpg) or the
+	// old pages' sized form (/media/<key>.jpg:large).
+	xMediaPathRe = regexp.MustCompile(`^/media/([A-Za-z0-9_-]+)(?:\.([A-Za-z]{3,4}))?(?::[a-z]+)?$`)
 )
 
 // xReservedPaths are first path segments that are X's own pages, not handles.
@@ -115,14 +117,22 @@ func xProfileHref(href string) string {
 	return h
 }
 
-func xPostURL(handle, id string) string {
+// xStatusURL is the x.com address of a post. Every source of X posts (X's
+// own pages, and the mirrors: Nitter, legacy pages, Thread Reader App)
+// writes this one form, so the library sees one thread whichever way it was
+// captured. Parts are escaped: a mirror's handle is not checked as X checks it.
+func xStatusURL(handle, id string) string {
 	if handle == "" {
-		return "https://x.com/i/web/status/" + id
+		// A post whose author is unknown: X's own handle-less address.
+		return "https://x.com/i/web/status/" + url.PathEscape(id)
 	}
-	return "https://x.com/" + handle + "/status/" + id
+	return "https://x.com/" + url.PathEscape(handle) + "/status/" + url.PathEscape(id)
 }
 
-func xProfileURL(handle string) string { return "https://x.com/" + handle }
+// xProfileURL is the x.com address of an account.
+func xProfileURL(handle string) string {
+	return "https://x.com/" + url.PathEscape(handle)
+}
 
 // xAbs makes a page href absolute on https://x.com.
 func xAbs(href string) string {
@@ -138,8 +148,9 @@ func xAvatar(u string) string {
 }
 
 // xPhoto is the canonical full-size form of a photo: the DOM shows
-// ?format=jpg&name=small|medium|large, GraphQL gives /media/<key>.jpg; both
-// become ?format=<ext>&name=orig, the original upload.
+// ?format=jpg&name=small|medium|large, GraphQL gives /media/<key>.jpg, old
+// pages and mirrors /media/<key>.jpg:large; all become
+// ?format=<ext>&name=orig, the original upload.
 func xPhoto(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || !strings.EqualFold(u.Host, "pbs.twimg.com") {

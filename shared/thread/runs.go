@@ -48,15 +48,42 @@ func PlainText(runs []Run) string {
 // same text give equal runs.
 func NormalizeRuns(runs []Run) []Run {
 	out := make([]Run, 0, len(runs))
-	for _, r := range runs {
-		if r.Text == "" && r.URL == "" {
+	for i := 0; i < len(runs); {
+		r := runs[i]
+		switch {
+		case r.Text == "" && r.URL == "":
+			i++
+			continue
+		case r.Type != TextRun:
+			out = append(out, r)
+			i++
 			continue
 		}
-		if n := len(out); n > 0 && r.Type == TextRun && out[n-1].Type == TextRun {
-			out[n-1].Text += r.Text
-			continue
+		// A stretch of text runs (empty runs inside it do not end it) is
+		// joined with one builder: appending run by run would copy the text
+		// so far each time, quadratic on a page of many paragraphs.
+		end, size, parts := i, 0, 0
+		for ; end < len(runs); end++ {
+			if e := runs[end]; e.Text == "" && e.URL == "" {
+				continue
+			} else if e.Type != TextRun {
+				break
+			}
+			size += len(runs[end].Text)
+			parts++
+		}
+		if parts > 1 {
+			var b strings.Builder
+			b.Grow(size)
+			for _, e := range runs[i:end] {
+				if e.Type == TextRun {
+					b.WriteString(e.Text)
+				}
+			}
+			r.Text = b.String()
 		}
 		out = append(out, r)
+		i = end
 	}
 	if n := len(out); n > 0 {
 		if out[0].Type == TextRun {

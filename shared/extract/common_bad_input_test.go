@@ -1,17 +1,21 @@
 package extract
 
 import (
+	"bytes"
+	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"unspool/shared/thread"
 )
 
-// platMinimalPages is one minimal page per HTML source, each recognised by its
+// minimalPages is one minimal page per HTML source, each recognised by its
 // own markers, for the bad-input checks below.
-var platMinimalPages = []struct{ name, url, page string }{
+var minimalPages = []struct{ name, url, page string }{
 	{"bluesky-dom", "https://bsky.app/profile/a.example/post/3kabc", `<div data-testid="postThreadItem-by-a.example"><a href="/profile/a.example">A</a><div data-testid="postText">%s</div></div>`},
 	{"mastodon-dom", "https://m.example/@a/1", `<div id="mastodon"><div class="detailed-status"><a class="detailed-status__display-name" href="/@a"></a><div class="status__content"><div class="status__content__text">%s</div></div><a class="detailed-status__datetime" href="/@a/1"></a></div></div>`},
 	{"nitter", "https://n.example/a/status/1", `<div class="main-tweet"><div class="timeline-item"><a class="username" href="/a">@a</a><span class="tweet-date"><a href="/a/status/1#m"></a></span><div class="tweet-content">%s</div></div></div>`},
@@ -25,13 +29,13 @@ var platMinimalPages = []struct{ name, url, page string }{
 // the output (it holds no attributes at all).
 func TestPlatformHostilePostHTML(t *testing.T) {
 	hostile := `hi<script>alert(1)</script><style>*{x}</style> <a href="javascript:alert(2)">click</a> <img src=x onerror="alert(3)"> <svg onload="alert(4)"></svg><iframe src="javascript:alert(5)"></iframe>`
-	for _, c := range platMinimalPages {
+	for _, c := range minimalPages {
 		t.Run(c.name, func(t *testing.T) {
-			th := platExtract(t, c.url, []byte(strings.Replace(c.page, "%s", hostile, 1)))
+			th := mustExtract(t, c.url, []byte(strings.Replace(c.page, "%s", hostile, 1)))
 			if th.Source != c.name {
 				t.Fatalf("read by %q", th.Source)
 			}
-			platScriptFree(t, th)
+			scriptFree(t, th)
 			text := th.Posts[0].Text
 			if strings.Contains(text, "alert") || strings.Contains(text, "{x}") || !strings.HasPrefix(text, "hi") || !strings.Contains(text, "click") {
 				t.Errorf("text = %q", text)
@@ -51,7 +55,7 @@ func TestPlatformDeepAndLargePages(t *testing.T) {
 		paragraphs = 50_000
 	}
 	big := strings.Repeat("<p>filler text of a large saved page</p>", paragraphs)
-	for _, c := range platMinimalPages {
+	for _, c := range minimalPages {
 		for name, fill := range map[string]string{"deep": deep, "large": big} {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
 				start := time.Now()
@@ -60,7 +64,7 @@ func TestPlatformDeepAndLargePages(t *testing.T) {
 					t.Errorf("error without a code: %v", err)
 				}
 				if err == nil {
-					platScriptFree(t, th)
+					scriptFree(t, th)
 				}
 				if d := time.Since(start); d > 60*time.Second { // a hang guard: two shared cores
 					t.Errorf("took %v", d)
@@ -84,5 +88,62 @@ func TestPlatformNotAThreadPage(t *testing.T) {
 		} else if code := thread.ErrorCode(err); code != thread.ENOTFOUND && code != thread.EINVALID {
 			t.Errorf("%s: code %q (%v)", name, code, err)
 		}
+	}
+}
+
+// TestOversizedPostIsCut: a post over the text limit keeps what fits, is
+// marked truncated and makes its thread say so, in every source, instead of
+// failing the extraction (and losing every other post with it).
+func TestOversizedPostIsCut(t *testing.T) {
+	fill := strings.Repeat("many words ", 15_000) + "END" // 165 KB
+	check := func(t *testing.T, th *thread.Thread, err error, post int) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("failed instead of cutting: %v", err)
+		}
+		p := th.Posts[post-1]
+		if !p.Truncated || len(p.Text) > thread.MaxTextBytes || len(p.Text) < thread.MaxTextBytes*9/10 ||
+			!strings.HasPrefix(p.Text, "many words many words") || strings.Contains(p.Text, "END") {
+			t.Errorf("truncated=%v, %d bytes of text", p.Truncated, len(p.Text))
+		}
+		gap := fmt.Sprintf("post %d is cut short", post)
+		if th.Complete || !slices.ContainsFunc(th.Gaps, func(g string) bool { return strings.HasPrefix(g, gap) }) {
+			t.Errorf("complete=%v gaps=%q, want a gap %q", th.Complete, th.Gaps, gap)
+		}
+	}
+	for _, c := range minimalPages {
+		t.Run(c.name, func(t *testing.T) {
+			th, err := Extract(c.url, []byte(strings.Replace(c.page, "%s", fill, 1)))
+			check(t, th, err, 1)
+		})
+	}
+	t.Run("x-dom", func(t *testing.T) {
+		page := xSource(t, "x-dom", "made-selfthread-25")
+		at := bytes.Index(page, []byte(`data-testid="tweetText"`))
+		at += bytes.IndexByte(page[at:], '>') + 1
+		content := append(append(append([]byte{}, page[:at]...), fill...), page[at:]...)
+		th, err := Extract("https://x.com/loom_weaver/status/"+mkID(100), content)
+		check(t, th, err, 1)
+		if len(th.Posts) != 25 {
+			t.Errorf("%d posts, want all 25", len(th.Posts))
+		}
+	})
+}
+
+// TestCapRunsCutsAtACharacter: the run that crosses the limit is cut on a
+// character boundary, a link there is dropped whole.
+func TestCapRunsCutsAtACharacter(t *testing.T) {
+	long := strings.Repeat("é", maxKeptText) // two bytes each
+	got, cut := capRuns([]thread.Run{{Type: thread.TextRun, Text: "a"}, {Type: thread.TextRun, Text: long}})
+	if !cut || len(got) != 1 || !utf8.ValidString(got[0].Text) || len(got[0].Text) < maxKeptText-2 || len(got[0].Text) > maxKeptText {
+		t.Errorf("cut=%v runs=%d len=%d", cut, len(got), len(got[0].Text))
+	}
+	link := thread.Run{Type: thread.LinkRun, Text: "x.example", URL: "https://x.example/" + strings.Repeat("a", maxKeptText)}
+	got, cut = capRuns([]thread.Run{{Type: thread.TextRun, Text: "see "}, link})
+	if !cut || len(got) != 1 || got[0].Text != "see" {
+		t.Errorf("cut=%v runs=%+v", cut, got)
+	}
+	if got, cut := capRuns([]thread.Run{{Type: thread.TextRun, Text: "short"}}); cut || got[0].Text != "short" {
+		t.Errorf("a short post was cut: %+v", got)
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"unspool/shared/thread"
 )
 
-// platWantChain checks the self-thread properties every source must hold,
+// wantChain checks the self-thread properties every source must hold,
 // independently of the goldens: the posts are exactly want, in that order,
 // none by another account, and Complete is as expected.
-func platWantChain(t *testing.T, th *thread.Thread, want []string, complete bool) {
+func wantChain(t *testing.T, th *thread.Thread, want []string, complete bool) {
 	t.Helper()
 	var got []string
 	for i := range th.Posts {
@@ -37,18 +37,18 @@ func platWantChain(t *testing.T, th *thread.Thread, want []string, complete bool
 	}
 }
 
-// platExtract runs Extract with a pinned clock and fails on error.
-func platExtract(t *testing.T, pageURL string, content []byte) *thread.Thread {
+// mustExtract runs Extract with a pinned clock and fails on error.
+func mustExtract(t *testing.T, pageURL string, content []byte) *thread.Thread {
 	t.Helper()
-	th, err := Options{Now: platGoldenNow}.Extract(pageURL, content)
+	th, err := Options{Now: goldenNow}.Extract(pageURL, content)
 	if err != nil {
 		t.Fatalf("Extract(%s): %v", pageURL, err)
 	}
 	return th
 }
 
-// platWantError checks that bad input gets a clear error with a code.
-func platWantError(t *testing.T, name, pageURL string, content []byte, code string) {
+// wantError checks that bad input gets a clear error with a code.
+func wantError(t *testing.T, name, pageURL string, content []byte, code string) {
 	t.Helper()
 	th, err := Extract(pageURL, content)
 	if err == nil {
@@ -63,9 +63,9 @@ func platWantError(t *testing.T, name, pageURL string, content []byte, code stri
 	}
 }
 
-// platScriptFree fails when the Thread's JSON could carry script: a
+// scriptFree fails when the Thread's JSON could carry script: a
 // non-http(s) URL anywhere or markup that survived as an attribute.
-func platScriptFree(t testing.TB, th *thread.Thread) {
+func scriptFree(t testing.TB, th *thread.Thread) {
 	t.Helper()
 	if th == nil {
 		return

@@ -13,7 +13,7 @@ package extract
 //	go test ./shared/extract -run 'TestPlatformGoldens' -update                 rewrite the goldens (review the diff!)
 //
 // Each source's own test pins by hand what its self-threads must be
-// (platWantChain), so a wrong golden written by -update cannot hide a bug.
+// (wantChain), so a wrong golden written by -update cannot hide a bug.
 
 import (
 	"bytes"
@@ -25,14 +25,14 @@ import (
 	"unspool/shared/thread"
 )
 
-// platGoldenSources are the testdata folders of the non-X sources.
-var platGoldenSources = []string{"bluesky", "mastodon", "threads", "nitter", "twitter-legacy", "threadreaderapp"}
+// goldenSources are the testdata folders of the non-X sources.
+var goldenSources = []string{"bluesky", "mastodon", "threads", "nitter", "twitter-legacy", "threadreaderapp"}
 
-// platGoldenNow pins CapturedAt, as in the X goldens.
-var platGoldenNow = xGoldenNow
+// goldenNow pins CapturedAt, as in the X goldens.
+var goldenNow = xGoldenNow
 
 func TestPlatformGoldens(t *testing.T) {
-	for _, source := range platGoldenSources {
+	for _, source := range goldenSources {
 		dirs, _ := filepath.Glob(filepath.Join("testdata", source, "*"))
 		for _, dir := range dirs {
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
@@ -61,7 +61,7 @@ func TestPlatformGoldens(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Extract(%s): %v", c.URL, err)
 				}
-				platCheckInvariants(t, th)
+				checkInvariants(t, th)
 				got := xMarshal(t, th)
 				want := filepath.Join(dir, "expected.json")
 				if xUpdate() {
@@ -82,10 +82,10 @@ func TestPlatformGoldens(t *testing.T) {
 	}
 }
 
-// platCheckInvariants holds for every thread a non-X extractor returns.
+// checkInvariants holds for every thread a non-X extractor returns.
 // Unlike the X invariants it does not require ReplyTo: DOM and mirror
 // sources do not say which post a reply answers.
-func platCheckInvariants(t testing.TB, th *thread.Thread) {
+func checkInvariants(t testing.TB, th *thread.Thread) {
 	t.Helper()
 	if err := th.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
@@ -112,18 +112,18 @@ func platCheckInvariants(t testing.TB, th *thread.Thread) {
 	if th.ID != th.Posts[0].ID {
 		t.Errorf("thread id %s is not its first post's", th.ID)
 	}
-	platScriptFree(t, th)
+	scriptFree(t, th)
 }
 
-// platLoadCase reads one of this file's case folders.
-func platLoadCase(t testing.TB, dir string) (xCase, string) {
+// loadCase reads one of this file's case folders.
+func loadCase(t testing.TB, dir string) (xCase, string) {
 	t.Helper()
 	return xLoadCase(t, filepath.Base(filepath.Dir(dir)), dir)
 }
 
-// platFixture reads a file of ../shared/fixtures, skipping the test when the
+// sourceFixture reads a file of ../shared/fixtures, skipping the test when the
 // folder is absent.
-func platFixture(t testing.TB, rel string) []byte {
+func sourceFixture(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(xRepoRoot(t), "..", "shared", "fixtures", rel))
 	if err != nil {

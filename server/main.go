@@ -102,7 +102,7 @@ func run() error {
 	// request has a deadline.
 	ln = netutil.LimitListener(ln, maxConns)
 	srv := &http.Server{
-		Handler:           serverhttp.NewHandler(st, logger),
+		Handler:           serverhttp.NewHandler(st, st, logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

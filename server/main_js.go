@@ -25,6 +25,7 @@ func main() {
 	logger := log.New(os.Stderr, "", 0)
 	cfg, err := configFromEnv(cloudflare.Getenv)
 	var libs library.LibraryService
+	var shares library.ShareService
 	var sharded *store.Sharded
 	var shards, from, budget int
 	if err == nil {
@@ -35,13 +36,13 @@ func main() {
 	}
 	if err == nil {
 		sharded, err = store.OpenD1Shards(shards, from, cfg)
-		libs = sharded
+		libs, shares = sharded, sharded
 	}
 	if err != nil {
 		// Misconfigured deployment: answer every request with a JSON 500
 		// rather than letting the instance die with a JS TypeError.
 		logger.Printf("startup: %v", err)
-		libs = broken{err}
+		libs, shares = broken{err}, broken{err}
 	}
 	// While the shard count grows, each cron event moves libraries; the
 	// log says when none is left (then deploy without UNSPOOL_SHARDS_FROM).
@@ -57,7 +58,7 @@ func main() {
 		logger.Print(growReport(from, shards, moved, done))
 		return nil
 	})
-	h := serverhttp.NewHandler(libs, logger)
+	h := serverhttp.NewHandler(libs, shares, logger)
 	h.ClientIP = func(r *http.Request) string {
 		if ip := r.Header.Get("CF-Connecting-IP"); ip != "" {
 			return ip

@@ -1,5 +1,5 @@
 // A minimal plain-JS Worker doing the same D1 work as the Go server's
-// push and pull (server/store/store.go): the same statements, the same
+// push and pull (server/store/records.go): the same statements, the same
 // schema (server/store/migrations), the same JSON on the wire. It exists
 // only as the baseline of `syncload compare`: what the Go worker costs per
 // request compared with the least a Worker must do. Not a second server:

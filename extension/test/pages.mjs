@@ -1,6 +1,7 @@
-// The test pages, built at test time from the real captures in
-// ../shared/fixtures (read there, never copied into this repository: the
-// rvinowise cells have no licence). Everything generated is named made-….
+// The test pages, built at test time from real captures: the rvinowise X
+// cells from the fixture set beside the repository, ../shared/fixtures
+// (read there, never copied: they have no licence), the others from their
+// copies in shared/extract/testdata. Everything generated is named made-….
 //
 //   fixturePages()  the real X cells of fixtures/x-dom as X status pages
 //   xAppPage(opts)  a self-thread of any length as X's web client shows it:
@@ -8,7 +9,7 @@
 //                   headers and answers after 250 ms, in parts joined by
 //                   ShowMore cursors, drawn on a virtualised timeline with
 //                   "Show more replies" gaps, replies by others and
-//                   "Discover more"; JSON built from the fixtures/x-graphql
+//                   "Discover more"; JSON built from the x-graphql captures'
 //                   structures
 //   virtualPage()   the 64-post xAppPage with long posts, video, photos, an ad
 //   hostilePage()   a thread whose text and names are markup and script
@@ -23,8 +24,16 @@ import { FULLY_STRICT_CSP } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtures = path.resolve(here, '../../../shared/fixtures');
-const read = (p) => fs.readFileSync(path.join(fixtures, p), 'utf8');
-const readJSON = (p) => JSON.parse(read(p));
+const read = (p) => {
+  try {
+    return fs.readFileSync(path.join(fixtures, p), 'utf8');
+  } catch (e) {
+    throw new Error(`${e.message}: the browser tests build their X pages from the real cells of the fixture set beside the repository (no licence allows a copy); put ../shared/fixtures there`);
+  }
+};
+const testdata = path.resolve(here, '../../shared/extract/testdata');
+const readCopy = (p) => fs.readFileSync(path.join(testdata, p), 'utf8');
+const readCopyJSON = (p) => JSON.parse(readCopy(p));
 const clone = (o) => structuredClone(o);
 
 const CELL_START = '<div data-testid="cellInnerDiv"';
@@ -77,7 +86,7 @@ export function fixturePages() {
         body: page({
           title: 'A quote post saved from X',
           canonical: 'https://x.com/TestQuoter/status/1983130065320780162',
-          body: dom('tweetyoink-x-tweet-quote.html').replace(/^[\s\S]*?(<div data-testid="cellInnerDiv")/, '$1').replace(/ style="[^"]*"/g, ''),
+          body: readCopy('x-dom/tweetyoink-x-tweet-quote/source.html').replace(/^[\s\S]*?(<div data-testid="cellInnerDiv")/, '$1').replace(/ style="[^"]*"/g, ''),
         }),
         csp: FULLY_STRICT_CSP,
       }],
@@ -184,9 +193,9 @@ const X_DATE = (iso) => {
 let gql;
 function gqlTemplates() {
   if (gql) return gql;
-  const details = readJSON('x-graphql/twscrape-raw_tweet_details.json');
+  const details = readCopyJSON('x-graphql/twscrape-raw_tweet_details/source.json');
   const entries = details.data.threaded_conversation_with_injections_v2.instructions[1].entries;
-  const video = readJSON('x-graphql/twscrape-video-with-replies.json').data.threaded_conversation_with_injections_v2.instructions[0].entries[0]
+  const video = readCopyJSON('x-graphql/twscrape-video-with-replies/source.json').data.threaded_conversation_with_injections_v2.instructions[0].entries[0]
     .content.itemContent.tweet_results.result.legacy.extended_entities.media[0];
   delete video.additional_media_info;
   gql = {

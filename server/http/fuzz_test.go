@@ -42,7 +42,7 @@ func FuzzPushBody(f *testing.F) {
 	if _, err := st.CreateLibrary(context.Background(), a, "fuzz"); err != nil {
 		f.Fatal(err)
 	}
-	h := serverhttp.NewHandler(st, log.New(&bytes.Buffer{}, "", 0))
+	h := serverhttp.NewHandler(st, st, log.New(&bytes.Buffer{}, "", 0))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest("POST", "/v1/libraries/"+a.LibraryID+"/changes", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

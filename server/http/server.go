@@ -1,12 +1,13 @@
-// Package http serves a library.LibraryService over HTTP: the /v1 routes of
-// shared/protocol, strict JSON, errors as {"error":{"code","message"}} with
-// the protocol's statuses, CORS for extension origins only, panic recovery,
-// and a log line per request that never holds a header, a key or a blob.
+// Package http serves a library.LibraryService and a library.ShareService
+// over HTTP: the /v1 routes of shared/protocol, strict JSON, errors as
+// {"error":{"code","message"}} with the protocol's statuses, CORS for
+// extension origins only, panic recovery, and a log line per request that
+// never holds a header, a key or a blob.
 //
 // Files: server.go (Handler and the middleware every route shares),
-// library.go (the sync routes), error.go (error and JSON encoding). A new
-// group of routes (share pages) is one more file with a
-// register function called from routes().
+// library.go (the sync routes), share.go (publishing and the public share
+// pages), error.go (error and JSON encoding). A new group of routes is one
+// more file with a register function called from routes().
 package http
 
 import (
@@ -26,6 +27,7 @@ import (
 // Handler is the server's http.Handler.
 type Handler struct {
 	Libraries library.LibraryService
+	Shares    library.ShareService
 	// Logger gets one line per request (method, path, status, size, time)
 	// and the details of internal errors. Never headers or bodies.
 	Logger *log.Logger
@@ -36,9 +38,10 @@ type Handler struct {
 	mux *http.ServeMux
 }
 
-// NewHandler wires the routes.
-func NewHandler(libs library.LibraryService, logger *log.Logger) *Handler {
-	h := &Handler{Libraries: libs, Logger: logger, ClientIP: PeerIP, mux: http.NewServeMux()}
+// NewHandler wires the routes to the services (main passes one store as
+// both).
+func NewHandler(libs library.LibraryService, shares library.ShareService, logger *log.Logger) *Handler {
+	h := &Handler{Libraries: libs, Shares: shares, Logger: logger, ClientIP: PeerIP, mux: http.NewServeMux()}
 	h.routes()
 	return h
 }

@@ -28,7 +28,7 @@ func (panicky) Pull(context.Context, library.Auth, library.PullPage) (*protocol.
 
 func TestHandler_PanicIsCleanJSON500(t *testing.T) {
 	var logs bytes.Buffer
-	h := serverhttp.NewHandler(panicky{}, log.New(&logs, "", 0))
+	h := serverhttp.NewHandler(panicky{}, nil, log.New(&logs, "", 0))
 	id := strings.Repeat("A", protocol.IDLength)
 	for range 2 { // and the handler keeps serving after it
 		req := httptest.NewRequest("GET", "/v1/libraries/"+id+"/changes", nil)
@@ -69,7 +69,7 @@ type deleter struct{ library.LibraryService }
 func (deleter) DeleteLibrary(context.Context, library.Auth) error { return nil }
 
 func TestHandler_OneWritePerResponse(t *testing.T) {
-	h := serverhttp.NewHandler(deleter{}, log.New(&bytes.Buffer{}, "", 0))
+	h := serverhttp.NewHandler(deleter{}, nil, log.New(&bytes.Buffer{}, "", 0))
 	id := strings.Repeat("A", protocol.IDLength)
 	for _, tc := range []struct {
 		method, path string
@@ -104,7 +104,7 @@ var _ http.Handler = (*serverhttp.Handler)(nil)
 // A share page's icon request is answered without an error status (a 404
 // is logged in the reader's console), and cached.
 func TestHandler_FaviconIsNoContent(t *testing.T) {
-	h := serverhttp.NewHandler(deleter{}, log.New(&bytes.Buffer{}, "", 0))
+	h := serverhttp.NewHandler(deleter{}, nil, log.New(&bytes.Buffer{}, "", 0))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/favicon.ico", nil))
 	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 || rec.Header().Get("Cache-Control") == "" {

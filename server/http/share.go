@@ -36,27 +36,13 @@ func (h *Handler) registerShareRoutes() {
 	})
 }
 
-// shares is the Handler's share service: the same store as Libraries. A
-// service without shares (none today) answers 500, as any broken backend.
-func (h *Handler) shares() (library.ShareService, error) {
-	if s, ok := h.Libraries.(library.ShareService); ok {
-		return s, nil
-	}
-	return nil, errors.New("the library service does not implement shares")
-}
-
 func (h *Handler) publishShare(w http.ResponseWriter, r *http.Request) {
-	svc, err := h.shares()
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
 	var req protocol.ShareRequest
 	if err := decodeShare(w, r, &req); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	sh, created, err := svc.PublishShare(r.Context(), auth(r), func() (*library.SharePage, error) {
+	sh, created, err := h.Shares.PublishShare(r.Context(), auth(r), func() (*library.SharePage, error) {
 		p, err := sharepage.Build(&req.Thread, req.Indexable)
 		return p, threadError(err)
 	})
@@ -72,12 +58,7 @@ func (h *Handler) publishShare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listShares(w http.ResponseWriter, r *http.Request) {
-	svc, err := h.shares()
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	list, err := svc.ListShares(r.Context(), auth(r))
+	list, err := h.Shares.ListShares(r.Context(), auth(r))
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -86,12 +67,7 @@ func (h *Handler) listShares(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) unpublishShare(w http.ResponseWriter, r *http.Request) {
-	svc, err := h.shares()
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	if err := svc.UnpublishShare(r.Context(), auth(r), r.PathValue("slug")); err != nil {
+	if err := h.Shares.UnpublishShare(r.Context(), auth(r), r.PathValue("slug")); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -159,18 +135,12 @@ func pageFormat(r *http.Request) (string, bool) {
 }
 
 func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
-	svc, err := h.shares()
-	if err != nil {
-		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
-		plainPage(w, http.StatusInternalServerError, "Something went wrong", "The page could not be read. Try again later.")
-		return
-	}
 	format, ok := pageFormat(r)
 	if !ok {
 		plainPage(w, http.StatusBadRequest, "Unknown format", "The format can be html, md, txt or json.")
 		return
 	}
-	page, err := svc.SharePageBody(r.Context(), r.PathValue("slug"), format)
+	page, err := h.Shares.SharePageBody(r.Context(), r.PathValue("slug"), format)
 	switch code := library.ErrorCode(err); {
 	case err == nil:
 	case code == library.ENOTFOUND:

@@ -36,16 +36,6 @@ const moveBatch = 200
 // invocation may run at most 1,000 D1 queries); the next run resumes.
 var errBudget = errors.New("statement budget spent")
 
-// libraryState reads id's moving state; ok is false when this database has
-// no such library.
-func (s *Store) libraryState(ctx context.Context, id string) (state int64, ok bool, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT moving FROM libraries WHERE id = ?`, id).Scan(&state)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	return state, err == nil, err
-}
-
 // Grow moves libraries from their shard over GrowingFrom() shards to their
 // shard over N, spending about budget statements, and says whether every
 // old shard is done (a whole pass over it moved nothing). Progress is kept

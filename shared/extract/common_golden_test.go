@@ -121,13 +121,12 @@ func loadCase(t testing.TB, dir string) (xCase, string) {
 	return xLoadCase(t, filepath.Base(filepath.Dir(dir)), dir)
 }
 
-// sourceFixture reads a file of ../shared/fixtures, skipping the test when the
-// folder is absent.
+// sourceFixture reads a file of ../shared/fixtures (see readFixture).
 func sourceFixture(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(xRepoRoot(t), "..", "shared", "fixtures", rel))
-	if err != nil {
-		t.Skipf("fixture %s is not on this machine: %v", rel, err)
+	b, skip := readFixture(t, filepath.Join(xRepoRoot(t), "..", "shared", "fixtures", rel))
+	if skip != "" {
+		t.Skip(skip)
 	}
 	return b
 }

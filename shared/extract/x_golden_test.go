@@ -132,7 +132,8 @@ func xRepoRoot(t testing.TB) string {
 	}
 }
 
-// xLoadCase reads a case folder; skip says why it cannot run here.
+// xLoadCase reads a case folder; skip says why it cannot run here (its
+// capture is in the fixture set, declared absent: fixtures_test.go).
 func xLoadCase(t testing.TB, source, dir string) (c xCase, skip string) {
 	t.Helper()
 	c.Name, c.Dir = source+"/"+filepath.Base(dir), dir
@@ -158,13 +159,8 @@ func xLoadCase(t testing.TB, source, dir string) (c xCase, skip string) {
 	if err != nil {
 		t.Fatalf("%s has no source.html, source.json, collected.json or source.txt", dir)
 	}
-	path := filepath.Join(xRepoRoot(t), strings.TrimSpace(string(ref)))
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return c, fmt.Sprintf("%s is not on this machine (it may not be copied into the repository): %v", path, err)
-	}
-	c.Content = b
-	return c, ""
+	c.Content, skip = readFixture(t, filepath.Join(xRepoRoot(t), strings.TrimSpace(string(ref))))
+	return c, skip
 }
 
 func xRunCase(c xCase) (*thread.Thread, error) {

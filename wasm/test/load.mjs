@@ -7,6 +7,22 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixtures = path.resolve(root, '../shared/fixtures');
 
+// readSource reads a case's source.txt reference (relative to the
+// repository). Captures whose licence forbids a copy are in the fixture set
+// beside it, ../shared/fixtures: missing, the case fails ({missing}), unless
+// UNSPOOL_FIXTURES_ABSENT=1 says the set is knowingly absent ({skip}: node's
+// summary counts it). The Go tests keep the same rule
+// (shared/extract/fixtures_test.go).
+export function readSource(ref) {
+  const file = path.join(root, ref.trim());
+  if (fs.existsSync(file)) return { content: fs.readFileSync(file, 'utf8') };
+  if (process.env.UNSPOOL_FIXTURES_ABSENT) return { skip: `not checked: ${file} is absent (UNSPOOL_FIXTURES_ABSENT=1)` };
+  return {
+    missing: `${file} is missing: this case reads the fixture set beside the repository (its licence forbids a copy); ` +
+      'put ../shared/fixtures there, or set UNSPOOL_FIXTURES_ABSENT=1 to test without it (its cases are then skipped)',
+  };
+}
+
 let loaded;
 export function loadUnspool() {
   loaded ??= (async () => {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadUnspool, root } from './load.mjs';
+import { loadUnspool, readSource, root } from './load.mjs';
 
 const testdata = path.join(root, 'shared/extract/testdata');
 const sources = ['bluesky', 'mastodon', 'threads', 'nitter', 'twitter-legacy', 'threadreaderapp'];
@@ -19,11 +19,7 @@ function read(dir, name) {
   for (const f of ['source.html', 'source.json']) {
     if (fs.existsSync(at(f))) c.content = fs.readFileSync(at(f), 'utf8');
   }
-  if (c.content === undefined) {
-    const ref = path.join(root, fs.readFileSync(at('source.txt'), 'utf8').trim());
-    if (fs.existsSync(ref)) c.content = fs.readFileSync(ref, 'utf8');
-    else c.skip = `${ref} is not on this machine`;
-  }
+  if (c.content === undefined) Object.assign(c, readSource(fs.readFileSync(at('source.txt'), 'utf8')));
   if (fs.existsSync(at('expected-error.txt'))) c.error = fs.readFileSync(at('expected-error.txt'), 'utf8').split('\n')[1];
   else c.expected = JSON.parse(fs.readFileSync(at('expected.json'), 'utf8'));
   return c;
@@ -38,6 +34,7 @@ for (const source of sources) {
     for (const name of names) {
       const c = read(path.join(dir, name), `${source}/${name}`);
       await t.test(c.name, { skip: c.skip }, () => {
+        if (c.missing) assert.fail(c.missing);
         if (c.error) {
           assert.throws(() => unspool.extract(c.url, c.content), (e) => e instanceof Error && e.message === c.error);
           return;

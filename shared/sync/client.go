@@ -188,13 +188,7 @@ func (c *Client) DeleteLibrary(ctx context.Context) error {
 		return err
 	}
 	if m, ok := c.store.(*memStore); ok {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.cursor = ""
-		for _, r := range m.recs {
-			m.marks++
-			r.Seq, r.queued = 0, m.marks
-		}
+		m.forget()
 	}
 	return nil
 }
@@ -435,18 +429,18 @@ func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool
 			return &Local{r.st, r.seq}, false
 		}
 		next := Local{Merge(cur.Saved, r.st), cur.Seq}
-		if r.seq < cur.Seq {
-			// An older state than one already based on: merged in, and the
-			// base stays.
-			return &next, false
+		queue := false
+		// A state older than the one the record is based on is merged in,
+		// and the base stays.
+		if r.seq >= cur.Seq {
+			next.Seq = r.seq
+			same := sameState(next.Saved, r.st)
+			if same {
+				clean = append(clean, id)
+			}
+			queue = requeue && !same && !slices.Contains(queued, id)
 		}
-		next.Seq = r.seq
-		same := sameState(next.Saved, r.st)
-		if same {
-			clean = append(clean, id)
-		}
-		queue := requeue && !same && !slices.Contains(queued, id)
-		if next.Seq == cur.Seq && sameState(next.Saved, cur.Saved) && !queue {
+		if next.Seq == cur.Seq && !queue && sameState(next.Saved, cur.Saved) {
 			return nil, false // nothing to write
 		}
 		return &next, queue

@@ -183,7 +183,19 @@ func (m *memStore) Update(_ context.Context, ids []string, fn UpdateFunc) error 
 	return nil
 }
 
-// state and live read the whole library, for Client.State and Library.
+// forget resets the cursor and every seq and queues every record: what
+// the server knew is gone.
+func (m *memStore) forget() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cursor = ""
+	for _, r := range m.recs {
+		m.marks++
+		r.Seq, r.queued = 0, m.marks
+	}
+}
+
+// state reads the whole library, for Client.State and Library.
 func (m *memStore) state() (cursor string, recs []StateRecord) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

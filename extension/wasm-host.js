@@ -86,6 +86,24 @@ export const memoryBytes = () => memory?.buffer.byteLength ?? 0;
 // releasing it after a while unused.
 export let lastCallAt = 0;
 
+let holds = 0;
+// hold keeps the loaded WASM from being released (see wasm-preload.js) until
+// the function it returns is called: a sync in flight runs in a goroutine of
+// this instance.
+export function hold() {
+  holds++;
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    holds--;
+    lastCallAt = performance.now();
+  };
+}
+
+// isHeld tells whether something running needs the WASM now.
+export const isHeld = () => holds > 0;
+
 // call runs one API function by name once the WASM is ready.
 export async function call(name, ...args) {
   const api = await ready();

@@ -16,7 +16,7 @@
 // preloaded WASM is held it is kept running by a cheap extension call every
 // KEEPALIVE_MS, and only then.
 import { inject } from './triggers.js';
-import { isLoaded, lastCallAt, ready, release } from './wasm-host.js';
+import { isHeld, isLoaded, lastCallAt, ready, release } from './wasm-host.js';
 
 // X status pages, as the collector recognises them (content/x-collector.js).
 const THREAD_PAGE = /^https:\/\/(?:x\.com|(?:mobile\.)?twitter\.com)\/[A-Za-z0-9_]{1,15}\/status(?:es)?\/\d+/;
@@ -36,9 +36,10 @@ export function preload() {
 }
 
 // check releases the WASM once neither a call nor a preload asked for it
-// within HOLD_MS, else keeps the worker alive a little longer.
+// within HOLD_MS and nothing holds it (a sync), else keeps the worker alive a
+// little longer.
 function check() {
-  if (performance.now() - Math.max(preloadedAt, lastCallAt) < HOLD_MS) {
+  if (isHeld() || performance.now() - Math.max(preloadedAt, lastCallAt) < HOLD_MS) {
     chrome.runtime.getPlatformInfo(() => void chrome.runtime.lastError);
     return;
   }

@@ -25,7 +25,9 @@ const listeners = new Set();
 // context (the background worker uses it to schedule a sync).
 export function onLocalChange(fn) { listeners.add(fn); }
 
-function announce(keys, origin) {
+// announce tells open pages (and, for local edits, the sync scheduler) that
+// keys changed.
+export function announce(keys, origin) {
   try {
     const bc = new BroadcastChannel(CHANNEL);
     bc.postMessage({ type: 'changed', keys, origin });
@@ -48,8 +50,10 @@ export function threadKey(thread) {
 // mutate runs op on the records of keys inside one transaction. op(ops, old,
 // hlc, key) returns the new record, or null to leave it as it is; hlc() gives
 // the next clock stamp. A returned record's seq, if set, replaces the stored
-// one (sync sets it; local edits keep it). silent: no page needs to know
-// (only the server's seq changed). Returns [{old, rec}] per change.
+// one (sync sets it; local edits keep it). queue: whether the changed records
+// go in the outbox (or a function of the key that says). silent: no page
+// needs to know (only the server's seq changed). Returns [{old, rec}] per
+// change.
 export async function mutate(keys, op, { queue = true, origin = 'local', silent = false } = {}) {
   const ops = await api();
   const d = await db();
@@ -86,7 +90,7 @@ export async function mutate(keys, op, { queue = true, origin = 'local', silent 
         summaries.put(summary);
         index.put(words);
       }
-      if (queue) outbox.add({ key: rec.key, at: Date.now() });
+      if (typeof queue === 'function' ? queue(rec.key) : queue) outbox.add({ key: rec.key, at: Date.now() });
       changed.push({ old, rec });
     }
     meta.put({ k: 'clock', v: last });

@@ -5,7 +5,7 @@
 // by these functions, so a record made here merges on another device exactly
 // as the Go property tests say it does.
 //
-// All functions here are synchronous once api() has resolved: the library
+// All functions here but run are synchronous once api() has resolved: the library
 // calls them inside an IndexedDB transaction, between reading a record and
 // writing it back, which is what makes each edit atomic across the pages
 // and the background worker.
@@ -60,6 +60,8 @@ export async function api() {
     // Sealing for the server: {id, deleted, blob}, and back.
     seal: (secret, rec) => p(f('syncSeal')(secret, j(plain(rec)))),
     open: (secret, record) => p(f('syncOpen')(secret, j({ id: record.id, blob: record.blob }))),
+    // The sync engine (lib/sync.js gives it host: transport and storage).
+    run: async (request, host) => p(await f('syncRun')(j(request), host)),
   };
   return cached;
 }

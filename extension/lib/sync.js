@@ -1,34 +1,30 @@
-// The sync client (runs in the background worker). It keeps this device's
-// library and the server's copy of it converging:
+// The sync client's browser half (runs in the background worker). The
+// engine — pull, push, conflicts, retries, what to acknowledge, the words
+// of an error and when to try again — is shared/sync's Client, run in the
+// WASM by unspool.syncRun: the same code, with the same numbers, that the
+// Go convergence, kill -9 and conflict tests drive. This file gives it
+// what only the browser has:
 //
-//   pull  every change since our cursor, opened and merged into the local
-//         records with the shared merge (record-ops.js);
-//   push  the outbox: each changed record sealed and sent with the seq it was
-//         based on; a conflict comes back with the server's current record,
-//         which is merged in and pushed again. Outbox entries are removed only
-//         once the server has acknowledged the change, so a crash, a browser
-//         restart or an offline week loses nothing, and a change already
-//         applied is not applied twice (the retry is based on the new seq).
+//   transport  fetch, to the server the user chose;
+//   storage    the library's IndexedDB: records (changed through
+//              library.mutate, so a sync and an edit in another page never
+//              lose each other's change), the outbox, the pull cursor;
+//   schedule   soon after a local change, every PERIOD_MIN minutes
+//              (chrome.alarms, which survive the worker being stopped), and
+//              after a failure when the engine says (RetryIn in Go);
 //
-// It runs soon after a local change, every PERIOD_MIN minutes (chrome.alarms,
-// which survive the worker being stopped), and after a failure with
-// exponential backoff. The server sees only record ids (HMACs) and sealed
-// blobs; the secret never leaves the device except as the sync code the user
-// copies to another device.
+// and the settings: turning sync on, joining with a code, turning it off.
+// The server sees only record ids (HMACs) and sealed blobs; the secret never
+// leaves the device except as the sync code the user copies to another one.
 
 import { db, done, req, getMeta, setMeta } from './db.js';
 import * as library from './library.js';
 import { api } from './record-ops.js';
+import { hold } from '../wasm-host.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 const PERIOD_MIN = 5;             // periodic sync
 const SOON_MS = 1500;             // after a local change, coalescing bursts
-const BACKOFF_FIRST_S = 15;       // first retry after a failure…
-const BACKOFF_MAX_S = 30 * 60;    // …doubling up to half an hour
-const MAX_BATCH = 100;            // protocol.MaxBatchChanges
-const MAX_PUSH_BYTES = (4 << 20) - (64 << 10); // protocol.MaxRequestBytes, less room for the JSON around the blobs
-const PULL_LIMIT = 200;           // protocol.DefaultPullLimit
-const MAX_PUSH_ROUNDS = 20;       // conflicts resolved per sync before giving up until next time
 const ALARM_PERIODIC = 'unspool-sync';
 const ALARM_RETRY = 'unspool-sync-retry';
 
@@ -49,46 +45,6 @@ export function checkServer(url) {
     throw new Error('The server address must start with https:// (plain http only for a server on this computer).');
   }
   return u.origin + u.pathname.replace(/\/+$/, '');
-}
-
-// ---------------------------------------------------------------- HTTP
-
-class SyncError extends Error {
-  constructor(message, { status = 0, code = '', retryAfter = 0, fatal = false } = {}) {
-    super(message);
-    Object.assign(this, { status, code, retryAfter, fatal });
-  }
-}
-
-async function http(cfg, method, path, body) {
-  let res;
-  try {
-    res = await fetch(cfg.server + path, {
-      method,
-      headers: {
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-        ...(cfg.authKey ? { Authorization: `Bearer ${cfg.authKey}` } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-      cache: 'no-store',
-    });
-  } catch {
-    throw new SyncError(`Can't reach the sync server (${new URL(cfg.server).host}). Your changes are kept and will be sent when it is back.`);
-  }
-  if (res.status === 204) return null;
-  const data = await res.json().catch(() => null);
-  if (res.ok) return data;
-  const code = data?.error?.code ?? '';
-  const retryAfter = Number(res.headers.get('Retry-After')) || 0;
-  const words = {
-    401: 'The server no longer accepts this device\'s sync code (was the library deleted from another device?). Turn sync off, then join again.',
-    404: 'Your library is not on the sync server any more (it may have been deleted from another device). Turn sync off and on again to upload it.',
-    413: 'A saved thread is too large for the sync server, or the library is over its storage limit.',
-    429: 'The sync server asked us to slow down; we will try again shortly.',
-  }[res.status] ?? (res.status >= 500
-    ? `The sync server had a problem (${res.status}); we will try again shortly.`
-    : `The sync server refused a request (${res.status}${data?.error?.message ? `: ${data.error.message}` : ''}).`);
-  throw new SyncError(words, { status: res.status, code, retryAfter, fatal: res.status === 401 || res.status === 404 });
 }
 
 // ---------------------------------------------------------------- outbox
@@ -137,137 +93,66 @@ async function queueAll() {
   await done(tx);
 }
 
-// ---------------------------------------------------------------- pull/push
+// ---------------------------------------------------------------- the engine's host
 
-async function pull(cfg, ops) {
-  let { cursor = '' } = await state();
-  let unreadable = 0;
-  for (;;) {
-    const page = await http(cfg, 'GET',
-      `/v1/libraries/${cfg.libraryId}/changes?since=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`);
-    const seqs = new Map();
-    const recs = [];
-    for (const c of page.changes) {
-      // A record that does not open (altered on the server, or sealed by a
-      // newer Unspool) is skipped and reported, not allowed to stop every
-      // other record from syncing.
-      let rec;
-      try { rec = ops.open(cfg.secret, c); } catch {
-        unreadable++;
-        continue;
-      }
-      seqs.set(rec.id, c.seq);
-      recs.push(rec);
-    }
-    // One that opens but does not merge (it fails validation) likewise.
-    if (recs.length) unreadable += (await library.mergeIn(recs, { seqOf: (r) => seqs.get(r.id) })).failed.length;
-    cursor = page.cursor;
-    await setState({ cursor });
-    if (!page.more) break;
-  }
-  // Counted for good: the cursor has moved past them.
-  if (unreadable) await setState({ unreadable: ((await state()).unreadable ?? 0) + unreadable });
+// host is what unspool.syncRun calls (see docs/wasm-api.md): transport and
+// storage, each a promise. The outbox's mark is its highest entry number.
+function host(cfg) {
+  return {
+    async request(method, path, authKey, body) {
+      const res = await fetch(cfg.server + path, {
+        method,
+        headers: {
+          ...(body !== null ? { 'Content-Type': 'application/json' } : {}),
+          ...(authKey ? { Authorization: `Bearer ${authKey}` } : {}),
+        },
+        body: body ?? undefined,
+        cache: 'no-store',
+      });
+      return { status: res.status, retryAfter: res.headers.get('Retry-After') ?? '', body: await res.text() };
+    },
+    cursor: async () => (await state()).cursor ?? '',
+    setCursor: (cursor) => setState({ cursor }),
+    async outbox() {
+      const entries = await outboxEntries();
+      return { keys: [...new Set(entries.map((e) => e.key))], mark: entries.reduce((m, e) => Math.max(m, e.n), 0) };
+    },
+    ack: (keys, mark) => acknowledge(new Set(keys), mark),
+    async get(keys) {
+      const threads = (await db()).transaction('threads').objectStore('threads');
+      return Promise.all(keys.map(async (k) => {
+        const rec = await req(threads.get(k));
+        return rec ? JSON.stringify(rec) : '';
+      }));
+    },
+    async update(keys, fn) {
+      const queued = new Set(), changed = [];
+      await library.mutate(keys, (_ops, old, _hlc, key) => {
+        const r = fn(key, old ? JSON.stringify(old) : '');
+        if (r instanceof Error) throw r;
+        if (!r) return null;
+        if (r.queue) queued.add(key);
+        if (r.changed) changed.push(key);
+        return JSON.parse(r.record);
+      }, { queue: (key) => queued.has(key), origin: 'sync', silent: true });
+      // Pages hear of real changes only, not of seqs recorded.
+      if (changed.length) library.announce(changed, 'sync');
+    },
+  };
 }
 
-async function push(cfg, ops) {
-  // Records that cannot be sealed (over the per-record limit) stay in the
-  // outbox, are counted for the status line, and do not hold the rest back.
-  const tooLarge = new Set();
+// engine runs one operation of the Go client ('sync', 'create', 'join',
+// 'delete') and resolves to its outcome ({error, retryInMs, pulled, pushed,
+// rejected, unsendable, pending, …}). The WASM is held while it runs: the
+// engine's goroutine lives in it.
+async function engine(cfg, op, failures = 0) {
+  const ops = await api();
+  const release = hold();
   try {
-    for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
-      if (!(await pushRound(cfg, ops, tooLarge))) return;
-    }
+    return await ops.run({ op, secret: cfg.secret, server: cfg.server, failures }, host(cfg));
   } finally {
-    await setState({ tooLarge: tooLarge.size });
+    release();
   }
-}
-
-// pushRound sends one batch: at most MAX_BATCH changes and MAX_PUSH_BYTES
-// of blobs. It returns false when the outbox has nothing left to send.
-async function pushRound(cfg, ops, tooLarge) {
-  const entries = (await outboxEntries()).filter((e) => !tooLarge.has(e.key));
-  if (!entries.length) return false;
-  const upTo = Math.max(...entries.map((e) => e.n));
-  const keys = [], recs = [], changes = [];
-  let size = 0;
-  for (const key of new Set(entries.map((e) => e.key))) {
-    if (changes.length >= MAX_BATCH) break;
-    const rec = await library.get(key);
-    if (!rec) { keys.push(key); continue; }
-    let sealed;
-    try { sealed = ops.seal(cfg.secret, rec); } catch {
-      tooLarge.add(key);
-      continue;
-    }
-    if (changes.length && size + sealed.blob.length > MAX_PUSH_BYTES) break;
-    size += sealed.blob.length;
-    keys.push(key);
-    recs.push(rec);
-    changes.push({ id: sealed.id, baseSeq: rec.seq ?? 0, deleted: !!rec.deleted, blob: sealed.blob });
-  }
-  if (!changes.length) {
-    // Only keys with no record (nothing to send) or unsendable ones.
-    const nothing = new Set(keys);
-    if (nothing.size) await acknowledge(nothing, upTo);
-    return nothing.size > 0;
-  }
-  const res = await http(cfg, 'POST', `/v1/libraries/${cfg.libraryId}/changes`, { changes });
-  const applied = new Map(), conflicts = [], gone = [];
-  res.results.forEach((r, i) => {
-    if (r.status === 'applied') applied.set(recs[i].key, r.seq);
-    else if (r.status === 'conflict' && r.current) conflicts.push({ key: recs[i].key, current: r.current });
-    // A conflict with nothing stored: the server no longer has a record
-    // we based a change on (its library was recreated, or restored from
-    // an older backup). Send ours again as new.
-    else if (r.status === 'conflict') gone.push(recs[i].key);
-  });
-  if (gone.length) {
-    await library.mutate(gone, (_ops, old) => (old ? { ...old, seq: 0 } : null), { queue: false, origin: 'sync', silent: true });
-  }
-  // Applied: remember the seq the server gave, so the next change of the
-  // record is based on it (max: a concurrent pull may have seen it already).
-  if (applied.size) {
-    await library.mutate([...applied.keys()], (_ops, old, _hlc, key) =>
-      old ? { ...old, seq: Math.max(old.seq ?? 0, applied.get(key)) } : null, { queue: false, origin: 'sync', silent: true });
-    await acknowledge(new Set(applied.keys()), upTo);
-  }
-  // Conflicts: the server holds a newer state (another device's change,
-  // or our own earlier push whose answer was lost). Merge it into ours,
-  // based on its seq. If the merge adds nothing to the server's state, the
-  // server already has every edit of ours: done, applied once. Otherwise
-  // the outbox entry stays and the merged record goes in the next round.
-  // A server record that cannot be opened or merged (altered, or sealed
-  // by a newer Unspool) is counted, and ours goes over it in the next round
-  // (based on its seq): one bad record never stops the rest.
-  if (conflicts.length) {
-    const theirs = new Map();
-    let unreadable = 0;
-    for (const { key, current } of conflicts) {
-      let rec = null;
-      try { rec = ops.open(cfg.secret, current); } catch { unreadable++; }
-      theirs.set(key, { rec, seq: current.seq });
-    }
-    const clean = new Set();
-    await library.mutate([...theirs.keys()], (o, old, _hlc, key) => {
-      const { rec, seq } = theirs.get(key);
-      let merged = old;
-      if (rec) {
-        try {
-          merged = o.merge(old ?? null, rec);
-          if (JSON.stringify(merged) === JSON.stringify(rec)) clean.add(key);
-        } catch { unreadable++; }
-      }
-      return merged && { ...merged, seq: Math.max(old?.seq ?? 0, seq) };
-    }, { queue: false, origin: 'sync' });
-    if (clean.size) await acknowledge(clean, upTo);
-    if (unreadable) await setState({ unreadable: ((await state()).unreadable ?? 0) + unreadable });
-  }
-  const unanswered = keys.filter((k) => !applied.has(k) && !gone.includes(k) && !conflicts.some((c) => c.key === k));
-  // Keys with no record at all (never saved here) have nothing to send.
-  const missing = new Set(keys.filter((k) => !recs.some((r) => r.key === k)));
-  if (missing.size) await acknowledge(missing, upTo);
-  if (unanswered.length > missing.size) throw new SyncError('The sync server answered only part of a change batch; will retry.');
-  return true;
 }
 
 // ---------------------------------------------------------------- running
@@ -285,18 +170,20 @@ export function syncNow(reason = 'manual') {
     // Backoff holds back the automatic tries; a person pressing "Sync now"
     // and a worker (re)starting — at most once per start — try at once.
     if (!['manual', 'startup'].includes(reason) && st.nextTry && Date.now() < st.nextTry) return status();
+    let out;
     try {
-      const ops = await api();
-      await pull(cfg, ops);
-      await push(cfg, ops);
-      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0 });
-      chrome.alarms?.clear(ALARM_RETRY);
+      out = await engine(cfg, 'sync', st.failures ?? 0);
     } catch (e) {
-      const failures = (st.failures ?? 0) + 1;
-      const backoff = Math.min(BACKOFF_FIRST_S * 2 ** (failures - 1), BACKOFF_MAX_S);
-      const waitS = Math.max(e.retryAfter ?? 0, backoff * (1 + Math.random() * 0.2));
-      const nextTry = Date.now() + waitS * 1000;
-      await setState({ lastError: e.message, lastErrorAt: Date.now(), failures, nextTry });
+      out = { error: e.message, retryInMs: 0, rejected: 0 }; // the WASM did not load: try at the next alarm
+    }
+    // Counted for good: the cursor has moved past them.
+    const unreadable = (st.unreadable ?? 0) + out.rejected;
+    if (!out.error) {
+      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable });
+      chrome.alarms?.clear(ALARM_RETRY);
+    } else {
+      const nextTry = Date.now() + out.retryInMs;
+      await setState({ lastError: out.error, lastErrorAt: Date.now(), failures: (st.failures ?? 0) + 1, nextTry, unreadable });
       // chrome.alarms wakes a stopped worker; 30 s is its smallest delay.
       chrome.alarms?.create(ALARM_RETRY, { when: Math.max(nextTry, Date.now() + 30_000) });
     }
@@ -336,20 +223,10 @@ async function connect(server, secret, { mustExist }) {
   const ops = await api();
   const { libraryId, authKey } = ops.keys(secret);
   const cfg = { server: checkServer(server), secret, libraryId, authKey };
-  if (mustExist) {
-    // Joining: the library must already be there (a code from another
-    // device), else the server address or the code is wrong.
-    try {
-      await http(cfg, 'GET', `/v1/libraries/${libraryId}/changes?limit=1`);
-    } catch (e) {
-      if (e.status === 404 || e.status === 401) {
-        throw new Error(`There is no library with this sync code on ${new URL(cfg.server).host}. Check the code and the server address.`);
-      }
-      throw e;
-    }
-  } else {
-    await http(cfg, 'POST', '/v1/libraries', { libraryId, authKey });
-  }
+  // Joining: the library must already be there (a code from another
+  // device), else the server address or the code is wrong.
+  const { error } = await engine(cfg, mustExist ? 'join' : 'create');
+  if (error) throw new Error(error);
   await setMeta('sync', { ...cfg, since: Date.now() });
   await setMeta('syncState', {});
   await queueAll();
@@ -395,7 +272,8 @@ export async function disable() {
 export async function deleteRemote() {
   const cfg = await config();
   if (!cfg) throw new Error('Sync is off: there is no library on a server to delete.');
-  await http(cfg, 'DELETE', `/v1/libraries/${cfg.libraryId}`);
+  const { error } = await engine(cfg, 'delete');
+  if (error) throw new Error(error);
   return disable();
 }
 

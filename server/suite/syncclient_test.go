@@ -17,8 +17,9 @@ import (
 	"unspool/shared/sync/synctest"
 )
 
-// newSyncClient is a device running the extension's real sync client
-// (shared/sync: sealing, HLC merge, outbox) against the server under test.
+// newSyncClient is a device running the extension's sync engine
+// (shared/sync's Client: sealing, HLC merge, outbox, retries) with the
+// numbers the extension runs with, against the server under test.
 func newSyncClient(t *testing.T, secret sync.Secret, url string) *sync.Client {
 	t.Helper()
 	tr, err := sync.NewHTTPTransport(url, client)
@@ -29,8 +30,7 @@ func newSyncClient(t *testing.T, secret sync.Secret, url string) *sync.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sync.NewClient(sync.Options{Transport: tr, Secret: secret, Device: dev,
-		Backoff: func(int) time.Duration { return 200 * time.Millisecond }, MaxAttempts: 30})
+	c, err := sync.NewClient(sync.Options{Transport: tr, Secret: secret, Device: dev})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,38 +15,33 @@ import (
 )
 
 // Client keeps one device's copy of a library and syncs it with the server.
+// It is the one sync engine: the extension runs it in the WASM over its
+// IndexedDB (unspool.syncRun), Go programs and the reliability tests run it
+// over a Store in memory.
 //
-// Local edits (Save, Delete, SetTags, …) apply at once and mark the record
-// dirty: the dirty records are the outbox. Sync pulls every change after the
-// cursor and merges it in, then pushes the outbox. Each pushed change names
-// the server seq it was merged onto; when the server holds a newer one it
-// answers "conflict" with it, the client merges and pushes again. Because
-// Merge is idempotent, a push whose answer was lost is simply sent again:
-// the server then reports a conflict with the very state sent, the merge
-// changes nothing, and the record is clean — applied once.
+// Local edits (Save, Delete, SetTags, …, or the extension's own) apply at
+// once and queue the record in the outbox. Sync pulls every change after
+// the cursor and merges it in, then pushes the outbox. Each pushed change
+// names the server seq it was merged onto; when the server holds a newer
+// one it answers "conflict" with it, the client merges and pushes again.
+// Because Merge is idempotent, a push whose answer was lost is simply sent
+// again: the server then reports a conflict with the very state sent, the
+// merge changes nothing, and the record is clean — applied once.
 //
-// A record is clean only when the server is known to hold a state that
-// includes every local edit (the same bytes after merge), so an edit is
-// never dropped from the outbox before it is acknowledged.
+// A record leaves the outbox only when the server is known to hold a state
+// that includes every local edit (the same state after merge), so an edit
+// is never dropped before it is acknowledged.
 //
-// Edits may run concurrently with Sync; Syncs run one at a time. State
-// returns what to persist, and Options.State restores it after a restart.
+// Edits may run concurrently with Sync; Syncs run one at a time. With the
+// Store in memory, State returns what to persist and Options.State
+// restores it after a restart.
 type Client struct {
 	opts  Options
 	keys  Keys
 	clock *Clock
+	store Store
 
 	syncing gosync.Mutex // one Sync/Pull/Push at a time
-	mu      gosync.Mutex // guards lib and cursor
-	lib     map[string]*entry
-	cursor  string
-}
-
-type entry struct {
-	st    SavedThread
-	seq   int64  // the server seq st is known to include (the base of a push)
-	dirty bool   // in the outbox
-	gen   uint64 // bumped by every local edit, to notice edits during a push
 }
 
 // Options configures a Client. Transport, Secret and Device are required.
@@ -54,24 +49,26 @@ type Options struct {
 	Transport Transport
 	Secret    Secret
 	Device    string // HLC device id (NewDeviceID), stable for the device
+	// Store keeps the library (in memory when nil, restored from State).
+	Store Store
 	// Now is the wall clock (time.Now when nil); tests give each device
 	// its own, skewed.
 	Now func() time.Time
-	// State restores a persisted Client (see Client.State).
+	// State restores a persisted Client kept in memory (see Client.State).
 	State *State
 	// Backoff gives the wait before retry attempt n (DefaultBackoff when
 	// nil); Sleep waits (a timer when nil). Tests make both instant.
 	Backoff     func(attempt int) time.Duration
 	Sleep       func(ctx context.Context, d time.Duration) error
-	MaxAttempts int // tries per request for retryable failures (default 5)
+	MaxAttempts int // tries per request for retryable failures (default MaxAttempts)
 	PullLimit   int // changes per pull page (default protocol.DefaultPullLimit)
 	BatchSize   int // changes per push (default and at most protocol.MaxBatchChanges)
-	MaxRounds   int // push rounds per Sync, each resolving the last one's conflicts (default 8)
+	MaxRounds   int // push rounds per Sync, each resolving the last one's conflicts (default MaxRounds)
 }
 
-// State is what a Client persists: the library, the outbox (dirty
-// records), the pull cursor and the clock. It holds plaintext and belongs
-// in the device's own storage only.
+// State is what a Client kept in memory persists: the library, the outbox
+// (dirty records), the pull cursor and the clock. It holds plaintext and
+// belongs in the device's own storage only.
 type State struct {
 	Cursor  string        `json:"cursor"`
 	Clock   HLC           `json:"clock"`
@@ -86,21 +83,25 @@ type StateRecord struct {
 
 // Report counts what one Sync (or Pull, or Push) did.
 type Report struct {
-	Pulled    int // changes received
-	Pushed    int // changes the server applied
-	Conflicts int // pushes answered with a newer record, merged and retried
-	Rejected  int // received records that failed to open (skipped)
-	Retries   int // requests sent again after a retryable failure
+	Pulled    int `json:"pulled"`    // changes received
+	Pushed    int `json:"pushed"`    // changes the server applied
+	Conflicts int `json:"conflicts"` // pushes answered with a newer record, merged and retried
+	Rejected  int `json:"rejected"`  // records (pulled, or a conflict's current) that failed to open (skipped)
+	Retries   int `json:"retries"`   // requests sent again after a retryable failure
 	// Unsendable counts records the last push round could not seal (over
 	// the size limit); they stay in the outbox, the others are sent, and
-	// Sync returns the first such error.
-	Unsendable int
-	Pending    int // records still in the outbox afterwards
+	// Sync returns the first such error (an ErrUnsendable).
+	Unsendable int `json:"unsendable"`
+	Pending    int `json:"pending"` // records still in the outbox afterwards
 }
 
 // ErrNotSaved is returned when editing a thread the library does not hold
 // (or holds only as deleted).
 var ErrNotSaved = errors.New("sync: this thread is not in the library")
+
+// ErrUnsendable wraps the error of a record that cannot be sealed (over the
+// size limit): it stays in the outbox, and the rest of the sync went on.
+var ErrUnsendable = errors.New("sync: a record cannot be sent")
 
 // maxPushBytes keeps a push request under the server's body limit, with
 // room for the JSON around the blobs.
@@ -121,7 +122,7 @@ func NewClient(o Options) (*Client, error) {
 		o.Sleep = sleepCtx
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
+		o.MaxAttempts = MaxAttempts
 	}
 	if o.PullLimit <= 0 || o.PullLimit > protocol.MaxPullLimit {
 		o.PullLimit = protocol.DefaultPullLimit
@@ -130,7 +131,7 @@ func NewClient(o Options) (*Client, error) {
 		o.BatchSize = protocol.MaxBatchChanges
 	}
 	if o.MaxRounds <= 0 {
-		o.MaxRounds = 8
+		o.MaxRounds = MaxRounds
 	}
 	var last HLC
 	if o.State != nil {
@@ -140,14 +141,11 @@ func NewClient(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{opts: o, keys: DeriveKeys(o.Secret), clock: clock, lib: map[string]*entry{}}
-	if o.State != nil {
-		c.cursor = o.State.Cursor
-		for _, r := range o.State.Records {
-			c.lib[c.keys.RecordID(r.Saved.ID)] = &entry{st: Merge(SavedThread{}, r.Saved), seq: r.Seq, dirty: r.Dirty}
-		}
+	store := o.Store
+	if store == nil {
+		store = newMemStore(o.State)
 	}
-	return c, nil
+	return &Client{opts: o, keys: DeriveKeys(o.Secret), clock: clock, store: store}, nil
 }
 
 // LibraryID is the library's id on the server.
@@ -165,9 +163,21 @@ func (c *Client) Connect(ctx context.Context) (created bool, err error) {
 	return created, err
 }
 
+// Check asks the server whether the library is there and this device's
+// key opens it, without changing anything: what joining with a code
+// checks first, so a wrong code or server is said before anything moves.
+func (c *Client) Check(ctx context.Context) error {
+	var rep Report
+	return c.retry(ctx, &rep, func() error {
+		_, err := c.opts.Transport.Pull(ctx, c.keys.LibraryID, c.keys.AuthKey, "", 1)
+		return err
+	})
+}
+
 // DeleteLibrary deletes the library and every record in it from the
-// server. The local copy stays (sync is simply off); the cursor and seqs
-// are reset so that syncing again would re-upload everything.
+// server. The local copy stays; with the Store in memory, the cursor and
+// seqs are reset and every record queued, so that syncing again would
+// re-upload everything.
 func (c *Client) DeleteLibrary(ctx context.Context) error {
 	c.syncing.Lock()
 	defer c.syncing.Unlock()
@@ -177,11 +187,8 @@ func (c *Client) DeleteLibrary(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.cursor = ""
-	for _, e := range c.lib {
-		e.seq, e.dirty = 0, true
+	if m, ok := c.store.(*memStore); ok {
+		m.forget()
 	}
 	return nil
 }
@@ -232,85 +239,66 @@ func (c *Client) SetReadPosition(canonicalID string, p *ReadPosition) error {
 	return c.edit(canonicalID, false, func(s *SavedThread, at HLC) error { s.SetReadPosition(p, at); return nil })
 }
 
-// edit applies one local edit under the lock with a fresh HLC, and puts
-// the record in the outbox. Only Save may create or resurrect a record.
+// edit applies one local edit atomically with a fresh HLC, and queues the
+// record in the outbox. Only Save may create or resurrect a record.
 func (c *Client) edit(canonicalID string, create bool, fn func(*SavedThread, HLC) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rid := c.keys.RecordID(canonicalID)
-	e := c.lib[rid]
-	if !create && (e == nil || e.st.Thread == nil) {
-		return ErrNotSaved
-	}
-	if e == nil {
-		e = &entry{st: SavedThread{ID: canonicalID}}
-	}
-	s := e.st
-	if err := fn(&s, c.clock.Now()); err != nil {
-		return err
-	}
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	e.st, e.dirty = s, true
-	e.gen++
-	c.lib[rid] = e
-	return nil
+	var err error
+	uerr := c.store.Update(context.Background(), []string{canonicalID}, func(_ string, cur *Local) (*Local, bool) {
+		if !create && (cur == nil || cur.Saved.Thread == nil) {
+			err = ErrNotSaved
+			return nil, false
+		}
+		next := Local{Saved: SavedThread{ID: canonicalID}}
+		if cur != nil {
+			next = *cur
+		}
+		if err = fn(&next.Saved, c.clock.Now()); err != nil {
+			return nil, false
+		}
+		if err = next.Saved.Validate(); err != nil {
+			return nil, false
+		}
+		return &next, true
+	})
+	return cmp.Or(uerr, err)
 }
 
 // ---------------------------------------------------------------- reads
 
 // Get returns the saved thread (live or deleted) with that canonical id.
 func (c *Client) Get(canonicalID string) (SavedThread, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.lib[c.keys.RecordID(canonicalID)]
-	if e == nil {
+	got, err := c.store.Get(context.Background(), []string{canonicalID})
+	if err != nil || got[0] == nil {
 		return SavedThread{}, false
 	}
-	return e.st, true
+	return got[0].Saved, true
 }
 
-// Library returns the live saved threads, by canonical id.
+// Library returns the live saved threads, by canonical id (with the Store
+// in memory; another Store is read where it lives).
 func (c *Client) Library() []SavedThread {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var out []SavedThread
-	for _, e := range c.lib {
-		if !e.st.Deleted && e.st.Thread != nil {
-			out = append(out, e.st)
+	for _, r := range c.State().Records {
+		if !r.Saved.Deleted && r.Saved.Thread != nil {
+			out = append(out, r.Saved)
 		}
 	}
-	slices.SortFunc(out, func(a, b SavedThread) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
 // Pending is the number of records in the outbox.
 func (c *Client) Pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.pendingLocked()
+	ids, _, _ := c.store.Outbox(context.Background())
+	return len(ids)
 }
 
-func (c *Client) pendingLocked() int {
-	n := 0
-	for _, e := range c.lib {
-		if e.dirty {
-			n++
-		}
-	}
-	return n
-}
-
-// State returns what to persist, records sorted by canonical id.
+// State returns what to persist, records sorted by canonical id (with the
+// Store in memory; another Store persists itself).
 func (c *Client) State() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st := State{Cursor: c.cursor, Clock: c.clock.Last(), Records: []StateRecord{}}
-	for _, e := range c.lib {
-		st.Records = append(st.Records, StateRecord{Saved: e.st, Seq: e.seq, Dirty: e.dirty})
+	st := State{Clock: c.clock.Last(), Records: []StateRecord{}}
+	if m, ok := c.store.(*memStore); ok {
+		st.Cursor, st.Records = m.state()
 	}
-	slices.SortFunc(st.Records, func(a, b StateRecord) int { return cmp.Compare(a.Saved.ID, b.Saved.ID) })
 	return st
 }
 
@@ -320,13 +308,19 @@ func (c *Client) State() State {
 // is empty or MaxRounds pushes were made. An error leaves the outbox in
 // place for the next Sync; the report says what was done before it.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
-	return c.run(func(rep *Report) error {
+	return c.run(ctx, func(rep *Report) error {
 		if err := c.pull(ctx, rep); err != nil {
 			return err
 		}
 		var unsendable error
-		for round := 0; round < c.opts.MaxRounds && c.Pending() > rep.Unsendable; round++ {
-			var err error
+		for round := 0; round < c.opts.MaxRounds; round++ {
+			ids, _, err := c.store.Outbox(ctx)
+			if err != nil {
+				return err
+			}
+			if len(ids) <= rep.Unsendable {
+				break
+			}
 			if unsendable, err = c.push(ctx, rep); err != nil {
 				return err
 			}
@@ -337,32 +331,41 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 
 // Pull only receives changes.
 func (c *Client) Pull(ctx context.Context) (Report, error) {
-	return c.run(func(rep *Report) error { return c.pull(ctx, rep) })
+	return c.run(ctx, func(rep *Report) error { return c.pull(ctx, rep) })
 }
 
 // Push sends the outbox once (one round, in batches).
 func (c *Client) Push(ctx context.Context) (Report, error) {
-	return c.run(func(rep *Report) error {
+	return c.run(ctx, func(rep *Report) error {
 		unsendable, err := c.push(ctx, rep)
 		return cmp.Or(err, unsendable)
 	})
 }
 
 // run serialises sync operations and fills in the report's Pending.
-func (c *Client) run(fn func(*Report) error) (Report, error) {
+func (c *Client) run(ctx context.Context, fn func(*Report) error) (Report, error) {
 	c.syncing.Lock()
 	defer c.syncing.Unlock()
 	var rep Report
 	err := fn(&rep)
-	rep.Pending = c.Pending()
+	if ids, _, oerr := c.store.Outbox(ctx); oerr == nil {
+		rep.Pending = len(ids)
+	}
 	return rep, err
+}
+
+// remote is a state the server holds at seq.
+type remote struct {
+	st  SavedThread
+	seq int64
 }
 
 func (c *Client) pull(ctx context.Context, rep *Report) error {
 	for {
-		c.mu.Lock()
-		since := c.cursor
-		c.mu.Unlock()
+		since, err := c.store.Cursor(ctx)
+		if err != nil {
+			return err
+		}
 		var page protocol.PullResponse
 		if err := c.retry(ctx, rep, func() (err error) {
 			page, err = c.opts.Transport.Pull(ctx, c.keys.LibraryID, c.keys.AuthKey, since, c.opts.PullLimit)
@@ -370,7 +373,7 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 		}); err != nil {
 			return err
 		}
-		c.mu.Lock()
+		got := map[string]remote{}
 		for _, rec := range page.Changes {
 			rep.Pulled++
 			st, err := c.keys.Open(rec.ID, rec.Blob)
@@ -380,12 +383,16 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 				rep.Rejected++
 				continue
 			}
-			c.absorbLocked(rec.ID, rec.Seq, st)
+			got[st.ID] = remote{st, rec.Seq}
+		}
+		if err := c.absorb(ctx, got, true); err != nil {
+			return err
 		}
 		// The cursor moves only after the page is merged, so a crash in
 		// between re-reads the page rather than skipping it.
-		c.cursor = page.Cursor
-		c.mu.Unlock()
+		if err := c.store.SetCursor(ctx, page.Cursor); err != nil {
+			return err
+		}
 		if !page.More {
 			return nil
 		}
@@ -396,22 +403,52 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 	}
 }
 
-// absorbLocked merges a state the server holds at seq into the local copy.
-func (c *Client) absorbLocked(rid string, seq int64, remote SavedThread) {
-	c.clock.Observe(remote.MaxClock())
-	e := c.lib[rid]
-	if e == nil {
-		c.lib[rid] = &entry{st: remote, seq: seq}
-		return
+// absorb merges states the server holds into the local records. A record
+// whose merge is exactly the server's state is clean: its outbox entries
+// (as far as they stood before the merge) are acknowledged. After a pull
+// (requeue), a record not in the outbox whose merge differs from the
+// server's (a server that lost data) is queued to go out again.
+func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool) error {
+	if len(got) == 0 {
+		return nil
 	}
-	e.st = Merge(e.st, remote)
-	if seq >= e.seq {
-		e.seq = seq
-		// Clean exactly when the server's copy already holds everything
-		// this device has; otherwise (local edits, or a server that lost
-		// data) the merged state goes out again.
-		e.dirty = !sameState(e.st, remote)
+	ids := make([]string, 0, len(got))
+	for id := range got {
+		ids = append(ids, id)
 	}
+	slices.Sort(ids)
+	queued, mark, err := c.store.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	var clean []string
+	err = c.store.Update(ctx, ids, func(id string, cur *Local) (*Local, bool) {
+		r := got[id]
+		c.clock.Observe(r.st.MaxClock())
+		if cur == nil {
+			return &Local{r.st, r.seq}, false
+		}
+		next := Local{Merge(cur.Saved, r.st), cur.Seq}
+		queue := false
+		// A state older than the one the record is based on is merged in,
+		// and the base stays.
+		if r.seq >= cur.Seq {
+			next.Seq = r.seq
+			same := sameState(next.Saved, r.st)
+			if same {
+				clean = append(clean, id)
+			}
+			queue = requeue && !same && !slices.Contains(queued, id)
+		}
+		if next.Seq == cur.Seq && !queue && sameState(next.Saved, cur.Saved) {
+			return nil, false // nothing to write
+		}
+		return &next, queue
+	})
+	if err != nil || len(clean) == 0 {
+		return err
+	}
+	return c.store.Ack(ctx, clean, mark)
 }
 
 func sameState(a, b SavedThread) bool {
@@ -420,57 +457,62 @@ func sameState(a, b SavedThread) bool {
 	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
-type sent struct {
-	rid string
-	gen uint64
-}
-
 // push makes one round over the outbox. Records that cannot be sealed are
 // left in it and reported apart (unsendable, the first such error), so that
 // the rest still goes out; err is a failure of the round itself.
 func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) {
-	c.mu.Lock()
-	var rids []string
-	for rid, e := range c.lib {
-		if e.dirty {
-			rids = append(rids, rid)
-		}
+	ids, mark, err := c.store.Outbox(ctx)
+	if err != nil {
+		return nil, err
 	}
-	c.mu.Unlock()
-	slices.Sort(rids) // a deterministic order: tests replay exactly
+	slices.Sort(ids) // a deterministic order: tests replay exactly
 	rep.Unsendable = 0
-	for len(rids) > 0 {
+	for len(ids) > 0 {
+		n := min(len(ids), c.opts.BatchSize)
+		recs, err := c.store.Get(ctx, ids[:n])
+		if err != nil {
+			return unsendable, err
+		}
 		var (
-			req   protocol.PushRequest
-			batch []sent
-			size  int
+			req     protocol.PushRequest
+			batch   []string // canonical ids, as sent
+			nothing []string // queued ids with no record: nothing to send
+			size    int
+			used    int
 		)
-		c.mu.Lock()
-		for len(rids) > 0 && len(req.Changes) < c.opts.BatchSize {
-			e := c.lib[rids[0]]
-			_, blob, err := c.keys.Seal(e.st)
+		for i, l := range recs {
+			if l == nil {
+				nothing = append(nothing, ids[i])
+				used++
+				continue
+			}
+			rid, blob, err := c.keys.Seal(l.Saved)
 			if err != nil {
 				// One record that cannot be sent (over the size limit) must
 				// not hold back the rest: it stays in the outbox, the others
 				// go, and the error is returned at the end.
 				rep.Unsendable++
-				unsendable = cmp.Or(unsendable, err)
-				rids = rids[1:]
+				unsendable = cmp.Or(unsendable, fmt.Errorf("%w: %w", ErrUnsendable, err))
+				used++
 				continue
 			}
 			if size+len(blob) > maxPushBytes && len(req.Changes) > 0 {
 				break
 			}
 			size += len(blob)
-			req.Changes = append(req.Changes, protocol.Change{ID: rids[0], BaseSeq: e.seq, Deleted: e.st.Deleted, Blob: blob})
-			batch = append(batch, sent{rids[0], e.gen})
-			rids = rids[1:]
+			req.Changes = append(req.Changes, protocol.Change{ID: rid, BaseSeq: l.Seq, Deleted: l.Saved.Deleted, Blob: blob})
+			batch = append(batch, ids[i])
+			used++
 		}
-		c.mu.Unlock()
+		ids = ids[used:]
+		if len(nothing) > 0 {
+			if err := c.store.Ack(ctx, nothing, mark); err != nil {
+				return unsendable, err
+			}
+		}
 		if len(req.Changes) == 0 {
 			continue
 		}
-
 		var resp protocol.PushResponse
 		if err := c.retry(ctx, rep, func() (err error) {
 			resp, err = c.opts.Transport.Push(ctx, c.keys.LibraryID, c.keys.AuthKey, req)
@@ -478,54 +520,81 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 		}); err != nil {
 			return unsendable, err
 		}
-		if err := c.applyResults(batch, resp, rep); err != nil {
+		if err := c.applyResults(ctx, req.Changes, batch, mark, resp, rep); err != nil {
 			return unsendable, err
 		}
 	}
 	return unsendable, nil
 }
 
-func (c *Client) applyResults(batch []sent, resp protocol.PushResponse, rep *Report) error {
+func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch []string, mark int64, resp protocol.PushResponse, rep *Report) error {
 	if len(resp.Results) != len(batch) {
 		return fmt.Errorf("sync: the server answered %d results for %d changes", len(resp.Results), len(batch))
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	applied := map[string]int64{} // canonical id → seq
+	rebase := map[string]int64{}  // canonical id → the seq to base the next push on
+	conflicts := map[string]remote{}
 	for i, res := range resp.Results {
-		b := batch[i]
-		e := c.lib[b.rid]
-		if res.ID != b.rid {
+		id := batch[i]
+		if res.ID != sent[i].ID {
 			return fmt.Errorf("sync: the server answered result %d for another record", i)
 		}
 		switch res.Status {
 		case protocol.Applied:
 			rep.Pushed++
-			e.seq = res.Seq
-			// An edit made while the push was in flight keeps the record
-			// in the outbox, now based on the seq just written.
-			if e.gen == b.gen {
-				e.dirty = false
-			}
+			applied[id] = res.Seq
 		case protocol.Conflict:
 			rep.Conflicts++
 			cur := res.Current
 			if cur == nil {
 				// The server holds no such record (the library was reset):
 				// push it again as new.
-				e.seq = 0
+				rebase[id] = 0
 				continue
 			}
-			remote, err := c.keys.Open(cur.ID, cur.Blob)
+			st, err := c.keys.Open(cur.ID, cur.Blob)
 			if err != nil {
 				// Nothing readable is there; overwrite it.
 				rep.Rejected++
-				e.seq = cur.Seq
+				rebase[id] = cur.Seq
 				continue
 			}
-			c.absorbLocked(b.rid, cur.Seq, remote)
+			conflicts[id] = remote{st, cur.Seq}
 		default:
 			return fmt.Errorf("sync: the server answered status %q", res.Status)
 		}
 	}
-	return nil
+	if len(applied)+len(rebase) > 0 {
+		ids := append(sortedKeys(applied), sortedKeys(rebase)...)
+		if err := c.store.Update(ctx, ids, func(id string, cur *Local) (*Local, bool) {
+			if cur == nil {
+				return nil, false
+			}
+			next := *cur
+			if seq, ok := applied[id]; ok {
+				// max: a pull running meanwhile may have seen a newer one.
+				next.Seq = max(cur.Seq, seq)
+			} else {
+				next.Seq = rebase[id]
+			}
+			return &next, false
+		}); err != nil {
+			return err
+		}
+		// An edit made while the push was in flight was queued after the
+		// mark: it stays in the outbox, now based on the seq just written.
+		if err := c.store.Ack(ctx, sortedKeys(applied), mark); err != nil {
+			return err
+		}
+	}
+	return c.absorb(ctx, conflicts, false)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -579,3 +579,34 @@ func TestClient_PullStopsOnAStuckCursor(t *testing.T) {
 		t.Fatalf("pull: %v", err)
 	}
 }
+
+// A server state that lacks a local edit the device had already sent (a
+// server restored from a backup, an old client overwriting): the pull
+// merges it, finds the merge differs from what the server holds, and sends
+// it again in the same Sync.
+func TestClient_PullResendsWhatTheServerLost(t *testing.T) {
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(1, 1)))
+	a := f.devices[0]
+	a.Save(synctest.Thread("1", []int{1}, 0))
+	a.SetNote("x:1", "kept")
+	if _, err := a.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	keys := sync.DeriveKeys(f.secret)
+	recs := f.srv.Records(keys.LibraryID)
+	var older sync.SavedThread
+	older.Save(synctest.Thread("1", []int{1}, 0), time.Time{}, sync.HLC{Wall: 1, Device: "old"})
+	_, blob, _ := keys.Seal(older)
+	res, err := f.srv.Push(ctx, keys.LibraryID, keys.AuthKey, protocol.PushRequest{Changes: []protocol.Change{{ID: recs[0].ID, BaseSeq: recs[0].Seq, Blob: blob}}})
+	if err != nil || res.Results[0].Status != protocol.Applied {
+		t.Fatalf("overwrite: %+v %v", res, err)
+	}
+	rep, err := a.Sync(ctx)
+	if err != nil || rep.Pushed != 1 || rep.Pending != 0 {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	recs = f.srv.Records(keys.LibraryID)
+	if s, _ := keys.Open(recs[0].ID, recs[0].Blob); s.Note != "kept" {
+		t.Fatalf("the server holds note %q", s.Note)
+	}
+}

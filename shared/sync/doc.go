@@ -1,6 +1,7 @@
 // Package sync is the end-to-end encrypted library sync of Unspool, in pure
-// Go so that the extension (through WASM), the server's tests and the Go
-// client share one implementation.
+// Go so that the extension (through WASM), the server's tests and Go
+// programs run one implementation: the Client is the sync engine the
+// extension runs (unspool.syncRun) and the reliability tests drive.
 //
 // A library is a 256-bit secret. Every device derives from it the library
 // id and auth key (sent to the server) and the encryption and record-id keys
@@ -18,9 +19,13 @@
 //   - merge.go   Merge: the convergence rules
 //   - seal.go    Seal and Open: compression and XChaCha20-Poly1305
 //   - transport.go  the Transport interface and APIError
-//   - http.go    HTTPTransport, Transport over net/http against /v1
-//   - client.go  Client: local library, outbox, pull, push, conflicts
-//   - backoff.go retries and backoff
+//   - http.go    /v1 over a Doer (one request, one answer): net/http's in
+//     HTTPTransport, the extension's fetch in the WASM
+//   - store.go   the Store interface (records, outbox, cursor), in memory
+//   - client.go  Client, the engine: local edits, pull, push, conflicts
+//   - backoff.go the sync policy: retries, rounds, waits between syncs
+//   - run.go     Run: one operation for the extension, with the words of
+//     its errors and when to try again (wasm/syncrun.go exposes it)
 //   - api.go     the string-in, string-out functions wasm/sync.go exposes
 //
 // Subpackage synctest holds an in-memory server with the protocol's

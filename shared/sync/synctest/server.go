@@ -13,7 +13,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -35,8 +34,9 @@ const (
 	FailAfter
 )
 
-// ErrInjected is the network error a fault produces.
-var ErrInjected = errors.New("synctest: injected network failure")
+// ErrInjected is the network error a fault produces: the server could not
+// be reached, as a Doer reports it.
+var ErrInjected = fmt.Errorf("synctest: injected network failure: %w", sync.ErrUnreachable)
 
 // Server is an in-memory sync server. The zero value is not usable: use
 // NewServer.

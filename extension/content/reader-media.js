@@ -45,7 +45,7 @@
   };
 
   // ownBlob passes a blob: URL this document made (the library's copy of a
-  // clip kept offline, lib/offline-media.js); the renderer never writes one.
+  // clip kept offline, pages/library/offline-media.js); the renderer never writes one.
   const ownBlob = (s) => (s?.startsWith(`blob:${location.origin}/`) ? s : '');
 
   // ------------------------------------------------ the page's media policy

@@ -1,6 +1,6 @@
 // X (x.com, twitter.com): the author's chain of a status page, from X's own
 // data first. The page has already fetched TweetDetail JSON (copied by
-// page/x-main-world.js); the WASM decides from it alone whether the chain is
+// main-world/x-capture.js); the WASM decides from it alone whether the chain is
 // complete (unspool.xContinuations) and, when X held part of it back behind
 // a cursor, names the cursor, which the page's own request then loads —
 // one at a time, answers merged as they arrive. Only what that cannot give

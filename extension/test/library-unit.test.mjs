@@ -4,8 +4,8 @@
 // Browsers: chromium only — no browser at all (pure modules under node): once is enough
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize, indexRow, SearchIndex } from '../lib/search.js';
-import { crc32 } from '../lib/zip.js';
+import { tokenize, indexRow, SearchIndex } from '../shared/search.js';
+import { crc32 } from '../pages/library/zip.js';
 import { Generator } from './library-data.mjs';
 
 test('tokenize folds case and accents and splits on anything not a letter or digit', () => {
@@ -68,7 +68,7 @@ test('crc32 matches the standard check value', () => {
 });
 
 test('Markdown zip entry names are built from sanitised parts only, and unique', async () => {
-  const { entryName, frontMatter } = await import('../lib/export.js');
+  const { entryName, frontMatter } = await import('../pages/library/export.js');
   const used = new Set();
   const hostile = ['../../etc/passwd', '..\\..\\boot.ini', '.bashrc', '/abs', 'a\u0000b\u001bc', '\u202eexe.md', 'CON', 'x'.repeat(500), '', '..'];
   const names = [];

@@ -513,7 +513,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
   const readPage = async (key) => {
     const page = await b.context.newPage();
     await page.setViewportSize({ width: 1000, height: 640 });
-    await page.goto(b.extensionURL(`library/read.html?key=${encodeURIComponent(key)}`));
+    await page.goto(b.extensionURL(`pages/library/read.html?key=${encodeURIComponent(key)}`));
     await page.waitForFunction(() => document.documentElement.dataset.ready === '1');
     return page;
   };
@@ -526,7 +526,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
     const thread = JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
     await reader.close();
     const library = await b.context.newPage();
-    await library.goto(b.extensionURL('library/library.html'));
+    await library.goto(b.extensionURL('pages/library/library.html'));
     const res = await library.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'library:save', thread: JSON.stringify(thread) });
     assert.ok(res?.ok, res?.error);
     return { key: `${thread.platform}:${thread.id}`, library };

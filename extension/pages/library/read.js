@@ -2,9 +2,9 @@
 // WASM renderer in this page (no network, no background round trip), with
 // the thread's tags and note editable and delete with undo.
 
-import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../lib/library.js';
-import { call } from '../wasm-host.js';
-import { keep, drop, usage, served } from '../lib/offline-media.js';
+import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../../shared/library-store.js';
+import { call } from '../../shared/wasm-host.js';
+import { keep, drop, usage, served } from './offline-media.js';
 
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.search).get('key') ?? '';
@@ -77,7 +77,7 @@ let hlsLoading = null;
 function loadHls() {
   hlsLoading ??= new Promise((resolve, reject) => {
     const s = document.createElement('script');
-    s.src = '../lib/vendor/hls.light.min.js';
+    s.src = '../../vendor/hls.light.min.js';
     s.onload = () => resolve(globalThis.Hls);
     s.onerror = () => reject(new Error('the HLS player could not be loaded'));
     document.head.append(s);

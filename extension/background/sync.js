@@ -16,9 +16,9 @@
 // blobs; the secret never leaves the device except as the sync code the user
 // copies to another device.
 
-import { db, done, req, getMeta, setMeta } from './db.js';
-import * as library from './library.js';
-import { api } from './record-ops.js';
+import { db, done, req, getMeta, setMeta } from '../shared/db.js';
+import * as library from '../shared/library-store.js';
+import { api } from '../shared/record-ops.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 const PERIOD_MIN = 5;             // periodic sync

@@ -3,7 +3,7 @@
 // merges instead of duplicating), and as a zip of Markdown files with front
 // matter for Obsidian-style vaults. Users' data must never be trapped.
 
-import { all, mergeIn } from './library.js';
+import { all, mergeIn } from '../../shared/library-store.js';
 import { zip } from './zip.js';
 
 export const FORMAT = 'unspool-library';

@@ -9,7 +9,7 @@
 // they are read from the rendered reader's markup, never from the thread
 // again. An HLS clip (Bluesky) is kept as its highest rendition: the
 // playlist's text and each segment, played back from blob: URLs.
-import { done, req } from './db.js';
+import { done, req } from '../../shared/db.js';
 
 const DB_NAME = 'unspool-media';
 const STORE = 'files'; // {id: key + '\n' + url, key, url, size, blob} or, for HLS, {…, playlist, base}

@@ -31,7 +31,7 @@ function need(u, name) {
 // library page opens without loading the Go runtime; a service worker may
 // not import() at all, so the background hands its statically imported
 // host in with useWasm.
-let load = async () => (await import('../wasm-host.js')).ready();
+let load = async () => (await import('./wasm-host.js')).ready();
 export function useWasm(ready) { load = ready; }
 
 let cached;

@@ -1,7 +1,7 @@
 // Share: publish one thread as a public reader page on the sync
 // server, unpublish it, copy its link. Runs in the background worker and
 // answers "share:…" messages from the reader toolbar (content/share-actions.js)
-// and the library's pages (library/share-controls.js).
+// and the library's pages (pages/library/share-controls.js).
 //
 // Publishing is the one place where a thread leaves the device as plaintext,
 // so it is always an explicit act on one thread. It needs sync to be on: the
@@ -12,10 +12,10 @@
 // thread key) and refreshed from the server's list, so another device's
 // publish shows here too.
 
-import { getMeta, setMeta } from './db.js';
-import { handle } from '../messages.js';
-import { onlyShownThread } from '../shown.js';
-import * as library from './library.js';
+import { getMeta, setMeta } from '../shared/db.js';
+import { handle } from './messages.js';
+import { onlyShownThread } from './shown.js';
+import * as library from '../shared/library-store.js';
 
 const META = 'shares';
 const REFRESH_MS = 60_000; // the server's list is read again at most this often

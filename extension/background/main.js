@@ -5,10 +5,10 @@ import * as triggers from './triggers.js';
 import * as messages from './messages.js';
 import * as readerApi from './reader-api.js';
 import * as preload from './wasm-preload.js';
-import * as wasm from './wasm-host.js';
+import * as wasm from '../shared/wasm-host.js';
 import * as shown from './shown.js';
-import './lib/library-messages.js'; // the library and sync
-import './lib/share.js'; // publishing a thread as a public page
+import './library-messages.js'; // the library and sync
+import './share.js'; // publishing a thread as a public page
 
 triggers.listen();
 messages.listen();

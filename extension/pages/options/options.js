@@ -2,7 +2,7 @@
 // background worker, where the sync client runs (it must keep running
 // when this page is closed); the page only shows the answers in words.
 
-import qrcode from '../lib/vendor/qrcode-generator.mjs';
+import qrcode from '../../vendor/qrcode-generator.mjs';
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_SERVER = 'http://127.0.0.1:8787';

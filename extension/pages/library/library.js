@@ -5,14 +5,14 @@
 // search; never the thread records. Rows are drawn FIRST at once and more
 // as the user scrolls.
 
-import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANNEL } from '../lib/library.js';
-import { SearchIndex } from '../lib/search.js';
-import { api as recordOps } from '../lib/record-ops.js';
-import { usage as mediaUsage } from '../lib/offline-media.js';
+import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANNEL } from '../../shared/library-store.js';
+import { SearchIndex } from '../../shared/search.js';
+import { api as recordOps } from '../../shared/record-ops.js';
+import { usage as mediaUsage } from './offline-media.js';
 
 // Loaded when used, not at open: exports and the WASM host.
-const exporter = () => import('../lib/export.js');
-const call = async (...args) => (await import('../wasm-host.js')).call(...args);
+const exporter = () => import('./export.js');
+const call = async (...args) => (await import('../../shared/wasm-host.js')).call(...args);
 
 const FIRST = 40;         // rows drawn at once: more than a screenful, few enough to draw in a few ms
 const PAGE = 100;         // rows added as the end of the list comes into view

@@ -16,7 +16,7 @@
 // preloaded WASM is held it is kept running by a cheap extension call every
 // KEEPALIVE_MS, and only then.
 import { inject } from './triggers.js';
-import { isLoaded, lastCallAt, ready, release } from './wasm-host.js';
+import { isLoaded, lastCallAt, ready, release } from '../shared/wasm-host.js';
 
 // X status pages, as the collector recognises them (content/x-collector.js).
 const THREAD_PAGE = /^https:\/\/(?:x\.com|(?:mobile\.)?twitter\.com)\/[A-Za-z0-9_]{1,15}\/status(?:es)?\/\d+/;

@@ -4,7 +4,7 @@
 // and twitter.com are also host permissions, for the MAIN-world capture) and
 // tell them to start. The WASM starts loading as soon as collection has
 // started, so it is ready (and warmed up) by the time collection ends.
-import { ready } from './wasm-host.js';
+import { ready } from '../shared/wasm-host.js';
 
 export const MENU_ID = 'unspool-unroll';
 export const COMMAND = 'unroll-thread';

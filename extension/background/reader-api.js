@@ -1,7 +1,7 @@
 // What the in-page reader asks of the background: extraction and rendering
 // with the WASM, exports, and the reader settings. Timings of each step go
 // back with the answer so the page can report click→reader figures.
-import { call, ready, stats } from './wasm-host.js';
+import { call, ready, stats } from '../shared/wasm-host.js';
 import { handle } from './messages.js';
 import { remember, showsAThread } from './shown.js';
 
@@ -115,11 +115,11 @@ handle('reader:render', async ({ thread, settings }) => {
 
 handle('reader:export', async ({ thread, format }) => call('export', thread, format), { page: true });
 
-// The vendored HLS player library (lib/vendor/README.md), put into the tab
+// The vendored HLS player library (vendor/README.md), put into the tab
 // that asks on its first HLS play: into the content scripts' world, where the
 // reader is, never the page's. The tab was acted on (activeTab), and only a
 // tab whose reader shows a thread may ask.
-export const HLS_PLAYER = 'lib/vendor/hls.light.min.js';
+export const HLS_PLAYER = 'vendor/hls.light.min.js';
 handle('reader:player', async (_msg, sender) => {
   await chrome.scripting.executeScript({ target: { tabId: sender.tab.id, frameIds: [sender.frameId ?? 0] }, files: [HLS_PLAYER] });
 }, { page: showsAThread });

@@ -6,12 +6,12 @@
 // after a failure. Listeners are added at the top level, synchronously, so a
 // service worker woken by an alarm or a message finds them.
 
-import { handle } from '../messages.js';
-import { onlyShownThread } from '../shown.js';
-import { ready } from '../wasm-host.js';
-import * as library from './library.js';
+import { handle } from './messages.js';
+import { onlyShownThread } from './shown.js';
+import { ready } from '../shared/wasm-host.js';
+import * as library from '../shared/library-store.js';
 import * as sync from './sync.js';
-import { useWasm } from './record-ops.js';
+import { useWasm } from '../shared/record-ops.js';
 
 useWasm(ready);
 
@@ -72,5 +72,5 @@ chrome.runtime.onStartup.addListener(() => sync.schedule());
 sync.resume();
 
 chrome.contextMenus.onClicked.addListener((info) => {
-  if (info.menuItemId === MENU_LIBRARY) chrome.tabs.create({ url: chrome.runtime.getURL('library/library.html') });
+  if (info.menuItemId === MENU_LIBRARY) chrome.tabs.create({ url: chrome.runtime.getURL('pages/library/library.html') });
 });

@@ -2,7 +2,7 @@
 // Publish / Unpublish / Copy link, an opt-in to search indexing, and the
 // state in words. On the list (library.html): a "Published" mark on the rows
 // of published threads. Everything goes through the background's share:…
-// messages (lib/share.js), as the reader's toolbar does.
+// messages (background/share.js), as the reader's toolbar does.
 
 const $ = (id) => document.getElementById(id);
 

@@ -5,7 +5,7 @@
 // Loaded lazily on first use and memoised; the promise is dropped when the
 // load fails or the Go program exits, and a stopped service worker comes back
 // with fresh module state, so the next call reloads it either way.
-import './wasm_exec.js';
+import '../wasm_exec.js';
 import { startWarmUp } from './wasm-warmup.js';
 
 const WASM_PATH = 'unspool.wasm';

@@ -6,7 +6,7 @@
 // never written to disk, and content scripts cannot read it (its default
 // access level is trusted contexts only).
 import { REFUSED } from './messages.js';
-import { threadKey } from './lib/library.js';
+import { threadKey } from '../shared/library-store.js';
 
 const slot = (sender) => `shown:${sender.tab.id}:${sender.frameId ?? 0}`;
 

@@ -1,12 +1,6 @@
-<<<<<<< HEAD
-// The extension on Bluesky, Mastodon and Threads pages, in
-// Debian's Chromium with the unpacked extension and the real toolbar button
-// (CDP Extensions.triggerAction). Pages and API answers are served from
-=======
 // The extension on Bluesky, Mastodon and Threads pages, in Debian's
 // Chromium or Firefox (BROWSER) with the unpacked extension and the real
 // toolbar button. Pages and API answers are served from
->>>>>>> e78f3d2 (Browser tests in Chromium and Firefox from the same files: one harness, two drivers)
 // 127.0.0.1 and built at test time from the extraction goldens
 // (shared/extract/testdata/<source>/<case>/: source, url.txt, expected.json);
 // what the reader shows is compared with those goldens.

@@ -60,10 +60,20 @@ build_wasm() {
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" extension/wasm_exec.js
 }
 
+# The content scripts as one classic script (what chrome.scripting injects):
+# esbuild follows content/main.js's imports, so their order is declared by
+# each file's imports, not kept by hand. esbuild runs as a Go tool (go.mod).
+build_content() {
+	log "content scripts → extension/content.bundle.js"
+	go tool esbuild extension/content/main.js --bundle --format=iife --target=es2022 --charset=utf8 \
+		--log-level=warning --outfile=extension/content.bundle.js
+}
+
 build_all() {
 	ensure_go
 	build_generate
 	build_wasm
+	build_content
 	build_server
 }
 

@@ -9,35 +9,17 @@ import { ready } from '../shared/wasm-host.js';
 export const MENU_ID = 'unspool-unroll';
 export const COMMAND = 'unroll-thread';
 
-// Classic scripts sharing the content script's isolated world, in order:
-// each adds itself to globalThis.unspoolContent. A feature that adds to the
-// reader (the library's "Save" action) appends its file before content/main.js.
-export const CONTENT_FILES = [
-  'content/core.js',
-  'content/trim.js',
-  'content/collect.js',
-  'content/x-capture.js',
-  'content/x-collector.js',
-  'content/bluesky-collector.js', // bsky.app: the public AppView's getPostThread
-  'content/mastodon-collector.js', // any Mastodon instance: its own /api/v1/statuses
-  'content/generic-collector.js',
-  'content/ui-host.js',
-  'content/progress.js',
-  'content/reader-media.js', // clips, GIFs, the full-size picture view (reader.js uses it)
-  'content/reader.js',
-  'content/reader-actions.js',
-  'content/library-save.js', // the library's Save action
-  'content/share-actions.js', // Publish / Unpublish / Copy link
-  'content/main.js',
-];
+// The content scripts, bundled at build time (build.sh build_content) from
+// content/main.js and what it imports, so their order is their imports'.
+export const CONTENT_BUNDLE = 'content.bundle.js';
 
 // inject puts the content scripts into tabId unless they are there.
 // Unrolls do it on demand; thread pages of sites the extension holds host
 // permissions for (X) get them ahead of the click (wasm-preload.js), so the
-// first click does not wait for fifteen files to be evaluated.
+// first click does not wait for the bundle to be evaluated.
 export async function inject(tabId) {
   const [present] = await chrome.scripting.executeScript({ target: { tabId }, func: () => typeof globalThis.unspoolContent?.start === 'function' });
-  if (!present?.result) await chrome.scripting.executeScript({ target: { tabId }, files: CONTENT_FILES });
+  if (!present?.result) await chrome.scripting.executeScript({ target: { tabId }, files: [CONTENT_BUNDLE] });
 }
 
 // unroll starts an unroll in tab; `via` names the trigger (for logs/tests).

@@ -18,6 +18,8 @@
 // Tests map bsky.app and public.api.bsky.app to a local server (Chromium's
 // --host-resolver-rules), so this exact request is the one tested; there is
 // deliberately no way to point it elsewhere.
+import './collect.js';
+import './trim.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'bluesky')) return;

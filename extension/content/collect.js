@@ -5,6 +5,7 @@
 //   {html: [cell HTML…], json: [API bodies…], stoppedBy}  → unspool.extractCollected
 //   {content: "page HTML or JSON"}                          → unspool.extract
 // stoppedBy is "boundary" | "end" | "limit" | "cancelled".
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors) return;

@@ -1,5 +1,5 @@
-// The content scripts' shared namespace. The background injects the files
-// of triggers.js CONTENT_FILES in order into the isolated world on every
+// The content scripts' shared namespace. The background injects the content
+// bundle (main.js and what it imports) into the isolated world on every
 // unroll; each file adds its part to globalThis.unspoolContent and returns
 // early when it already did (a second unroll in the same page).
 (() => {

@@ -3,6 +3,7 @@
 // library:save — the same handler the tests drive — and "Tags & note" to
 // save it with tags and a note. The answer ("Saved 45 posts.", "Already
 // saved — added 3 new posts.") is announced in the reader.
+import './reader.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.librarySaveLoaded) return;

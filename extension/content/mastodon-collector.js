@@ -25,6 +25,8 @@
 // that only shares the address shape, Misskey without a Mastodon API), the
 // page's HTML goes to the extractors instead, as the generic collector would
 // send it.
+import './collect.js';
+import './trim.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'mastodon')) return;

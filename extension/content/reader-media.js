@@ -4,9 +4,9 @@
 // first play, pictures that open full size, and the fallback to the poster
 // and its link where the page's policy forbids the media host.
 //
-// A classic script that only defines globalThis.unspoolMedia: the overlay
-// injects it with the other content files, the library page loads it with a
-// <script> tag. It reads what shared/render wrote (classes and data-u-*
+// A script that only defines globalThis.unspoolMedia and imports nothing:
+// reader.js imports it into the content bundle, the library's reading page
+// loads it with a classic <script> tag. It reads what shared/render wrote (classes and data-u-*
 // attributes) and never builds markup from strings.
 (() => {
   if (globalThis.unspoolMedia) return;

@@ -10,6 +10,8 @@
 // must not become script in someone's x.com tab. Its <style> becomes a
 // constructed stylesheet in a nested shadow root of its own, so reader and
 // toolbar styles cannot collide.
+import './ui-host.js';
+import './reader-media.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.reader) return;

@@ -3,6 +3,7 @@
 // (background/share.js). The buttons show the state: Publish while the thread is not
 // published (its title says when sync is off, which publishing needs);
 // Unpublish and Copy link once it is.
+import './reader.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.shareActionsLoaded) return;

@@ -3,6 +3,7 @@
 // root. Page CSS cannot reach inside and our CSS cannot leak out. Styles are
 // constructed stylesheets (adoptedStyleSheets), which a page's style-src CSP
 // does not block. Removing the element leaves the page as it was.
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.ui) return;

@@ -3,6 +3,7 @@
 // cursors with the page's own request. Both run in the same page, so the
 // exchange is a pair of DOM events; the reply name is random per request so
 // it cannot be answered by an earlier listener.
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.xCaptured) return;

@@ -11,6 +11,9 @@
 // chain ("Show more replies") are opened; scrolling stops at the first post
 // by someone else after the chain, at "Discover more", at the end of the
 // page, or at the limits in collect.js.
+import './collect.js';
+import './trim.js';
+import './x-capture.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'x')) return;

@@ -97,10 +97,19 @@ package_extension() {
 }
 
 # Firefox's linter on exactly what goes to addons.mozilla.org; errors fail.
+# Then ESLint and tsc on the extension's own JavaScript (extension/test/).
 test_lint_extension() {
 	package_extension
 	log "web-ext lint (the Firefox package)"
 	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx web-ext lint --no-config-discovery --source-dir "$OUT/stage-firefox")
+	log "eslint (extension/)"
+	(cd extension && NO_UPDATE_NOTIFIER=1 npx --prefix test eslint --config test/eslint.config.mjs .)
+	log "tsc --noEmit (extension/test/tsconfig.json: the extension's JavaScript)"
+	local unchecked
+	unchecked=$(cd extension && find background content main-world pages shared -name '*.js' ! -name '*.gen.js' \
+		-exec grep -L '^// @ts-check' {} +)
+	[ -z "$unchecked" ] || die "not type-checked (no // @ts-check on line 1): $unchecked"
+	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx tsc -p tsconfig.json)
 }
 
 # ---------------------------------------------------------------- tests

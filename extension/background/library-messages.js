@@ -1,3 +1,4 @@
+// @ts-check
 // The library's and sync's part of the background worker, registered from
 // background.js by one import. It answers the reader's Save button and the
 // library/options pages ("library:…", "sync:…" messages through the shared

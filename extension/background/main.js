@@ -1,3 +1,4 @@
+// @ts-check
 // The background entry point (Chrome service worker, Firefox event page):
 // it only wires features together. Listeners are added synchronously at the
 // top level so a service worker woken by an event finds them registered.

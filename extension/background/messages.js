@@ -1,3 +1,4 @@
+// @ts-check
 // One router for runtime messages to the background. Each feature registers
 // the message types it answers; a handler returns a value (or a promise of
 // one) and the sender gets {ok: true, value} or {ok: false, error}. Types are
@@ -17,6 +18,11 @@ export const REFUSED = 'this request is not accepted from a web page';
 // handle registers fn for type. page: false (the default) — only the
 // extension's own pages; true — content scripts too; a function (msg, sender)
 // — content scripts too, after it returns (or resolves) without throwing.
+/**
+ * @param {string} type
+ * @param {(msg: any, sender: chrome.runtime.MessageSender) => unknown} fn
+ * @param {{page?: boolean | ((msg: any, sender: chrome.runtime.MessageSender) => unknown)}} [options]
+ */
 export function handle(type, fn, { page = false } = {}) {
   if (handlers.has(type)) throw new Error(`message type ${type} is handled twice`);
   handlers.set(type, { fn, page });

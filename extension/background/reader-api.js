@@ -1,3 +1,4 @@
+// @ts-check
 // What the in-page reader asks of the background: extraction and rendering
 // with the WASM, exports, and the reader settings. Timings of each step go
 // back with the answer so the page can report click→reader figures.

@@ -1,3 +1,4 @@
+// @ts-check
 // Share: publish one thread as a public reader page on the sync
 // server, unpublish it, copy its link. Runs in the background worker and
 // answers "share:…" messages from the reader toolbar (content/share-actions.js)
@@ -48,9 +49,7 @@ async function api(cfg, method, path, body) {
     413: 'This thread is too large to publish.',
     429: 'The server asked us to slow down; try again in a minute.',
   }[res.status] ?? `The server refused (${res.status}${data?.error?.message ? `: ${data.error.message}` : ''}).`;
-  const err = new Error(words);
-  err.status = res.status;
-  throw err;
+  throw Object.assign(new Error(words), { status: res.status });
 }
 
 // A share as the UI sees it: the absolute page URL on the sync server.

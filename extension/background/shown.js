@@ -1,3 +1,4 @@
+// @ts-check
 // Which thread each tab's reader shows: the one the background itself
 // extracted for that tab (reader:unroll). A content script may save, tag,
 // read the status of, or publish that thread and no other — so a compromised

@@ -1,3 +1,4 @@
+// @ts-check
 // The sync client (runs in the background worker). It keeps this device's
 // library and the server's copy of it converging:
 //
@@ -343,7 +344,7 @@ async function connect(server, secret, { mustExist }) {
       await http(cfg, 'GET', `/v1/libraries/${libraryId}/changes?limit=1`);
     } catch (e) {
       if (e.status === 404 || e.status === 401) {
-        throw new Error(`There is no library with this sync code on ${new URL(cfg.server).host}. Check the code and the server address.`);
+        throw new Error(`There is no library with this sync code on ${new URL(cfg.server).host}. Check the code and the server address.`, { cause: e });
       }
       throw e;
     }
@@ -375,7 +376,7 @@ export async function join(server = DEFAULT_SERVER, code) {
   if (await config()) throw new Error('Sync is already on. Turn it off first to join another library.');
   const ops = await api();
   let secret;
-  try { ({ secret } = ops.keys(code ?? '')); } catch (e) { throw new Error(e.message.replace(/^sync: /, '')); }
+  try { ({ secret } = ops.keys(code ?? '')); } catch (e) { throw new Error(e.message.replace(/^sync: /, ''), { cause: e }); }
   return connect(server, secret, { mustExist: true });
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The three ways to unroll: the toolbar button, the context-menu item and
 // the keyboard command. All end in unroll(tab): inject the content scripts
 // into the tab (activeTab grants that for the tab the user acted on; x.com
@@ -24,6 +25,11 @@ export async function inject(tabId) {
 
 // unroll starts an unroll in tab; `via` names the trigger (for logs/tests).
 // strategy "scroll" makes the X collector skip X's JSON (benchmarks compare).
+/**
+ * @param {chrome.tabs.Tab} tab
+ * @param {string} via
+ * @param {{strategy?: string}} [options]
+ */
 export async function unroll(tab, via, { strategy } = {}) {
   if (!tab?.id) return { ok: false, error: 'no tab' };
   const clickedAt = performance.timeOrigin + performance.now(); // comparable across extension contexts

@@ -1,3 +1,4 @@
+// @ts-check
 // No cold first click: when a tab shows a thread page the extension may be
 // asked to unroll (an X status page: x.com and twitter.com are host
 // permissions, so their tabs' addresses are visible here), the WASM is

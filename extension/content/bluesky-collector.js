@@ -1,3 +1,4 @@
+// @ts-check
 // Bluesky (bsky.app post pages): the thread as the public AppView serves it.
 // bsky.app renders posts from this very API, and its page holds only what
 // is on screen (no quotes' media, no card details, relative times), so the
@@ -67,7 +68,7 @@ import './trim.js';
       try {
         return { content: await fetchThread(post(), signal) };
       } catch (err) {
-        if (signal?.aborted) throw new Error('cancelled');
+        if (signal?.aborted) throw new Error('cancelled', { cause: err });
         // The page still shows the thread: read that. A warning, not an
         // error: the reader opens all the same.
         console.warn(`unspool: Bluesky API unavailable (${err.message}); reading the page instead`);

@@ -1,3 +1,4 @@
+// @ts-check
 // Collectors gather what a page holds of a thread, for the WASM extractor.
 // One collector per platform registers itself here; the first whose
 // matches() accepts the page is used, and the generic one (whole-page HTML)
@@ -37,7 +38,7 @@ import './core.js';
         obs.disconnect();
         clearTimeout(quietTimer);
         clearTimeout(maxTimer);
-        resolve();
+        resolve(undefined);
       };
       const obs = new MutationObserver(() => {
         clearTimeout(quietTimer);

@@ -1,3 +1,4 @@
+// @ts-check
 // The library's part of the reader: a "Save" toolbar action (and the S key
 // while the reader is open) that saves the thread through the background's
 // library:save — the same handler the tests drive — and "Tags & note" to
@@ -60,7 +61,7 @@ import './reader.js';
   document.addEventListener('keydown', (e) => {
     if (!e.isTrusted || (e.key !== 's' && e.key !== 'S')) return;
     if (e.ctrlKey || e.metaKey || e.altKey || !U.reader.isOpen || !current) return;
-    const t = e.composedPath()[0];
+    const t = /** @type {HTMLElement} */ (e.composedPath()[0]);
     if (t?.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t?.tagName ?? '')) return;
     e.preventDefault();
     e.stopPropagation();

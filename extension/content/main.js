@@ -1,3 +1,4 @@
+// @ts-check
 // Ties the content scripts together: on the background's "content:unroll"
 // it picks a collector, shows progress while it walks the page, sends what
 // it found to the background for extraction and rendering, and opens the
@@ -21,6 +22,7 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
   const ms = (a, b) => Math.round((b - a) * 10) / 10;
   let busy = false;
 
+  /** @param {{via?: string, clickedAt?: number, recollect?: boolean, strategy?: string}} [options] */
   U.start = async ({ via = 'action', clickedAt = now(), recollect = false, strategy } = {}) => {
     if (busy) return { ok: false, error: 'already collecting' };
     // The trigger again while the reader is open closes it.

@@ -1,3 +1,4 @@
+// @ts-check
 // Mastodon and the servers that speak its client API with other front ends
 // (Pleroma, Akkoma, GoToSocial, Hometown, glitch-soc, and Sharkey's or
 // Iceshrimp's Mastodon API): the opened status and its context from the
@@ -80,7 +81,7 @@ import './trim.js';
         }
         return { content: JSON.stringify({ status, context }) };
       } catch (err) {
-        if (signal?.aborted) throw new Error('cancelled');
+        if (signal?.aborted) throw new Error('cancelled', { cause: err });
         console.warn(`unspool: no Mastodon-compatible API here (${err.message}); reading the page instead`);
         return { content: U.trimPage(document.documentElement) };
       }

@@ -1,3 +1,4 @@
+// @ts-check
 // "Collecting… 23 posts" with Cancel, shown while a collector walks the page,
 // and short messages when an unroll fails. A polite live region, so screen
 // readers hear progress without losing their place.

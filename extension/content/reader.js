@@ -1,3 +1,4 @@
+// @ts-check
 // The reader: a modal overlay in the <unspool-ui> shadow root showing the
 // renderer's output, with a toolbar of actions (reader-actions.js and any
 // feature that registers one), settings that are remembered, notices for
@@ -89,7 +90,7 @@ import './reader-media.js';
   let policies = null;
   function pagePolicies() {
     policies ??= (async () => {
-      const found = [...document.querySelectorAll('meta[http-equiv="content-security-policy" i]')].map((m) => m.content);
+      const found = [...document.querySelectorAll('meta[http-equiv="content-security-policy" i]')].map((m) => /** @type {HTMLMetaElement} */ (m)).map((m) => m.content);
       try {
         const res = await fetch(location.href, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
         const header = res.headers.get('content-security-policy');
@@ -166,6 +167,10 @@ import './reader-media.js';
   // open shows a rendered thread: res = {thread (JSON string), html, settings}.
   // returnFocus is where focus goes back on close (the page element that
   // had it before the first unroll, kept across Re-collect).
+  /**
+   * @param {any} res
+   * @param {{onRecollect?: () => unknown, returnFocus?: Element}} [options]
+   */
   function open(res, { onRecollect, returnFocus = document.activeElement } = {}) {
     close({ restoreFocus: false });
     const thread = JSON.parse(res.thread);

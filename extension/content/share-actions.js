@@ -1,3 +1,4 @@
+// @ts-check
 // Share's part of the reader: "Publish", "Unpublish" and "Copy
 // link" toolbar actions, through the background's share:… messages
 // (background/share.js). The buttons show the state: Publish while the thread is not

@@ -1,3 +1,4 @@
+// @ts-check
 // Trimming a captured cell before it is messaged to the background: X's
 // cells are mostly SVG icon paths, generated class lists and inline styles,
 // none of which the extractor reads (only data-testid, roles, links, text,

@@ -1,3 +1,4 @@
+// @ts-check
 // The one element Unspool adds to a page: <unspool-ui>, a child of <html>
 // (not of <body>, which the page's framework owns), holding a closed shadow
 // root. Page CSS cannot reach inside and our CSS cannot leak out. Styles are

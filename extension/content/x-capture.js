@@ -1,3 +1,4 @@
+// @ts-check
 // The content-script side of main-world/x-capture.js: asks the MAIN-world
 // script for the TweetDetail responses it kept, and to follow one of X's
 // cursors with the page's own request. Both run in the same page, so the

@@ -1,3 +1,4 @@
+// @ts-check
 // X (x.com, twitter.com): the author's chain of a status page, from X's own
 // data first. The page has already fetched TweetDetail JSON (copied by
 // main-world/x-capture.js); the WASM decides from it alone whether the chain is
@@ -107,7 +108,7 @@ import './x-capture.js';
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
-      resolve();
+      resolve(undefined);
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
@@ -172,7 +173,7 @@ import './x-capture.js';
     const listRoot = document.querySelector('main') ?? document.body;
     const t0 = performance.now();
     let author = null;
-    let stoppedBy = 'end';
+    let stoppedBy;
     let steps = 0;
 
     const harvest = () => {

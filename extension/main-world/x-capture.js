@@ -1,3 +1,4 @@
+// @ts-check
 // Runs in x.com's own JavaScript world at document_start (manifest
 // content_scripts, world MAIN), before the page's scripts. It keeps copies of
 // the TweetDetail GraphQL responses the page itself fetches — full text of
@@ -163,7 +164,7 @@
   // and gets one JSON string on the event named by `reply`: at once for
   // "captured" (the default), when the request is answered for "follow".
   // Only strings cross between the two JavaScript worlds.
-  document.addEventListener(REQUEST_EVENT, (e) => {
+  document.addEventListener(REQUEST_EVENT, (/** @type {CustomEvent} */ e) => {
     let ask;
     try {
       ask = JSON.parse(typeof e.detail === 'string' ? e.detail : 'null') ?? {};

@@ -1,3 +1,4 @@
+// @ts-check
 // The library's IndexedDB: one database shared by the library page, the
 // options page and the background worker (all the same extension origin).
 //
@@ -120,7 +121,7 @@ export function db() {
 // callers learn about a failed write instead of assuming it landed.
 export function done(tx) {
   return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
+    tx.oncomplete = () => resolve(undefined);
     tx.onerror = () => reject(tx.error);
     tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
   });

@@ -1,3 +1,4 @@
+// @ts-check
 // The library's operations: save (and re-save), tags, notes, delete with
 // undo, and the merges that sync and import apply. Works in any extension
 // context (page or background worker) over IndexedDB.
@@ -123,6 +124,10 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // posts added, none duplicated or lost). tags are added to the saved ones;
 // a note replaces the saved one. The result says in words what happened, for
 // the reader's Save button to show.
+/**
+ * @param {any} thread
+ * @param {{tags?: string[], note?: string, savedAt?: number}} [options]
+ */
 export async function save(thread, { tags, note, savedAt } = {}) {
   const key = threadKey(thread);
   let info;
@@ -233,6 +238,10 @@ export async function all() {
 // were added, changed, or already there, and which failed: a record the
 // merge refuses (it fails validation, or comes from a newer Unspool) is
 // skipped and named ({key, error}), and every other record goes in.
+/**
+ * @param {any[]} incoming
+ * @param {{queue?: boolean, origin?: string, seqOf?: (rec: any) => number | undefined}} [options]
+ */
 export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf = () => undefined } = {}) {
   const byKey = new Map();
   for (const r of incoming) byKey.set(r.id, byKey.has(r.id) ? [...byKey.get(r.id), r] : [r]);

@@ -1,3 +1,4 @@
+// @ts-check
 // Record edits, merges, clocks and sealing through shared/sync in the WASM
 // (wasm/sync.go, shared/sync/api.go) — the one place that knows the names of
 // globalThis.unspool's sync functions. Every

@@ -1,3 +1,4 @@
+// @ts-check
 // Client-side full-text search over every saved post.
 //
 // Each live thread has a summaries row (the few fields the library list

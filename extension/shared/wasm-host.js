@@ -1,3 +1,4 @@
+// @ts-check
 // The Go WASM (globalThis.unspool) inside the background context: the
 // Chrome service worker or the Firefox event page. Content scripts cannot run
 // it — they inherit the page's CSP, and x.com's forbids compiling WASM.

@@ -1,3 +1,4 @@
+// @ts-check
 // A just-loaded WASM runs on V8's baseline code, several times slower than
 // once its hot functions are optimised: measured in node on this project's
 // module, the first extraction of a 100-post page took 2.1–2.6 s cold and

@@ -28,7 +28,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
+import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Export and import: the whole library as one versioned JSON file (lossless:
 // every field of every saved thread, with the edit stamps, so re-importing
 // merges instead of duplicating), and as a zip of Markdown files with front
@@ -44,6 +45,10 @@ const IMPORT_BATCH = 200;
 // is malformed, fails validation (every saved thread is validated in full
 // by the merge, its thread too) or comes from a newer Unspool is skipped and
 // named; everything else goes in. Reports counts in words.
+/**
+ * @param {string} text
+ * @param {(done: number, total: number) => void} [onProgress]
+ */
 export async function importJSON(text, onProgress = () => {}) {
   let data;
   try { data = JSON.parse(text); } catch { throw new Error('This file is not an Unspool export (it is not JSON).'); }
@@ -135,6 +140,10 @@ export function entryName(rec, used) {
 // lets the page breathe (each WASM call holds the main thread, and a big
 // library is thousands of them).
 const YIELD_EVERY = 25;
+/**
+ * @param {(threadJSON: string) => string | Promise<string>} toMarkdown
+ * @param {(done: number, total: number) => void} [onProgress]
+ */
 export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
   const recs = (await all()).filter((r) => !r.deleted && r.thread).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
   const used = new Set();

@@ -1,3 +1,4 @@
+// @ts-check
 // The library page: every saved thread as a list, searched as you type,
 // filtered by author, platform and tag, with an author view, bulk actions,
 // delete with undo, and export/import. It reads IndexedDB directly: the
@@ -19,6 +20,9 @@ const PAGE = 100;         // rows added as the end of the list comes into view
 const UNDO_MS = 10_000;   // how long "Undo" stays offered after a delete
 const AUTHOR_SUGGESTIONS = 50;
 
+// This page's own elements by id (inputs, buttons, templates: each used as
+// what it is).
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const state = {
   index: new SearchIndex(),
@@ -287,7 +291,7 @@ function wire() {
   });
   $('select-all').addEventListener('change', (e) => {
     for (const r of state.results) if (e.target.checked) state.selected.add(r.key); else state.selected.delete(r.key);
-    for (const box of document.querySelectorAll('.row .pick')) box.checked = e.target.checked;
+    for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('.row .pick'))) box.checked = e.target.checked;
     renderBulk();
   });
   $('bulk-delete').addEventListener('click', () => deleteKeys([...state.selected]));

@@ -1,3 +1,4 @@
+// @ts-check
 // The files of a saved thread, kept on this device when the user asks
 // ("Keep media offline" in the library's reader): pictures, posters and the
 // clips the reader plays, so the thread reads whole without a network. They
@@ -161,6 +162,10 @@ export async function drop(keys) {
 // usage counts what is kept: for one thread ({files, bytes}), or for all
 // of them ({threads, files, bytes}). Keys not in live (when given) are
 // threads deleted since: their files are dropped and not counted.
+/**
+ * @param {string} [key]
+ * @param {{live?: Set<string>}} [options]
+ */
 export async function usage(key, { live } = {}) {
   const store = (await db()).transaction(STORE).objectStore(STORE);
   const rows = await req(key ? store.index('key').getAll(IDBKeyRange.only(key)) : store.getAll());

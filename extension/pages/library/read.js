@@ -1,3 +1,4 @@
+// @ts-check
 // One saved thread, read offline: rendered from the stored Thread by the
 // WASM renderer in this page (no network, no background round trip), with
 // the thread's tags and note editable and delete with undo.
@@ -6,6 +7,9 @@ import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../.
 import { call } from '../../shared/wasm-host.js';
 import { keep, drop, usage, served } from './offline-media.js';
 
+// This page's own elements by id (inputs, buttons, templates: each used as
+// what it is).
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.search).get('key') ?? '';
 const READER_SETTINGS = 'readerSettings'; // the reader overlay's remembered theme and font

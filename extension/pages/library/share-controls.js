@@ -1,3 +1,4 @@
+// @ts-check
 // Share in the library. On a saved thread's page (read.html):
 // Publish / Unpublish / Copy link, an opt-in to search indexing, and the
 // state in words. On the list (library.html): a "Published" mark on the rows

@@ -1,3 +1,4 @@
+// @ts-check
 // A minimal zip writer: stored (uncompressed) entries only, which every
 // unzip tool and Obsidian-style vault importer reads. Markdown exports are
 // small, so compression would buy little; writing the format ourselves keeps

@@ -1,9 +1,13 @@
+// @ts-check
 // The options page: sync settings. Every action is a message to the
 // background worker, where the sync client runs (it must keep running
 // when this page is closed); the page only shows the answers in words.
 
 import qrcode from '../../vendor/qrcode-generator.mjs';
 
+// This page's own elements by id (inputs, buttons, templates: each used as
+// what it is).
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 

@@ -83,12 +83,11 @@ try {
   // Exports of the whole library, as the page's buttons make them.
   const exportsOut = await P.page.evaluate(async () => {
     const { exportJSON, exportMarkdownZip } = await import('/pages/library/export.js');
-    const { call } = await import('/shared/wasm-host.js');
     let t = performance.now();
     const json = await exportJSON();
     const jsonMs = performance.now() - t;
     t = performance.now();
-    const zip = await exportMarkdownZip((j) => call('export', j, 'markdown'));
+    const { zip } = await exportMarkdownZip();
     return { json_mb: json.length / 1e6, json_ms: jsonMs, markdown_zip_mb: zip.size / 1e6, markdown_zip_ms: performance.now() - t };
   });
   const perThread = (after - before) / N;

@@ -29,7 +29,7 @@ handle('library:save', async ({ thread, tags, note }) => {
 // library:status {key|thread} — whether a thread is saved and its tags and
 // note (the reader's "Tags & note" starts from them).
 handle('library:status', async ({ key, thread }) => {
-  const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+  const k = key ?? await library.threadKey(thread);
   const rec = await library.get(k);
   return { saved: !!rec && !rec.deleted, tags: rec?.tags ?? [], note: rec?.note ?? '' };
 }, { page: onlyShownThread });
@@ -37,7 +37,7 @@ handle('library:status', async ({ key, thread }) => {
 // library:edit {thread|key, tags?, note?} — set a saved thread's tags (the
 // whole set) and note.
 handle('library:edit', async ({ key, thread, tags, note }) => {
-  const k = key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+  const k = key ?? await library.threadKey(thread);
   if (tags !== undefined) await library.setTags(k, tags);
   if (note !== undefined) await library.setNote(k, note);
   return { message: 'Tags and note saved.' };

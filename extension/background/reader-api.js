@@ -5,17 +5,15 @@
 import { call, ready, stats } from '../shared/wasm-host.js';
 import { handle } from './messages.js';
 import { remember, showsAThread } from './shown.js';
+import { defaultReaderSettings, readerSettings } from '../shared/contract.gen.js';
 
-// Settings the reader remembers (chrome.storage.local). Values are the
-// renderer's options (shared/render Options); these are its defaults.
-export const DEFAULT_SETTINGS = Object.freeze({ theme: 'auto', fontSize: 'medium', width: 'medium', font: 'serif' });
-const ALLOWED = { theme: ['auto', 'light', 'dark', 'sepia'], fontSize: ['small', 'medium', 'large', 'xlarge'], width: ['narrow', 'medium', 'wide'], font: ['serif', 'sans'] };
-
+// Settings the reader remembers (chrome.storage.local): the renderer's
+// options (shared/render Settings, through contract.gen.js).
 // clean keeps only known settings with allowed values: a stored value from
 // an older version must not make every render fail.
 function clean(s) {
-  const out = { ...DEFAULT_SETTINGS };
-  for (const [k, allowed] of Object.entries(ALLOWED)) if (allowed.includes(s?.[k])) out[k] = s[k];
+  const out = { ...defaultReaderSettings };
+  for (const { name, choices } of readerSettings) if (choices.some((c) => c.value === s?.[name])) out[name] = s[name];
   return out;
 }
 const SETTINGS_KEY = 'readerSettings';

@@ -17,6 +17,7 @@ import { getMeta, setMeta } from '../shared/db.js';
 import { handle } from './messages.js';
 import { onlyShownThread } from './shown.js';
 import * as library from '../shared/library-store.js';
+import { api as recordOps } from '../shared/record-ops.js';
 
 const META = 'shares';
 const REFRESH_MS = 60_000; // the server's list is read again at most this often
@@ -70,7 +71,8 @@ async function refresh(cfg, { force = false } = {}) {
   if (!force && k.owner === ownerOf(cfg) && Date.now() - k.at < REFRESH_MS) return k;
   const { shares } = await api(cfg, 'GET', '');
   const byKey = {};
-  for (const s of shares) byKey[`${s.platform}:${s.threadId}`] = view(cfg, s);
+  const ops = await recordOps();
+  for (const s of shares) byKey[ops.canonicalId(s.platform, s.threadId)] = view(cfg, s);
   const next = { at: Date.now(), owner: ownerOf(cfg), byKey };
   await setMeta(META, next);
   return next;
@@ -94,13 +96,13 @@ async function threadOf({ thread, key }) {
   return rec.thread;
 }
 
-function keyOf({ thread, key }) {
-  return key ?? library.threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
+async function keyOf({ thread, key }) {
+  return key ?? library.threadKey(thread);
 }
 
 // status answers {sync, published, share?, message}: what the buttons show.
 export async function status(msg) {
-  const key = keyOf(msg);
+  const key = await keyOf(msg);
   let cfg;
   try { cfg = await syncConfig(); } catch (e) { return { sync: false, published: false, message: e.message }; }
   let k;
@@ -116,14 +118,14 @@ export async function publish(msg) {
   const thread = await threadOf(msg);
   const res = await api(cfg, 'POST', '', { thread, ...(msg.indexable ? { indexable: true } : {}) });
   const share = view(cfg, res);
-  await remember(cfg, library.threadKey(thread), share);
+  await remember(cfg, await library.threadKey(thread), share);
   return { sync: true, published: true, share, message: `Published: ${share.url}` };
 }
 
 // unpublish takes the page down: from then on its link answers "gone".
 export async function unpublish(msg) {
   const cfg = await syncConfig();
-  const key = keyOf(msg);
+  const key = await keyOf(msg);
   const share = (await refresh(cfg)).byKey[key];
   if (share) {
     try {

@@ -13,10 +13,8 @@ const slot = (sender) => `shown:${sender.tab.id}:${sender.frameId ?? 0}`;
 
 export async function remember(sender, threadJSON) {
   if (!sender?.tab) return;
-  await chrome.storage.session.set({ [slot(sender)]: threadKey(JSON.parse(threadJSON)) });
+  await chrome.storage.session.set({ [slot(sender)]: await threadKey(threadJSON) });
 }
-
-const keyOf = (thread) => threadKey(typeof thread === 'string' ? JSON.parse(thread) : thread);
 
 // onlyShownThread is a messages.js page check: the message names its thread
 // by {thread} (never by a library key) and it is the one this tab shows.
@@ -24,7 +22,7 @@ export async function onlyShownThread(msg, sender) {
   if (msg.key !== undefined || !msg.thread) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
   const s = slot(sender);
   const got = (await chrome.storage.session.get(s))[s];
-  if (!got || got !== keyOf(msg.thread)) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
+  if (!got || got !== (await threadKey(msg.thread))) throw new Error(`${msg.type}: ${REFUSED} (only the thread the reader shows)`);
 }
 
 // showsAThread is a messages.js page check: this tab's reader shows a thread

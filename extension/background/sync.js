@@ -20,15 +20,16 @@
 import { db, done, req, getMeta, setMeta } from '../shared/db.js';
 import * as library from '../shared/library-store.js';
 import { api } from '../shared/record-ops.js';
+import { protocolLimits } from '../shared/contract.gen.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 const PERIOD_MIN = 5;             // periodic sync
 const SOON_MS = 1500;             // after a local change, coalescing bursts
 const BACKOFF_FIRST_S = 15;       // first retry after a failure…
 const BACKOFF_MAX_S = 30 * 60;    // …doubling up to half an hour
-const MAX_BATCH = 100;            // protocol.MaxBatchChanges
-const MAX_PUSH_BYTES = (4 << 20) - (64 << 10); // protocol.MaxRequestBytes, less room for the JSON around the blobs
-const PULL_LIMIT = 200;           // protocol.DefaultPullLimit
+const MAX_BATCH = protocolLimits.maxBatchChanges;
+const MAX_PUSH_BYTES = protocolLimits.maxRequestBytes - (64 << 10); // less room for the JSON around the blobs
+const PULL_LIMIT = protocolLimits.defaultPullLimit;
 const MAX_PUSH_ROUNDS = 20;       // conflicts resolved per sync before giving up until next time
 const ALARM_PERIODIC = 'unspool-sync';
 const ALARM_RETRY = 'unspool-sync-retry';

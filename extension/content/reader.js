@@ -13,6 +13,7 @@
 // toolbar styles cannot collide.
 import './ui-host.js';
 import './reader-media.js';
+import { readerSettings } from '../shared/contract.gen.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.reader) return;
@@ -49,13 +50,6 @@ import './reader-media.js';
     }
   `;
 
-  // Choices offered in the toolbar; values are the renderer's options.
-  const SETTINGS_UI = [
-    { key: 'theme', label: 'Theme', options: [['auto', 'Auto'], ['light', 'Light'], ['dark', 'Dark'], ['sepia', 'Sepia']] },
-    { key: 'font', label: 'Font', options: [['serif', 'Serif'], ['sans', 'Sans']] },
-    { key: 'fontSize', label: 'Size', options: [['small', 'Small'], ['medium', 'Medium'], ['large', 'Large'], ['xlarge', 'Larger']] },
-    { key: 'width', label: 'Width', options: [['narrow', 'Narrow'], ['medium', 'Medium'], ['wide', 'Wide']] },
-  ];
 
   // Elements and attributes that could run code or load active content;
   // the renderer never emits them, so finding one means a bug upstream.
@@ -258,7 +252,7 @@ import './reader-media.js';
     panel.hidden = true;
     panel.setAttribute('role', 'group');
     panel.setAttribute('aria-label', 'Display settings');
-    for (const setting of SETTINGS_UI) panel.append(settingControl(setting));
+    for (const setting of readerSettings) panel.append(settingControl(setting)); // the renderer's options, in the toolbar's order
     const aa = button('Aa', 'Display settings', () => {
       panel.hidden = !panel.hidden;
       aa.setAttribute('aria-expanded', String(!panel.hidden));
@@ -332,15 +326,15 @@ import './reader-media.js';
     return [p];
   }
 
-  function settingControl({ key, label, options }) {
+  function settingControl({ name: key, label, choices }) {
     const wrap = document.createElement('label');
     wrap.className = 'setting';
     wrap.textContent = label;
     const sel = document.createElement('select');
-    for (const [value, text] of options) {
+    for (const c of choices) {
       const o = document.createElement('option');
-      o.value = String(value);
-      o.textContent = text;
+      o.value = c.value;
+      o.textContent = c.label;
       sel.append(o);
     }
     sel.value = String(state.settings?.[key] ?? '');

@@ -41,9 +41,11 @@ function announce(keys, origin) {
   }
 }
 
-export function threadKey(thread) {
-  if (!thread?.platform || !thread?.id) throw new Error('a thread needs a platform and an id to be saved');
-  return `${thread.platform}:${thread.id}`;
+// threadKey is the library key of a thread (an object or Thread JSON): its
+// canonical id, which Go makes (shared/sync CanonicalID through the WASM).
+export async function threadKey(thread) {
+  const t = typeof thread === 'string' ? JSON.parse(thread) : thread;
+  return (await api()).canonicalId(String(t?.platform ?? ''), String(t?.id ?? ''));
 }
 
 // mutate runs op on the records of keys inside one transaction. op(ops, old,
@@ -126,10 +128,10 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // the reader's Save button to show.
 /**
  * @param {any} thread
- * @param {{tags?: string[], note?: string, savedAt?: number}} [options]
+ * @param {{tags?: string[], note?: string, savedAt?: string}} [options]
  */
 export async function save(thread, { tags, note, savedAt } = {}) {
-  const key = threadKey(thread);
+  const key = await threadKey(thread);
   let info;
   await mutate([key], (ops, old, hlc) => {
     const live = old && !old.deleted;

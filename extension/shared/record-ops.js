@@ -1,7 +1,8 @@
 // @ts-check
 // Record edits, merges, clocks and sealing through shared/sync in the WASM
-// (wasm/sync.go, shared/sync/api.go) — the one place that knows the names of
-// globalThis.unspool's sync functions. Every
+// (wasm/sync.go, shared/sync/api.go), and the library's keys, titles and
+// Markdown (wasm/library.go) — the one place that knows the names of
+// globalThis.unspool's sync and library functions. Every
 // record the library stores is a shared/sync SavedThread (JSON), changed only
 // by these functions, so a record made here merges on another device exactly
 // as the Go property tests say it does.
@@ -61,6 +62,12 @@ export async function api() {
     // Sealing for the server: {id, deleted, blob}, and back.
     seal: (secret, rec) => p(f('syncSeal')(secret, j(plain(rec)))),
     open: (secret, record) => p(f('syncOpen')(secret, j({ id: record.id, blob: record.blob }))),
+    // What the library asks of Go rather than knowing itself: a thread's key
+    // (its canonical id), its title in at most max characters, and its
+    // Markdown with the library's fields in the front matter.
+    canonicalId: (platform, id) => f('canonicalId')(platform, id),
+    title: (threadJSON, max) => f('threadTitle')(threadJSON, max),
+    exportSaved: (rec) => f('exportSaved')(j(plain(rec))),
   };
   return cached;
 }

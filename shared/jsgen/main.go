@@ -3,6 +3,11 @@
 // `go generate ./shared/...`; TestGeneratedIsCurrent fails when a file is
 // stale):
 //
+//   - extension/shared/contract.gen.js: the constants, option lists and
+//     labels, and limits JS and Go must agree on (the reader's settings,
+//     platform names, the sync protocol's limits). What is logic rather
+//     than a constant (a thread's key and title, its Markdown with the
+//     library's fields) the extension asks the WASM (docs/wasm-api.md).
 //   - extension/shared/warmup.gen.js: what the WASM warm-up extracts and
 //     renders right after loading — a real collected X page (a golden of
 //     shared/extract), so the warm-up follows the extractor as X's markup and
@@ -19,11 +24,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"unspool/shared/protocol"
+	"unspool/shared/render"
 )
 
 // The files written, relative to this folder.
 const (
 	extensionShared = "../../extension/shared"
+	contractFile    = "contract.gen.js"
 	warmupFile      = "warmup.gen.js"
 )
 
@@ -52,7 +61,49 @@ func generate() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{warmupFile: warmup}, nil
+	contract, err := contractJS()
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{contractFile: contract, warmupFile: warmup}, nil
+}
+
+// contractJS is contract.gen.js: each export a frozen JSON value with the
+// Go name it comes from.
+func contractJS() ([]byte, error) {
+	defaults := map[string]string{}
+	for _, s := range render.Settings {
+		defaults[s.Name] = s.Default
+	}
+	platforms := map[string]string{}
+	for _, p := range render.PlatformNames {
+		platforms[string(p.Platform)] = p.Name
+	}
+	var b bytes.Buffer
+	b.WriteString(header)
+	b.WriteString("// What the extension and Go must agree on, defined once in Go.\n")
+	for _, e := range []struct {
+		doc, name string
+		value     any
+	}{
+		{"The reader's settings in the toolbar's order: {name, label, default, choices: [{value, label}]} (shared/render Settings).", "readerSettings", render.Settings},
+		{"Each reader setting's default, by name (shared/render Settings).", "defaultReaderSettings", defaults},
+		{"How each platform is named to readers, by platform (shared/render PlatformNames).", "platformNames", platforms},
+		{"The sync protocol's limits (shared/protocol).", "protocolLimits", map[string]int{
+			"maxRequestBytes":  protocol.MaxRequestBytes,
+			"maxBatchChanges":  protocol.MaxBatchChanges,
+			"maxPullLimit":     protocol.MaxPullLimit,
+			"defaultPullLimit": protocol.DefaultPullLimit,
+		}},
+	} {
+		v, err := json.MarshalIndent(e.value, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "\n// %s\nexport const %s = deepFreeze(%s);\n", e.doc, e.name, v)
+	}
+	b.WriteString("\nfunction deepFreeze(v) {\n  if (v && typeof v === 'object') for (const x of Object.values(Object.freeze(v))) deepFreeze(x);\n  return v;\n}\n")
+	return b.Bytes(), nil
 }
 
 // warmupJS is warmup.gen.js for the x-collected golden in dir.

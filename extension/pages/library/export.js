@@ -5,6 +5,7 @@
 // matter for Obsidian-style vaults. Users' data must never be trapped.
 
 import { all, mergeIn } from '../../shared/library-store.js';
+import { api as recordOps } from '../../shared/record-ops.js';
 import { zip } from './zip.js';
 
 export const FORMAT = 'unspool-library';
@@ -81,32 +82,10 @@ export async function importJSON(text, onProgress = () => {}) {
 }
 
 // ---------------------------------------------------------------- Markdown
-
-function yamlString(s) { return JSON.stringify(String(s ?? '')); } // JSON strings are valid YAML
-
-// Every value is quoted (JSON strings are valid YAML), numbers and booleans
-// aside: a platform, date or id from a record is text and must not be read
-// as YAML syntax, a date type, or a new key.
-export function frontMatter(rec) {
-  const t = rec.thread;
-  const lines = [
-    '---',
-    `title: ${yamlString((t.posts[0]?.text ?? '').split('\n')[0].slice(0, 120))}`,
-    `author: ${yamlString(t.author?.name)}`,
-    `handle: ${yamlString('@' + (t.author?.handle ?? ''))}`,
-    `platform: ${yamlString(t.platform)}`,
-    `url: ${yamlString(t.url)}`,
-    `id: ${yamlString(t.id)}`,
-    `date: ${yamlString(t.posts[0]?.createdAt)}`,
-    `saved: ${yamlString(rec.savedAt)}`,
-    `posts: ${Number(t.posts.length)}`,
-    `complete: ${t.complete !== false}`,
-    `tags: [${(rec.tags ?? []).map(yamlString).join(', ')}]`,
-  ];
-  if (rec.note) lines.push(`note: ${yamlString(rec.note)}`);
-  lines.push('---', '');
-  return lines.join('\n');
-}
+// Each thread's Markdown, front matter included (the thread's fields and
+// the library's: key, saved date, tags, note), is written by Go
+// (unspool.exportSaved, shared/render WriteSavedMarkdown); its file name is
+// built here from Go's title of the thread (unspool.threadTitle).
 
 // Characters no part of a zip entry name keeps: path separators, what
 // Windows or a vault refuses, Markdown link syntax, controls and bidi
@@ -122,29 +101,26 @@ function namePart(s) {
 }
 
 // entryName gives a zip entry name that every OS and vault accepts, built
-// from sanitised parts only, unique (case-insensitively) within used.
-export function entryName(rec, used) {
+// from sanitised parts only (title: the thread's title, unspool.threadTitle),
+// unique (case-insensitively) within used.
+export function entryName(rec, used, title) {
   const t = rec.thread;
   const who = namePart(t.author?.handle) || namePart(t.platform) || 'thread';
-  const title = namePart((t.posts[0]?.text ?? '').split('\n')[0]) || namePart(t.id) || 'untitled';
-  const base = `${who} - ${title}`;
+  const base = `${who} - ${namePart(title) || namePart(t.id) || 'untitled'}`;
   let name = `${base}.md`;
   for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base} (${n}).md`;
   used.add(name.toLowerCase());
   return name;
 }
 
-// exportMarkdownZip builds the zip: {zip, files, failed, message}. toMarkdown(threadJSON) is the renderer's
-// Markdown export (unspool.export(thread, "markdown") through the WASM).
-// onProgress(done, total) is called as it goes; every YIELD_EVERY threads it
-// lets the page breathe (each WASM call holds the main thread, and a big
-// library is thousands of them).
+// exportMarkdownZip builds the zip: {zip, files, failed, message}, loading
+// the WASM if it is not yet. onProgress(done, total) is called as it goes;
+// every YIELD_EVERY threads it lets the page breathe (each WASM call holds
+// the main thread, and a big library is thousands of them).
 const YIELD_EVERY = 25;
-/**
- * @param {(threadJSON: string) => string | Promise<string>} toMarkdown
- * @param {(done: number, total: number) => void} [onProgress]
- */
-export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
+/** @param {(done: number, total: number) => void} [onProgress] */
+export async function exportMarkdownZip(onProgress = () => {}) {
+  const ops = await recordOps();
   const recs = (await all()).filter((r) => !r.deleted && r.thread).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
   const used = new Set();
   const files = [], failed = [];
@@ -155,20 +131,15 @@ export async function exportMarkdownZip(toMarkdown, onProgress = () => {}) {
     }
     // One thread the renderer refuses is named, not allowed to stop the
     // export of every other one.
-    let body;
+    let data, title;
     try {
-      body = await toMarkdown(JSON.stringify(rec.thread));
+      data = ops.exportSaved(rec);
+      title = ops.title(JSON.stringify(rec.thread), MAX_PART);
     } catch (e) {
       failed.push({ name: nameOf(rec), error: e.message });
       continue;
     }
-    // The renderer may write its own front matter; ours carries the
-    // library's fields (tags, note, saved date), so it replaces it.
-    if (body.startsWith('---\n')) {
-      const end = body.indexOf('\n---\n', 4);
-      if (end > 0) body = body.slice(end + 5).replace(/^\n+/, '');
-    }
-    files.push({ name: entryName(rec, used), data: frontMatter(rec) + '\n' + body, date: new Date(rec.savedAt) });
+    files.push({ name: entryName(rec, used, title), data, date: new Date(rec.savedAt) });
   }
   return { zip: zip(files), files: files.length, failed, message: failures(failed, 'exported') };
 }

@@ -10,10 +10,10 @@ import { rows as loadRows, words as loadWords, remove, undoRemove, addTag, CHANN
 import { SearchIndex } from '../../shared/search.js';
 import { api as recordOps } from '../../shared/record-ops.js';
 import { usage as mediaUsage } from './offline-media.js';
+import { platformNames } from '../../shared/contract.gen.js';
 
 // Loaded when used, not at open: exports and the WASM host.
 const exporter = () => import('./export.js');
-const call = async (...args) => (await import('../../shared/wasm-host.js')).call(...args);
 
 const FIRST = 40;         // rows drawn at once: more than a screenful, few enough to draw in a few ms
 const PAGE = 100;         // rows added as the end of the list comes into view
@@ -40,7 +40,6 @@ function fmtDate(iso) {
   return Number.isNaN(d.getTime()) ? '' : dateFmt.format(d);
 }
 
-const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', threads: 'Threads' };
 
 // ---------------------------------------------------------------- rendering
 
@@ -59,7 +58,7 @@ function rowElement(r) {
     author.append(h);
   }
   author.dataset.handle = r.handle;
-  li.querySelector('.platform').textContent = PLATFORM_NAMES[r.platform] ?? r.platform;
+  li.querySelector('.platform').textContent = platformNames[r.platform] ?? r.platform;
   const date = li.querySelector('.date');
   date.dateTime = r.date;
   date.textContent = fmtDate(r.date);
@@ -152,7 +151,7 @@ function renderFilters() {
   // took longer to build than the rest of the page.
   state.authors = authors;
   $('f-author').value = state.filter.handle ? `@${state.filter.handle}` : '';
-  fillSelect($('f-platform'), platforms.map((p) => [p, PLATFORM_NAMES[p] ?? p]), state.filter.platform);
+  fillSelect($('f-platform'), platforms.map((p) => [p, platformNames[p] ?? p]), state.filter.platform);
   fillSelect($('f-tag'), [...tags].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => [t, `#${t} (${n})`]), state.filter.tag);
   const h = state.filter.handle;
   $('author-view').hidden = !h;
@@ -312,8 +311,7 @@ function wire() {
   $('export-md').addEventListener('click', async () => {
     try {
       const { exportMarkdownZip } = await exporter();
-      const { zip, message } = await exportMarkdownZip((json) => call('export', json, 'markdown'),
-        (done, total) => toast(`Writing Markdown… ${done} of ${total} threads`));
+      const { zip, message } = await exportMarkdownZip((done, total) => toast(`Writing Markdown… ${done} of ${total} threads`));
       download(zip, `unspool-markdown-${today()}.zip`);
       toast(`Markdown export ready (${(zip.size / 1024 / 1024).toFixed(1)} MB).${message ? ' ' + message : ''}`);
     } catch (e) {

@@ -60,10 +60,20 @@ build_wasm() {
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" extension/wasm_exec.js
 }
 
+# The content scripts as one classic script (what chrome.scripting injects):
+# esbuild follows content/main.js's imports, so their order is declared by
+# each file's imports, not kept by hand. esbuild runs as a Go tool (go.mod).
+build_content() {
+	log "content scripts → extension/content.bundle.js"
+	go tool esbuild extension/content/main.js --bundle --format=iife --target=es2022 --charset=utf8 \
+		--log-level=warning --outfile=extension/content.bundle.js
+}
+
 build_all() {
 	ensure_go
 	build_generate
 	build_wasm
+	build_content
 	build_server
 }
 
@@ -87,10 +97,19 @@ package_extension() {
 }
 
 # Firefox's linter on exactly what goes to addons.mozilla.org; errors fail.
+# Then ESLint and tsc on the extension's own JavaScript (extension/test/).
 test_lint_extension() {
 	package_extension
 	log "web-ext lint (the Firefox package)"
 	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx web-ext lint --no-config-discovery --source-dir "$OUT/stage-firefox")
+	log "eslint (extension/)"
+	(cd extension && NO_UPDATE_NOTIFIER=1 npx --prefix test eslint --config test/eslint.config.mjs .)
+	log "tsc --noEmit (extension/test/tsconfig.json: the extension's JavaScript)"
+	local unchecked
+	unchecked=$(cd extension && find background content main-world pages shared -name '*.js' ! -name '*.gen.js' \
+		-exec grep -L '^// @ts-check' {} +)
+	[ -z "$unchecked" ] || die "not type-checked (no // @ts-check on line 1): $unchecked"
+	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx tsc -p tsconfig.json)
 }
 
 # ---------------------------------------------------------------- tests

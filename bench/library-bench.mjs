@@ -30,7 +30,7 @@ const posts = threads.reduce((n, t) => n + t.posts.length, 0);
 // on the page without seeding again); by default a fresh one is seeded.
 const P = await openProfile(process.env.PROFILE);
 try {
-  const have = await P.page.evaluate(async () => (await (await import('/lib/library.js')).rows()).length);
+  const have = await P.page.evaluate(async () => (await (await import('/shared/library-store.js')).rows()).length);
   const before = await P.page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
   const t0 = performance.now();
   if (have !== N && have !== 0) throw new Error(`PROFILE holds ${have} threads, not ${N}`);
@@ -38,7 +38,7 @@ try {
   // WASM), in batches of 250 threads per transaction.
   for (let i = have ? N : 0; i < N; i += 250) {
     await P.page.evaluate(async (batch) => {
-      const { mutate } = await import('/lib/library.js');
+      const { mutate } = await import('/shared/library-store.js');
       const byKey = new Map(batch.map((t) => [`${t.platform}:${t.id}`, t]));
       await mutate([...byKey.keys()], (ops, old, hlc, key) => ops.save(old ?? null, byKey.get(key), byKey.get(key).capturedAt, hlc()));
     }, threads.slice(i, i + 250));
@@ -46,7 +46,7 @@ try {
   const seedS = (performance.now() - t0) / 1000;
   const after = await P.page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
   const recordBytes = await P.page.evaluate(async () => {
-    const { all, rows, words } = await import('/lib/library.js');
+    const { all, rows, words } = await import('/shared/library-store.js');
     const recs = await all();
     const sum = await rows();
     const idx = await words();
@@ -59,7 +59,7 @@ try {
   let firstKeys = [];
   const keys = [];
   for (let i = 0; i < OPENS; i++) {
-    await P.page.goto(P.url('library/library.html'));
+    await P.page.goto(P.url('pages/library/library.html'));
     await P.page.waitForSelector('html[data-ready]');
     opens.push(await P.page.evaluate(() => performance.getEntriesByName('library-ready')[0].startTime));
     const shown = await P.page.locator('#list .row').count();
@@ -82,13 +82,12 @@ try {
   }
   // Exports of the whole library, as the page's buttons make them.
   const exportsOut = await P.page.evaluate(async () => {
-    const { exportJSON, exportMarkdownZip } = await import('/lib/export.js');
-    const { call } = await import('/wasm-host.js');
+    const { exportJSON, exportMarkdownZip } = await import('/pages/library/export.js');
     let t = performance.now();
     const json = await exportJSON();
     const jsonMs = performance.now() - t;
     t = performance.now();
-    const zip = await exportMarkdownZip((j) => call('export', j, 'markdown'));
+    const { zip } = await exportMarkdownZip();
     return { json_mb: json.length / 1e6, json_ms: jsonMs, markdown_zip_mb: zip.size / 1e6, markdown_zip_ms: performance.now() - t };
   });
   const perThread = (after - before) / N;

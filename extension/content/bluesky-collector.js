@@ -1,3 +1,4 @@
+// @ts-check
 // Bluesky (bsky.app post pages): the thread as the public AppView serves it.
 // bsky.app renders posts from this very API, and its page holds only what
 // is on screen (no quotes' media, no card details, relative times), so the
@@ -18,6 +19,8 @@
 // Tests map bsky.app and public.api.bsky.app to a local server (Chromium's
 // --host-resolver-rules), so this exact request is the one tested; there is
 // deliberately no way to point it elsewhere.
+import './collect.js';
+import './trim.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'bluesky')) return;
@@ -65,7 +68,7 @@
       try {
         return { content: await fetchThread(post(), signal) };
       } catch (err) {
-        if (signal?.aborted) throw new Error('cancelled');
+        if (signal?.aborted) throw new Error('cancelled', { cause: err });
         // The page still shows the thread: read that. A warning, not an
         // error: the reader opens all the same.
         console.warn(`unspool: Bluesky API unavailable (${err.message}); reading the page instead`);

@@ -1,3 +1,4 @@
+// @ts-check
 // Collectors gather what a page holds of a thread, for the WASM extractor.
 // One collector per platform registers itself here; the first whose
 // matches() accepts the page is used, and the generic one (whole-page HTML)
@@ -5,6 +6,7 @@
 //   {html: [cell HTML…], json: [API bodies…], stoppedBy}  → unspool.extractCollected
 //   {content: "page HTML or JSON"}                          → unspool.extract
 // stoppedBy is "boundary" | "end" | "limit" | "cancelled".
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors) return;
@@ -36,7 +38,7 @@
         obs.disconnect();
         clearTimeout(quietTimer);
         clearTimeout(maxTimer);
-        resolve();
+        resolve(undefined);
       };
       const obs = new MutationObserver(() => {
         clearTimeout(quietTimer);

@@ -1,13 +1,14 @@
-// The content scripts' shared namespace. The background injects the files
-// of triggers.js CONTENT_FILES in order into the isolated world on every
+// @ts-check
+// The content scripts' shared namespace. The background injects the content
+// bundle (main.js and what it imports) into the isolated world on every
 // unroll; each file adds its part to globalThis.unspoolContent and returns
 // early when it already did (a second unroll in the same page).
 (() => {
   if (globalThis.unspoolContent) return;
-  const U = (globalThis.unspoolContent = {});
+  const U = (globalThis.unspoolContent = /** @type {any} */ ({}));
 
   U.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  U.frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  U.frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 
   // ask sends a message to the background router (messages.js) and returns
   // its value, or throws its error. An error with lost set means the

@@ -1,8 +1,10 @@
+// @ts-check
 // The library's part of the reader: a "Save" toolbar action (and the S key
 // while the reader is open) that saves the thread through the background's
 // library:save — the same handler the tests drive — and "Tags & note" to
 // save it with tags and a note. The answer ("Saved 45 posts.", "Already
 // saved — added 3 new posts.") is announced in the reader.
+import './reader.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.librarySaveLoaded) return;
@@ -59,7 +61,7 @@
   document.addEventListener('keydown', (e) => {
     if (!e.isTrusted || (e.key !== 's' && e.key !== 'S')) return;
     if (e.ctrlKey || e.metaKey || e.altKey || !U.reader.isOpen || !current) return;
-    const t = e.composedPath()[0];
+    const t = /** @type {HTMLElement} */ (e.composedPath()[0]);
     if (t?.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t?.tagName ?? '')) return;
     e.preventDefault();
     e.stopPropagation();

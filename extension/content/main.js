@@ -1,7 +1,19 @@
+// @ts-check
 // Ties the content scripts together: on the background's "content:unroll"
 // it picks a collector, shows progress while it walks the page, sends what
 // it found to the background for extraction and rendering, and opens the
-// reader. Injected last; every earlier file only defines things.
+// reader. The entry point of the content bundle (build.sh bundles it and
+// what it imports into content.bundle.js): every file it imports only
+// defines things, each after the files it imports itself.
+import './x-collector.js';
+import './bluesky-collector.js'; // bsky.app: the public AppView's getPostThread
+import './mastodon-collector.js'; // any Mastodon instance: its own /api/v1/statuses
+import './generic-collector.js'; // every other page, registered last
+import './progress.js';
+import './reader.js';
+import './reader-actions.js';
+import './library-save.js'; // the library's Save action
+import './share-actions.js'; // Publish / Unpublish / Copy link
 (() => {
   const U = globalThis.unspoolContent;
   if (U.start) return;
@@ -10,6 +22,7 @@
   const ms = (a, b) => Math.round((b - a) * 10) / 10;
   let busy = false;
 
+  /** @param {{via?: string, clickedAt?: number, recollect?: boolean, strategy?: string}} [options] */
   U.start = async ({ via = 'action', clickedAt = now(), recollect = false, strategy } = {}) => {
     if (busy) return { ok: false, error: 'already collecting' };
     // The trigger again while the reader is open closes it.

@@ -1,3 +1,4 @@
+// @ts-check
 // Mastodon and the servers that speak its client API with other front ends
 // (Pleroma, Akkoma, GoToSocial, Hometown, glitch-soc, and Sharkey's or
 // Iceshrimp's Mastodon API): the opened status and its context from the
@@ -25,6 +26,8 @@
 // that only shares the address shape, Misskey without a Mastodon API), the
 // page's HTML goes to the extractors instead, as the generic collector would
 // send it.
+import './collect.js';
+import './trim.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'mastodon')) return;
@@ -78,7 +81,7 @@
         }
         return { content: JSON.stringify({ status, context }) };
       } catch (err) {
-        if (signal?.aborted) throw new Error('cancelled');
+        if (signal?.aborted) throw new Error('cancelled', { cause: err });
         console.warn(`unspool: no Mastodon-compatible API here (${err.message}); reading the page instead`);
         return { content: U.trimPage(document.documentElement) };
       }

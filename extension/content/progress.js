@@ -1,6 +1,8 @@
+// @ts-check
 // "Collecting… 23 posts" with Cancel, shown while a collector walks the page,
 // and short messages when an unroll fails. A polite live region, so screen
 // readers hear progress without losing their place.
+import './ui-host.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.progress) return;

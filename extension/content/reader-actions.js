@@ -1,5 +1,7 @@
+// @ts-check
 // The reader's built-in toolbar actions. Each is one registerAction call;
 // a feature adds its own the same way from its own file (see reader.js).
+import './reader.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.readerActionsLoaded) return;

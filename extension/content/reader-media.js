@@ -1,12 +1,13 @@
+// @ts-check
 // Media in the reader, wherever it is shown (the overlay in a site's page,
 // the library's offline reading): clips that play in place, GIFs that loop
 // only while in view, HLS through the vendored player library loaded on the
 // first play, pictures that open full size, and the fallback to the poster
 // and its link where the page's policy forbids the media host.
 //
-// A classic script that only defines globalThis.unspoolMedia: the overlay
-// injects it with the other content files, the library page loads it with a
-// <script> tag. It reads what shared/render wrote (classes and data-u-*
+// A script that only defines globalThis.unspoolMedia and imports nothing:
+// reader.js imports it into the content bundle, the library's reading page
+// loads it with a classic <script> tag. It reads what shared/render wrote (classes and data-u-*
 // attributes) and never builds markup from strings.
 (() => {
   if (globalThis.unspoolMedia) return;
@@ -45,7 +46,7 @@
   };
 
   // ownBlob passes a blob: URL this document made (the library's copy of a
-  // clip kept offline, lib/offline-media.js); the renderer never writes one.
+  // clip kept offline, pages/library/offline-media.js); the renderer never writes one.
   const ownBlob = (s) => (s?.startsWith(`blob:${location.origin}/`) ? s : '');
 
   // ------------------------------------------------ the page's media policy
@@ -165,13 +166,13 @@
   // GIFs loop while at least half in view and stop out of view; with
   // reduced motion they keep their controls and wait for a press. A click
   // (or Enter/Space) pauses and resumes, and a paused GIF stays paused.
-  function animateGIFs(root, allowed) {
+  function animateGIFs(root) {
     const gifs = [...root.querySelectorAll(SEL.gif)].filter((v) => !v.closest('[data-u-blocked]'));
     if (!gifs.length || reducedMotion()) return () => {};
     const held = new WeakSet();
     const io = new IntersectionObserver((entries) => {
       for (const e of entries) {
-        const v = e.target;
+        const v = /** @type {HTMLVideoElement} */ (e.target);
         if (e.isIntersecting && !held.has(v)) v.play().catch(() => {});
         else if (!e.isIntersecting) v.pause();
       }
@@ -343,7 +344,7 @@
         el.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && start(e));
       }
     }
-    const stopGIFs = animateGIFs(root, allowed);
+    const stopGIFs = animateGIFs(root);
     const onClick = (e) => {
       const a = e.target.closest?.(SEL.photo);
       if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

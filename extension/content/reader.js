@@ -1,3 +1,4 @@
+// @ts-check
 // The reader: a modal overlay in the <unspool-ui> shadow root showing the
 // renderer's output, with a toolbar of actions (reader-actions.js and any
 // feature that registers one), settings that are remembered, notices for
@@ -10,6 +11,9 @@
 // must not become script in someone's x.com tab. Its <style> becomes a
 // constructed stylesheet in a nested shadow root of its own, so reader and
 // toolbar styles cannot collide.
+import './ui-host.js';
+import './reader-media.js';
+import { readerSettings } from '../shared/contract.gen.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.reader) return;
@@ -46,13 +50,6 @@
     }
   `;
 
-  // Choices offered in the toolbar; values are the renderer's options.
-  const SETTINGS_UI = [
-    { key: 'theme', label: 'Theme', options: [['auto', 'Auto'], ['light', 'Light'], ['dark', 'Dark'], ['sepia', 'Sepia']] },
-    { key: 'font', label: 'Font', options: [['serif', 'Serif'], ['sans', 'Sans']] },
-    { key: 'fontSize', label: 'Size', options: [['small', 'Small'], ['medium', 'Medium'], ['large', 'Large'], ['xlarge', 'Larger']] },
-    { key: 'width', label: 'Width', options: [['narrow', 'Narrow'], ['medium', 'Medium'], ['wide', 'Wide']] },
-  ];
 
   // Elements and attributes that could run code or load active content;
   // the renderer never emits them, so finding one means a bug upstream.
@@ -87,7 +84,7 @@
   let policies = null;
   function pagePolicies() {
     policies ??= (async () => {
-      const found = [...document.querySelectorAll('meta[http-equiv="content-security-policy" i]')].map((m) => m.content);
+      const found = [...document.querySelectorAll('meta[http-equiv="content-security-policy" i]')].map((m) => /** @type {HTMLMetaElement} */ (m)).map((m) => m.content);
       try {
         const res = await fetch(location.href, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
         const header = res.headers.get('content-security-policy');
@@ -164,6 +161,10 @@
   // open shows a rendered thread: res = {thread (JSON string), html, settings}.
   // returnFocus is where focus goes back on close (the page element that
   // had it before the first unroll, kept across Re-collect).
+  /**
+   * @param {any} res
+   * @param {{onRecollect?: () => unknown, returnFocus?: Element}} [options]
+   */
   function open(res, { onRecollect, returnFocus = document.activeElement } = {}) {
     close({ restoreFocus: false });
     const thread = JSON.parse(res.thread);
@@ -251,7 +252,7 @@
     panel.hidden = true;
     panel.setAttribute('role', 'group');
     panel.setAttribute('aria-label', 'Display settings');
-    for (const setting of SETTINGS_UI) panel.append(settingControl(setting));
+    for (const setting of readerSettings) panel.append(settingControl(setting)); // the renderer's options, in the toolbar's order
     const aa = button('Aa', 'Display settings', () => {
       panel.hidden = !panel.hidden;
       aa.setAttribute('aria-expanded', String(!panel.hidden));
@@ -325,15 +326,15 @@
     return [p];
   }
 
-  function settingControl({ key, label, options }) {
+  function settingControl({ name: key, label, choices }) {
     const wrap = document.createElement('label');
     wrap.className = 'setting';
     wrap.textContent = label;
     const sel = document.createElement('select');
-    for (const [value, text] of options) {
+    for (const c of choices) {
       const o = document.createElement('option');
-      o.value = String(value);
-      o.textContent = text;
+      o.value = c.value;
+      o.textContent = c.label;
       sel.append(o);
     }
     sel.value = String(state.settings?.[key] ?? '');

@@ -1,8 +1,10 @@
+// @ts-check
 // Share's part of the reader: "Publish", "Unpublish" and "Copy
 // link" toolbar actions, through the background's share:… messages
-// (lib/share.js). The buttons show the state: Publish while the thread is not
+// (background/share.js). The buttons show the state: Publish while the thread is not
 // published (its title says when sync is off, which publishing needs);
 // Unpublish and Copy link once it is.
+import './reader.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.shareActionsLoaded) return;

@@ -1,7 +1,9 @@
+// @ts-check
 // Trimming a captured cell before it is messaged to the background: X's
 // cells are mostly SVG icon paths, generated class lists and inline styles,
 // none of which the extractor reads (only data-testid, roles, links, text,
 // times and media are stable). A page of real cells shrinks to about a quarter.
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.trimCell) return;

@@ -1,8 +1,10 @@
+// @ts-check
 // The one element Unspool adds to a page: <unspool-ui>, a child of <html>
 // (not of <body>, which the page's framework owns), holding a closed shadow
 // root. Page CSS cannot reach inside and our CSS cannot leak out. Styles are
 // constructed stylesheets (adoptedStyleSheets), which a page's style-src CSP
 // does not block. Removing the element leaves the page as it was.
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.ui) return;

@@ -1,8 +1,10 @@
-// The content-script side of page/x-main-world.js: asks the MAIN-world
+// @ts-check
+// The content-script side of main-world/x-capture.js: asks the MAIN-world
 // script for the TweetDetail responses it kept, and to follow one of X's
 // cursors with the page's own request. Both run in the same page, so the
 // exchange is a pair of DOM events; the reply name is random per request so
 // it cannot be answered by an earlier listener.
+import './core.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.xCaptured) return;

@@ -1,6 +1,7 @@
+// @ts-check
 // X (x.com, twitter.com): the author's chain of a status page, from X's own
 // data first. The page has already fetched TweetDetail JSON (copied by
-// page/x-main-world.js); the WASM decides from it alone whether the chain is
+// main-world/x-capture.js); the WASM decides from it alone whether the chain is
 // complete (unspool.xContinuations) and, when X held part of it back behind
 // a cursor, names the cursor, which the page's own request then loads —
 // one at a time, answers merged as they arrive. Only what that cannot give
@@ -11,6 +12,9 @@
 // chain ("Show more replies") are opened; scrolling stops at the first post
 // by someone else after the chain, at "Discover more", at the end of the
 // page, or at the limits in collect.js.
+import './collect.js';
+import './trim.js';
+import './x-capture.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.collectors.some((c) => c.id === 'x')) return;
@@ -104,7 +108,7 @@
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
-      resolve();
+      resolve(undefined);
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
@@ -169,7 +173,7 @@
     const listRoot = document.querySelector('main') ?? document.body;
     const t0 = performance.now();
     let author = null;
-    let stoppedBy = 'end';
+    let stoppedBy;
     let steps = 0;
 
     const harvest = () => {

@@ -139,7 +139,7 @@ export async function openFirefox(routes, serverOptions) {
   const backgroundPage = async () => {
     if (!bgPage) {
       bgPage = wrap(await browser.newPage());
-      await bgPage.goto(b.extensionURL('options/options.html'));
+      await bgPage.goto(b.extensionURL('pages/options/options.html'));
     }
     return bgPage;
   };

@@ -20,13 +20,13 @@ before(async () => {
   srv = await startServer();
   b = await openBrowser(fixtures.routes);
   const page = await b.context.newPage();
-  await page.goto(`chrome-extension://${b.extensionId}/options/options.html`);
+  await page.goto(b.extensionURL('pages/options/options.html'));
   const send = async (type, payload = {}) => {
     const res = await page.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...payload });
     if (!res?.ok) throw new Error(`${type}: ${res?.error}`);
     return res.value;
   };
-  ext = { page, send, url: (p) => `chrome-extension://${b.extensionId}/${p}` };
+  ext = { page, send, url: (p) => b.extensionURL(p) };
   await send('sync:enable', { server: srv.origin });
   await send('library:save', { thread: other, tags: ['private'], note: 'not for the page' });
   await until(async () => (await send('sync:status')).pending === 0, { what: 'the first upload' });

@@ -22,7 +22,7 @@ export async function openProfile(profileDir, { colorScheme } = {}) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   const url = (p) => `chrome-extension://${id}/${p}`;
-  await page.goto(url('options/options.html'));
+  await page.goto(url('pages/options/options.html'));
   // send is what the reader's Save button and the options page do: a runtime
   // message to the background router.
   const send = async (type, payload = {}) => {
@@ -37,7 +37,7 @@ export async function openProfile(profileDir, { colorScheme } = {}) {
 // thread with its posts, tags and note, sorted by key.
 export async function libraryState(p) {
   return p.page.evaluate(async () => {
-    const { all } = await import('/lib/library.js');
+    const { all } = await import('/shared/library-store.js');
     return (await all()).filter((r) => !r.deleted && r.thread).map((r) => ({
       key: r.key, posts: r.thread.posts.map((x) => x.id), text: r.thread.posts.map((x) => x.text).join('\n'),
       tags: r.tags, note: r.note ?? '',
@@ -47,7 +47,7 @@ export async function libraryState(p) {
 
 export async function pending(p) {
   return p.page.evaluate(async () => {
-    const { db, req } = await import('/lib/db.js');
+    const { db, req } = await import('/shared/db.js');
     const d = await db();
     return (await req(d.transaction('outbox').objectStore('outbox').getAll())).length;
   });

@@ -15,7 +15,7 @@ before(async () => { b = await openBrowser(made.routes); });
 after(async () => { await b?.close(); });
 
 const saved = async (page) => page.evaluate(async () => {
-  const { all } = await import('/lib/library.js');
+  const { all } = await import('/shared/library-store.js');
   return (await all()).map((r) => ({ key: r.key, posts: r.thread?.posts.length, deleted: r.deleted }));
 });
 
@@ -33,7 +33,7 @@ test('Save in the reader puts the thread in the library; S saves again and says 
   assert.ok(clicked);
 
   const lib = await b.context.newPage();
-  await lib.goto(b.extensionURL('library/library.html'));
+  await lib.goto(b.extensionURL('pages/library/library.html'));
   let got;
   for (let i = 0; i < 50 && !(got = await saved(lib)).length; i++) await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(got, [{ key: `x:${made.expected.ids[0]}`, posts: made.expected.ids.length, deleted: false }]);
@@ -58,11 +58,11 @@ test('Save in the reader puts the thread in the library; S saves again and says 
   });
   for (let i = 0; i < 50 && !/Tags and note saved/.test(await said()); i++) await new Promise((r) => setTimeout(r, 100));
   page.off('dialog', onDialog);
-  const rec = await lib.evaluate(async (k) => (await import('/lib/library.js')).get(k), `x:${made.expected.ids[0]}`);
+  const rec = await lib.evaluate(async (k) => (await import('/shared/library-store.js')).get(k), `x:${made.expected.ids[0]}`);
   assert.deepEqual(rec.tags, ['essays', 'to-read']);
   assert.equal(rec.note, 'read again on Sunday');
 
-  await lib.goto(b.extensionURL('library/library.html'));
+  await lib.goto(b.extensionURL('pages/library/library.html'));
   await lib.waitForSelector('html[data-ready]');
   assert.equal(await lib.locator('#list .row').count(), 1);
   assert.equal(await lib.locator('#list .row .tag').count(), 2);

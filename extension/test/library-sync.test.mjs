@@ -29,7 +29,7 @@ after(async () => {
   await srv?.stop();
 });
 
-const tags = (p, t) => p.page.evaluate(async ([k, tg]) => (await import('/lib/library.js')).setTags(k, tg), [key(t), t._tags]);
+const tags = (p, t) => p.page.evaluate(async ([k, tg]) => (await import('/shared/library-store.js')).setTags(k, tg), [key(t), t._tags]);
 const syncBoth = async () => {
   // Two rounds: what A pushes in round one B pulls in round two and back.
   for (let i = 0; i < 2; i++) {
@@ -51,7 +51,7 @@ test('turn on sync on A, add B with the code shown (and its QR code)', async () 
   // Something saved before sync is on must be uploaded too.
   await A.send('library:save', { thread: threads[0] });
 
-  await A.page.goto(A.url('options/options.html'));
+  await A.page.goto(A.url('pages/options/options.html'));
   await A.page.fill('#server', srv.origin);
   await A.page.click('#enable');
   await A.page.waitForSelector('#on:not([hidden])');
@@ -77,7 +77,7 @@ test('turn on sync on A, add B with the code shown (and its QR code)', async () 
   assert.equal(jsQR(Uint8ClampedArray.from(px), 300, 300)?.data, code, 'the QR code reads as the sync code');
 
   // A mistyped code is refused in words.
-  await B.page.goto(B.url('options/options.html'));
+  await B.page.goto(B.url('pages/options/options.html'));
   await B.page.fill('#server', srv.origin);
   const typo = code.slice(0, 3) + (code[3] === 'A' ? 'B' : 'A') + code.slice(4);
   await B.page.fill('#code-in', typo);
@@ -107,7 +107,7 @@ test('tag on B, delete on A, re-save on B: both converge', async () => {
   const t = threads[1];
   t._tags = ['keep'];
   await tags(B, t);
-  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(t));
+  await A.page.evaluate(async (k) => (await import('/shared/library-store.js')).remove([k]), key(t));
   await B.send('library:save', { thread: { ...t, _tags: undefined } });
   const lib = await converged();
   const got = lib.find((s) => s.key === key(t));
@@ -123,13 +123,13 @@ test('offline: A saves and deletes, B edits the same threads; server back: both 
   await srv.stop();
   // A, offline: a new thread, a delete, and a re-save with more posts.
   await A.send('library:save', { thread: threads[4] });
-  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(threads[2]));
+  await A.page.evaluate(async (k) => (await import('/shared/library-store.js')).remove([k]), key(threads[2]));
   const grown = { ...threads[3], posts: [...threads[3].posts, { ...threads[3].posts[0], id: `${threads[3].id}9`, text: 'an added post', createdAt: '2030-01-01T00:00:00Z' }] };
   await A.send('library:save', { thread: grown });
   // B, offline too: tags the thread A grew, notes the one A deleted.
   threads[3]._tags = ['from-b'];
   await tags(B, threads[3]);
-  await B.page.evaluate(async (k) => (await import('/lib/library.js')).setNote(k, 'noted on B'), key(threads[2]));
+  await B.page.evaluate(async (k) => (await import('/shared/library-store.js')).setNote(k, 'noted on B'), key(threads[2]));
   await A.send('sync:now');
   await B.send('sync:now');
   const st = await A.send('sync:status');
@@ -162,7 +162,7 @@ test('A restarted with a pending outbox delivers it once', async () => {
 
   // The server holds one record per thread ever saved (tombstones
   // included): the delivery made one record, not two.
-  const cfg = await A.page.evaluate(async () => (await import('/lib/db.js')).getMeta('sync'));
+  const cfg = await A.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
   const all = [];
   let cursor = '';
   for (;;) {
@@ -194,10 +194,10 @@ test('a thread too large for the server stays on this device and holds nothing b
   assert.equal(st.pending, 1, 'the big one waits in the outbox');
   await B.send('sync:now');
   assert.ok((await libraryState(B)).some((t) => t.key === key(small)), 'the small one went through');
-  await A.page.goto(A.url('options/options.html'));
+  await A.page.goto(A.url('pages/options/options.html'));
   await until(async () => /too large for the sync server/.test(await A.page.textContent('#status')), { what: 'the status line says so' });
   // Deleted, it is a small tombstone again, and everything converges.
-  await A.page.evaluate(async (k) => (await import('/lib/library.js')).remove([k]), key(huge));
+  await A.page.evaluate(async (k) => (await import('/shared/library-store.js')).remove([k]), key(huge));
   await converged();
   assert.equal((await A.send('sync:status')).tooLarge, 0);
 });
@@ -208,9 +208,9 @@ test('a record on the server that cannot be opened is counted and holds nothing 
   // The server's copy of one record becomes bytes no device can open (an
   // altered server, a damaged disk), as the newest version of that record.
   const bad = await A.page.evaluate(async (k) => {
-    const { getMeta } = await import('/lib/db.js');
-    const { get } = await import('/lib/library.js');
-    const { api } = await import('/lib/record-ops.js');
+    const { getMeta } = await import('/shared/db.js');
+    const { get } = await import('/shared/library-store.js');
+    const { api } = await import('/shared/record-ops.js');
     const cfg = await getMeta('sync');
     const rec = await get(k);
     const { id } = (await api()).seal(cfg.secret, rec);
@@ -237,7 +237,7 @@ test('a record on the server that cannot be opened is counted and holds nothing 
 });
 
 test('turn off sync and delete the library from the server', async () => {
-  await A.page.goto(A.url('options/options.html'));
+  await A.page.goto(A.url('pages/options/options.html'));
   await A.page.waitForSelector('#on:not([hidden])');
   A.page.once('dialog', (d) => d.accept());
   await A.page.click('#delete-remote');

@@ -4,8 +4,8 @@
 // Browsers: chromium only — no browser at all (pure modules under node): once is enough
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize, indexRow, SearchIndex } from '../lib/search.js';
-import { crc32 } from '../lib/zip.js';
+import { tokenize, indexRow, SearchIndex } from '../shared/search.js';
+import { crc32 } from '../pages/library/zip.js';
 import { Generator } from './library-data.mjs';
 
 test('tokenize folds case and accents and splits on anything not a letter or digit', () => {
@@ -68,13 +68,13 @@ test('crc32 matches the standard check value', () => {
 });
 
 test('Markdown zip entry names are built from sanitised parts only, and unique', async () => {
-  const { entryName, frontMatter } = await import('../lib/export.js');
+  const { entryName } = await import('../pages/library/export.js');
   const used = new Set();
   const hostile = ['../../etc/passwd', '..\\..\\boot.ini', '.bashrc', '/abs', 'a\u0000b\u001bc', '\u202eexe.md', 'CON', 'x'.repeat(500), '', '..'];
   const names = [];
   for (const h of hostile) {
     for (const text of [`../${h}`, h, '']) {
-      names.push(entryName({ thread: { platform: 'x', id: '..', author: { handle: h }, posts: [{ text }] } }, used));
+      names.push(entryName({ thread: { platform: 'x', id: '..', author: { handle: h }, posts: [{ text }] } }, used, text));
     }
   }
   assert.equal(new Set(names.map((n) => n.toLowerCase())).size, names.length, 'unique');
@@ -82,10 +82,5 @@ test('Markdown zip entry names are built from sanitised parts only, and unique',
     assert.doesNotMatch(n, /[\\/\u0000-\u001f\u202a-\u202e]|\.\.|^[.\s]/, n);
     assert.ok(n.length <= 60 * 2 + 20 && n.endsWith('.md'), n);
   }
-  // Every front-matter value from the record is a quoted string.
-  const fm = frontMatter({ savedAt: 'x\nevil: 1', tags: ['a: b'], thread: { platform: 'x\n---', id: 'null', url: 'https://x.com/a', author: { handle: 'a' }, posts: [{ text: '# t', createdAt: '2024-01-01' }] } });
-  for (const line of fm.split('\n').slice(1, -2)) assert.match(line, /^[a-z]+: ("|\[|\d+$|true$|false$)/, line);
-  assert.match(fm, /\nplatform: "x\\n---"\n/);
-  assert.match(fm, /\nid: "null"\n/);
-  assert.match(fm, /\ndate: "2024-01-01"\n/);
+  // The front matter is Go's (shared/render TestWriteSavedMarkdown_LibraryFieldsInTheFrontMatter).
 });

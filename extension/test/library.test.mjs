@@ -68,7 +68,7 @@ test('save from the reader message, re-save merges and says so', async () => {
 
 test('the library page lists, searches a word of the 40th post, and filters by author', async () => {
   const { page, url } = A;
-  await page.goto(url('library/library.html'));
+  await page.goto(url('pages/library/library.html'));
   await page.waitForSelector('html[data-ready]');
   assert.equal(await page.locator('#list .row').count(), 1 + others.length);
   assert.match(await page.textContent('#count'), new RegExp(`${1 + others.length} saved threads`));
@@ -104,7 +104,7 @@ test('a saved thread opens offline, rendered from the stored thread', async () =
   const { page, url, context } = A;
   await context.setOffline(true);
   try {
-    await page.goto(url(`library/read.html?key=${encodeURIComponent(`x:${long.id}`)}`));
+    await page.goto(url(`pages/library/read.html?key=${encodeURIComponent(`x:${long.id}`)}`));
     await page.waitForSelector('html[data-ready]', { timeout: 15_000 });
     // The reader is in a shadow root; its text holds the 45th post.
     const text = await page.evaluate(() => document.getElementById('reader').shadowRoot.textContent);
@@ -119,7 +119,7 @@ test('the saved-thread page remembers where it was read, and the list shows it',
   const { page, url } = A;
   const key = `x:${long.id}`;
   await page.setViewportSize({ width: 900, height: 700 });
-  await page.goto(url(`library/read.html?key=${encodeURIComponent(key)}`));
+  await page.goto(url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
   await page.waitForSelector('html[data-ready]');
   // Scroll the 30th post to the top, as a reader would — once the page has
   // settled (the bar's controls fill in after the thread is drawn).
@@ -137,12 +137,12 @@ test('the saved-thread page remembers where it was read, and the list shows it',
     if (Math.abs(off) > 2) window.scrollBy(0, off);
     setTimeout(() => res(Math.abs(s.getBoundingClientRect().top - want) <= 2), 300);
   })), { what: 'the 30th post at the top' });
-  const pos = await until(() => page.evaluate(async (k) => (await (await import('/lib/library.js')).get(k)).readPosition, key), { what: 'a read position' });
+  const pos = await until(() => page.evaluate(async (k) => (await (await import('/shared/library-store.js')).get(k)).readPosition, key), { what: 'a read position' });
   assert.equal(pos.postId, long.posts[29].id);
   assert.ok(pos.progress > 0.4 && pos.progress < 1, `progress ${pos.progress}`);
 
   // Opened again: the 30th post is at the top.
-  await page.goto(url(`library/read.html?key=${encodeURIComponent(key)}`));
+  await page.goto(url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
   await page.waitForSelector('html[data-ready]');
   const top = await page.evaluate(() => {
     const bar = document.querySelector('.read-bar').offsetHeight;
@@ -151,14 +151,14 @@ test('the saved-thread page remembers where it was read, and the list shows it',
   });
   assert.equal(top, 29);
 
-  await page.goto(url('library/library.html'));
+  await page.goto(url('pages/library/library.html'));
   await page.waitForSelector('html[data-ready]');
   assert.match(await page.textContent(`.row[data-key="${key}"] .read`), /^\d+% read$/);
 });
 
 test('delete with undo, and bulk delete', async () => {
   const { page, url } = A;
-  await page.goto(url('library/library.html'));
+  await page.goto(url('pages/library/library.html'));
   await page.waitForSelector('html[data-ready]');
   const n = await page.locator('#list .row').count();
   const key = `x:${others[3].id}`;
@@ -185,27 +185,27 @@ test('delete with undo, and bulk delete', async () => {
 });
 
 test('export then import into a fresh profile gives the same library; re-import duplicates nothing', async () => {
-  const json = await A.page.evaluate(async () => (await import('/lib/export.js')).exportJSON());
+  const json = await A.page.evaluate(async () => (await import('/pages/library/export.js')).exportJSON());
   const data = JSON.parse(json);
   assert.equal(data.format, 'unspool-library');
   assert.equal(data.version, 1);
 
   const B = await openProfile();
   try {
-    const res = await B.page.evaluate(async (j) => (await import('/lib/export.js')).importJSON(j), json);
+    const res = await B.page.evaluate(async (j) => (await import('/pages/library/export.js')).importJSON(j), json);
     assert.equal(res.added, data.threads.length);
     assert.deepEqual(await libraryState(B), await libraryState(A));
-    const json2 = await B.page.evaluate(async () => (await import('/lib/export.js')).exportJSON());
+    const json2 = await B.page.evaluate(async () => (await import('/pages/library/export.js')).exportJSON());
     assert.deepEqual(JSON.parse(json2).threads, data.threads, 'lossless: the same records, clocks included');
 
-    const again = await B.page.evaluate(async (j) => (await import('/lib/export.js')).importJSON(j), json);
+    const again = await B.page.evaluate(async (j) => (await import('/pages/library/export.js')).importJSON(j), json);
     assert.equal(again.added, 0);
     assert.equal(again.unchanged, data.threads.length);
     assert.deepEqual(await libraryState(B), await libraryState(A));
 
     // Files that are not exports are refused in words, and change nothing.
     const refused = await B.page.evaluate(async () => {
-      const { importJSON } = await import('/lib/export.js');
+      const { importJSON } = await import('/pages/library/export.js');
       const out = [];
       for (const text of ['not json', '{"format":"other"}', '{"format":"unspool-library","version":99,"threads":[]}']) {
         try { await importJSON(text); out.push('accepted'); } catch (e) { out.push(e.message); }
@@ -218,7 +218,7 @@ test('export then import into a fresh profile gives the same library; re-import 
     assert.deepEqual(await libraryState(B), await libraryState(A));
 
     // Through the page's own button and file picker, too.
-    await B.page.goto(B.url('library/library.html'));
+    await B.page.goto(B.url('pages/library/library.html'));
     await B.page.waitForSelector('html[data-ready]');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-export-')), 'library.json');
     fs.writeFileSync(file, json);
@@ -234,7 +234,7 @@ test('export then import into a fresh profile gives the same library; re-import 
 });
 
 test('an import with corrupt records brings in every good one and names the bad ones', async () => {
-  const data = JSON.parse(await A.page.evaluate(async () => (await import('/lib/export.js')).exportJSON()));
+  const data = JSON.parse(await A.page.evaluate(async () => (await import('/pages/library/export.js')).exportJSON()));
   const good = data.threads;
   const noHandle = structuredClone(good[1]);
   noHandle.thread.author.handle = '';
@@ -244,7 +244,7 @@ test('an import with corrupt records brings in every good one and names the bad 
   const file = JSON.stringify({ ...data, threads: [42, noHandle, badClock, moved, ...good.filter((_, i) => i > 3), good[0]] });
   const C = await openProfile();
   try {
-    const res = await C.page.evaluate(async (j) => (await import('/lib/export.js')).importJSON(j), file);
+    const res = await C.page.evaluate(async (j) => (await import('/pages/library/export.js')).importJSON(j), file);
     assert.equal(res.added, good.length - 3, res.message);
     assert.equal(res.skipped, 4);
     assert.match(res.message, /^Imported: \d+ added, 0 updated, 0 already there\. 4 threads could not be imported: /);
@@ -259,14 +259,14 @@ test('an import with corrupt records brings in every good one and names the bad 
 
 test('the Markdown export is a valid zip of one file per thread with front matter', async () => {
   const { page, url } = A;
-  await page.goto(url('library/library.html'));
+  await page.goto(url('pages/library/library.html'));
   await page.waitForSelector('html[data-ready]');
   // A stored record the renderer refuses (from an older version, say) is
   // named in the message, and every other thread is still exported.
   const broken = { key: 'x:13', id: 'x:13', seq: 0, tags: [], deleted: false, savedAt: '2024-01-01T00:00:00Z', clocks: {},
     thread: { platform: 'x', id: '13', url: 'https://x.com/a/status/13', author: { handle: 'a' }, posts: [] } };
   const putRaw = (rec) => page.evaluate(async (r) => {
-    const { db, done } = await import('/lib/db.js');
+    const { db, done } = await import('/shared/db.js');
     const tx = (await db()).transaction('threads', 'readwrite');
     if (r.thread) tx.objectStore('threads').put(r); else tx.objectStore('threads').delete(r.key);
     await done(tx);
@@ -301,8 +301,8 @@ print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))`, file]).toStri
 
 test('schema upgrades: every path from version 1 or 2 gives the library fresh saves give', async () => {
   const out = await A.page.evaluate(async () => {
-    const { openDB, DB_VERSION, db, done, req } = await import('/lib/db.js');
-    const { remove } = await import('/lib/library.js');
+    const { openDB, DB_VERSION, db, done, req } = await import('/shared/db.js');
+    const { remove } = await import('/shared/library-store.js');
     const read = async (d, stores) => {
       const tx = d.transaction(stores);
       const got = {};
@@ -354,8 +354,8 @@ test('schema upgrades: every path from version 1 or 2 gives the library fresh sa
 
 test('a list found inconsistent with the threads is rebuilt from them', async () => {
   const out = await A.page.evaluate(async () => {
-    const { db, done } = await import('/lib/db.js');
-    const { rows } = await import('/lib/library.js');
+    const { db, done } = await import('/shared/db.js');
+    const { rows } = await import('/shared/library-store.js');
     const before = (await rows()).map((r) => r.key).sort();
     const d = await db();
     const tx = d.transaction(['summaries', 'searchIndex'], 'readwrite');
@@ -366,7 +366,7 @@ test('a list found inconsistent with the threads is rebuilt from them', async ()
   });
   assert.ok(out.before.length >= 5);
   assert.deepEqual(out.after, out.before);
-  await A.page.goto(A.url('library/library.html'));
+  await A.page.goto(A.url('pages/library/library.html'));
   await A.page.waitForSelector('html[data-ready]');
   assert.equal(await A.page.locator('li[data-key]').count(), out.before.length);
 });
@@ -377,7 +377,7 @@ test('screenshots of the library page, light and dark', async () => {
   for (const scheme of ['light', 'dark']) {
     await A.page.emulateMedia({ colorScheme: scheme });
     await A.page.setViewportSize({ width: 1100, height: 760 });
-    await A.page.goto(A.url('library/library.html'));
+    await A.page.goto(A.url('pages/library/library.html'));
     await A.page.waitForSelector('html[data-ready]');
     const bg = await A.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     // The palette follows the scheme: dark background in dark mode.

@@ -28,7 +28,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
+import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 
@@ -513,7 +513,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
   const readPage = async (key) => {
     const page = await b.context.newPage();
     await page.setViewportSize({ width: 1000, height: 640 });
-    await page.goto(b.extensionURL(`library/read.html?key=${encodeURIComponent(key)}`));
+    await page.goto(b.extensionURL(`pages/library/read.html?key=${encodeURIComponent(key)}`));
     await page.waitForFunction(() => document.documentElement.dataset.ready === '1');
     return page;
   };
@@ -526,7 +526,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
     const thread = JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
     await reader.close();
     const library = await b.context.newPage();
-    await library.goto(b.extensionURL('library/library.html'));
+    await library.goto(b.extensionURL('pages/library/library.html'));
     const res = await library.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'library:save', thread: JSON.stringify(thread) });
     assert.ok(res?.ok, res?.error);
     return { key: `${thread.platform}:${thread.id}`, library };

@@ -221,19 +221,19 @@ describe('Publish, Copy link and Unpublish in the library', () => {
   });
 
   test('with sync off the page says publishing needs it', async () => {
-    await P.page.goto(P.url(`library/read.html?key=${encodeURIComponent(key)}`));
+    await P.page.goto(P.url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
     await until(async () => /needs sync/.test(await P.page.textContent('#share-state')), { what: 'the sync-off message' });
     assert.ok(await P.page.isDisabled('#share-publish'));
     assert.ok(await P.page.isHidden('#share-unpublish'));
   });
 
   test('publish shows the link, copy copies it, unpublish takes the page down', async () => {
-    await P.page.goto(P.url('options/options.html'));
+    await P.page.goto(P.url('pages/options/options.html'));
     await P.page.fill('#server', srv.origin);
     await P.page.click('#enable');
     await P.page.waitForSelector('#on:not([hidden])');
 
-    await P.page.goto(P.url(`library/read.html?key=${encodeURIComponent(key)}`));
+    await P.page.goto(P.url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
     await P.page.waitForSelector('#share-publish:not([disabled])');
     assert.match(await P.page.textContent('#share-state'), /Not published/);
     await P.page.click('#share-publish');
@@ -255,10 +255,10 @@ describe('Publish, Copy link and Unpublish in the library', () => {
     assert.equal(await P.page.getAttribute('#share-state a', 'href'), url);
 
     // The library list marks it.
-    await P.page.goto(P.url('library/library.html'));
+    await P.page.goto(P.url('pages/library/library.html'));
     await P.page.waitForSelector(`li[data-key="${key}"] .published`);
 
-    await P.page.goto(P.url(`library/read.html?key=${encodeURIComponent(key)}`));
+    await P.page.goto(P.url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
     await P.page.waitForSelector('#share-unpublish:not([hidden])');
     await P.page.click('#share-unpublish');
     await P.page.waitForSelector('#share-publish:not([hidden])');
@@ -322,7 +322,7 @@ describe('Publish and Unpublish in the reader toolbar', () => {
 
     // Turn sync on (the options page of this browser's extension).
     const opts = await b.context.newPage();
-    await opts.goto(`chrome-extension://${b.extensionId}/options/options.html`);
+    await opts.goto(b.extensionURL('pages/options/options.html'));
     await opts.fill('#server', srv.origin);
     await opts.click('#enable');
     await opts.waitForSelector('#on:not([hidden])');

@@ -50,7 +50,6 @@ after(async () => {
 });
 
 const ids = (r) => r.posts.map((p) => p.id);
-const cursorRequests = (p) => p.requests.filter((r) => r.cursor);
 
 // unroll opens the page, watches it for any scrolling, presses the toolbar
 // button and returns the reader, the page's scroll events and the

@@ -100,7 +100,8 @@ func FuzzRender(f *testing.F) {
 		if th.Validate() != nil {
 			return // Render refuses invalid threads (checked in render_test.go)
 		}
-		opts := render.Options{Theme: render.Themes[int(field)%len(render.Themes)]}
+		themes := render.Settings[0].Values()
+		opts := render.Options{Theme: themes[int(field)%len(themes)]}
 		var frag, doc bytes.Buffer
 		if err := render.Render(&frag, th, opts); err != nil {
 			t.Fatal(err)

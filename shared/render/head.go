@@ -100,13 +100,9 @@ func Summarize(t *thread.Thread) Summary {
 	if name != "" {
 		s.Title = name + " (@" + handle + ")"
 	}
+	s.Description = Title(t, maxDescription)
 	for i := range t.Posts {
-		p := &t.Posts[i]
-		if s.Description == "" {
-			first, _, _ := strings.Cut(strings.TrimSpace(thread.PlainText(postRuns(p))), "\n")
-			s.Description = clip(first, 200)
-		}
-		for _, m := range p.Media {
+		for _, m := range t.Posts[i].Media {
 			if s.Image == "" {
 				if m.Type == thread.Photo {
 					s.Image = thread.SafeURL(m.URL)
@@ -115,11 +111,26 @@ func Summarize(t *thread.Thread) Summary {
 				}
 			}
 		}
-		if s.Description != "" && s.Image != "" {
+		if s.Image != "" {
 			break
 		}
 	}
 	return s
+}
+
+// Title is the one line that names t wherever a title is short: the first
+// line of its first post with text, white space collapsed, clipped to max
+// characters (an ellipsis marks the cut). Link previews (200), the
+// library's list (160) and the Markdown export's file names (60) all use it,
+// each with its length.
+func Title(t *thread.Thread, max int) string {
+	for i := range t.Posts {
+		first, _, _ := strings.Cut(strings.TrimSpace(thread.PlainText(postRuns(&t.Posts[i]))), "\n")
+		if first = clip(first, max); first != "" {
+			return first
+		}
+	}
+	return ""
 }
 
 type docView struct {

@@ -19,6 +19,25 @@ import (
 // link, an image, HTML, a heading or a list. Links come only from runs and
 // only with http(s) targets.
 func WriteMarkdown(w io.Writer, t *thread.Thread) error {
+	return writeMarkdown(w, t, nil)
+}
+
+// Saved is what a library adds to a thread; WriteSavedMarkdown writes it
+// into the front matter, after the thread's own fields and its handle and id.
+type Saved struct {
+	SavedAt string   // when it was saved, as the library stores it (saved:)
+	Tags    []string // (tags: a list, always written)
+	Note    string   // (note: written when not empty)
+}
+
+// WriteSavedMarkdown is WriteMarkdown for a thread kept in a library (the
+// extension's Markdown export): the same document, whose front matter also
+// carries the library's fields, so notes and tags reach a vault.
+func WriteSavedMarkdown(w io.Writer, t *thread.Thread, s Saved) error {
+	return writeMarkdown(w, t, &s)
+}
+
+func writeMarkdown(w io.Writer, t *thread.Thread, saved *Saved) error {
 	v, err := prepare(t, Options{})
 	if err != nil {
 		return err
@@ -38,6 +57,20 @@ func WriteMarkdown(w io.Writer, t *thread.Thread) error {
 	tw.s("posts: ", strconv.Itoa(len(t.Posts)), "\n")
 	if !t.Complete {
 		tw.s("complete: false\n")
+	}
+	if saved != nil {
+		// The author's handle and the thread's id, for a vault's own links.
+		tw.s("handle: ", yamlString("@"+clip(t.Author.Handle, maxHandle)), "\n")
+		tw.s("id: ", yamlString(t.ID), "\n")
+		tw.s("saved: ", yamlString(saved.SavedAt), "\n")
+		tags := make([]string, len(saved.Tags))
+		for i, tag := range saved.Tags {
+			tags[i] = yamlString(tag)
+		}
+		tw.s("tags: [", strings.Join(tags, ", "), "]\n")
+		if saved.Note != "" {
+			tw.s("note: ", yamlString(saved.Note), "\n")
+		}
 	}
 	tw.s("---\n\n")
 

@@ -7,17 +7,27 @@ import (
 	"unspool/shared/thread"
 )
 
-// platformName is how a platform is named to readers ("Read on X").
+// A PlatformName is how a platform is named to readers ("Read on X").
+type PlatformName struct {
+	Platform thread.Platform `json:"platform"`
+	Name     string          `json:"name"`
+}
+
+// PlatformNames are the platforms' names; the extension's library shows
+// them too (extension/shared/contract.gen.js, written by shared/jsgen).
+var PlatformNames = []PlatformName{
+	{thread.X, "X"},
+	{thread.Bluesky, "Bluesky"},
+	{thread.Mastodon, "Mastodon"},
+	{thread.Threads, "Threads"},
+}
+
+// platformName is how p is named to readers: its name, or p itself.
 func platformName(p thread.Platform) string {
-	switch p {
-	case thread.X:
-		return "X"
-	case thread.Bluesky:
-		return "Bluesky"
-	case thread.Mastodon:
-		return "Mastodon"
-	case thread.Threads:
-		return "Threads"
+	for _, n := range PlatformNames {
+		if n.Platform == p {
+			return n.Name
+		}
 	}
 	return clip(string(p), 40)
 }

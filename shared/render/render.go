@@ -19,6 +19,7 @@ import (
 // style attributes still shows them and the extension can switch a setting
 // by changing one attribute instead of rendering again.
 type Options struct {
+	// The settings' values and defaults are listed in Settings (settings.go).
 	// Theme is "auto" (follows prefers-color-scheme), "light", "dark" or "sepia".
 	Theme string `json:"theme,omitempty"`
 	// FontSize is "small", "medium", "large" or "xlarge".
@@ -36,14 +37,6 @@ type Options struct {
 	Head Head `json:"-"`
 }
 
-// The allowed values of each setting, the first being the default.
-var (
-	Themes    = []string{"auto", "light", "dark", "sepia"}
-	FontSizes = []string{"medium", "small", "large", "xlarge"}
-	Widths    = []string{"medium", "narrow", "wide"}
-	Fonts     = []string{"serif", "sans"}
-)
-
 // ParseOptions reads options from JSON ("" and "null" give the defaults) and
 // checks them.
 func ParseOptions(s string) (Options, error) {
@@ -56,28 +49,6 @@ func ParseOptions(s string) (Options, error) {
 		}
 	}
 	return o.normalize()
-}
-
-// normalize fills defaults and rejects unknown values, naming the allowed ones.
-func (o Options) normalize() (Options, error) {
-	for _, f := range []struct {
-		name    string
-		v       *string
-		allowed []string
-	}{{"theme", &o.Theme, Themes}, {"fontSize", &o.FontSize, FontSizes}, {"width", &o.Width, Widths}, {"font", &o.Font, Fonts}} {
-		if *f.v == "" {
-			*f.v = f.allowed[0]
-			continue
-		}
-		found := false
-		for _, a := range f.allowed {
-			found = found || *f.v == a
-		}
-		if !found {
-			return o, thread.Errorf(thread.EINVALID, "render options: %s %q is not one of %s", f.name, *f.v, strings.Join(f.allowed, ", "))
-		}
-	}
-	return o, nil
 }
 
 // prepare checks t and o and builds the view.

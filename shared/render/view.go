@@ -13,15 +13,16 @@ import (
 // Limits on what one field may show. Validate bounds post text but not names,
 // titles or alt text; a hostile or broken source must not blow up the page.
 const (
-	maxName      = 120
-	maxHandle    = 120
-	maxLinkLabel = 60
-	maxCardTitle = 300
-	maxCardDesc  = 600
-	maxAlt       = 2000
-	maxNote      = 500
-	maxTitle     = 90 // the document <title> and Markdown front matter
-	maxGaps      = 12 // gap notes shown; Validate does not bound how many a thread lists
+	maxName        = 120
+	maxHandle      = 120
+	maxLinkLabel   = 60
+	maxCardTitle   = 300
+	maxCardDesc    = 600
+	maxAlt         = 2000
+	maxNote        = 500
+	maxTitle       = 90  // the document <title> and Markdown front matter
+	maxDescription = 200 // a link preview's description: the thread's Title
+	maxGaps        = 12  // gap notes shown; Validate does not bound how many a thread lists
 )
 
 // wordsPerMinute is a common silent-reading rate for screen text.

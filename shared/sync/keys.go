@@ -71,4 +71,18 @@ func (k Keys) RecordID(canonicalID string) string {
 // CanonicalID names a thread across devices and captures: "platform:id",
 // e.g. "x:1234". Thread.ID is the id of the first post, stable whichever
 // post the thread was unrolled from.
-func CanonicalID(t *thread.Thread) string { return string(t.Platform) + ":" + t.ID }
+func CanonicalID(t *thread.Thread) string { return string(t.Platform) + CanonicalIDSeparator + t.ID }
+
+// CanonicalIDSeparator separates the platform from the thread id in a
+// canonical id. The extension reads it from contract.gen.js (shared/jsgen)
+// where it splits a library key; it never joins one itself (APICanonicalID).
+const CanonicalIDSeparator = ":"
+
+// APICanonicalID is CanonicalID for the extension (unspool.canonicalId):
+// the library key of the thread with this platform and id.
+func APICanonicalID(platform, id string) (string, error) {
+	if platform == "" || id == "" {
+		return "", thread.Errorf(thread.EINVALID, "a thread needs a platform and an id to be saved")
+	}
+	return CanonicalID(&thread.Thread{Platform: thread.Platform(platform), ID: id}), nil
+}

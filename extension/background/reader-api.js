@@ -1,0 +1,124 @@
+// @ts-check
+// What the in-page reader asks of the background: extraction and rendering
+// with the WASM, exports, and the reader settings. Timings of each step go
+// back with the answer so the page can report click→reader figures.
+import { call, ready, stats } from '../shared/wasm-host.js';
+import { handle } from './messages.js';
+import { remember, showsAThread } from './shown.js';
+import { defaultReaderSettings, readerSettings } from '../shared/contract.gen.js';
+
+// Settings the reader remembers (chrome.storage.local): the renderer's
+// options (shared/render Settings, through contract.gen.js).
+// clean keeps only known settings with allowed values: a stored value from
+// an older version must not make every render fail.
+function clean(s) {
+  const out = { ...defaultReaderSettings };
+  for (const { name, choices } of readerSettings) if (choices.some((c) => c.value === s?.[name])) out[name] = s[name];
+  return out;
+}
+const SETTINGS_KEY = 'readerSettings';
+
+export async function loadSettings() {
+  const got = await chrome.storage.local.get(SETTINGS_KEY);
+  return clean(got[SETTINGS_KEY]);
+}
+
+// The last thread extracted, as JSON (for the console and tests: what the
+// extractor produced, beyond what the reader shows).
+export let lastThread = null;
+
+function since(t0) {
+  return Math.round((performance.now() - t0) * 10) / 10;
+}
+
+// X's JSON sent during one unroll (content/x-capture.js xSession), by
+// tab and session id (a tab reaches only its own sessions): each look sends
+// only the bodies captured since the last one, and the unroll that ends the
+// session sends none of them again. A session is dropped when its unroll is done,
+// or after SESSION_MS (a cancelled unroll), and the oldest goes when more
+// than MAX_SESSIONS are open.
+const xSessions = new Map(); // `${tabId} ${session}` → {json: [], followed: [], at}
+const SESSION_MS = 10 * 60_000;
+const MAX_SESSIONS = 8;
+
+// sessionBodies adds add's {json, followed} to the session and returns all
+// of the session's; null when the session is unknown but the sender
+// believes it holds captures up to since > 0 (the worker restarted since):
+// the sender then resends everything.
+function sessionBodies(sender, session, since, add) {
+  const now = Date.now();
+  for (const [id, s] of xSessions) if (now - s.at > SESSION_MS) xSessions.delete(id);
+  const key = `${sender.tab?.id} ${session}`;
+  let s = xSessions.get(key);
+  if (!s) {
+    if (since > 0) return null;
+    s = { json: [], followed: [], at: now };
+    xSessions.set(key, s);
+    while (xSessions.size > MAX_SESSIONS) xSessions.delete(xSessions.keys().next().value);
+  }
+  s.json.push(...strings(add?.json));
+  s.followed.push(...strings(add?.followed));
+  s.at = now;
+  return s;
+}
+
+// xSessionsHeld lists the open sessions (tests, the console): the tab,
+// how many bodies and bytes each holds.
+export const xSessionsHeld = () => [...xSessions].map(([key, s]) => ({ tab: Number(key.split(' ')[0]), bodies: s.json.length, bytes: s.json.reduce((n, b) => n + b.length, 0) }));
+
+const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+
+// collected is what a content-script collector returned: {content} for a
+// whole page, or {html, json, stoppedBy, followed} from the X collector —
+// with session set, json and followed hold only what the session lacks.
+// clickedAt (epoch ms) tells whether the WASM had to be loaded for this
+// click (a first click, or the worker was stopped since the last one).
+handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
+  const t0 = performance.now();
+  let captures = null;
+  if (typeof collected.content !== 'string') {
+    const bodies = typeof collected.session === 'string' ? sessionBodies(sender, collected.session, collected.since, collected) : { json: strings(collected.json), followed: strings(collected.followed) };
+    if (!bodies) return { resend: true };
+    captures = { html: strings(collected.html), json: bodies.json, followed: bodies.followed, stoppedBy: typeof collected.stoppedBy === 'string' ? collected.stoppedBy : '' };
+    xSessions.delete(`${sender.tab?.id} ${collected.session}`);
+  }
+  const [, settings] = await Promise.all([ready(), loadSettings()]);
+  const tReady = since(t0);
+  const t1 = performance.now();
+  const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, collected.content);
+  const tExtract = since(t1);
+  lastThread = thread;
+  await remember(sender, thread);
+  const t2 = performance.now();
+  const html = await call('render', thread, JSON.stringify(settings));
+  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+}, { page: true });
+
+// The X collector's question before any scrolling: does X's JSON the page
+// fetched hold the whole chain, and which cursor would extend it? Asked
+// again after each answer, within a session.
+handle('reader:x-continuations', async (msg, sender) => {
+  const bodies = sessionBodies(sender, msg.session, msg.since, msg.collected);
+  if (!bodies) return { resend: true };
+  await ready();
+  const t0 = performance.now();
+  const chain = JSON.parse(await call('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
+  return { ...chain, wasmMs: since(t0) };
+}, { page: true });
+
+handle('reader:render', async ({ thread, settings }) => {
+  const merged = clean(settings);
+  await chrome.storage.local.set({ [SETTINGS_KEY]: merged });
+  return { html: await call('render', thread, JSON.stringify(merged)), settings: merged };
+}, { page: true });
+
+handle('reader:export', async ({ thread, format }) => call('export', thread, format), { page: true });
+
+// The vendored HLS player library (vendor/README.md), put into the tab
+// that asks on its first HLS play: into the content scripts' world, where the
+// reader is, never the page's. The tab was acted on (activeTab), and only a
+// tab whose reader shows a thread may ask.
+export const HLS_PLAYER = 'vendor/hls.light.min.js';
+handle('reader:player', async (_msg, sender) => {
+  await chrome.scripting.executeScript({ target: { tabId: sender.tab.id, frameIds: [sender.frameId ?? 0] }, files: [HLS_PLAYER] });
+}, { page: showsAThread });

@@ -2,10 +2,7 @@
 # Unspool's one entry point: builds every part, runs the local server, runs every test.
 #   ./build.sh run      build everything, then start the local sync server (127.0.0.1)
 #   ./build.sh test     install what the tests need, then run every test the project has
-#   ./build.sh bench    run the benchmarks (figures go in docs/benchmarks.md)
-#   ./build.sh build    build only
-#   ./build.sh package  zip the extension for the Chrome and Firefox stores
-#   ./build.sh deploy   the sync server to Cloudflare Workers + D1 (see README)
+#   ./build.sh help     every verb, each with one line (read from the dispatch at the end)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -134,7 +131,7 @@ check_fixtures() {
 test_go() {
 	log "gofmt + go vet + go test (native)"
 	local unformatted
-	unformatted=$(gofmt -l shared server wasm bench)
+	unformatted=$(gofmt -l shared server wasm bench docs)
 	[ -z "$unformatted" ] || die "not gofmt-formatted: $unformatted"
 	go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
 	check_fixtures
@@ -569,18 +566,34 @@ run_all() {
 	exec "$SERVER_BIN" -addr "$addr" -data "$data"
 }
 
+# ---------------------------------------------------------------- verbs
+# usage prints every arm of the dispatch below with the comment after its
+# ";;": the one list of verbs, so none is hidden (docs/docs_test.go fails a
+# verb without its line, and a document naming a verb build.sh lacks).
+usage() {
+	echo "usage: ./build.sh VERB"
+	sed -n -e '/^case "${1:-}" in$/,/^esac$/{' -e 's/^\([a-z][a-z0-9-]*\)) .*;; *# *\(.*\)$/\1\t\2/p;t' \
+		-e 's/^\([a-z][a-z0-9-]*\)) .*$/\1\t(no description)/p;}' "$0" |
+		while IFS=$'\t' read -r verb what; do printf '  %-13s %s\n' "$verb" "$what"; done
+}
+
 case "${1:-}" in
-run) run_all ;;
-test) test_all ;;
-bench) bench_all ;;
-build) build_all ;;
-deploy) deploy_worker ;;
-test-workers) ensure_go && test_workers "${2:-4}" ;; # only the HTTP suite under wrangler dev [with N shards]
-bench-server) ensure_go && bench_server ;; # only the sync server benchmarks
-bench-share) ensure_go && bench_share ;; # only the share page benchmarks
-bench-shards) ensure_go && bench_shards ;; # only the sharded-vs-single load run
-package) package_extension ;;
-test-fuzz) ensure_go && test_fuzz ;; # only the fuzz targets, FUZZTIME each
+run) run_all ;; # build everything, then start the local sync server on 127.0.0.1:8787 (UNSPOOL_ADDR, UNSPOOL_DATA)
+test) test_all ;; # install what the tests need (apt chromium + firefox-esr, npm, Go modules), then run every test (CI)
+build) build_all ;; # build only: extension/unspool.wasm, dist/unspool-server, the Worker in server/build/
+package) package_extension ;; # zip the extension for the Chrome and Firefox stores: dist/unspool-{chrome,firefox}.zip
+deploy) deploy_worker ;; # the sync server to Cloudflare Workers + D1 (docs/server.md; needs wrangler login)
 test-browser) build_all && test_browser ;; # only the browser suite, Chromium then Firefox
-*) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+test-workers) ensure_go && test_workers "${2:-4}" ;; # only the HTTP suite under wrangler dev [with N shards, default 4]
+test-fuzz) ensure_go && test_fuzz ;; # only the fuzz targets, FUZZTIME (default 8s) each
+bench) bench_all ;; # every benchmark (figures in docs/benchmarks.md, each with the command that made it)
+bench-server) ensure_go && bench_server ;; # only the sync server benchmarks (native, then Go vs plain-JS worker)
+bench-share) ensure_go && bench_share ;; # only the share page benchmarks
+bench-shards) ensure_go && bench_shards ;; # only the sharded-vs-single load runs (docs/scaling.md)
+help) usage ;; # this list
+*)
+	[ -z "${1:-}" ] || echo "build.sh: unknown verb '$1'" >&2
+	usage >&2
+	exit 2
+	;;
 esac

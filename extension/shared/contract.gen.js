@@ -101,12 +101,10 @@ export const platformNames = deepFreeze({
   "x": "X"
 });
 
-// The sync protocol's limits (shared/protocol).
-export const protocolLimits = deepFreeze({
-  "defaultPullLimit": 200,
-  "maxBatchChanges": 100,
-  "maxPullLimit": 500,
-  "maxRequestBytes": 4194304
+// How long a thread's title may be where the extension shows one; the title itself is unspool.threadTitle's (shared/render ListTitleMax, FileNameTitleMax).
+export const titleLengths = deepFreeze({
+  "fileNamePart": 60,
+  "list": 160
 });
 
 function deepFreeze(v) {

@@ -21,7 +21,8 @@
 // shape. Opening with an explicit lower version runs only the steps up to it
 // (the upgrade test uses that to build genuine old databases).
 
-import { indexRow, splitRow } from './search.js';
+import { api } from './record-ops.js';
+import { indexRow, listTitle, splitRow } from './search.js';
 
 export const DB_NAME = 'unspool-library';
 export const DB_VERSION = 3;
@@ -58,8 +59,8 @@ export const derivedStores = (version) => (version >= 3 ? ['summaries', 'searchI
 
 // putDerived writes one live thread's derived rows in the shape of version:
 // v2 kept the list's fields and the words in one searchIndex row.
-function putDerived(stores, version, rec) {
-  const row = indexRow(rec);
+function putDerived(stores, version, rec, ops) {
+  const row = indexRow(rec, listTitle(ops, rec.thread));
   if (version < 3) return stores.searchIndex.put(row);
   const [summary, words] = splitRow(row);
   stores.summaries.put(summary);
@@ -67,10 +68,11 @@ function putDerived(stores, version, rec) {
 }
 
 // rebuildDerived empties the derived stores and fills them again from every
-// live thread, in transaction tx (which must cover threads and them). It
-// also gives records from before v2 their seq: 0 means "never synced", so
-// the first sync pushes every thread saved before it.
-export function rebuildDerived(tx, version) {
+// live thread, in transaction tx (which must cover threads and them), with
+// ops (record-ops.js's api(): the list's titles are Go's). It also gives
+// records from before v2 their seq: 0 means "never synced", so the first
+// sync pushes every thread saved before it.
+export function rebuildDerived(tx, version, ops) {
   const names = derivedStores(version);
   const stores = Object.fromEntries(names.map((n) => [n, tx.objectStore(n)]));
   for (const s of Object.values(stores)) s.clear();
@@ -82,19 +84,25 @@ export function rebuildDerived(tx, version) {
       rec.seq = 0;
       cursor.update(rec);
     }
-    if (names.length && !rec.deleted && rec.thread) putDerived(stores, version, rec);
+    if (names.length && !rec.deleted && rec.thread) putDerived(stores, version, rec, ops);
     cursor.continue();
   };
 }
 
-// openDB opens (creating or upgrading) the library database.
-export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
+// openDB opens (creating or upgrading) the library database. An upgrade
+// rebuilds the derived rows, which needs ops (record-ops.js's api()): an
+// upgrade's requests must all be made before it yields, so the WASM cannot
+// be loaded from inside it.
+export function openDB({ name = DB_NAME, version = DB_VERSION, ops = undefined } = {}) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(name, version);
     req.onupgradeneeded = (e) => {
       const db = req.result;
       for (let v = e.oldVersion + 1; v <= version; v++) migrations[v](db, req.transaction);
-      if (e.oldVersion > 0) rebuildDerived(req.transaction, version);
+      if (e.oldVersion > 0) {
+        if (!ops) throw new Error(`${name}: an upgrade from version ${e.oldVersion} needs the WASM (openDB's ops)`);
+        rebuildDerived(req.transaction, version, ops);
+      }
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -111,10 +119,17 @@ export function openDB({ name = DB_NAME, version = DB_VERSION } = {}) {
 }
 
 let shared;
-// db returns the one connection this context uses.
+// db returns the one connection this context uses. The WASM is loaded first
+// only when the database on disk is older than this code (an upgrade).
 export function db() {
-  shared ??= openDB().catch((e) => { shared = undefined; throw e; });
+  shared ??= (async () => openDB({ ops: (await upgradePending()) ? await api() : undefined }))()
+    .catch((e) => { shared = undefined; throw e; });
   return shared;
+}
+
+async function upgradePending() {
+  const found = (await indexedDB.databases()).find((d) => d.name === DB_NAME);
+  return found !== undefined && (found.version ?? 0) < DB_VERSION;
 }
 
 // done resolves when a transaction commits (and rejects when it aborts), so

@@ -15,7 +15,7 @@
 // contexts editing at once cannot lose each other's edit.
 
 import { db, done, req, derivedStores, rebuildDerived, DB_VERSION } from './db.js';
-import { indexRow, splitRow } from './search.js';
+import { indexRow, listTitle, splitRow } from './search.js';
 import { api } from './record-ops.js';
 
 // Open library pages listen here to refresh when another context writes.
@@ -57,6 +57,11 @@ export async function threadKey(thread) {
 // go in the outbox (or a function of the key that says). silent: no page
 // needs to know (only the server's seq changed). Returns [{old, rec}] per
 // change.
+/**
+ * @param {string[]} keys
+ * @param {(ops: any, old: any, hlc: () => string, key: string) => any} op
+ * @param {{queue?: boolean | ((key: string) => boolean), origin?: string, silent?: boolean}} [options]
+ */
 export async function mutate(keys, op, { queue = true, origin = 'local', silent = false } = {}) {
   const ops = await api();
   const d = await db();
@@ -89,7 +94,7 @@ export async function mutate(keys, op, { queue = true, origin = 'local', silent 
         summaries.delete(rec.key);
         index.delete(rec.key);
       } else {
-        const [summary, words] = splitRow(indexRow(rec));
+        const [summary, words] = splitRow(indexRow(rec, listTitle(ops, rec.thread)));
         summaries.put(summary);
         index.put(words);
       }
@@ -218,8 +223,9 @@ export async function rows() {
     return Promise.all(stores.map((s) => req(tx.objectStore(s).count())));
   })();
   if (summaries !== words || summaries > threads || (summaries === 0 && threads > 0)) {
+    const ops = await api();
     const tx = d.transaction(stores, 'readwrite');
-    rebuildDerived(tx, DB_VERSION);
+    rebuildDerived(tx, DB_VERSION, ops);
     await done(tx);
   }
   return req(d.transaction('summaries').objectStore('summaries').getAll());

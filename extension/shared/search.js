@@ -12,6 +12,8 @@
 // one, only the previous results are scanned. Rows are kept newest-saved
 // first, so results need no sorting.
 
+import { titleLengths } from './contract.gen.js';
+
 // Letters and digits of any script; everything else separates words.
 const WORD = /[\p{L}\p{N}]+/gu;
 // Combining marks removed after NFKD, so "café" is found by "cafe".
@@ -30,16 +32,14 @@ function postTexts(post, out) {
   if (post.author) out.push(post.author.handle ?? '', post.author.name ?? '');
 }
 
-// firstLine is what the list shows as a thread's title.
-export function firstLine(thread) {
-  const text = thread.posts?.[0]?.text ?? '';
-  const line = text.split('\n').find((l) => l.trim()) ?? '';
-  return line.length > 160 ? line.slice(0, 159) + '…' : line;
-}
+// listTitle is what the list shows as a thread's title: Go's title
+// (unspool.threadTitle) at the list's length. ops is record-ops.js's api().
+export const listTitle = (ops, thread) => ops.title(JSON.stringify(thread), titleLengths.list);
 
-// indexRow derives what the list and the search need of a thread record:
-// one object in memory, stored as two rows (splitRow).
-export function indexRow(rec) {
+// indexRow derives what the list and the search need of a thread record,
+// given its title (listTitle): one object in memory, stored as two rows
+// (splitRow).
+export function indexRow(rec, title) {
   const t = rec.thread;
   const texts = [t.author?.handle ?? '', t.author?.name ?? '', rec.note ?? '', ...(rec.tags ?? [])];
   for (const p of t.posts ?? []) postTexts(p, texts);
@@ -49,7 +49,7 @@ export function indexRow(rec) {
     platform: t.platform,
     handle: t.author?.handle ?? '',
     name: t.author?.name ?? '',
-    first: firstLine(t),
+    first: title,
     date: t.posts?.[0]?.createdAt ?? t.capturedAt ?? '',
     posts: t.posts?.length ?? 0,
     tags: rec.tags ?? [],

@@ -18,7 +18,7 @@ function row(key, text, savedAt, extra = {}) {
   return indexRow({
     key, savedAt, tags: extra.tags ?? [], note: '',
     thread: { platform: 'x', id: key, author: { handle: extra.handle ?? 'ada', name: 'Ada' }, posts: [{ id: key, text }] },
-  });
+  }, text);
 }
 
 test('search: every word must begin a word of the thread; newest saved first', () => {
@@ -41,7 +41,7 @@ test('search: the narrowing cache agrees with a fresh index on every keystroke',
   const gen = new Generator(3);
   const rows = Array.from({ length: 300 }, (_, i) => {
     const t = gen.thread();
-    return indexRow({ key: `x:${t.id}`, thread: t, tags: [], note: '', savedAt: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() });
+    return indexRow({ key: `x:${t.id}`, thread: t, tags: [], note: '', savedAt: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() }, t.posts[0]?.text);
   });
   const typed = new SearchIndex(rows);
   const queries = [];

@@ -303,6 +303,7 @@ test('schema upgrades: every path from version 1 or 2 gives the library fresh sa
   const out = await A.page.evaluate(async () => {
     const { openDB, DB_VERSION, db, done, req } = await import('/shared/db.js');
     const { remove } = await import('/shared/library-store.js');
+    const ops = await (await import('/shared/record-ops.js')).api();
     const read = async (d, stores) => {
       const tx = d.transaction(stores);
       const got = {};
@@ -331,8 +332,8 @@ test('schema upgrades: every path from version 1 or 2 gives the library fresh sa
       tx.objectStore('outbox').add({ key: fresh.threads[0].key, at: 1 });
       await done(tx);
       old.close();
-      for (const v of then) (await openDB({ name, version: v })).close();
-      const d = await openDB({ name });
+      for (const v of then) (await openDB({ name, version: v, ops })).close();
+      const d = await openDB({ name, ops });
       got[label] = { version: d.version, stores: [...d.objectStoreNames].sort(), ...(await read(d, ['threads', 'summaries', 'searchIndex'])),
         outbox: (await req(d.transaction('outbox').objectStore('outbox').getAll())).map((e) => e.key) };
       d.close();

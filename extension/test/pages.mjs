@@ -28,7 +28,7 @@ const read = (p) => {
   try {
     return fs.readFileSync(path.join(fixtures, p), 'utf8');
   } catch (e) {
-    throw new Error(`${e.message}: the browser tests build their X pages from the real cells of the fixture set beside the repository (no licence allows a copy); put ../shared/fixtures there`);
+    throw new Error(`${e.message}: the browser tests build their X pages from the real cells of the fixture set beside the repository (no licence allows a copy); put ../shared/fixtures there`, { cause: e });
   }
 };
 const testdata = path.resolve(here, '../../shared/extract/testdata');

@@ -5,7 +5,7 @@
 //
 //   - extension/shared/contract.gen.js: the constants, option lists and
 //     labels, and limits JS and Go must agree on (the reader's settings,
-//     platform names, the sync protocol's limits). What is logic rather
+//     platform names, how long a title may be). What is logic rather
 //     than a constant (a thread's key and title, its Markdown with the
 //     library's fields) the extension asks the WASM (docs/wasm-api.md).
 //   - extension/shared/warmup.gen.js: what the WASM warm-up extracts and
@@ -25,7 +25,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"unspool/shared/protocol"
 	"unspool/shared/render"
 )
 
@@ -89,11 +88,9 @@ func contractJS() ([]byte, error) {
 		{"The reader's settings in the toolbar's order: {name, label, default, choices: [{value, label}]} (shared/render Settings).", "readerSettings", render.Settings},
 		{"Each reader setting's default, by name (shared/render Settings).", "defaultReaderSettings", defaults},
 		{"How each platform is named to readers, by platform (shared/render PlatformNames).", "platformNames", platforms},
-		{"The sync protocol's limits (shared/protocol).", "protocolLimits", map[string]int{
-			"maxRequestBytes":  protocol.MaxRequestBytes,
-			"maxBatchChanges":  protocol.MaxBatchChanges,
-			"maxPullLimit":     protocol.MaxPullLimit,
-			"defaultPullLimit": protocol.DefaultPullLimit,
+		{"How long a thread's title may be where the extension shows one; the title itself is unspool.threadTitle's (shared/render ListTitleMax, FileNameTitleMax).", "titleLengths", map[string]int{
+			"list":         render.ListTitleMax,
+			"fileNamePart": render.FileNameTitleMax,
 		}},
 	} {
 		v, err := json.MarshalIndent(e.value, "", "  ")

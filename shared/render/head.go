@@ -118,11 +118,18 @@ func Summarize(t *thread.Thread) Summary {
 	return s
 }
 
+// The lengths Title is clipped to where the extension shows it (the
+// extension reads them from contract.gen.js and asks the WASM for the title).
+const (
+	ListTitleMax     = 160 // a row of the library's list
+	FileNameTitleMax = 60  // a Markdown export's file name (each part of it)
+)
+
 // Title is the one line that names t wherever a title is short: the first
 // line of its first post with text, white space collapsed, clipped to max
-// characters (an ellipsis marks the cut). Link previews (200), the
-// library's list (160) and the Markdown export's file names (60) all use it,
-// each with its length.
+// characters (an ellipsis marks the cut). Link previews (maxDescription), the
+// library's list (ListTitleMax) and the Markdown export's file names
+// (FileNameTitleMax) all use it, each with its length.
 func Title(t *thread.Thread, max int) string {
 	for i := range t.Posts {
 		first, _, _ := strings.Cut(strings.TrimSpace(thread.PlainText(postRuns(&t.Posts[i]))), "\n")

@@ -7,6 +7,7 @@
 import { all, mergeIn } from '../../shared/library-store.js';
 import { api as recordOps } from '../../shared/record-ops.js';
 import { zip } from './zip.js';
+import { titleLengths } from '../../shared/contract.gen.js';
 
 export const FORMAT = 'unspool-library';
 export const FORMAT_VERSION = 1;
@@ -91,13 +92,12 @@ export async function importJSON(text, onProgress = () => {}) {
 // Windows or a vault refuses, Markdown link syntax, controls and bidi
 // overrides (a name must read as it is).
 const UNSAFE_NAME = /[\\/:*?"<>|#^[\]\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const MAX_PART = 60; // characters of each part of a name
 
 // namePart sanitises one part of an entry name: no separators, no "..",
 // no leading dots or spaces (hidden files, "."), bounded length.
 function namePart(s) {
   return String(s ?? '').replace(/https?:\/\/\S+/g, '').replace(UNSAFE_NAME, '').replace(/\.{2,}/g, '.')
-    .replace(/\s+/g, ' ').trim().slice(0, MAX_PART).replace(/^[.\s]+|[.\s]+$/g, '');
+    .replace(/\s+/g, ' ').trim().slice(0, titleLengths.fileNamePart).replace(/^[.\s]+|[.\s]+$/g, '');
 }
 
 // entryName gives a zip entry name that every OS and vault accepts, built
@@ -134,7 +134,7 @@ export async function exportMarkdownZip(onProgress = () => {}) {
     let data, title;
     try {
       data = ops.exportSaved(rec);
-      title = ops.title(JSON.stringify(rec.thread), MAX_PART);
+      title = ops.title(JSON.stringify(rec.thread), titleLengths.fileNamePart);
     } catch (e) {
       failed.push({ name: nameOf(rec), error: e.message });
       continue;

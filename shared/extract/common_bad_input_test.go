@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -106,9 +105,12 @@ func TestOversizedPostIsCut(t *testing.T) {
 			!strings.HasPrefix(p.Text, "many words many words") || strings.Contains(p.Text, "END") {
 			t.Errorf("truncated=%v, %d bytes of text", p.Truncated, len(p.Text))
 		}
-		gap := fmt.Sprintf("post %d is cut short", post)
-		if th.Complete || !slices.ContainsFunc(th.Gaps, func(g string) bool { return strings.HasPrefix(g, gap) }) {
-			t.Errorf("complete=%v gaps=%q, want a gap %q", th.Complete, th.Gaps, gap)
+		// The gap gives the limit as the reason, in every source: X's
+		// "Show more" wording is for posts X itself cut.
+		gap := cutShortGap(post, "to the first")
+		if th.Complete || !slices.ContainsFunc(th.Gaps, func(g string) bool { return strings.HasPrefix(g, gap) }) ||
+			slices.ContainsFunc(th.Gaps, func(g string) bool { return strings.Contains(g, "Show more") }) {
+			t.Errorf("complete=%v gaps=%q, want a gap %q… and none about X's Show more", th.Complete, th.Gaps, gap)
 		}
 	}
 	for _, c := range minimalPages {
@@ -128,6 +130,16 @@ func TestOversizedPostIsCut(t *testing.T) {
 			t.Errorf("%d posts, want all 25", len(th.Posts))
 		}
 	})
+}
+
+// TestExplainCuts_QuotedPost: a quoted post cut by the limit makes its
+// thread incomplete and says which post quotes it.
+func TestExplainCuts_QuotedPost(t *testing.T) {
+	th := &thread.Thread{Complete: true, Posts: []thread.Post{{ID: "1"}, {ID: "2", Quote: &thread.Post{ID: "9", Truncated: true}}}}
+	explainCuts(th)
+	if th.Complete || len(th.Gaps) != 1 || !strings.HasPrefix(th.Gaps[0], "the post quoted in post 2 is cut short to the first") {
+		t.Errorf("complete=%v gaps=%q", th.Complete, th.Gaps)
+	}
 }
 
 // TestCapRunsCutsAtACharacter: the run that crosses the limit is cut on a

@@ -126,8 +126,17 @@ func explainCuts(t *thread.Thread) {
 			explained = explained || strings.HasPrefix(g, cutShortGap(i+1, ""))
 		}
 		if p.Truncated && !explained {
-			t.Gaps = append(t.Gaps, cutShortGap(i+1, fmt.Sprintf("to the first %d KB of its text, the most unspool keeps of one post", maxKeptText/1000)))
+			t.Gaps = append(t.Gaps, cutShortGap(i+1, limitReason))
+			t.Complete = false
+		}
+		// A quoted post is cut by the same limit; the reader shows it inside
+		// post i+1, so the gap names that post.
+		if q := p.Quote; q != nil && q.Truncated {
+			t.Gaps = append(t.Gaps, fmt.Sprintf("the post quoted in post %d is cut short %s", i+1, limitReason))
 			t.Complete = false
 		}
 	}
 }
+
+// limitReason is why a post cut by setText is short.
+var limitReason = fmt.Sprintf("to the first %d KB of its text, the most unspool keeps of one post", maxKeptText/1000)

@@ -58,6 +58,7 @@ func xReadArticle(art *nethtml.Node) *xNode {
 	n := &xNode{Handle: strings.ToLower(handle)}
 	n.Post = xPostFromParts(own, handle, id)
 	n.EndKnown = own.replies == 0
+	n.ShowMore = own.showMore
 	for _, h := range own.replyingHandles {
 		if strings.EqualFold(h, handle) {
 			n.ParentMissing = true

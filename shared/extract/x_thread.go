@@ -40,6 +40,10 @@ type xNode struct {
 	// ParentMissing is true when the source shows the post answers an
 	// earlier post by its own author that the source does not hold.
 	ParentMissing bool
+	// ShowMore is true when X itself cut the post's text (the "Show more"
+	// link under it): its gap says so, where a post cut by the text limit
+	// gets the limit's gap (explainCuts).
+	ShowMore bool
 	// FromGraphQL marks posts read from X's JSON, whose text and media win a merge.
 	FromGraphQL bool
 	order       int
@@ -113,6 +117,7 @@ func mergeXNode(a, b *xNode) {
 	if p.Truncated && !q.Truncated && q.Text != "" {
 		p.Text, p.Content, p.Truncated = q.Text, q.Content, false
 	}
+	a.ShowMore = p.Truncated && (a.ShowMore || b.ShowMore)
 	if len(p.Media) == 0 {
 		p.Media = q.Media
 	}
@@ -275,7 +280,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		if p.Author != nil && strings.EqualFold(p.Author.Handle, a.Handle) {
 			p.Author = nil
 		}
-		if p.Truncated {
+		if p.Truncated && n.ShowMore {
 			gaps = append(gaps, cutShortGap(i+1, "(“Show more”) and its full text was not in the capture"))
 		}
 		if hidden {

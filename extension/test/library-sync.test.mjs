@@ -1,10 +1,10 @@
-// Sync between two real Chromium profiles (two persistent contexts, two
+// Sync between two real browser profiles (Chromium or Firefox: two
 // devices) through the native server on 127.0.0.1: turn on and join through
 // the options page, save → appears elsewhere, concurrent tag/delete/re-save
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
 // outbox delivers it once.
-// Browsers: chromium only — its profile helper (library-helpers.mjs openProfile) starts Chromium profiles only; a Firefox profile, and sync between a Chromium and a Firefox profile, are not built yet
+// Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openProfile, libraryState, pending, startServer, until } from './library-helpers.mjs';
+import { openProfile, libraryState, pending, serverRecords, startServer, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -97,19 +97,6 @@ async function converged() {
   return c;
 }
 
-// Every record the server holds for the library (tombstones included).
-async function serverRecords(p) {
-  const cfg = await p.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
-  const all = [];
-  for (let cursor = '', more = true; more;) {
-    const r = await fetch(`${srv.origin}/v1/libraries/${cfg.libraryId}/changes?since=${cursor}`, { headers: { Authorization: `Bearer ${cfg.authKey}` } });
-    const page = await r.json();
-    all.push(...page.changes);
-    ({ cursor, more } = page);
-  }
-  return all;
-}
-
 test('sync turned on in Chromium; Firefox joins with the code and gets the library', async () => {
   await C.send('library:save', { thread: threads[0] });
   await C.send('sync:enable', { server: proxy.origin });
@@ -154,7 +141,7 @@ test('tags, notes and deletes from both browsers converge', async () => {
 
 test('Firefox\'s event page stopped while its push is in flight: the restarted page finishes the sync', async () => {
   const batch = threads.slice(4, 9);
-  const before = (await serverRecords(F)).length;
+  const before = (await serverRecords(F, srv.origin)).length;
   const held = proxy.hold();
   for (const t of batch) await F.send('library:save', { thread: t });
   // The save schedules a sync by itself; it reaches the proxy and waits.
@@ -164,7 +151,7 @@ test('Firefox\'s event page stopped while its push is in flight: the restarted p
   await F.driver.stopBackground();
   // The server takes the changes now; the answer finds no one.
   held.release();
-  await until(async () => (await serverRecords(F)).length === before + batch.length, { what: 'the held push reaches the server' });
+  await until(async () => (await serverRecords(F, srv.origin)).length === before + batch.length, { what: 'the held push reaches the server' });
 
   // Anything that wakes the event page (here a status request, as the
   // options page makes) finds the outbox and sends it again.
@@ -176,7 +163,7 @@ test('Firefox\'s event page stopped while its push is in flight: the restarted p
 
   const lib = await converged();
   for (const t of batch) assert.equal(lib.filter((s) => s.key === key(t)).length, 1, `${key(t)} once`);
-  const records = await serverRecords(F);
+  const records = await serverRecords(F, srv.origin);
   assert.equal(new Set(records.map((r) => r.id)).size, records.length, 'one record per thread on the server: the resend made none twice');
 });
 

@@ -73,6 +73,20 @@ export async function pending(p) {
   });
 }
 
+// serverRecords is every record the sync server holds for p's library
+// (tombstones included), read with p's own credentials.
+export async function serverRecords(p, origin) {
+  const cfg = await p.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
+  const all = [];
+  for (let cursor = '', more = true; more;) {
+    const r = await fetch(`${origin}/v1/libraries/${cfg.libraryId}/changes?since=${cursor}`, { headers: { Authorization: `Bearer ${cfg.authKey}` } });
+    const page = await r.json();
+    all.push(...page.changes);
+    ({ cursor, more } = page);
+  }
+  return all;
+}
+
 function freePort(port) {
   return new Promise((resolve) => {
     const s = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));

@@ -93,12 +93,13 @@ package_extension() {
 	done
 }
 
-# Firefox's linter on exactly what goes to addons.mozilla.org; errors fail.
+# Firefox's linter on exactly what goes to addons.mozilla.org; errors and
+# warnings fail (AMO shows warnings to reviewers).
 # Then ESLint and tsc on the extension's own JavaScript (extension/test/).
 test_lint_extension() {
 	package_extension
 	log "web-ext lint (the Firefox package)"
-	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx web-ext lint --no-config-discovery --source-dir "$OUT/stage-firefox")
+	(cd extension/test && NO_UPDATE_NOTIFIER=1 npx web-ext lint --no-config-discovery --warnings-as-errors --source-dir "$OUT/stage-firefox")
 	log "eslint (extension/)"
 	(cd extension && NO_UPDATE_NOTIFIER=1 npx --prefix test eslint --config test/eslint.config.mjs .)
 	log "tsc --noEmit (extension/test/tsconfig.json: the extension's JavaScript)"

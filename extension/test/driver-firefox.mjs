@@ -77,9 +77,15 @@ const prefs = (proxyPort, downloads) => ({
   'browser.download.start_downloads_in_tmp_dir': false,
   'browser.download.always_ask_before_handling_new_types': false,
   'browser.download.alwaysOpenPanel': false,
+  // A temporary add-on is uninstalled when Firefox closes: keep its
+  // IndexedDB and origin, so a profile opened again (a browser restart) has
+  // the library it had.
+  'extensions.webextensions.keepStorageOnUninstall': true,
+  'extensions.webextensions.keepUuidOnUninstall': true,
 });
 
-export async function openFirefox(routes, serverOptions) {
+// profileDir reopens a profile (a browser restart); a fresh one otherwise.
+export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
   const server = await startServer(new Map(routes), serverOptions);
   const proxy = await startProxy(server.httpsPort);
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-downloads-'));
@@ -87,6 +93,7 @@ export async function openFirefox(routes, serverOptions) {
     browser: 'firefox', executablePath: firefoxPath, headless: true, acceptInsecureCerts: true,
     args: ['--remote-allow-system-access'], extraPrefsFirefox: prefs(proxy.port, downloads),
     defaultViewport: { width: 1280, height: 720 }, // playwright's, as in Chromium
+    ...(profileDir ? { userDataDir: profileDir } : {}),
   });
   const errors = [];
   const stdout = [];
@@ -280,6 +287,7 @@ function firefoxPage(p, b) {
     textContent: (sel) => p.$eval(sel, (e) => e.textContent),
     getAttribute: (sel, name) => p.$eval(sel, (e, n) => e.getAttribute(n), name),
     isHidden: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return !e || e.hidden || getComputedStyle(e).display === 'none' || e.getClientRects().length === 0; }, sel),
+    isVisible: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return Boolean(e && !e.hidden && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0); }, sel),
     isDisabled: (sel) => p.$eval(sel, (e) => e.disabled),
     fill: (sel, value) => p.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }, value),
     setViewportSize: ({ width, height }) => p.setViewport({ width, height }),

@@ -1,6 +1,7 @@
-// What the library tests share: a browser profile with the extension loaded
-// and its pages driven directly, and the native sync server (built from
-// ./server, on 127.0.0.1, a port from 18400–18499, a fresh data directory).
+// What the library tests share: a browser profile (Chromium or Firefox) with
+// the extension loaded and its pages driven directly, and the native sync
+// server (built from ./server, on 127.0.0.1, a port from 18400–18499, a fresh
+// data directory).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -8,21 +9,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
+import { browserName } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// openProfile starts Chromium with the extension on profileDir (a fresh one
-// when omitted) and opens one extension page to drive it from.
-export async function openProfile(profileDir, { colorScheme } = {}) {
-  const { context, userDataDir } = await launch({ extension: true, profileDir, colorScheme });
-  let [sw] = context.serviceWorkers();
-  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
-  const id = new URL(sw.url()).host;
+// openProfile starts a browser (BROWSER, or `browser`) with the extension on
+// profileDir (a fresh one when omitted) and opens one extension page to
+// drive it from.
+export async function openProfile(profileDir, { colorScheme, browser = browserName } = {}) {
+  if (browser === 'firefox' && colorScheme) throw new Error('openProfile: the Firefox driver cannot set the colour scheme yet');
+  const profile = browser === 'firefox' ? await firefoxProfile(profileDir) : await chromiumProfile(profileDir, colorScheme);
+  const { page } = profile;
   const errors = [];
-  const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
-  const url = (p) => `chrome-extension://${id}/${p}`;
-  await page.goto(url('pages/options/options.html'));
+  await page.goto(profile.url('pages/options/options.html'));
   // send is what the reader's Save button and the options page do: a runtime
   // message to the background router.
   const send = async (type, payload = {}) => {
@@ -30,7 +30,29 @@ export async function openProfile(profileDir, { colorScheme } = {}) {
     if (!res?.ok) throw new Error(`${type}: ${res?.error ?? 'no answer'}`);
     return res.value;
   };
-  return { context, id, page, url, send, errors, profileDir: userDataDir, close: () => context.close() };
+  return { browser, send, errors, ...profile };
+}
+
+async function chromiumProfile(profileDir, colorScheme) {
+  const { context, userDataDir } = await launch({ extension: true, profileDir, colorScheme });
+  let [sw] = context.serviceWorkers();
+  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  const id = new URL(sw.url()).host;
+  return {
+    context, id, page: await context.newPage(), url: (p) => `chrome-extension://${id}/${p}`,
+    profileDir: userDataDir, close: () => context.close(),
+  };
+}
+
+// Firefox through the test driver (its page server is not used here).
+async function firefoxProfile(profileDir) {
+  const { openFirefox } = await import('./driver-firefox.mjs');
+  const dir = profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-profile-'));
+  const b = await openFirefox([], undefined, { profileDir: dir });
+  return {
+    context: b.context, id: b.extensionId, page: await b.newPage(), url: b.extensionURL, driver: b,
+    profileDir: dir, close: () => b.close(),
+  };
 }
 
 // libraryState reads what a person would call "the library": every live
@@ -51,6 +73,20 @@ export async function pending(p) {
     const d = await db();
     return (await req(d.transaction('outbox').objectStore('outbox').getAll())).length;
   });
+}
+
+// serverRecords is every record the sync server holds for p's library
+// (tombstones included), read with p's own credentials.
+export async function serverRecords(p, origin) {
+  const cfg = await p.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
+  const all = [];
+  for (let cursor = '', more = true; more;) {
+    const r = await fetch(`${origin}/v1/libraries/${cfg.libraryId}/changes?since=${cursor}`, { headers: { Authorization: `Bearer ${cfg.authKey}` } });
+    const page = await r.json();
+    all.push(...page.changes);
+    ({ cursor, more } = page);
+  }
+  return all;
 }
 
 function freePort(port) {

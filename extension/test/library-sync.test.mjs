@@ -1,15 +1,15 @@
-// Sync between two real Chromium profiles (two persistent contexts, two
+// Sync between two real browser profiles (Chromium or Firefox: two
 // devices) through the native server on 127.0.0.1: turn on and join through
 // the options page, save → appears elsewhere, concurrent tag/delete/re-save
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
 // outbox delivers it once.
-// Browsers: chromium only — its profile helper (library-helpers.mjs openProfile) starts Chromium profiles only; a Firefox profile, and sync between a Chromium and a Firefox profile, are not built yet
+// Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import jsQR from 'jsqr';
-import { openProfile, libraryState, pending, startServer, until } from './library-helpers.mjs';
+import { openProfile, libraryState, pending, serverRecords, startServer, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
 const gen = new Generator(6);
@@ -162,16 +162,7 @@ test('A restarted with a pending outbox delivers it once', async () => {
 
   // The server holds one record per thread ever saved (tombstones
   // included): the delivery made one record, not two.
-  const cfg = await A.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
-  const all = [];
-  let cursor = '';
-  for (;;) {
-    const r = await fetch(`${srv.origin}/v1/libraries/${cfg.libraryId}/changes?since=${cursor}`, { headers: { Authorization: `Bearer ${cfg.authKey}` } });
-    const page = await r.json();
-    all.push(...page.changes);
-    cursor = page.cursor;
-    if (!page.more) break;
-  }
+  const all = await serverRecords(A, srv.origin);
   assert.equal(new Set(all.map((c) => c.id)).size, all.length);
   assert.equal(all.length, threads.length, 'one record per saved thread');
   // The server cannot read them: no text of any thread in any blob.

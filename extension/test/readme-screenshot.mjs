@@ -6,10 +6,13 @@
 // real toolbar button, as the browser tests do. Pictures are the test
 // server's generated placeholders (nothing leaves the machine).
 //
-//   ./build.sh build && node extension/test/readme-screenshot.mjs [out.png]
+//   ./build.sh build && node extension/test/readme-screenshot.mjs [out.png [WxH]]
 //
-// Writes docs/reader.png unless told otherwise; fails, writing nothing, if
-// the reader does not show exactly the golden's posts.
+// Writes docs/reader.png (1280x860) unless told otherwise; fails, writing
+// nothing, if the reader does not show exactly the golden's posts. The store
+// listings' pictures are the same at 1280x800 (the size the Chrome Web Store
+// takes, and AMO's ratio), one per browser (BROWSER=firefox for Firefox's):
+//   node extension/test/readme-screenshot.mjs docs/store/firefox-reader.png 1280x800
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +24,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const golden = path.join(root, 'shared/extract/testdata/x-graphql/twscrape-raw_tweet_details');
 const out = path.resolve(process.argv[2] ?? path.join(root, 'docs/reader.png'));
+const [width, height] = (process.argv[3] ?? '1280x860').split('x').map(Number);
 
 const url = new URL(fs.readFileSync(path.join(golden, 'url.txt'), 'utf8').trim());
 const recorded = fs.readFileSync(path.join(golden, 'source.json'), 'utf8');
@@ -60,7 +64,8 @@ const routes = [
 const b = await openBrowser(routes);
 try {
   const page = await openPage(b, url.href);
-  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.setViewportSize({ width, height });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   await pressAction(b, page);
   const r = await waitForReader(page);
   assert.deepEqual(r.posts.map((p) => p.id), expected.posts.map((p) => p.id), 'the reader shows the golden\'s posts');

@@ -181,7 +181,8 @@ export function syncNow(reason = 'manual') {
     const unreadable = (st.unreadable ?? 0) + out.rejected;
     if (!out.error) {
       // The server held less than it had acknowledged (wiped, rolled back):
-      // said until the person has seen it, not only for this sync.
+      // counted with when it was last found, and said while sync stays on,
+      // not only after this sync (like unreadable).
       const lost = out.rolledBack ? { rolledBack: (st.rolledBack ?? 0) + out.rolledBack, rolledBackAt: Date.now() } : {};
       await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable, ...lost });
       chrome.alarms?.clear(ALARM_RETRY);

@@ -180,7 +180,11 @@ export function syncNow(reason = 'manual') {
     // Counted for good: the cursor has moved past them.
     const unreadable = (st.unreadable ?? 0) + out.rejected;
     if (!out.error) {
-      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable });
+      // The server held less than it had acknowledged (wiped, rolled back):
+      // counted with when it was last found, and said while sync stays on,
+      // not only after this sync (like unreadable).
+      const lost = out.rolledBack ? { rolledBack: (st.rolledBack ?? 0) + out.rolledBack, rolledBackAt: Date.now() } : {};
+      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable, ...lost });
       chrome.alarms?.clear(ALARM_RETRY);
     } else {
       const nextTry = Date.now() + out.retryInMs;
@@ -294,6 +298,7 @@ export async function status() {
     on: !!cfg, server: cfg?.server ?? DEFAULT_SERVER, since: cfg?.since ?? 0,
     lastSync: st.lastSync ?? 0, lastError: st.lastError ?? '', nextTry: st.nextTry ?? 0, pending,
     unreadable: st.unreadable ?? 0, tooLarge: st.tooLarge ?? 0,
+    rolledBack: st.rolledBack ?? 0, rolledBackAt: st.rolledBackAt ?? 0,
     syncing: running !== null,
   };
 }

@@ -3,7 +3,8 @@
 // the options page, save → appears elsewhere, concurrent tag/delete/re-save
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
-// outbox delivers it once.
+// outbox delivers it once, and a library wiped from the server and created
+// again under the same secret is said on both devices.
 // Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,6 +226,41 @@ test('a record on the server that cannot be opened is counted and holds nothing 
   const state = await converged();
   assert.deepEqual(state.find((x) => x.key === key(t)).tags, ['mended'], 'the edit replaced the damaged copy');
   assert.ok(state.some((x) => x.key === key(extra)), 'the other thread went through');
+});
+
+test('a library deleted from the server and created again under the same secret: both devices say so and send their copies', async () => {
+  await converged();
+  // The server forgets everything (an operator's wipe, a lost disk, a
+  // malicious server), and the library is created again with the same
+  // keys, as any device's "create" would do.
+  const cfg = await A.page.evaluate(async () => (await import('/shared/db.js')).getMeta('sync'));
+  const auth = { Authorization: `Bearer ${cfg.authKey}` };
+  assert.equal((await fetch(`${srv.origin}/v1/libraries/${cfg.libraryId}`, { method: 'DELETE', headers: auth })).status, 204);
+  const made = await fetch(`${srv.origin}/v1/libraries`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ libraryId: cfg.libraryId, authKey: cfg.authKey }),
+  });
+  assert.equal(made.status, 201, 'created again');
+  // A edits a thread: its push meets a server without the record it had
+  // acknowledged. Said, and the copy sent again.
+  const t = threads[3];
+  t._tags = ['after-the-wipe'];
+  await tags(A, t);
+  await A.send('sync:now');
+  let st = await A.send('sync:status');
+  assert.equal(st.lastError, '', 'the sync itself went through');
+  assert.ok(st.rolledBack >= 1, 'A says the server lost data');
+  // B pulls the new library from the start and meets that record at a seq
+  // below the one it had: said there too.
+  await B.send('sync:now');
+  st = await B.send('sync:status');
+  assert.ok(st.rolledBack >= 1, 'B says the server lost data');
+  await B.page.goto(B.url('pages/options/options.html'));
+  await until(async () => /lost or rolled back part of your library/.test(await B.page.textContent('#status')), { what: 'B\'s status line says so' });
+  const lib = await converged();
+  assert.deepEqual(lib.find((x) => x.key === key(t)).tags, ['after-the-wipe']);
+  const onServer = (await (await fetch(`${srv.origin}/v1/libraries/${cfg.libraryId}/changes`, { headers: auth })).json()).changes;
+  assert.ok(onServer.length >= 1, 'the copy is on the server again');
 });
 
 test('turn off sync and delete the library from the server', async () => {

@@ -93,6 +93,12 @@ type Report struct {
 	// Sync returns the first such error (an ErrUnsendable).
 	Unsendable int `json:"unsendable"`
 	Pending    int `json:"pending"` // records still in the outbox afterwards
+	// RolledBack counts records the server answered with an older state
+	// than one it had acknowledged to this device, or no longer held at
+	// all: a server that lost or rolled back data, or was wiped and the
+	// library created again. This device's copy is sent again, and Sync
+	// returns ErrRolledBack so the person is told.
+	RolledBack int `json:"rolledBack"`
 }
 
 // ErrNotSaved is returned when editing a thread the library does not hold
@@ -102,6 +108,12 @@ var ErrNotSaved = errors.New("sync: this thread is not in the library")
 // ErrUnsendable wraps the error of a record that cannot be sealed (over the
 // size limit): it stays in the outbox, and the rest of the sync went on.
 var ErrUnsendable = errors.New("sync: a record cannot be sent")
+
+// ErrRolledBack is returned by a Sync that found the server holding less
+// than it had acknowledged to this device (see Report.RolledBack). The
+// sync itself went through and this device's copies were sent again; what
+// only another device had is back once that device syncs.
+var ErrRolledBack = errors.New("sync: the server lost or rolled back part of the library")
 
 // maxPushBytes keeps a push request under the server's body limit, with
 // room for the JSON around the blobs.
@@ -325,20 +337,20 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 				return err
 			}
 		}
-		return unsendable
+		return cmp.Or(unsendable, rolledBack(rep))
 	})
 }
 
 // Pull only receives changes.
 func (c *Client) Pull(ctx context.Context) (Report, error) {
-	return c.run(ctx, func(rep *Report) error { return c.pull(ctx, rep) })
+	return c.run(ctx, func(rep *Report) error { return cmp.Or(c.pull(ctx, rep), rolledBack(rep)) })
 }
 
 // Push sends the outbox once (one round, in batches).
 func (c *Client) Push(ctx context.Context) (Report, error) {
 	return c.run(ctx, func(rep *Report) error {
 		unsendable, err := c.push(ctx, rep)
-		return cmp.Or(err, unsendable)
+		return cmp.Or(err, unsendable, rolledBack(rep))
 	})
 }
 
@@ -352,6 +364,13 @@ func (c *Client) run(ctx context.Context, fn func(*Report) error) (Report, error
 		rep.Pending = len(ids)
 	}
 	return rep, err
+}
+
+func rolledBack(rep *Report) error {
+	if rep.RolledBack == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w (%d records)", ErrRolledBack, rep.RolledBack)
 }
 
 // remote is a state the server holds at seq.
@@ -385,7 +404,7 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 			}
 			got[st.ID] = remote{st, rec.Seq}
 		}
-		if err := c.absorb(ctx, got, true); err != nil {
+		if err := c.absorb(ctx, got, true, rep); err != nil {
 			return err
 		}
 		// The cursor moves only after the page is merged, so a crash in
@@ -408,7 +427,13 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 // (as far as they stood before the merge) are acknowledged. After a pull
 // (requeue), a record not in the outbox whose merge differs from the
 // server's (a server that lost data) is queued to go out again.
-func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool) error {
+//
+// A server's seq for a record only grows, so a state at a lower seq than
+// the one this device's copy is based on was rolled back (or the library
+// was wiped and made again, its seqs starting over): it is counted in
+// rep.RolledBack, merged in, and the record is queued to go out again
+// based on that seq, so the server gets back what it lost.
+func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool, rep *Report) error {
 	if len(got) == 0 {
 		return nil
 	}
@@ -429,17 +454,17 @@ func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool
 			return &Local{r.st, r.seq}, false
 		}
 		next := Local{Merge(cur.Saved, r.st), cur.Seq}
-		queue := false
-		// A state older than the one the record is based on is merged in,
-		// and the base stays.
-		if r.seq >= cur.Seq {
+		if r.seq < cur.Seq {
+			rep.RolledBack++
 			next.Seq = r.seq
-			same := sameState(next.Saved, r.st)
-			if same {
-				clean = append(clean, id)
-			}
-			queue = requeue && !same && !slices.Contains(queued, id)
+			return &next, !slices.Contains(queued, id)
 		}
+		next.Seq = r.seq
+		same := sameState(next.Saved, r.st)
+		if same {
+			clean = append(clean, id)
+		}
+		queue := requeue && !same && !slices.Contains(queued, id)
 		if next.Seq == cur.Seq && !queue && sameState(next.Saved, cur.Saved) {
 			return nil, false // nothing to write
 		}
@@ -547,8 +572,11 @@ func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch
 			rep.Conflicts++
 			cur := res.Current
 			if cur == nil {
-				// The server holds no such record (the library was reset):
-				// push it again as new.
+				// The server holds no such record, yet this change was
+				// based on a state it had acknowledged: it lost the record
+				// (or the library was wiped and made again). Push it again
+				// as new.
+				rep.RolledBack++
 				rebase[id] = 0
 				continue
 			}
@@ -587,7 +615,7 @@ func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch
 			return err
 		}
 	}
-	return c.absorb(ctx, conflicts, false)
+	return c.absorb(ctx, conflicts, false, rep)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -58,9 +58,10 @@ func Run(ctx context.Context, req RunRequest, tr Transport, store Store) RunOutc
 	switch req.Op {
 	case "sync":
 		out.Report, err = c.Sync(ctx)
-		if errors.Is(err, ErrUnsendable) {
-			// Counted in Unsendable and shown as such; the sync itself
-			// went through.
+		if errors.Is(err, ErrUnsendable) || errors.Is(err, ErrRolledBack) {
+			// Counted in Unsendable or RolledBack and shown as such (the
+			// status line keeps when the server was last found to have
+			// lost data); the sync itself went through.
 			err = nil
 		}
 		if err != nil {

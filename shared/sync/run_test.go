@@ -190,3 +190,32 @@ func mapOf(t *testing.T, b []byte) map[string]any {
 	}
 	return m
 }
+
+// A sync that finds the server lost what it had acknowledged (here: the
+// library wiped and made again) goes through, and its outcome says how
+// many records were sent again (rolledBack), for the status line.
+func TestRun_ReportsARolledBackServer(t *testing.T) {
+	srv := synctest.NewServer()
+	secret, _ := sync.NewSecret()
+	req := sync.RunRequest{Op: "sync", Secret: secret.Text(), Server: "https://sync.example"}
+	store := sync.NewMemoryStore()
+	var s sync.SavedThread
+	s.Save(synctest.Thread("1", []int{1}, 0), time.Now(), sync.HLC{Wall: time.Now().UnixMilli(), Device: "ext"})
+	store.Update(ctx, []string{s.ID}, func(string, *sync.Local) (*sync.Local, bool) { return &sync.Local{Saved: s}, true })
+	if out := sync.Run(ctx, sync.RunRequest{Op: "create", Secret: req.Secret}, srv, store); out.Error != "" {
+		t.Fatal(out.Error)
+	}
+	if out := sync.Run(ctx, req, srv, store); out.Error != "" || out.Pushed != 1 || out.RolledBack != 0 {
+		t.Fatalf("first sync: %+v", out)
+	}
+	keys := sync.DeriveKeys(secret)
+	srv.DeleteLibrary(ctx, keys.LibraryID, keys.AuthKey)
+	srv.CreateLibrary(ctx, protocol.CreateLibraryRequest{LibraryID: keys.LibraryID, AuthKey: keys.AuthKey})
+	s.SetNote("a note", sync.HLC{Wall: time.Now().UnixMilli() + 1, Device: "ext"})
+	store.Update(ctx, []string{s.ID}, func(_ string, cur *sync.Local) (*sync.Local, bool) { return &sync.Local{Saved: s, Seq: cur.Seq}, true })
+	out := sync.Run(ctx, req, srv, store)
+	b, _ := json.Marshal(out)
+	if out.Error != "" || out.RetryInMs != 0 || out.RolledBack != 1 || out.Pending != 0 || !strings.Contains(string(b), `"rolledBack":1`) {
+		t.Fatalf("sync after the wipe: %s", b)
+	}
+}

@@ -37,6 +37,9 @@ export function describe(st) {
   else if (st.lastSync) parts.push('Everything is up to date.');
   if (st.tooLarge) parts.push(`${st.tooLarge} saved thread${st.tooLarge === 1 ? ' is' : 's are'} too large for the sync server and ${st.tooLarge === 1 ? 'stays' : 'stay'} on this device only.`);
   if (st.unreadable) parts.push(`${st.unreadable} saved thread${st.unreadable === 1 ? '' : 's'} on the server could not be decrypted here and ${st.unreadable === 1 ? 'was' : 'were'} skipped.`);
+  if (st.rolledBack) {
+    parts.push(`The sync server lost or rolled back part of your library (${ago(st.rolledBackAt)}: ${st.rolledBack} saved thread${st.rolledBack === 1 ? '' : 's'} older than it had confirmed, or missing). This device sent its copies again; open Unspool on your other devices so they send theirs.`);
+  }
   if (st.lastError) {
     parts.push(st.lastError);
     if (st.nextTry > Date.now()) {

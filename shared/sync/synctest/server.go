@@ -14,8 +14,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	gosync "sync"
 
 	"unspool/shared/protocol"
@@ -45,9 +47,10 @@ type Server struct {
 	// "pull", "push" or "delete", n counts that op's calls from 1.
 	Faults func(op string, n int) Fault
 
-	mu    gosync.Mutex
-	libs  map[string]*library
-	calls map[string]int
+	mu     gosync.Mutex
+	libs   map[string]*library
+	calls  map[string]int
+	epochs int64 // libraries created so far
 }
 
 type library struct {
@@ -55,6 +58,10 @@ type library struct {
 	recs     map[string]protocol.Record
 	seq      int64
 	writes   map[string]int // applied changes per record
+	// epoch tells this library's cursors from those of a library deleted
+	// and made again under the same id, as the server's do: such a cursor
+	// starts over.
+	epoch int64
 }
 
 var _ sync.Transport = (*Server)(nil)
@@ -98,7 +105,8 @@ func (s *Server) CreateLibrary(_ context.Context, req protocol.CreateLibraryRequ
 			return protocol.CreateLibraryResponse{}, apiErr(protocol.CodeUnauthorized, "this library exists with another key")
 		}
 	} else {
-		s.libs[req.LibraryID] = &library{authHash: h, recs: map[string]protocol.Record{}, writes: map[string]int{}}
+		s.epochs++
+		s.libs[req.LibraryID] = &library{authHash: h, recs: map[string]protocol.Record{}, writes: map[string]int{}, epoch: s.epochs}
 		resp.Created = true
 	}
 	if f == FailAfter {
@@ -133,8 +141,13 @@ func (s *Server) Pull(_ context.Context, libID, authKey, since string, limit int
 	}
 	var after int64
 	if since != "" {
-		if after, err = strconv.ParseInt(since, 10, 64); err != nil || after < 0 {
+		seq, epoch, _ := strings.Cut(since, ".")
+		e, err2 := strconv.ParseInt(epoch, 10, 64)
+		if after, err = strconv.ParseInt(seq, 10, 64); err != nil || err2 != nil || after < 0 {
 			return protocol.PullResponse{}, apiErr(protocol.CodeBadRequest, "since is not a cursor this server gave")
+		}
+		if e != lib.epoch {
+			after = 0
 		}
 	}
 	if limit <= 0 {
@@ -148,13 +161,14 @@ func (s *Server) Pull(_ context.Context, libID, authKey, since string, limit int
 		}
 	}
 	slices.SortFunc(newer, func(a, b protocol.Record) int { return int(a.Seq - b.Seq) })
-	resp := protocol.PullResponse{Changes: []protocol.Record{}, Cursor: strconv.FormatInt(after, 10)}
+	cursor := func(seq int64) string { return strconv.FormatInt(seq, 10) + "." + strconv.FormatInt(lib.epoch, 10) }
+	resp := protocol.PullResponse{Changes: []protocol.Record{}, Cursor: cursor(after)}
 	if len(newer) > limit {
 		newer, resp.More = newer[:limit], true
 	}
 	resp.Changes = append(resp.Changes, newer...)
 	if len(newer) > 0 {
-		resp.Cursor = strconv.FormatInt(newer[len(newer)-1].Seq, 10)
+		resp.Cursor = cursor(newer[len(newer)-1].Seq)
 	}
 	if f == FailAfter {
 		return protocol.PullResponse{}, ErrInjected
@@ -260,4 +274,37 @@ func (s *Server) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
+}
+
+// Snapshot is a copy of every library the server holds, for Restore.
+type Snapshot map[string]library
+
+// Snapshot copies the server's libraries as they stand.
+func (s *Server) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := Snapshot{}
+	for id, lib := range s.libs {
+		c := *lib
+		c.recs = maps.Clone(lib.recs)
+		c.writes = maps.Clone(lib.writes)
+		out[id] = c
+	}
+	return out
+}
+
+// Restore puts the libraries back as a Snapshot had them: a server that
+// rolls back to an old backup, or a malicious one replaying an older
+// state. Seqs go back too, so it serves older blobs under seqs it once
+// gave to newer ones.
+func (s *Server) Restore(snap Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.libs = map[string]*library{}
+	for id, lib := range snap {
+		c := lib
+		c.recs = maps.Clone(lib.recs)
+		c.writes = maps.Clone(lib.writes)
+		s.libs[id] = &c
+	}
 }

@@ -9,6 +9,7 @@ import * as wasm from './wasm-host.js';
 import * as shown from './shown.js';
 import './lib/library-messages.js'; // the library and sync
 import './lib/share.js'; // publishing a thread as a public page
+import './bluesky-appview.js'; // the Bluesky collector's request
 
 triggers.listen();
 messages.listen();

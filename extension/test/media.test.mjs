@@ -28,7 +28,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
+import { inReaderContent, onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 
@@ -404,7 +404,7 @@ describe('reduced motion', () => {
 });
 
 describe('a Bluesky video (HLS)', () => {
-  test('the player library loads on play only, and the clip plays', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
+  test('the player library loads on play only, and the clip plays', async () => {
     b.server.log.length = 0;
     const page = await unroll(BSKY_URL.href);
     const hasHls = () => b.sw.evaluate(async (url) => {
@@ -601,7 +601,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
     await library.close();
   });
 
-  test('an HLS clip is kept as its rendition and plays offline', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
+  test('an HLS clip is kept as its rendition and plays offline', async () => {
     const { key, library } = await save(BSKY_URL.href);
     await library.close();
 

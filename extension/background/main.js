@@ -10,6 +10,7 @@ import * as wasm from '../shared/wasm-host.js';
 import * as shown from './shown.js';
 import './library-messages.js'; // the library and sync
 import './share.js'; // publishing a thread as a public page
+import './bluesky-appview.js'; // the Bluesky collector's request
 
 triggers.listen();
 messages.listen();

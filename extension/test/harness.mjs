@@ -30,10 +30,6 @@ export async function openBrowser(routes, serverOptions, name = browserName) {
 // reason, printed in the test's output.
 export const onlyIn = (name, why) => (browserName === name ? {} : { skip: `not in ${browserName}: ${why}` });
 
-// Why Bluesky's pages are not unrolled in Firefox yet: the content script's
-// request to the AppView is held to the page's own connect-src there.
-export const BLUESKY_IN_FIREFOX = "the page's connect-src blocks the content script's AppView request in Firefox";
-
 // openPage opens url in a new tab and waits for the page's own script.
 export async function openPage(b, url) {
   const page = await b.newPage();

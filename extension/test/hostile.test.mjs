@@ -95,6 +95,8 @@ test('hostile content script: every privileged message is refused and changes no
     ['share:publish', { key: otherKey }, false],
     ['share:publish', { thread: other }, false],
     ['share:unpublish', { key: otherKey }, false],
+    // Only a Bluesky page has the background ask Bluesky (this is x.com).
+    ['reader:bluesky-thread', { actor: 'bsky.app', rkey: '3kabc' }, false],
     ['reader:render', { thread: shown, settings: {} }, true],
     ['reader:export', { thread: shown, format: 'md' }, true],
     ['reader:player', {}, true],

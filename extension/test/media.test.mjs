@@ -28,7 +28,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BLUESKY_IN_FIREFOX, inReaderContent, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
+import { inReaderContent, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 
@@ -163,6 +163,12 @@ const xRoutes = [
   [`${X_VIDEO_HOST} ${new URL(X_CLIPS.video).pathname}`, file('video.mp4', 'video/mp4')],
   [`${X_VIDEO_HOST} ${new URL(X_CLIPS.gif).pathname}`, file('gif.mp4', 'video/mp4')],
 ];
+
+// Why the HLS clip does not play in Firefox yet (the thread itself, poster
+// and photos included, does open there): the player library runs in the
+// content scripts' world, and Firefox holds its playlist and segment
+// requests to the page's connect-src ('self' here), Chromium does not.
+const HLS_IN_FIREFOX = "Firefox holds the HLS player's playlist requests from the content scripts' world to the page's connect-src";
 
 // -------------------------------------------------------------- helpers
 
@@ -404,19 +410,26 @@ describe('reduced motion', () => {
 });
 
 describe('a Bluesky video (HLS)', () => {
-  test('the player library loads on play only, and the clip plays', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
+  let page;
+  const HLS = 'video[data-u-hls]';
+  const hasHls = () => b.sw.evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url });
+    const [r] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => typeof globalThis.Hls });
+    return r.result;
+  }, BSKY_URL.href);
+  after(() => page?.close());
+
+  test('the thread from the AppView shows its photos and the poster; no player library before a press', async () => {
     b.server.log.length = 0;
-    const page = await unroll(BSKY_URL.href);
-    const hasHls = () => b.sw.evaluate(async (url) => {
-      const [tab] = await chrome.tabs.query({ url });
-      const [r] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => typeof globalThis.Hls });
-      return r.result;
-    }, BSKY_URL.href);
+    page = await unroll(BSKY_URL.href);
     assert.equal(await hasHls(), 'undefined', 'no player library before a press');
     assert.deepEqual(requested(VIDEO_HOST), [], 'nothing from the video host before a press');
     assert.equal(await inReaderContent(page, function () { return this.querySelectorAll('a.u-photo').length; }), 4 + 1, 'the four photos are shown (and the one a later post had)');
     assert.ok(requested('cdn.bsky.app').some((l) => l.includes('/bafymadevideo@jpeg')), 'the poster is shown');
-    const HLS = 'video[data-u-hls]';
+    assert.deepEqual(b.errors, []);
+  });
+
+  test('the player library loads on play, and the clip plays', onlyIn('chromium', HLS_IN_FIREFOX), async () => {
     await watch(page, HLS);
     // The browser's controls are inert without a source: a press on the
     // clip itself starts it.
@@ -426,7 +439,6 @@ describe('a Bluesky video (HLS)', () => {
     assert.equal(await hasHls(), 'function');
     assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment was fetched');
     assert.deepEqual(b.errors, []);
-    await page.close();
   });
 });
 
@@ -601,7 +613,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
     await library.close();
   });
 
-  test('an HLS clip is kept as its rendition and plays offline', onlyIn('chromium', BLUESKY_IN_FIREFOX), async () => {
+  test('an HLS clip is kept as its rendition and plays offline', async () => {
     const { key, library } = await save(BSKY_URL.href);
     await library.close();
 

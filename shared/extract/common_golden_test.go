@@ -82,9 +82,9 @@ func TestPlatformGoldens(t *testing.T) {
 	}
 }
 
-// checkInvariants holds for every thread a non-X extractor returns.
-// Unlike the X invariants it does not require ReplyTo: DOM and mirror
-// sources do not say which post a reply answers.
+// checkInvariants holds for every thread any extractor returns. It does not
+// require ReplyTo (xCheckInvariants does): DOM and mirror sources do not say
+// which post a reply answers.
 func checkInvariants(t testing.TB, th *thread.Thread) {
 	t.Helper()
 	if err := th.Validate(); err != nil {

@@ -10,26 +10,13 @@
 // Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { assertGolden, golden } from './goldens.mjs';
 import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const testdata = path.resolve(here, '../../shared/extract/testdata/mastodon');
-
-function golden(dir) {
-  const d = path.join(testdata, dir);
-  return {
-    dir,
-    url: new URL(fs.readFileSync(path.join(d, 'url.txt'), 'utf8').trim()),
-    status: JSON.parse(fs.readFileSync(path.join(d, 'source.json'), 'utf8')),
-    expected: JSON.parse(fs.readFileSync(path.join(d, 'expected.json'), 'utf8')),
-  };
-}
-
-const pleroma = golden('made-pleroma-docs-report-status');
-const gts = golden('gotosocial-typeutils-status-image');
+const pleroma = golden('mastodon/made-pleroma-docs-report-status');
+pleroma.status = JSON.parse(pleroma.source);
+const gts = golden('mastodon/gotosocial-typeutils-status-image');
+gts.status = JSON.parse(gts.source);
 const asked = [];
 
 // The pages' own script marks them ready for openPage; external, as the
@@ -96,21 +83,11 @@ async function unroll(url) {
   return { page, r, thread };
 }
 
-// sameAsGolden: the extraction is the golden's but for the capture time and
-// a page served off its server's address (the golden's origin).
-function sameAsGolden(thread, c, pageOrigin) {
-  const got = JSON.parse(JSON.stringify(thread).replaceAll(pageOrigin, c.url.origin));
-  const want = structuredClone(c.expected);
-  delete got.capturedAt;
-  delete want.capturedAt;
-  assert.deepEqual(got, want, `${c.dir}: the extension's extraction differs from the golden`);
-}
-
 describe('Mastodon-API servers with other front ends', () => {
   test('Pleroma: /notice/<flake id> unrolls from the server\'s API, no cookies', async () => {
     const { page, r, thread } = await unroll(pleroma.url.href);
     assert.equal(thread.source, 'mastodon-api');
-    sameAsGolden(thread, pleroma, pleroma.url.origin);
+    assertGolden(thread, pleroma, pleroma.url.origin);
     assert.deepEqual(r.posts.map((p) => p.id), [pleroma.status.id]);
     assert.ok(r.posts[0].text.includes('click on my link'), r.posts[0].text);
     const mine = asked.filter((q) => q.host === 'pleroma.example.org');
@@ -124,7 +101,7 @@ describe('Mastodon-API servers with other front ends', () => {
     const url = `http://127.0.0.1:${b.server.httpPort}${gts.url.pathname}`;
     const { page, r, thread } = await unroll(url);
     assert.equal(thread.source, 'mastodon-api');
-    sameAsGolden(thread, gts, new URL(url).origin);
+    assertGolden(thread, gts, new URL(url).origin);
     assert.deepEqual(r.posts.map((p) => p.id), [gts.status.id]);
     assert.ok(r.posts[0].text.includes('first post on the instance'), r.posts[0].text);
     // The recorded status's files live on the test suite's GoToSocial

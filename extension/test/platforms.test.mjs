@@ -24,24 +24,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { assertGolden, golden } from './goldens.mjs';
 import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const testdata = path.resolve(here, '../../shared/extract/testdata');
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-shots-'));
-
-// golden reads one extraction case.
-function golden(dir) {
-  const d = path.join(testdata, dir);
-  const src = ['source.json', 'source.html'].find((f) => fs.existsSync(path.join(d, f)));
-  return {
-    dir,
-    url: new URL(fs.readFileSync(path.join(d, 'url.txt'), 'utf8').trim()),
-    source: fs.readFileSync(path.join(d, src), 'utf8'),
-    expected: JSON.parse(fs.readFileSync(path.join(d, 'expected.json'), 'utf8')),
-  };
-}
 
 // The pages' own script: marks the page ready for openPage (a real app's
 // bundle would be here). External, as script-src 'self' allows no inline.
@@ -203,17 +189,6 @@ const origin = (page) => new URL(page.url()).origin;
 // lastThread is the Thread the extractor returned for the last unroll.
 async function lastThread() {
   return JSON.parse(await b.sw.evaluate(() => globalThis.unspoolBackground.lastThread()));
-}
-
-// assertGolden: the extracted thread is the golden's, but for the capture
-// time and — for a page served off its platform's host — the page's own
-// address where the extractor uses it.
-function assertGolden(thread, c, pageOrigin) {
-  const got = JSON.parse(JSON.stringify(thread).replaceAll(pageOrigin, c.url.origin));
-  const want = structuredClone(c.expected);
-  delete got.capturedAt;
-  delete want.capturedAt;
-  assert.deepEqual(got, want, `${c.dir}: the extension's extraction differs from the golden`);
 }
 
 // assertShown: the reader shows exactly the golden's posts, in order, each

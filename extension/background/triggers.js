@@ -19,8 +19,30 @@ export const CONTENT_BUNDLE = 'content.bundle.js';
 // permissions for (X) get them ahead of the click (wasm-preload.js), so the
 // first click does not wait for the bundle to be evaluated.
 export async function inject(tabId) {
-  const [present] = await chrome.scripting.executeScript({ target: { tabId }, func: () => typeof globalThis.unspoolContent?.start === 'function' });
-  if (!present?.result) await chrome.scripting.executeScript({ target: { tabId }, files: [CONTENT_BUNDLE] });
+  const [present] = await executeAfterGrant({ target: { tabId }, func: () => typeof globalThis.unspoolContent?.start === 'function' });
+  if (!present?.result) await executeAfterGrant({ target: { tabId }, files: [CONTENT_BUNDLE] });
+}
+
+// The page's refusal when the extension may not touch it. A click grants
+// activeTab in the browser process at once, but the page's renderer learns
+// of the grant by a message of its own, which can arrive after the
+// injection asking it: seen in Chromium under load, the click's tab showed
+// its address (granted) while the injection was refused with this error,
+// and nothing opened. A page that truly refuses (no grant, a policy) still
+// refuses after the waits; chrome:// pages and the web store fail with
+// other words and are not retried.
+const NOT_GRANTED_YET = /Cannot access contents of the page/;
+const GRANT_WAITS_MS = [50, 150, 400];
+
+async function executeAfterGrant(injection) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await chrome.scripting.executeScript(injection);
+    } catch (err) {
+      if (attempt >= GRANT_WAITS_MS.length || !NOT_GRANTED_YET.test(err?.message ?? '')) throw err;
+      await new Promise((res) => setTimeout(res, GRANT_WAITS_MS[attempt]));
+    }
+  }
 }
 
 // unroll starts an unroll in tab; `via` names the trigger (for logs/tests).

@@ -134,13 +134,17 @@ export async function startServer() {
       }
       throw new Error(`the sync server did not start:\n${srv.log}`);
     },
-    async stop() {
-      if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
+    // stop ends the server as an operator would; kill as a crash or an
+    // out-of-memory killer does (SIGKILL: no shutdown, a request cut off).
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
+  async function end(signal) {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill(signal);
+    await exited;
+  }
   await srv.start();
   return srv;
 }

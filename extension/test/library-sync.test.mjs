@@ -3,8 +3,10 @@
 // the options page, save → appears elsewhere, concurrent tag/delete/re-save
 // converge, offline edits on both sides converge when the server is back
 // with nothing acknowledged lost, and a browser restarted with a pending
-// outbox delivers it once, and a library wiped from the server and created
-// again under the same secret is said on both devices.
+// outbox delivers it once, the server killed (SIGKILL) three times while
+// both devices save and sync and one imports a file with a corrupt record
+// loses nothing, and a library wiped from the server and created again
+// under the same secret is said on both devices.
 // Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,6 +228,68 @@ test('a record on the server that cannot be opened is counted and holds nothing 
   const state = await converged();
   assert.deepEqual(state.find((x) => x.key === key(t)).tags, ['mended'], 'the edit replaced the damaged copy');
   assert.ok(state.some((x) => x.key === key(extra)), 'the other thread went through');
+});
+
+test('the server killed and restarted three times while both devices save and sync, and A imports a file with a corrupt record: both converge, nothing is lost', async () => {
+  await converged();
+  const before = await libraryState(A);
+  const fromA = Array.from({ length: 6 }, () => gen.thread({ posts: 4 }));
+  const fromB = Array.from({ length: 6 }, () => gen.thread({ posts: 4 }));
+  const imported = Array.from({ length: 3 }, () => gen.thread({ posts: 3 }));
+  // The file: an export of another device with three good records and one
+  // whose thread has no author handle (it fails validation).
+  const file = await A.page.evaluate(async (ts) => {
+    const { exportJSON } = await import('/pages/library/export.js');
+    const data = JSON.parse(await exportJSON());
+    const now = new Date().toISOString();
+    const records = ts.map((thread) => ({ ...structuredClone(data.threads[0]), id: `${thread.platform}:${thread.id}`, thread, tags: [], note: '', savedAt: now }));
+    const corrupt = structuredClone(records[0]);
+    corrupt.id = 'x:4040404040404040404';
+    corrupt.thread = { ...corrupt.thread, id: '4040404040404040404', author: { ...corrupt.thread.author, handle: '' } };
+    return JSON.stringify({ ...data, threads: [...records, corrupt] });
+  }, imported);
+
+  // The server dies three times, each time down for 400 ms at least.
+  let crashing = true;
+  const crashes = (async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 300 + 200 * i));
+      await srv.kill();
+      await new Promise((r) => setTimeout(r, 400));
+      await srv.start();
+    }
+    crashing = false;
+  })();
+  // Meanwhile each device saves its threads and syncs without pause until
+  // the crashes are over, so syncs meet the server away (counted).
+  let away = 0;
+  const work = async (p, mine) => {
+    for (let i = 0; crashing || i < mine.length; i++) {
+      if (i < mine.length) await p.send('library:save', { thread: mine[i] });
+      await p.send('sync:now');
+      if ((await p.send('sync:status')).lastError) away++;
+    }
+  };
+  const [, , , importResult] = await Promise.all([
+    work(A, fromA),
+    work(B, fromB),
+    crashes,
+    A.page.evaluate(async (j) => (await import('/pages/library/export.js')).importJSON(j), file),
+  ]);
+  assert.ok(away > 0, 'some syncs met the server away');
+  assert.equal(importResult.added, 3, importResult.message);
+  assert.equal(importResult.skipped, 1);
+  assert.match(importResult.message, /1 thread could not be imported: x:4040404040404040404 .*no author handle/);
+
+  const lib = await converged();
+  const keys = new Set(lib.map((t) => t.key));
+  for (const t of [...fromA, ...fromB, ...imported]) assert.ok(keys.has(key(t)), `${key(t)} on both devices`);
+  assert.ok(!keys.has('x:4040404040404040404'), 'the corrupt record stayed out');
+  assert.equal(lib.length, before.length + fromA.length + fromB.length + imported.length, 'nothing else appeared or went away');
+  // The server holds each once.
+  const all = await serverRecords(A, srv.origin);
+  assert.equal(new Set(all.map((c) => c.id)).size, all.length);
+  for (const p of [A, B]) assert.equal((await p.send('sync:status')).lastError, '');
 });
 
 test('a library deleted from the server and created again under the same secret: both devices say so and send their copies', async () => {

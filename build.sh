@@ -358,6 +358,11 @@ worker_size() {
 # not a second full run. `./build.sh test-workers 1` runs it all with one.
 SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25
 	--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000)
+# A private deployment's storage limits (server/suite/limits_test.go
+# LimitsEnv, which this list must equal), on a Worker of their own.
+LIMITS_VARS=(--var UNSPOOL_RATE_WINDOW:3600 --var UNSPOOL_CREATE_LIMIT:2
+	--var UNSPOOL_CREATE_TOKEN:suite-creation-token-5f3a9c1e --var UNSPOOL_MAX_SHARES:2 --var UNSPOOL_MAX_BYTES:400000
+	--var UNSPOOL_GONE_SECONDS:2 --var UNSPOOL_BUDGET_BYTES:2000000 --var UNSPOOL_CLIENT_IP_HEADER:CF-Connecting-IP)
 SUITE_ONE_SHARD='^(TestCreateLibrary|TestPushPull|TestPushConflicts|TestDeleteLibrary|TestSharePublishAndFormats|TestEveryShardServes)$'
 test_workers() {
 	ensure_npm "$WORKER_DIR"
@@ -373,6 +378,7 @@ test_workers() {
 	start_worker "$tmp/faulty/wrangler.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
 	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
 	stop_workers
+	test_workers_limits "$tmp"
 	if [ "$n" != 1 ]; then
 		mkdir -p "$tmp/one" && worker_config "$tmp/one/wrangler.toml" "$tmp/worker/build" 1
 		port=$(free_port 18300)
@@ -384,6 +390,20 @@ test_workers() {
 	test_workers_grow "$tmp"
 	worker_size "$tmp/worker"
 	rm -rf "$tmp"
+}
+
+# test_workers_limits TMP: the storage limits of a private deployment
+# (LIMITS_VARS: budget, share cap, 410 period, creation token, creation
+# limit per /64) against a one-shard Worker of their own: the test fills
+# its database. TMP holds the worker built by test_workers.
+test_workers_limits() {
+	local tmp=$1 port
+	mkdir -p "$tmp/limits" && worker_config "$tmp/limits/wrangler.toml" "$tmp/worker/build" 1
+	port=$(free_port 18300)
+	log "HTTP suite, storage limits (LIMITS_VARS), against one D1 shard on 127.0.0.1:$port"
+	start_worker "$tmp/limits/wrangler.toml" "$port" "$tmp/state-limits" "$tmp/limits.log" "${SUITE_VARS[@]}" "${LIMITS_VARS[@]}"
+	suite_against "$port" "$tmp/limits.log" 1 '^TestHostileClientsStorageLimits$' UNSPOOL_TEST_LIMITS=1
+	stop_workers
 }
 
 # test_workers_grow TMP: growing from 2 to 4 D1 shards under load

@@ -18,6 +18,10 @@ func configFromEnv(getenv func(string) string) (store.Config, error) {
 	}{
 		{"UNSPOOL_MAX_RECORDS", &cfg.MaxRecords},
 		{"UNSPOOL_MAX_BYTES", &cfg.MaxBytes},
+		{"UNSPOOL_MAX_SHARES", &cfg.MaxShares},
+		{"UNSPOOL_BUDGET_BYTES", &cfg.BudgetBytes},
+		{"UNSPOOL_BUDGET_ROWS", &cfg.BudgetRows},
+		{"UNSPOOL_GONE_SECONDS", &cfg.GoneSeconds},
 	} {
 		if s := getenv(v.name); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)
@@ -91,3 +95,18 @@ const (
 	// A move's own statements and a page of ids: less and nothing moves.
 	minGrowBudget = 20
 )
+
+// minCreateTokenLength keeps a creation token out of guessing range: wrong
+// tokens are not rate-limited, so the token itself must be the barrier.
+const minCreateTokenLength = 16
+
+// createTokenFromEnv reads UNSPOOL_CREATE_TOKEN: when set, only requests
+// carrying it create libraries (a private deployment); "" leaves creation
+// open.
+func createTokenFromEnv(getenv func(string) string) (string, error) {
+	t := getenv("UNSPOOL_CREATE_TOKEN")
+	if t != "" && len(t) < minCreateTokenLength {
+		return "", fmt.Errorf("UNSPOOL_CREATE_TOKEN: want at least %d characters", minCreateTokenLength)
+	}
+	return t, nil
+}

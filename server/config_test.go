@@ -18,7 +18,15 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil || cfg.RateLimit != 0 || cfg.MaxRecords != 10 || cfg.CreateLimit != 3 {
 		t.Fatalf("%+v %v", cfg, err)
 	}
+	cfg, err = configFromEnv(env(map[string]string{"UNSPOOL_BUDGET_BYTES": "1000000", "UNSPOOL_BUDGET_ROWS": "500",
+		"UNSPOOL_MAX_SHARES": "7", "UNSPOOL_GONE_SECONDS": "60"}))
+	if err != nil || cfg.BudgetBytes != 1_000_000 || cfg.BudgetRows != 500 || cfg.MaxShares != 7 || cfg.GoneSeconds != 60 {
+		t.Fatalf("storage limits: %+v %v", cfg.Limits, err)
+	}
 	for _, bad := range []map[string]string{
+		{"UNSPOOL_BUDGET_BYTES": "0"},
+		{"UNSPOOL_MAX_SHARES": "-3"},
+		{"UNSPOOL_GONE_SECONDS": "30d"},
 		{"UNSPOOL_RATE_LIMIT": "-1"},
 		{"UNSPOOL_RATE_WINDOW": "a minute"},
 		{"UNSPOOL_MAX_BYTES": "0"},
@@ -65,6 +73,15 @@ func TestGrowFromEnv(t *testing.T) {
 	for _, bad := range []string{"19", "0", "x"} {
 		if _, _, err := growFromEnv(env("2", bad), 4); err == nil {
 			t.Errorf("UNSPOOL_GROW_BUDGET=%q accepted", bad)
+		}
+	}
+}
+
+func TestCreateTokenFromEnv(t *testing.T) {
+	for v, ok := range map[string]bool{"": true, "0123456789abcdef": true, "short-token": false} {
+		got, err := createTokenFromEnv(func(string) string { return v })
+		if (err == nil) != ok || (ok && got != v) {
+			t.Errorf("UNSPOOL_CREATE_TOKEN=%q: %q %v", v, got, err)
 		}
 	}
 }

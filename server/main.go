@@ -8,8 +8,11 @@
 //
 // Environment: UNSPOOL_ADDR, UNSPOOL_DATA, UNSPOOL_SHARDS (defaults for the
 // flags), the limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
-// UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES), and
-// UNSPOOL_MAX_CONNS (open connections at once, natively; default 512).
+// UNSPOOL_CREATE_LIMIT, UNSPOOL_MAX_RECORDS, UNSPOOL_MAX_BYTES,
+// UNSPOOL_MAX_SHARES, UNSPOOL_BUDGET_BYTES, UNSPOOL_BUDGET_ROWS,
+// UNSPOOL_GONE_SECONDS, UNSPOOL_CREATE_TOKEN), UNSPOOL_MAX_CONNS (open
+// connections at once, natively; default 512) and UNSPOOL_CLIENT_IP_HEADER
+// (behind a reverse proxy: the header holding the client's address).
 package main
 
 import (
@@ -59,6 +62,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	createToken, err := createTokenFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
 	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
 	maxConns, err := strconv.Atoi(envOr("UNSPOOL_MAX_CONNS", "512"))
 	if err != nil || maxConns <= 0 {
@@ -101,8 +108,15 @@ func run() error {
 	// once (the rest wait in the kernel's backlog), and every phase of a
 	// request has a deadline.
 	ln = netutil.LimitListener(ln, maxConns)
+	handler := serverhttp.NewHandler(st, st, logger)
+	handler.CreateToken = createToken
+	// Behind a reverse proxy every client is the proxy's address: the
+	// operator names the header the proxy writes the client's into.
+	if name := os.Getenv("UNSPOOL_CLIENT_IP_HEADER"); name != "" {
+		handler.ClientIP = serverhttp.HeaderClientIP(name)
+	}
 	srv := &http.Server{
-		Handler:           serverhttp.NewHandler(st, st, logger),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -28,6 +28,10 @@ func main() {
 	var shares library.ShareService
 	var sharded *store.Sharded
 	var shards, from, budget int
+	var createToken string
+	if err == nil {
+		createToken, err = createTokenFromEnv(cloudflare.Getenv)
+	}
 	if err == nil {
 		shards, err = shardsFromEnv(cloudflare.Getenv)
 	}
@@ -59,6 +63,7 @@ func main() {
 		return nil
 	})
 	h := serverhttp.NewHandler(libs, shares, logger)
+	h.CreateToken = createToken
 	h.ClientIP = func(r *http.Request) string {
 		if ip := r.Header.Get("CF-Connecting-IP"); ip != "" {
 			return ip

@@ -44,7 +44,7 @@ handle('library:edit', async ({ key, thread, tags, note }) => {
 }, { page: onlyShownThread });
 
 handle('sync:status', () => sync.status());
-handle('sync:enable', ({ server }) => sync.enable(server));
+handle('sync:enable', ({ server, createToken }) => sync.enable(server, createToken));
 handle('sync:join', ({ server, code }) => sync.join(server, code));
 handle('sync:disable', () => sync.disable());
 handle('sync:delete-remote', () => sync.deleteRemote());

@@ -145,12 +145,13 @@ function host(cfg) {
 // engine runs one operation of the Go client ('sync', 'create', 'join',
 // 'delete') and resolves to its outcome ({error, retryInMs, pulled, pushed,
 // rejected, unsendable, pending, …}). The WASM is held while it runs: the
-// engine's goroutine lives in it.
-async function engine(cfg, op, failures = 0) {
+// engine's goroutine lives in it. createToken (a private server's, for
+// 'create' only) is passed through and kept nowhere.
+async function engine(cfg, op, failures = 0, createToken = '') {
   const ops = await api();
   const release = hold();
   try {
-    return await ops.run({ op, secret: cfg.secret, server: cfg.server, failures }, host(cfg));
+    return await ops.run({ op, secret: cfg.secret, server: cfg.server, failures, ...(createToken ? { createToken } : {}) }, host(cfg));
   } finally {
     release();
   }
@@ -224,13 +225,13 @@ export function onAlarm(alarm) {
 
 // ---------------------------------------------------------------- settings
 
-async function connect(server, secret, { mustExist }) {
+async function connect(server, secret, { mustExist, createToken = '' }) {
   const ops = await api();
   const { libraryId, authKey } = ops.keys(secret);
   const cfg = { server: checkServer(server), secret, libraryId, authKey };
   // Joining: the library must already be there (a code from another
   // device), else the server address or the code is wrong.
-  const { error } = await engine(cfg, mustExist ? 'join' : 'create');
+  const { error } = await engine(cfg, mustExist ? 'join' : 'create', 0, createToken);
   if (error) throw new Error(error);
   await setMeta('sync', { ...cfg, since: Date.now() });
   await setMeta('syncState', {});
@@ -244,11 +245,13 @@ async function connect(server, secret, { mustExist }) {
 }
 
 // enable creates a new library on server and uploads this device's library.
-export async function enable(server = DEFAULT_SERVER) {
+// createToken is needed by a private server only (its operator gives it);
+// it serves this one request and is not stored.
+export async function enable(server = DEFAULT_SERVER, createToken = '') {
   if (await config()) throw new Error('Sync is already on.');
   const ops = await api();
   const { secret } = ops.newSecret();
-  return connect(server, secret, { mustExist: false });
+  return connect(server, secret, { mustExist: false, createToken: typeof createToken === 'string' ? createToken.trim() : '' });
 }
 
 // join connects this device to the library of a sync code; what is saved

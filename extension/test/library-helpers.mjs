@@ -106,7 +106,9 @@ function serverBinary() {
 
 // startServer runs the native sync server; stop() and start() again keep
 // its data directory (a server that goes away and comes back).
-export async function startServer() {
+// env adds to the server's environment (a setting a test needs, such as
+// UNSPOOL_CREATE_TOKEN).
+export async function startServer({ env = {} } = {}) {
   const bin = serverBinary();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-data-'));
   let port;
@@ -124,7 +126,7 @@ export async function startServer() {
       // more requests a minute than a person would; the limit has its own
       // tests in the server's suite.
       proc = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-data', dataDir], {
-        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UNSPOOL_RATE_LIMIT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UNSPOOL_RATE_LIMIT: '0', ...env },
       });
       proc.stdout.on('data', (d) => { srv.log += d; });
       proc.stderr.on('data', (d) => { srv.log += d; });

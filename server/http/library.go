@@ -32,6 +32,10 @@ func (h *Handler) createLibrary(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	if err := h.checkCreateToken(req.CreateToken); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	a := library.Auth{LibraryID: req.LibraryID, Key: req.AuthKey}
 	created, err := h.Libraries.CreateLibrary(r.Context(), a, h.ClientIP(r))
 	if err != nil {

@@ -34,6 +34,9 @@ type Handler struct {
 	// ClientIP returns the caller's address for per-client rate limits.
 	// Natively it is the TCP peer; on Workers, CF-Connecting-IP.
 	ClientIP func(*http.Request) string
+	// CreateToken, when set, is required to create a library
+	// (UNSPOOL_CREATE_TOKEN, create_token.go).
+	CreateToken string
 
 	mux *http.ServeMux
 }

@@ -65,6 +65,8 @@ const (
 	ERATELIMITED  = protocol.CodeRateLimited
 	EINTERNAL     = protocol.CodeInternal
 	EUNAVAILABLE  = protocol.CodeUnavailable
+	EFORBIDDEN    = protocol.CodeForbidden
+	EFULL         = protocol.CodeInsufficientStorage
 )
 
 // Error is a failure the client may be told about: Message is safe to send

@@ -36,24 +36,31 @@ func (s *Store) CreateLibrary(ctx context.Context, a library.Auth, client string
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if err := s.rateLimit(ctx, "create:"+client, s.cfg.CreateLimit); err != nil {
+	if err := s.rateLimit(ctx, "create:"+library.CreatorNetwork(client), s.cfg.CreateLimit); err != nil {
 		return false, err
 	}
 	hash := hex.EncodeToString(library.KeyHash(a.Key))
 	// One statement: of two devices creating the same library at once, one
-	// inserts and the other sees the row and compares keys.
+	// inserts and the other sees the row and compares keys. A database
+	// whose budget is spent takes no new library (the WHERE).
 	var createdAt int64
 	err := s.db.QueryRowContext(ctx,
-		`INSERT INTO libraries (id, key_hash, created_at) VALUES (?, ?, ?)
+		`INSERT INTO libraries (id, key_hash, created_at)
+		 SELECT ?1, ?2, ?3 WHERE (SELECT bytes < ?4 AND rows < ?5 FROM storage_usage)
 		 ON CONFLICT (id) DO NOTHING RETURNING created_at`,
-		a.LibraryID, hash, s.Now()).Scan(&createdAt)
+		a.LibraryID, hash, s.Now(), s.cfg.BudgetBytes, s.cfg.BudgetRows).Scan(&createdAt)
 	if err == nil {
+		s.purge(ctx)
 		return true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("create library: %w", err)
 	}
 	if _, err := s.authenticate(ctx, s.db, a); err != nil {
+		if library.ErrorCode(err) == library.ENOTFOUND {
+			// Not inserted and not there: the budget refused it.
+			return false, errStorageFull
+		}
 		return false, err
 	}
 	return false, nil

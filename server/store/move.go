@@ -187,7 +187,7 @@ func (s *Sharded) move(ctx context.Context, id string, src *Store, to int, budge
 	// What stays in the old shard: a forward for each share page, the
 	// library row (so a late request learns where to go), no records.
 	if _, err := src.db.ExecContext(ctx,
-		`UPDATE shares SET moved_to = ?, etag = '', html = '', md = '', txt = '', json = '', csp = ''
+		`UPDATE shares SET moved_to = ?, etag = '', html = '', md = '', txt = '', json = '', csp = '', size = 0
 		 WHERE library_id = ? AND moved_to IS NULL`, to, id); err != nil {
 		return fmt.Errorf("forward shares: %w", err)
 	}
@@ -283,7 +283,7 @@ func copyRecords(ctx context.Context, src, dst *Store, id string, budget *int) e
 
 // shareColumns are the shares columns a move copies (all but moved_to).
 const shareColumns = `slug, library_id, thread_key, platform, thread_id, thread_url, title, indexable,
-	created_at, updated_at, deleted, etag, html, md, txt, json, csp`
+	created_at, updated_at, deleted, etag, html, md, txt, json, csp, size`
 
 // copyShares copies the library's share rows, live and unpublished, with
 // the slugs they were published under.
@@ -297,16 +297,16 @@ func copyShares(ctx context.Context, src, dst *Store, id string, budget *int) er
 	for rows.Next() {
 		var (
 			slug, lib, key, platform, threadID, threadURL, title, etag, csp string
-			indexable, created, updated, deleted                            int64
+			indexable, created, updated, deleted, size                      int64
 			html, md, txt, js                                               []byte
 		)
 		if err := rows.Scan(&slug, &lib, &key, &platform, &threadID, &threadURL, &title, &indexable,
-			&created, &updated, &deleted, &etag, &html, &md, &txt, &js, &csp); err != nil {
+			&created, &updated, &deleted, &etag, &html, &md, &txt, &js, &csp, &size); err != nil {
 			rows.Close()
 			return err
 		}
 		all = append(all, []any{slug, lib, key, platform, threadID, threadURL, title, indexable,
-			created, updated, deleted, etag, string(html), string(md), string(txt), string(js), csp})
+			created, updated, deleted, etag, string(html), string(md), string(txt), string(js), csp, size})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -317,7 +317,7 @@ func copyShares(ctx context.Context, src, dst *Store, id string, budget *int) er
 			return err
 		}
 		if _, err := dst.db.ExecContext(ctx,
-			`INSERT INTO shares (`+shareColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO shares (`+shareColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT DO NOTHING`, args...); err != nil {
 			return fmt.Errorf("copy share: %w", err)
 		}

@@ -107,6 +107,9 @@ func (s *Store) Push(ctx context.Context, a library.Auth, changes []protocol.Cha
 	if lib.bytes+newBytes > s.cfg.MaxBytes {
 		return nil, library.Errorf(library.ETOOLARGE, "library quota: at most %d bytes", s.cfg.MaxBytes)
 	}
+	if err := s.checkBudget(ctx, newStoredBytes(changes), newCount); err != nil {
+		return nil, err
+	}
 	results := make([]protocol.PushResult, len(changes))
 	for i, c := range changes {
 		res, err := s.apply(ctx, a.LibraryID, c, int64(sizes[i]))
@@ -126,24 +129,30 @@ func (s *Store) apply(ctx context.Context, libID string, c protocol.Change, size
 	var seq int64
 	var err error
 	if c.BaseSeq == 0 {
-		// New record: applies only if no row exists (DO NOTHING) and the
-		// library is under its quotas (the WHERE reads the trigger-kept counters).
+		// New record: applies only if no row exists (DO NOTHING), the
+		// library is under its quotas and the database under its budget
+		// (the WHERE reads the trigger-kept counters).
 		err = s.db.QueryRowContext(ctx,
 			`INSERT INTO records (library_id, id, seq, deleted, blob, size)
 			 SELECT ?1, ?2, COALESCE((SELECT MAX(seq) FROM records WHERE library_id = ?1), 0) + 1, ?3, ?4, ?5
 			 WHERE (SELECT record_count < ?6 AND bytes + ?5 <= ?7 FROM libraries WHERE id = ?1)
+			   AND (SELECT bytes + length(?4) <= ?8 AND rows < ?9 FROM storage_usage)
 			 ON CONFLICT (library_id, id) DO NOTHING
 			 RETURNING seq`,
-			libID, c.ID, deleted, c.Blob, size, s.cfg.MaxRecords, s.cfg.MaxBytes).Scan(&seq)
+			libID, c.ID, deleted, c.Blob, size, s.cfg.MaxRecords, s.cfg.MaxBytes,
+			s.cfg.BudgetBytes, s.cfg.BudgetRows).Scan(&seq)
 	} else {
+		// A change that does not grow the record (a delete's small
+		// tombstone) passes a spent budget.
 		err = s.db.QueryRowContext(ctx,
 			`UPDATE records SET
 			   seq = (SELECT MAX(seq) FROM records WHERE library_id = ?1) + 1,
 			   deleted = ?3, blob = ?4, size = ?5
 			 WHERE library_id = ?1 AND id = ?2 AND seq = ?6
 			   AND ?5 - size <= ?7 - (SELECT bytes FROM libraries WHERE id = ?1)
+			   AND (length(?4) <= length(blob) OR (SELECT bytes FROM storage_usage) + length(?4) - length(blob) <= ?8)
 			 RETURNING seq`,
-			libID, c.ID, deleted, c.Blob, size, c.BaseSeq, s.cfg.MaxBytes).Scan(&seq)
+			libID, c.ID, deleted, c.Blob, size, c.BaseSeq, s.cfg.MaxBytes, s.cfg.BudgetBytes).Scan(&seq)
 	}
 	if err == nil {
 		return protocol.PushResult{ID: c.ID, Status: protocol.Applied, Seq: seq}, nil
@@ -161,12 +170,30 @@ func (s *Store) apply(ctx context.Context, libID string, c protocol.Change, size
 	if err := s.servedHere(ctx, libID); err != nil {
 		return protocol.PushResult{}, err
 	}
-	switch {
-	case cur == nil && c.BaseSeq != 0, cur != nil && cur.Seq != c.BaseSeq:
+	if (cur == nil && c.BaseSeq != 0) || (cur != nil && cur.Seq != c.BaseSeq) {
 		return protocol.PushResult{ID: c.ID, Status: protocol.Conflict, Current: cur}, nil
-	default:
-		return protocol.PushResult{}, library.Errorf(library.ETOOLARGE, "library quota reached (%d records, %d bytes)", s.cfg.MaxRecords, s.cfg.MaxBytes)
 	}
+	// Not a conflict: the database's budget or the library's quota.
+	grow, rows := int64(len(c.Blob)), int64(1)
+	if cur != nil {
+		grow, rows = grow-int64(len(cur.Blob)), 0
+	}
+	if err := s.checkBudget(ctx, grow, rows); err != nil {
+		return protocol.PushResult{}, err
+	}
+	return protocol.PushResult{}, library.Errorf(library.ETOOLARGE, "library quota reached (%d records, %d bytes)", s.cfg.MaxRecords, s.cfg.MaxBytes)
+}
+
+// newStoredBytes is what the new records of a push add to the database, as
+// stored (base64): the budget counts what fills the database.
+func newStoredBytes(changes []protocol.Change) int64 {
+	var n int64
+	for _, c := range changes {
+		if c.BaseSeq == 0 {
+			n += int64(len(c.Blob))
+		}
+	}
+	return n
 }
 
 // record reads one stored record, nil when there is none.

@@ -48,17 +48,6 @@ func (s *Store) PublishShare(ctx context.Context, a library.Auth, build func() (
 		return sh, false, library.Errorf(library.ETOOLARGE, "rendered share is %d bytes, over %d", p.Size(), protocol.MaxShareStoredBytes)
 	}
 	key := p.Platform + ":" + p.ThreadID
-	// The quota is checked before the write (a soft limit: two racing
-	// publishes may pass it together); updating a live share is always allowed.
-	var live, same int64
-	if err := s.db.QueryRowContext(ctx,
-		`SELECT COUNT(*), COALESCE(SUM(thread_key = ?), 0) FROM shares WHERE library_id = ? AND deleted = 0`,
-		key, a.LibraryID).Scan(&live, &same); err != nil {
-		return sh, false, fmt.Errorf("count shares: %w", err)
-	}
-	if same == 0 && live >= protocol.MaxLibraryShares {
-		return sh, false, library.Errorf(library.ETOOLARGE, "at most %d published threads per library", protocol.MaxLibraryShares)
-	}
 	slug, err := newSlug()
 	if err != nil {
 		return sh, false, err
@@ -69,22 +58,42 @@ func (s *Store) PublishShare(ctx context.Context, a library.Auth, build func() (
 	if p.Indexable {
 		indexable = 1
 	}
+	size := int64(p.Size())
+	// One statement checks every limit and writes, so two racing publishes
+	// cannot both pass a limit: the library's live-share cap (updating a
+	// live share in place is always allowed), its byte quota, which counts
+	// its pages beside its records, and the database's budget (a page that
+	// shrinks passes a spent one). `cur` is what the checks read.
 	err = s.db.QueryRowContext(ctx,
-		`INSERT INTO shares (slug, library_id, thread_key, platform, thread_id, thread_url, title, indexable,
-		   created_at, updated_at, etag, html, md, txt, json, csp)
-		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+		`WITH cur AS (SELECT
+		   (SELECT COUNT(*) FROM shares WHERE library_id = ?2 AND deleted = 0) AS live,
+		   (SELECT size FROM shares WHERE library_id = ?2 AND thread_key = ?3 AND deleted = 0) AS old,
+		   (SELECT bytes FROM libraries WHERE id = ?2) AS lib_bytes,
+		   (SELECT bytes FROM storage_usage) AS used_bytes,
+		   (SELECT rows FROM storage_usage) AS used_rows)
+		 INSERT INTO shares (slug, library_id, thread_key, platform, thread_id, thread_url, title, indexable,
+		   created_at, updated_at, etag, html, md, txt, json, csp, size)
+		 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 FROM cur
+		 WHERE (old IS NOT NULL OR (live < ?17 AND used_rows < ?18))
+		   AND lib_bytes + ?16 - COALESCE(old, 0) <= ?19
+		   AND (?16 <= COALESCE(old, 0) OR used_bytes + ?16 - COALESCE(old, 0) <= ?20)
 		 ON CONFLICT (library_id, thread_key) WHERE deleted = 0 DO UPDATE SET
 		   thread_url = excluded.thread_url, title = excluded.title, indexable = excluded.indexable,
 		   updated_at = excluded.updated_at, etag = excluded.etag, html = excluded.html,
-		   md = excluded.md, txt = excluded.txt, json = excluded.json, csp = excluded.csp
+		   md = excluded.md, txt = excluded.txt, json = excluded.json, csp = excluded.csp, size = excluded.size
 		 RETURNING slug, created_at, updated_at`,
 		slug, a.LibraryID, key, p.Platform, p.ThreadID, p.ThreadURL, p.Title, indexable, now, p.ETag,
 		string(p.Bodies[library.PageHTML]), string(p.Bodies[library.PageMarkdown]),
-		string(p.Bodies[library.PageText]), string(p.Bodies[library.PageJSON]), p.CSP,
+		string(p.Bodies[library.PageText]), string(p.Bodies[library.PageJSON]), p.CSP, size,
+		s.cfg.MaxShares, s.cfg.BudgetRows, s.cfg.MaxBytes, s.cfg.BudgetBytes,
 	).Scan(&sh.Slug, &sh.CreatedAt, &sh.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sh, false, s.publishRefusal(ctx, a.LibraryID, key, size)
+	}
 	if err != nil {
 		return sh, false, fmt.Errorf("publish share: %w", err)
 	}
+	s.purge(ctx)
 	sh.URL = protocol.SharePath(sh.Slug)
 	sh.Platform, sh.ThreadID, sh.ThreadURL, sh.Title, sh.Indexable = thread.Platform(p.Platform), p.ThreadID, p.ThreadURL, p.Title, p.Indexable
 	return sh, sh.Slug == slug, nil
@@ -131,7 +140,7 @@ func (s *Store) UnpublishShare(ctx context.Context, a library.Auth, slug string)
 		return library.Errorf(library.ENOTFOUND, "no such share")
 	}
 	res, err := s.db.ExecContext(ctx,
-		`UPDATE shares SET deleted = 1, updated_at = ?, etag = '', html = '', md = '', txt = '', json = '', csp = ''
+		`UPDATE shares SET deleted = 1, updated_at = ?, etag = '', html = '', md = '', txt = '', json = '', csp = '', size = 0
 		 WHERE slug = ? AND library_id = ? AND deleted = 0 AND moved_to IS NULL`, s.Now(), slug, a.LibraryID)
 	if err != nil {
 		return fmt.Errorf("unpublish share: %w", err)
@@ -146,6 +155,7 @@ func (s *Store) UnpublishShare(ctx context.Context, a library.Auth, slug string)
 		}
 		return library.Errorf(library.ENOTFOUND, "no such share")
 	}
+	s.purge(ctx)
 	return nil
 }
 
@@ -158,13 +168,13 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if _, _, ok := splitSlug(slug); !ok {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
-	var deleted, indexable int64
+	var deleted, indexable, updatedAt int64
 	var movedTo sql.NullInt64
 	var etag, csp string
 	var body []byte // scanned straight into bytes: one copy of the page, not two
 	err := s.rdb.QueryRowContext(ctx,
-		`SELECT deleted, indexable, etag, csp, moved_to, `+col+` FROM shares WHERE slug = ?`, slug).
-		Scan(&deleted, &indexable, &etag, &csp, &movedTo, &body)
+		`SELECT deleted, indexable, etag, csp, moved_to, updated_at, `+col+` FROM shares WHERE slug = ?`, slug).
+		Scan(&deleted, &indexable, &etag, &csp, &movedTo, &updatedAt, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
@@ -173,6 +183,9 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	}
 	if movedTo.Valid {
 		return nil, pageMoved{shard: int(movedTo.Int64)}
+	}
+	if deleted != 0 && s.goneExpired(updatedAt) {
+		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}
 	if deleted != 0 {
 		return nil, library.Errorf(library.EGONE, "this page was unpublished")

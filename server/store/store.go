@@ -33,6 +33,8 @@ type Config struct {
 	// MaxPullBytes caps one pull page's blobs (at least one record is always
 	// sent), so a page of large records stays a reasonable response.
 	MaxPullBytes int
+	// The storage limits of a public deployment (budget.go, purge.go).
+	Limits
 }
 
 // DefaultConfig is what production runs with: a syncing device makes a
@@ -46,6 +48,7 @@ func DefaultConfig() Config {
 		MaxRecords:   protocol.MaxLibraryRecords,
 		MaxBytes:     protocol.MaxLibraryBytes,
 		MaxPullBytes: protocol.MaxRequestBytes,
+		Limits:       DefaultLimits(),
 	}
 }
 
@@ -87,6 +90,7 @@ func newStore(db, rdb *sql.DB, cfg Config) *Store {
 	if cfg.MaxPullBytes <= 0 {
 		cfg.MaxPullBytes = def.MaxPullBytes
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Store{db: db, rdb: rdb, cfg: cfg, Now: func() int64 { return time.Now().UnixMilli() }}
 	s.count = s.countInDB
 	return s

@@ -32,6 +32,11 @@ type Record struct {
 type CreateLibraryRequest struct {
 	LibraryID string `json:"libraryId"` // base64url, 43 characters
 	AuthKey   string `json:"authKey"`   // base64url, 43 characters; the server keeps only its SHA-256
+	// CreateToken is the operator's creation token of a private server
+	// (UNSPOOL_CREATE_TOKEN): without the right one such a server refuses
+	// to create libraries (403). Sent only when the person entered one, so
+	// servers that know no such field keep accepting the request.
+	CreateToken string `json:"createToken,omitempty"`
 }
 
 type CreateLibraryResponse struct {
@@ -104,6 +109,12 @@ const (
 	CodeInternal      = "internal"       // 500
 	CodeUnavailable   = "unavailable"    // 503: the library's storage is down for now (Retry-After set)
 	CodeMethodInvalid = "method_invalid" // 405
+	// 403: this server creates libraries only with its operator's
+	// creation token, and the request had none or another.
+	CodeForbidden = "forbidden"
+	// 507: the deployment's storage budget is spent: new writes are
+	// refused (reads and deletes go on) until the operator makes room.
+	CodeInsufficientStorage = "insufficient_storage"
 	// 415: a JSON route's body was not typed application/json (so a web
 	// page cannot send it as a "simple" cross-site request, unpreflighted).
 	CodeUnsupportedMedia = "unsupported_media_type"
@@ -111,16 +122,18 @@ const (
 
 // Status maps an error code to its HTTP status.
 var Status = map[string]int{
-	CodeBadRequest:       400,
-	CodeUnauthorized:     401,
-	CodeNotFound:         404,
-	CodeMethodInvalid:    405,
-	CodeConflict:         409,
-	CodeTooLarge:         413,
-	CodeUnsupportedMedia: 415,
-	CodeRateLimited:      429,
-	CodeInternal:         500,
-	CodeUnavailable:      503,
+	CodeBadRequest:          400,
+	CodeUnauthorized:        401,
+	CodeForbidden:           403,
+	CodeNotFound:            404,
+	CodeMethodInvalid:       405,
+	CodeConflict:            409,
+	CodeTooLarge:            413,
+	CodeUnsupportedMedia:    415,
+	CodeRateLimited:         429,
+	CodeInternal:            500,
+	CodeUnavailable:         503,
+	CodeInsufficientStorage: 507,
 }
 
 // Limits both sides enforce. A client splits its outbox to stay within them.

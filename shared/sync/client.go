@@ -61,6 +61,9 @@ type Options struct {
 	Backoff     func(attempt int) time.Duration
 	Sleep       func(ctx context.Context, d time.Duration) error
 	MaxAttempts int // tries per request for retryable failures (default MaxAttempts)
+	// CreateToken goes with Connect's creation request: a private server
+	// creates libraries only with its operator's token.
+	CreateToken string
 	PullLimit   int // changes per pull page (default protocol.DefaultPullLimit)
 	BatchSize   int // changes per push (default and at most protocol.MaxBatchChanges)
 	MaxRounds   int // push rounds per Sync, each resolving the last one's conflicts (default MaxRounds)
@@ -168,7 +171,8 @@ func (c *Client) LibraryID() string { return c.keys.LibraryID }
 func (c *Client) Connect(ctx context.Context) (created bool, err error) {
 	var rep Report
 	err = c.retry(ctx, &rep, func() error {
-		r, err := c.opts.Transport.CreateLibrary(ctx, protocol.CreateLibraryRequest{LibraryID: c.keys.LibraryID, AuthKey: c.keys.AuthKey})
+		r, err := c.opts.Transport.CreateLibrary(ctx, protocol.CreateLibraryRequest{
+			LibraryID: c.keys.LibraryID, AuthKey: c.keys.AuthKey, CreateToken: c.opts.CreateToken})
 		created = r.Created
 		return err
 	})

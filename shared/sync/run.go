@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+
+	"unspool/shared/protocol"
 )
 
 // Run is what the extension's background asks of the engine, through
@@ -24,6 +26,9 @@ type RunRequest struct {
 	Server string `json:"server"`
 	// Failures is how many syncs in a row failed before this one.
 	Failures int `json:"failures"`
+	// CreateToken is a private server's creation token, sent only by
+	// "create" (and only when set): joining needs none.
+	CreateToken string `json:"createToken,omitempty"`
 }
 
 // RunOutcome is the answer: what the operation did, and on failure what to
@@ -46,7 +51,7 @@ func Run(ctx context.Context, req RunRequest, tr Transport, store Store) RunOutc
 	if err != nil {
 		return RunOutcome{Error: err.Error()}
 	}
-	c, err := NewClient(Options{Transport: tr, Secret: secret, Device: device, Store: store})
+	c, err := NewClient(Options{Transport: tr, Secret: secret, Device: device, Store: store, CreateToken: req.CreateToken})
 	if err != nil {
 		return RunOutcome{Error: err.Error()}
 	}
@@ -104,6 +109,10 @@ func Words(err error, host string) string {
 		return "The server no longer accepts this device's sync code (was the library deleted from another device?). Turn sync off, then join again."
 	case ae.Status == 404:
 		return "Your library is not on the sync server any more (it may have been deleted from another device). Turn sync off and on again to upload it."
+	case ae.Status == 403 && ae.Code == protocol.CodeForbidden:
+		return fmt.Sprintf("The sync server %s is private: it makes new libraries only with its creation token. Enter the token its operator gave you, or use another server.", host)
+	case ae.Status == 507:
+		return "The sync server is full: it takes no new saved threads for now (reading and deleting still work). Your changes are kept here; we will try again later."
 	case ae.Status == 413:
 		return "A saved thread is too large for the sync server, or the library is over its storage limit."
 	case ae.Status == 429:

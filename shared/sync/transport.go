@@ -45,16 +45,16 @@ func NewAPIError(code, message string) *APIError {
 }
 
 // Retryable reports whether sending the same request again may succeed:
-// network failures, 429 and 5xx answers. Other answers (a bad request, a
-// wrong key, a quota) would fail the same way again; so would a cancelled
-// context.
+// network failures, 429 and 5xx answers but 507. Other answers (a bad
+// request, a wrong key, a quota, a full server) would fail the same way
+// again; so would a cancelled context.
 func Retryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.Status == 429 || ae.Status >= 500
+		return ae.Status == 429 || (ae.Status >= 500 && ae.Status != 507)
 	}
 	return true
 }

@@ -97,7 +97,10 @@ async function act(fn) {
   }
 }
 
-$('enable').addEventListener('click', () => act(() => send('sync:enable', { server: $('server').value.trim() })));
+$('enable').addEventListener('click', () => act(async () => {
+  await send('sync:enable', { server: $('server').value.trim(), createToken: $('create-token').value.trim() });
+  $('create-token').value = ''; // used once: not left in the page
+}));
 $('join').addEventListener('click', () => act(async () => {
   await send('sync:join', { server: $('server').value.trim(), code: $('code-in').value });
   $('code-in').value = '';

@@ -18,6 +18,7 @@ import { handle } from './messages.js';
 import { onlyShownThread } from './shown.js';
 import * as library from '../shared/library-store.js';
 import { api as recordOps } from '../shared/record-ops.js';
+import { requireConsent } from '../shared/data-consent.js';
 
 const META = 'shares';
 const REFRESH_MS = 60_000; // the server's list is read again at most this often
@@ -115,6 +116,7 @@ export async function status(msg) {
 // (same link).
 export async function publish(msg) {
   const cfg = await syncConfig();
+  await requireConsent();
   const thread = await threadOf(msg);
   const res = await api(cfg, 'POST', '', { thread, ...(msg.indexable ? { indexable: true } : {}) });
   const share = view(cfg, res);

@@ -22,6 +22,7 @@ import { db, done, req, getMeta, setMeta } from '../shared/db.js';
 import * as library from '../shared/library-store.js';
 import { api } from '../shared/record-ops.js';
 import { hold } from '../shared/wasm-host.js';
+import { CONSENT_WITHDRAWN, hasConsent, requireConsent } from '../shared/data-consent.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
 const PERIOD_MIN = 5;             // periodic sync
@@ -168,6 +169,11 @@ export function syncNow(reason = 'manual') {
   const run = async () => {
     const cfg = await config();
     if (!cfg) return status();
+    if (!(await hasConsent())) {
+      // Nothing is sent; the changes wait in the outbox.
+      await setState({ lastError: CONSENT_WITHDRAWN, lastErrorAt: Date.now() });
+      return status();
+    }
     const st = await state();
     // Backoff holds back the automatic tries; a person pressing "Sync now"
     // and a worker (re)starting — at most once per start — try at once.
@@ -226,6 +232,7 @@ export function onAlarm(alarm) {
 // ---------------------------------------------------------------- settings
 
 async function connect(server, secret, { mustExist, createToken = '' }) {
+  await requireConsent();
   const ops = await api();
   const { libraryId, authKey } = ops.keys(secret);
   const cfg = { server: checkServer(server), secret, libraryId, authKey };

@@ -82,6 +82,9 @@ const prefs = (proxyPort, downloads) => ({
   // the library it had.
   'extensions.webextensions.keepStorageOnUninstall': true,
   'extensions.webextensions.keepUuidOnUninstall': true,
+  // permissions.request() answers as the user's "Allow" would, without the
+  // prompt (the consent to send data asked when sync is turned on).
+  'extensions.webextOptionalPermissionPrompts': false,
 });
 
 // profileDir reopens a profile (a browser restart); a fresh one otherwise.
@@ -219,6 +222,18 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
     const ext = ExtensionParent.GlobalManager.getExtension(id);
     await ext.terminateBackground();
     return ext.backgroundState;
+  }, GECKO_ID);
+
+  // allowDataCollection gives the extension the consent to send data that
+  // it declares as optional (manifest data_collection_permissions), as the
+  // user's "Allow" in Firefox's prompt would. A temporary add-on loses it
+  // when Firefox closes, like the add-on itself.
+  b.allowDataCollection = () => chromeCall(async (EU, id) => {
+    const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+    const ext = WebExtensionPolicy.getByID(id).extension;
+    const kinds = ext.manifest.browser_specific_settings.gecko.data_collection_permissions.optional;
+    await ExtensionPermissions.add(id, { permissions: [], origins: [], data_collection: kinds }, ext);
+    return kinds;
   }, GECKO_ID);
 
   // An empty clipboard has no text/plain data: read as ''.

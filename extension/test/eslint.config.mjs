@@ -34,6 +34,6 @@ export default [
   // where Firefox's privileged globals exist.
   {
     files: ['test/driver-firefox.mjs'],
-    languageOptions: { globals: { Services: 'readonly', ChromeUtils: 'readonly', CustomizableUI: 'readonly', gBrowser: 'readonly', Cc: 'readonly', Ci: 'readonly' } },
+    languageOptions: { globals: { Services: 'readonly', ChromeUtils: 'readonly', CustomizableUI: 'readonly', gBrowser: 'readonly', Cc: 'readonly', Ci: 'readonly', WebExtensionPolicy: 'readonly' } },
   },
 ];

@@ -16,9 +16,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // openProfile starts a browser (BROWSER, or `browser`) with the extension on
 // profileDir (a fresh one when omitted) and opens one extension page to
 // drive it from.
-export async function openProfile(profileDir, { colorScheme, browser = browserName } = {}) {
+// consent: a Firefox profile starts with the consent to send data given
+// (a user who allowed it when turning sync on; data-consent.js); false for
+// a profile that has not been asked yet.
+export async function openProfile(profileDir, { colorScheme, browser = browserName, consent = true } = {}) {
   if (browser === 'firefox' && colorScheme) throw new Error('openProfile: the Firefox driver cannot set the colour scheme yet');
   const profile = browser === 'firefox' ? await firefoxProfile(profileDir) : await chromiumProfile(profileDir, colorScheme);
+  if (consent) await profile.driver?.allowDataCollection();
   const { page } = profile;
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -5,8 +5,10 @@
 // with nothing acknowledged lost, and a browser restarted with a pending
 // outbox delivers it once, the server killed (SIGKILL) three times while
 // both devices save and sync and one imports a file with a corrupt record
-// loses nothing, and a library wiped from the server and created again
-// under the same secret is said on both devices.
+// loses nothing, a library wiped from the server and created again under
+// the same secret is said on both devices, and Firefox's consent to send
+// data is asked on the press that turns sync on and holds everything back
+// while withdrawn.
 // Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -358,5 +360,37 @@ test('turning sync on again makes a new library and uploads everything to it', a
     assert.deepEqual(await libraryState(C), before);
   } finally {
     await C.close();
+  }
+});
+
+test('the consent to send data: asked by the press that turns sync on (Firefox); while withdrawn nothing is sent, and Sync now asks again', async () => {
+  const D = await openProfile(undefined, { consent: false });
+  const firefox = D.browser === 'firefox';
+  try {
+    const [first, second] = [gen.thread({ posts: 2 }), gen.thread({ posts: 2 })];
+    await D.send('library:save', { thread: first });
+    // Asked by no press (a message alone), Firefox's consent is missing.
+    if (firefox) await assert.rejects(D.send('sync:enable', { server: srv.origin }), /Firefox's permission to send your saved threads/);
+    await D.page.goto(D.url('pages/options/options.html'));
+    await D.page.fill('#server', srv.origin);
+    await D.page.click('#enable'); // Firefox asks; the test profile answers Allow
+    await until(async () => /Synced/.test(await D.page.textContent('#status')), { what: 'D is synced' });
+    assert.equal((await serverRecords(D, srv.origin)).length, 1);
+    if (!firefox) return; // Chromium has no such consent: nothing more to show
+
+    // Withdrawn (about:addons → Permissions): a save waits, nothing is sent.
+    await D.page.evaluate(() => globalThis.browser.permissions.remove({ data_collection: ['websiteContent', 'browsingActivity'] }));
+    await D.send('library:save', { thread: second });
+    const st = await D.send('sync:now');
+    assert.match(st.lastError, /Firefox's permission to send your saved threads to the sync server is off/);
+    assert.equal(st.pending, 1, 'the save waits in the outbox');
+    assert.equal((await serverRecords(D, srv.origin)).length, 1, 'nothing reached the server');
+    // Sync now on the options page asks again, and the save goes out.
+    await D.page.goto(D.url('pages/options/options.html'));
+    await D.page.click('#now');
+    await until(async () => (await pending(D)) === 0 && /Synced/.test(await D.page.textContent('#status')), { what: 'the save sent after the consent' });
+    assert.equal((await serverRecords(D, srv.origin)).length, 2);
+  } finally {
+    await D.close();
   }
 });

@@ -4,6 +4,7 @@
 // when this page is closed); the page only shows the answers in words.
 
 import qrcode from '../../vendor/qrcode-generator.mjs';
+import { askConsent, CONSENT_REFUSED, CONSENT_WITHDRAWN } from '../../shared/data-consent.js';
 
 // This page's own elements by id (inputs, buttons, templates: each used as
 // what it is).
@@ -97,15 +98,22 @@ async function act(fn) {
   }
 }
 
+// Firefox asks for the consent to send data on the press itself (see
+// data-consent.js), before anything else is awaited.
 $('enable').addEventListener('click', () => act(async () => {
+  if (!(await askConsent())) throw new Error(CONSENT_REFUSED);
   await send('sync:enable', { server: $('server').value.trim(), createToken: $('create-token').value.trim() });
   $('create-token').value = ''; // used once: not left in the page
 }));
 $('join').addEventListener('click', () => act(async () => {
+  if (!(await askConsent())) throw new Error(CONSENT_REFUSED);
   await send('sync:join', { server: $('server').value.trim(), code: $('code-in').value });
   $('code-in').value = '';
 }));
-$('now').addEventListener('click', () => act(() => send('sync:now')));
+$('now').addEventListener('click', () => act(async () => {
+  if (!(await askConsent())) throw new Error(CONSENT_WITHDRAWN);
+  await send('sync:now');
+}));
 $('disable').addEventListener('click', () => act(async () => {
   if (!confirm('Turn off sync on this device? Your library stays here and on the server.')) return;
   await send('sync:disable');

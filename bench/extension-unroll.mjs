@@ -1,4 +1,5 @@
-// Click → reader in Chromium with the real extension (not a timed test):
+// Click → reader in Chromium or Firefox (BROWSER, as the browser tests) with
+// the real extension (not a timed test):
 //   node bench/extension-unroll.mjs [warm runs, default 5]
 // For the 64-post virtualised page and a static ~1.2 MB page of 100 posts:
 //   cold  the first click after the browser started (the WASM loads then,
@@ -9,7 +10,10 @@
 // warm ≤ 50 ms, cold ≤ 300 ms for 100 posts). Next to them, in the same
 // page and run: the browser's DOMParser on the same HTML and Mozilla
 // Readability (parse of that document). Then the WASM's size, raw and gzip.
+// The browser and its version, and the load average before and after, are
+// printed with the figures.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +59,12 @@ async function baselines(page, html, n = 5) {
   }, { html, n });
 }
 
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+let browser; // "firefox 153.8.0": which browser the figures are of
+
 async function bench(name, made, html) {
   const b = await openBrowser(made.routes);
+  if (!browser) console.error(`browser: ${(browser = `${b.name} ${b.version}`)}`);
   try {
     const page = await openPage(b, made.url);
     const cold = await click(b, page);
@@ -88,6 +96,10 @@ const vApp = JSON.parse(v.routes.find(([k]) => k.endsWith('/app.json'))[1].body)
 const vHTML = Object.values(vApp.cells).map((c) => c.html).join('\n');
 const s = staticPage(100);
 
+const loadBefore = load();
+console.error(`load average before: ${loadBefore}`);
 const results = [await bench('virtualised, 64 posts', v, vHTML), await bench('static, 100 posts', s, s.html)];
+const loadAfter = load();
+console.error(`load average after: ${loadAfter}`);
 const wasm = fs.readFileSync(path.join(root, 'extension/unspool.wasm'));
-console.log(JSON.stringify({ date: new Date().toISOString(), warmRuns: WARM, results, wasm: { rawMB: r1(wasm.length / 1e6 * 10) / 10, gzipMB: Math.round(zlib.gzipSync(wasm, { level: 9 }).length / 1e4) / 100 } }, null, 2));
+console.log(JSON.stringify({ date: new Date().toISOString(), browser, loadAverage: { before: loadBefore, after: loadAfter }, warmRuns: WARM, results, wasm: { rawMB: r1(wasm.length / 1e6 * 10) / 10, gzipMB: Math.round(zlib.gzipSync(wasm, { level: 9 }).length / 1e4) / 100 } }, null, 2));

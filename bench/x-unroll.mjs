@@ -1,6 +1,6 @@
 // Click → complete reader on X, JSON first against the scroll collector, in
-// Chromium with the real extension and toolbar button (a benchmark, not a
-// timed test):
+// Chromium or Firefox (BROWSER, as the browser tests) with the real extension
+// and toolbar button (a benchmark, not a timed test):
 //   node bench/x-unroll.mjs [runs, default 3]        (after ./build.sh build)
 // Pages: made self-threads of 20, 64 and 200 posts whose client behaves like
 // X's web client (extension/test/pages.mjs xAppPage), every API answer after
@@ -20,7 +20,8 @@
 // and the WASM for each look at the JSON, the API waits, the final
 // extraction and render in the background, paint. Anchors in the same
 // page and run: DOMParser on the page's cells, JSON.parse of X's answers.
-// The load average is printed before and after.
+// The browser and its version, and the load average before and after, are
+// printed with the figures.
 import os from 'node:os';
 import { openBrowser, openPage, pressAction, waitForReader } from '../extension/test/harness.mjs';
 import { xAppPage, X_CLIENT } from '../extension/test/pages.mjs';
@@ -99,12 +100,19 @@ async function anchors(page, p) {
 }
 
 const results = [];
-console.error(`load average before: ${load()}`);
+let browser; // "firefox 153.8.0": which browser the figures are of
+const open = async (routes) => {
+  const b = await openBrowser(routes);
+  if (!browser) console.error(`browser: ${(browser = `${b.name} ${b.version}`)}`);
+  return b;
+};
+const loadBefore = load();
+console.error(`load average before: ${loadBefore}`);
 for (const n of SIZES) {
   const p = made[n];
   // cold and page-open: a fresh browser each run.
   const fresh = async (waitMs) => {
-    const b = await openBrowser(p.routes);
+    const b = await open(p.routes);
     try {
       const page = await openPage(b, p.url);
       if (waitMs) await page.waitForTimeout(waitMs);
@@ -119,7 +127,7 @@ for (const n of SIZES) {
     cold.push(await fresh(0));
     pageOpen.push(await fresh(3000));
   }
-  const b = await openBrowser(p.routes);
+  const b = await open(p.routes);
   try {
     const page = await openPage(b, p.url);
     await unroll(b, page, 'json-first'); // loads and warms the WASM
@@ -138,5 +146,6 @@ for (const n of SIZES) {
     await b.close();
   }
 }
-console.error(`load average after: ${load()}`);
-console.log(JSON.stringify({ date: new Date().toISOString(), runs: RUNS, latencyMs: X_CLIENT.latencyMs, results }, null, 2));
+const loadAfter = load();
+console.error(`load average after: ${loadAfter}`);
+console.log(JSON.stringify({ date: new Date().toISOString(), browser, loadAverage: { before: loadBefore, after: loadAfter }, runs: RUNS, latencyMs: X_CLIENT.latencyMs, results }, null, 2));

@@ -17,6 +17,46 @@ import './core.js';
   // after which collection stops with stoppedBy "limit".
   U.COLLECT_LIMITS = Object.freeze({ timeMs: 30_000, steps: 400 });
 
+  // shownClock measures a scrolling collection in the time its tab was
+  // shown, and lets it wait while the tab is hidden. A hidden tab gets no
+  // frames (Chromium) or one a second (Firefox), and virtualised lists mount
+  // cells on frames: walking it stalls or crawls, and a clock that kept
+  // running would stop the walk at timeMs with part of the thread — for a
+  // user who only looked at another tab meanwhile.
+  //   elapsed()      ms since the clock started, the hidden time left out;
+  //   shown(signal)  resolves when the tab is shown (at once if it is), or
+  //                  when signal aborts;
+  //   stop()         forgets the tab's visibility changes.
+  U.shownClock = () => {
+    const t0 = performance.now();
+    let hiddenMs = 0;
+    let hiddenSince = document.hidden ? t0 : null;
+    const onChange = () => {
+      if (document.hidden) hiddenSince ??= performance.now();
+      else if (hiddenSince !== null) {
+        hiddenMs += performance.now() - hiddenSince;
+        hiddenSince = null;
+      }
+    };
+    document.addEventListener('visibilitychange', onChange);
+    const shown = (signal) => new Promise((resolve) => {
+      const check = () => {
+        if (document.hidden && !signal.aborted) return;
+        document.removeEventListener('visibilitychange', check);
+        signal.removeEventListener('abort', check);
+        resolve(undefined);
+      };
+      document.addEventListener('visibilitychange', check);
+      signal.addEventListener('abort', check);
+      check();
+    });
+    return {
+      elapsed: () => performance.now() - t0 - hiddenMs - (hiddenSince === null ? 0 : performance.now() - hiddenSince),
+      shown,
+      stop: () => document.removeEventListener('visibilitychange', onChange),
+    };
+  };
+
   // registerCollector adds c = {id, matches(), pageURL(), collect(ctx)};
   // `last` keeps the catch-all behind every specific one.
   U.registerCollector = (c, { last = false } = {}) => {

@@ -11,7 +11,8 @@
 // cells are stored by status id before they unmount. Gaps in the author's
 // chain ("Show more replies") are opened; scrolling stops at the first post
 // by someone else after the chain, at "Discover more", at the end of the
-// page, or at the limits in collect.js.
+// page, or at the limits in collect.js (which count only the time the tab
+// is shown: the walk waits while it is hidden).
 import './collect.js';
 import './trim.js';
 import './x-capture.js';
@@ -171,7 +172,7 @@ import './x-capture.js';
     const gaps = new Map(); // gap key → {html, tries}
     const marks = new Map(); // "discover" (the chain ended) and holes: cells kept for the extractor
     const listRoot = document.querySelector('main') ?? document.body;
-    const t0 = performance.now();
+    const clock = U.shownClock();
     let author = null;
     let stoppedBy;
     let steps = 0;
@@ -234,8 +235,8 @@ import './x-capture.js';
       d.el.scrollIntoView({ block: 'center' });
       d.opener.click();
       // X fetches the hidden replies, then swaps the gap cell for them.
-      const deadline = performance.now() + 4000;
-      while (d.el.isConnected && describeCell(d.el)?.key === key && performance.now() < deadline && !signal.aborted) {
+      const deadline = clock.elapsed() + 4000;
+      while (d.el.isConnected && describeCell(d.el)?.key === key && clock.elapsed() < deadline && !signal.aborted) {
         await U.settle(listRoot, { quietMs: 80, maxMs: 300 });
       }
       await U.settle(listRoot, { quietMs: 80, maxMs: 600 });
@@ -257,6 +258,12 @@ import './x-capture.js';
         await U.settle(listRoot, { quietMs: 80, maxMs: 800 });
       }
       for (;;) {
+        if (document.hidden) {
+          // Nothing is walked in a tab the user left: it goes on when they
+          // come back (the tab's first frames redraw the list).
+          await clock.shown(signal);
+          await U.settle(listRoot);
+        }
         harvest();
         const state = assess();
         onProgress?.(state.chain);
@@ -268,7 +275,7 @@ import './x-capture.js';
           stoppedBy = 'boundary';
           break;
         }
-        if (++steps > limits.steps || performance.now() - t0 > limits.timeMs) {
+        if (++steps > limits.steps || clock.elapsed() > limits.timeMs) {
           stoppedBy = 'limit';
           break;
         }
@@ -292,6 +299,7 @@ import './x-capture.js';
         await U.settle(listRoot);
       }
     } finally {
+      clock.stop();
       window.scrollTo(start.x, start.y);
     }
 

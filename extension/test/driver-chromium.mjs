@@ -27,6 +27,7 @@ export async function openChromium(routes, serverOptions) {
   const errors = [];
   const b = {
     name: 'chromium', server, context, sw, extensionId, browserCDP, errors,
+    version: context.browser()?.version() ?? 'unknown',
     extensionURL: (p) => `chrome-extension://${extensionId}/${p}`,
     newPage: () => context.newPage(),
   };

@@ -145,10 +145,13 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
   };
 
   // A tab on one of the extension's pages, for calls into the event page.
+  // Opened behind the others: the page under test keeps the front, as with
+  // Chromium's service worker (a hidden tab gets one frame a second, which
+  // a scrolling collection waits out).
   let bgPage = null;
   const backgroundPage = async () => {
     if (!bgPage) {
-      bgPage = wrap(await browser.newPage());
+      bgPage = wrap(await browser.newPage({ background: true }));
       await bgPage.goto(b.extensionURL('pages/options/options.html'));
     }
     return bgPage;
@@ -156,6 +159,8 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
 
   const b = {
     name: 'firefox', server, errors, stdout, send, chromeCall, extensionId: UUID,
+    // "firefox/153.0.1": the product is already in name.
+    version: (await browser.version()).replace(/^[^/]*\//, ''),
     extensionURL: (p) => `moz-extension://${UUID}/${p}`,
     newPage: async () => wrap(await browser.newPage()),
     // What tests ask of a browser context.

@@ -2,7 +2,8 @@
 // every browser. What differs between browsers is a driver (driver-*.mjs),
 // chosen by BROWSER (chromium, the default, or firefox); openBrowser returns
 // it as `b`:
-//   b.name, b.server, b.errors (console errors of pages and the background),
+//   b.name, b.version (the browser's own, e.g. 153.0.1), b.server, b.errors
+//   (console errors of pages and the background),
 //   b.extensionId, b.extensionURL(path), b.newPage(), b.context.newPage(),
 //   b.context.waitForEvent('page'), b.sw.evaluate(fn, arg) (in the
 //   background's world), b.pressAction(page) (the real toolbar button),

@@ -17,11 +17,14 @@
 //     finds the WASM loaded, the content scripts in the page and the page's
 //     answer already handed to the background;
 //   - a service worker (Firefox: the event page) stopped mid-unroll costs a
-//     resend, not the unroll.
+//     resend, not the unroll;
+//   - a scrolling collection waits while its tab is hidden, however long,
+//     and completes when the tab is shown again.
 // Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import '../content/collect.js'; // the collector's limits, read below
+import { onlyIn, openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
 import { X_CLIENT, xAppPage } from './pages.mjs';
 
 const pages = {
@@ -35,6 +38,9 @@ const pages = {
   // is short, so the gap and the replies below it are on screen together
   // before the gap is opened.
   uncaptured120: xAppPage({ name: 'uncaptured-120', n: 120, firstPart: 4, partSize: 120, base: 1956000000000000000n, uncaptured: true }),
+  // The benchmark's 64-post thread (X's parts of 40) with nothing captured:
+  // scrolling alone, with a "Show more replies" gap after post 40.
+  uncaptured64: xAppPage({ name: 'uncaptured-64', n: 64, base: 1958000000000000000n, uncaptured: true }),
   // The service worker is stopped while the first cursor is being loaded.
   restarted200: xAppPage({ name: 'restarted-200', n: 200, base: 1957000000000000000n }),
   limited64: xAppPage({ name: 'limited-64', n: 64, base: 1954000000000000000n, rateLimitOnce: true }),
@@ -144,14 +150,43 @@ describe('when JSON is not enough', () => {
     await page.close();
   });
 
-  test('nothing captured: scrolling alone walks past the gap at the end of the first part to the end of the chain', async () => {
-    const p = pages.uncaptured120;
-    const { page, reader, scrolls, after } = await unroll(p);
+  // The gap on screen with others' replies below it (a first part of 4),
+  // and the benchmark's thread, whose gap comes after post 40.
+  for (const [p, gapAt] of [[pages.uncaptured120, 'the end of the first part'], [pages.uncaptured64, 'post 40 of 64']]) {
+    test(`nothing captured: scrolling alone walks past the gap at ${gapAt} to the end of the chain`, async () => {
+      const { page, reader, scrolls, after } = await unroll(p);
+      assertWholeChain(p, reader);
+      assert.deepEqual(after.map((r) => [r.status, Boolean(r.cursor)]), [[200, true]], 'the page loaded the cursor itself, once');
+      assert.ok(scrolls.length > 0, 'the page was scrolled');
+      assert.equal(reader.timings.collect.via, 'scroll');
+      assert.equal(reader.timings.collect.rounds, 0, 'there was no JSON to read');
+      await page.close();
+    });
+  }
+
+  // A hidden tab gets one frame a second in Firefox (none in Chromium): a
+  // walk that went on there crawled, and its time limit cut the thread
+  // short for a user who only looked at another tab.
+  test('the tab hidden mid-walk for longer than the collector\'s time limit: the walk waits, and completes when the tab is shown', onlyIn('firefox', 'headless Chromium keeps every tab visible (behind another tab, in a minimised window)'), async () => {
+    const p = pages.uncaptured64;
+    const page = await openPage(b, p.url);
+    await page.evaluate(() => {
+      window.madeScrolls = [];
+      window.addEventListener('scroll', () => window.madeScrolls.push({ y: window.scrollY, hidden: document.hidden }), { capture: true, passive: true });
+    });
+    await pressAction(b, page);
+    await page.waitForFunction(() => window.madeScrolls.length > 0);
+    const other = await b.newPage(); // in front: the thread's tab is hidden
+    assert.equal(await page.evaluate(() => document.visibilityState), 'hidden');
+    await new Promise((r) => setTimeout(r, globalThis.unspoolContent.COLLECT_LIMITS.timeMs + 2000));
+    assert.ok(!(await readReader(page))?.timings, 'no reader while the tab was hidden: the walk waited');
+    const hiddenScrolls = await page.evaluate(() => window.madeScrolls.filter((s) => s.hidden).length);
+    await page.bringToFront();
+    const reader = await waitForReader(page, 90_000);
     assertWholeChain(p, reader);
-    assert.deepEqual(after.map((r) => [r.status, Boolean(r.cursor)]), [[200, true]], 'the page loaded the cursor itself, once');
-    assert.ok(scrolls.length > 0, 'the page was scrolled');
+    assert.equal(hiddenScrolls, 0, 'the page did not move while hidden');
     assert.equal(reader.timings.collect.via, 'scroll');
-    assert.equal(reader.timings.collect.rounds, 0, 'there was no JSON to read');
+    await other.close();
     await page.close();
   });
 

@@ -2,6 +2,7 @@
 // Chromium with the real extension and toolbar button (a benchmark, not a
 // timed test):
 //   node bench/x-unroll.mjs [runs, default 3]        (after ./build.sh build)
+//   SIZES=64,200 node bench/x-unroll.mjs 3           (only those threads)
 // Pages: made self-threads of 20, 64 and 200 posts whose client behaves like
 // X's web client (extension/test/pages.mjs xAppPage), every API answer after
 // 250 ms. The first answer holds the chain up to post 40; each cursor brings
@@ -33,7 +34,7 @@ const median = (xs) => {
 };
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
-const SIZES = [20, 64, 200];
+const SIZES = (process.env.SIZES ?? '20,64,200').split(',').map(Number);
 const made = Object.fromEntries(SIZES.map((n, i) => [n, xAppPage({ name: `bench-${n}`, n, base: 1970000000000000000n + BigInt(i) * 1_000_000_000n })]));
 
 async function unroll(b, page, strategy) {

@@ -88,7 +88,9 @@ import './core.js';
         const got = await fresh();
         if (since === 0 && got.json.length === 0) return { empty: true }; // no capture in this page
         if (onlyNew && got.json.length === 0) return null;
-        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, collected: { json: got.json, followed: got.followed } });
+        // ahead: a look before any click (only those ask for only what is
+        // new), which lets the background's warm-up go on.
+        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, ahead: onlyNew, collected: { json: got.json, followed: got.followed } });
         let chain = await ask().catch((err) => (err.lost ? { resend: true } : Promise.reject(err)));
         const resent = Boolean(chain.resend);
         if (resent) {

@@ -63,14 +63,19 @@ function row(t) {
     apiWaits: c.apiRequests ?? 0,
     apiWaitMs: r1(c.apiWaitMs ?? 0),
     jsonLooks: c.rounds ?? 0,
+    jsonLooksReused: c.reused ?? 0, // answered by the look ahead of the click
     jsonMs: r1(c.jsonMs ?? 0),
     jsonWasmMs: r1(c.wasmMs ?? 0),
     collect: r1(t.collectMs),
     inject: r1(t.injectMs),
     background: r1(t.backgroundMs),
+    // of which the background's handler (the rest is messaging both ways)
+    backgroundHandler: r1(t.handlerMs ?? 0),
     extract: r1(t.extract),
     render: r1(t.render),
     paint: r1(t.paintMs),
+    paintBuild: r1(t.readerBuildMs),
+    paintFrame: r1(t.frameMs),
     bodiesSentByClick: c.bodiesSent ?? 0, // the rest went ahead of the click
     finalMessageKB: Math.round(t.bytesSent / 1024),
     via: c.via,

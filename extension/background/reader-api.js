@@ -88,10 +88,16 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, collected.content);
   const tExtract = since(t1);
   lastThread = thread;
-  await remember(sender, thread);
+  // The tab's record of what it shows is written while the WASM renders
+  // (storage is another process); the answer waits for both.
   const t2 = performance.now();
-  const html = await call('render', thread, JSON.stringify(settings));
-  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+  let tRender = 0;
+  const rendered = call('render', thread, JSON.stringify(settings)).then((html) => {
+    tRender = since(t2);
+    return html;
+  });
+  const [html] = await Promise.all([rendered, remember(sender, thread)]);
+  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: tRender, handlerMs: since(t0) } };
 }, { page: true });
 
 // The X collector's question before any scrolling: does X's JSON the page

@@ -233,6 +233,7 @@ describe('no cold first click', () => {
       const first = await waitForReader(page, 60_000);
       assert.equal(first.timings.wasmLoadedForThisClick, false, 'the first click found the WASM loaded');
       assert.equal(first.timings.collect.bodiesSent, 1, 'the click sent only the answer to its cursor');
+      assert.equal(first.timings.collect.reused, 1, "the click's first look was the look ahead's answer, not asked again");
       assert.deepEqual(await fresh.sw.evaluate(() => globalThis.unspoolBackground.xSessionsHeld()), [], 'the unroll ended its session');
       assertWholeChain(p, first);
       await page.keyboard.press('Escape');

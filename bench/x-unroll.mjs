@@ -2,6 +2,7 @@
 // Chromium or Firefox (BROWSER, as the browser tests) with the real extension
 // and toolbar button (a benchmark, not a timed test):
 //   node bench/x-unroll.mjs [runs, default 3]        (after ./build.sh build)
+//   SIZES=64,200 node bench/x-unroll.mjs 3           (only those threads)
 // Pages: made self-threads of 20, 64 and 200 posts whose client behaves like
 // X's web client (extension/test/pages.mjs xAppPage), every API answer after
 // 250 ms. The first answer holds the chain up to post 40; each cursor brings
@@ -34,7 +35,7 @@ const median = (xs) => {
 };
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
-const SIZES = [20, 64, 200];
+const SIZES = (process.env.SIZES ?? '20,64,200').split(',').map(Number);
 const made = Object.fromEntries(SIZES.map((n, i) => [n, xAppPage({ name: `bench-${n}`, n, base: 1970000000000000000n + BigInt(i) * 1_000_000_000n })]));
 
 async function unroll(b, page, strategy) {
@@ -63,14 +64,19 @@ function row(t) {
     apiWaits: c.apiRequests ?? 0,
     apiWaitMs: r1(c.apiWaitMs ?? 0),
     jsonLooks: c.rounds ?? 0,
+    jsonLooksReused: c.reused ?? 0, // answered by the look ahead of the click
     jsonMs: r1(c.jsonMs ?? 0),
     jsonWasmMs: r1(c.wasmMs ?? 0),
     collect: r1(t.collectMs),
     inject: r1(t.injectMs),
     background: r1(t.backgroundMs),
+    // of which the background's handler (the rest is messaging both ways)
+    backgroundHandler: r1(t.handlerMs ?? 0),
     extract: r1(t.extract),
     render: r1(t.render),
     paint: r1(t.paintMs),
+    paintBuild: r1(t.readerBuildMs),
+    paintFrame: r1(t.frameMs),
     bodiesSentByClick: c.bodiesSent ?? 0, // the rest went ahead of the click
     finalMessageKB: Math.round(t.bytesSent / 1024),
     via: c.via,

@@ -2,7 +2,7 @@
 // What the in-page reader asks of the background: extraction and rendering
 // with the WASM, exports, and the reader settings. Timings of each step go
 // back with the answer so the page can report click→reader figures.
-import { call, ready, stats } from '../shared/wasm-host.js';
+import { call, callAhead, ready, stats } from '../shared/wasm-host.js';
 import { handle } from './messages.js';
 import { remember, showsAThread } from './shown.js';
 import { defaultReaderSettings, readerSettings } from '../shared/contract.gen.js';
@@ -88,21 +88,28 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, collected.content);
   const tExtract = since(t1);
   lastThread = thread;
-  await remember(sender, thread);
+  // The tab's record of what it shows is written while the WASM renders
+  // (storage is another process); the answer waits for both.
   const t2 = performance.now();
-  const html = await call('render', thread, JSON.stringify(settings));
-  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: since(t2) } };
+  let tRender = 0;
+  const rendered = call('render', thread, JSON.stringify(settings)).then((html) => {
+    tRender = since(t2);
+    return html;
+  });
+  const [html] = await Promise.all([rendered, remember(sender, thread)]);
+  return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: tRender, handlerMs: since(t0) } };
 }, { page: true });
 
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it? Asked
-// again after each answer, within a session.
+// again after each answer, within a session; asked ahead of the click too
+// (ahead), as the page captures X's answers.
 handle('reader:x-continuations', async (msg, sender) => {
   const bodies = sessionBodies(sender, msg.session, msg.since, msg.collected);
   if (!bodies) return { resend: true };
   await ready();
   const t0 = performance.now();
-  const chain = JSON.parse(await call('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
+  const chain = JSON.parse(await (msg.ahead === true ? callAhead : call)('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
   return { ...chain, wasmMs: since(t0) };
 }, { page: true });
 

@@ -57,6 +57,7 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
         onRecollect: () => U.start({ via: 'recollect', recollect: true }),
         returnFocus,
       });
+      t.built = now();
       await U.frame();
       await new Promise((r) => setTimeout(r, 0)); // after the frame that painted it
       t.painted = now();
@@ -68,6 +69,10 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
         backgroundMs: ms(t.collected, t.answered),
         ...res.timings,
         paintMs: ms(t.answered, t.painted),
+        // of which building the reader's DOM (parse, sanitise, adopt), and
+        // the frame: style, layout, paint
+        readerBuildMs: ms(t.answered, t.built),
+        frameMs: ms(t.built, t.painted),
         clickToReaderMs: ms(t.clickedAt, t.painted),
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
         cells: full.cells ?? 0,

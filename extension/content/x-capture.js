@@ -64,7 +64,11 @@ import './core.js';
   //                    sent: how many bodies this look sent, resent:
   //                    whether everything had to be sent again), or
   //                    {empty: true} when the page captured nothing;
-  //                    with {onlyNew: true}, null when nothing is new
+  //                    with {onlyNew: true}, null when nothing is new;
+  //                    when nothing is new since the last look, that
+  //                    look's answer again (reused: true) without asking:
+  //                    it depends on the captures alone, so the click's
+  //                    first look costs nothing after a look ahead of it
   //   collected(c)   → {wire, full}: c (html, stoppedBy) with the bodies,
   //                    as the session's background needs it (wire) and
   //                    whole, for a background that forgot it (full)
@@ -72,6 +76,7 @@ import './core.js';
     let id = crypto.randomUUID();
     let since = 0; // the newest capture the background holds
     const all = { json: [], followed: [] };
+    let known = null; // the last look's answer: the chain in the captures up to since
     // One exchange at a time: a look ahead of the click (x-collector.js
     // prepare) and the click's own must not both send the same captures.
     let queue = Promise.resolve();
@@ -88,7 +93,10 @@ import './core.js';
         const got = await fresh();
         if (since === 0 && got.json.length === 0) return { empty: true }; // no capture in this page
         if (onlyNew && got.json.length === 0) return null;
-        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, collected: { json: got.json, followed: got.followed } });
+        if (known && got.json.length === 0) return { ...known, wasmMs: 0, resent: false, sent: 0, reused: true };
+        // ahead: a look before any click (only those ask for only what is
+        // new), which lets the background's warm-up go on.
+        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, ahead: onlyNew, collected: { json: got.json, followed: got.followed } });
         let chain = await ask().catch((err) => (err.lost ? { resend: true } : Promise.reject(err)));
         const resent = Boolean(chain.resend);
         if (resent) {
@@ -96,6 +104,7 @@ import './core.js';
           chain = await U.askWhole('reader:x-continuations', { url, session: id, since: 0, collected: all });
         }
         since = got.last;
+        known = chain;
         return { ...chain, resent, sent: resent ? all.json.length : got.json.length };
       }),
       collected: (c) => inTurn(async () => {

@@ -144,6 +144,7 @@ import './x-capture.js';
       const chain = await session.look();
       if (chain.empty) return { complete: false, chain: null };
       stats.rounds++;
+      if (chain.reused) stats.reused++;
       stats.jsonMs += performance.now() - t0;
       stats.wasmMs += chain.wasmMs;
       stats.resends += chain.resent ? 1 : 0;
@@ -339,8 +340,9 @@ import './x-capture.js';
     // WASM, the rest is messaging); apiWaitMs: waiting for X's answers;
     // bodiesSent: X's answers sent by the looks of the click (those sent
     // ahead of it are not counted); resends: looks a restarted background
-    // needed everything for.
-    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, jsonMs: 0, wasmMs: 0, bodiesSent: 0, resends: 0, scrolled: false };
+    // needed everything for; reused: looks answered by the last look ahead
+    // of the click (nothing new captured since).
+    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, reused: 0, jsonMs: 0, wasmMs: 0, bodiesSent: 0, resends: 0, scrolled: false };
     const done = async (c) => {
       const { wire, full } = await session.collected({ ...c, stats });
       return { ...full, wire };

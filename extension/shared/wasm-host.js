@@ -18,7 +18,7 @@ let generation = 0; // which load is current: a released one must not clear a ne
 // How long the last load took (fetch + compile + instantiate + go.run), for
 // the timings the reader reports.
 export const stats = { loadMs: null, loadedAt: null, warmUp: null };
-let calls = 0; // real calls since the last load: the warm-up stops at the first
+let calls = 0; // a click's calls since the last load: the warm-up stops at the first
 
 // MV3 extension pages forbid eval, so the throwing wrapper the Go side wants
 // (see wasm/main.go throwingWrapper) is defined here, before go.run.
@@ -64,7 +64,7 @@ async function load() {
   stats.loadedAt = performance.timeOrigin + performance.now();
   calls = 0;
   stats.warmUp = null;
-  startWarmUp(globalThis.unspool, { stop: () => calls > 0, report: (rounds, ms) => (stats.warmUp = { rounds, ms }) });
+  startWarmUp(globalThis.unspool, { stop: () => calls > 0, report: (r) => (stats.warmUp = r) });
   return globalThis.unspool;
 }
 
@@ -105,10 +105,18 @@ export function hold() {
 // isHeld tells whether something running needs the WASM now.
 export const isHeld = () => holds > 0;
 
-// call runs one API function by name once the WASM is ready.
-export async function call(name, ...args) {
+// call runs one API function by name once the WASM is ready, for a click
+// (the warm-up gives way to it).
+export const call = (name, ...args) => run(name, args, { click: true });
+
+// callAhead is call for work done ahead of any click (a look at what a
+// thread page captured as it loads): the warm-up goes on, so the click that
+// follows still finds the click's paths warm.
+export const callAhead = (name, ...args) => run(name, args, { click: false });
+
+async function run(name, args, { click }) {
   const api = await ready();
-  calls++;
+  if (click) calls++;
   lastCallAt = performance.now();
   if (typeof api[name] !== 'function') throw new Error(`this build of unspool.wasm has no ${name}()`);
   return api[name](...args);

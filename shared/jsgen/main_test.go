@@ -27,13 +27,15 @@ func TestGeneratedIsCurrent(t *testing.T) {
 }
 
 func TestWarmupIsTheGolden(t *testing.T) {
-	js, err := warmupJS(warmupGolden)
+	js, err := warmupJS(warmupGoldens)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
 		`export const url = "https://x.com/loom_weaver/status/1900000000000600000";`,
 		`export const collected = "{\"html\":[`,
+		`export const jsonURL = "https://x.com/loom_weaver/status/1900000000001300000";`,
+		`export const jsonCollected = "{\"html\":null,\"json\":[`,
 	} {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("warmup.gen.js lacks %s", want)

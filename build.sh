@@ -356,7 +356,7 @@ worker_size() {
 # shard is the same Go code with N = 1, which the native suite runs in full;
 # under workerd it gets only the protocol's core tests (SUITE_ONE_SHARD),
 # not a second full run. `./build.sh test-workers 1` runs it all with one.
-SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25
+SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25 --var UNSPOOL_KEY_GUESS_LIMIT:12
 	--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000)
 SUITE_ONE_SHARD='^(TestCreateLibrary|TestPushPull|TestPushConflicts|TestDeleteLibrary|TestSharePublishAndFormats|TestEveryShardServes)$'
 test_workers() {

@@ -23,6 +23,9 @@ import (
 type Auth struct {
 	LibraryID string
 	Key       string
+	// Client is the caller's address (server/http's ClientIP): wrong keys
+	// are limited per address before any key is checked. "" is not limited.
+	Client string
 }
 
 // PullPage asks for changes after a cursor.

@@ -32,7 +32,7 @@ func OpenD1Shards(n, from int, cfg Config) (*Sharded, error) {
 			}
 			db := sql.OpenDB(c)
 			st := newStore(db, db, cfg)
-			st.count = s.routedCount(i, st)
+			st.count, st.peek = s.routedCount(i, st), s.routedPeek(i, st)
 			return st, nil
 		}
 	}

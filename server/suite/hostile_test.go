@@ -47,6 +47,36 @@ func TestHostileClients(t *testing.T) {
 			Header: map[string]string{"Content-Type": "application/json; charset=utf-8"}}), 201, nil)
 	})
 
+	t.Run("wrong keys are limited per client address before any key is checked, whichever library they name", func(t *testing.T) {
+		a, b := createLib(t), createLib(t)
+		for attempt := 0; ; attempt++ {
+			win := waitWindowStart()
+			// The guesses spread over two libraries: the limit is the
+			// address's, not a library's.
+			for i := range testKeyGuessLimit {
+				target := []lib{a, b}[i%2]
+				expect(t, sendOnce(t, request{Method: "GET", Path: changesPath(target), Key: newID()}), 401, nil)
+			}
+			// Past the limit even the right key is refused, unchecked: a
+			// right guess would look like every wrong one.
+			right := sendOnce(t, request{Method: "GET", Path: changesPath(b), Key: b.Key})
+			create := sendOnce(t, request{Method: "POST", Path: "/v1/libraries",
+				Body: protocol.CreateLibraryRequest{LibraryID: a.ID, AuthKey: newID()}})
+			if !inWindow(win) {
+				if attempt < 2 {
+					continue
+				}
+				t.Skipf("the server is too slow to make %d requests in %s", testKeyGuessLimit+2, testRateWindow)
+			}
+			secs := checkRetryAfter(t, right)
+			expect(t, create, 429, nil)
+			// The window over, the right key works again.
+			time.Sleep(time.Duration(secs) * time.Second)
+			expect(t, sendOnce(t, request{Method: "GET", Path: changesPath(b), Key: b.Key}), 200, nil)
+			return
+		}
+	})
+
 	t.Run("a request path cannot forge a log line (native)", func(t *testing.T) {
 		needNative(t)
 		const forged = "2026/01/01 00:00:00.000000 POST /v1/libraries 201 0B forged"

@@ -371,7 +371,8 @@ test_workers() {
 	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" "${SUITE_VARS[@]}"
 	fport=$(free_port $((port + 1)))
 	start_worker "$tmp/faulty/wrangler.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
-	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
+	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2 \
+		UNSPOOL_TEST_D1_CONFIG="$tmp/worker/wrangler.toml" UNSPOOL_TEST_D1_STATE="$tmp/state"
 	stop_workers
 	if [ "$n" != 1 ]; then
 		mkdir -p "$tmp/one" && worker_config "$tmp/one/wrangler.toml" "$tmp/worker/build" 1

@@ -5,6 +5,7 @@
 // for js/wasm (main_js.go) it is the Cloudflare Worker over D1.
 //
 //	go run ./server [-addr 127.0.0.1:8787] [-data ./data] [-shards 1]
+//	go run ./server admin unpublish [-data ./data] SLUG   (admin.go)
 //
 // Environment: UNSPOOL_ADDR, UNSPOOL_DATA, UNSPOOL_SHARDS (defaults for the
 // flags), the limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
@@ -33,6 +34,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "admin" {
+		if err := runAdmin(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "unspool server admin:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "unspool server:", err)
 		os.Exit(1)

@@ -151,6 +151,10 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", goneCache)
 		plainPage(w, http.StatusGone, "Unpublished", "The person who shared this thread has unpublished it.")
 		return
+	case code == library.ETAKENDOWN:
+		w.Header().Set("Cache-Control", goneCache)
+		plainPage(w, http.StatusGone, "Taken down", "The operator of this server took this page down.")
+		return
 	case code == library.EUNAVAILABLE:
 		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)
 		var le *library.Error

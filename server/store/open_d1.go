@@ -10,8 +10,6 @@ import (
 	"github.com/syumai/workers/cloudflare/d1"
 )
 
-// ShardBinding is shard i's D1 binding in wrangler.toml.
-func ShardBinding(i int) string { return fmt.Sprintf("DB_%d", i) }
 
 // OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1},
 // growing from `from` shards unless from is 0 (Sharded.Grow moves the

@@ -174,6 +174,9 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if movedTo.Valid {
 		return nil, pageMoved{shard: int(movedTo.Int64)}
 	}
+	if deleted == sharesTakenDown {
+		return nil, library.Errorf(library.ETAKENDOWN, "this page was taken down by the operator")
+	}
 	if deleted != 0 {
 		return nil, library.Errorf(library.EGONE, "this page was unpublished")
 	}

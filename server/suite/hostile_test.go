@@ -2,6 +2,7 @@ package suite
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -75,6 +76,52 @@ func TestHostileClients(t *testing.T) {
 			expect(t, sendOnce(t, request{Method: "GET", Path: changesPath(b), Key: b.Key}), 200, nil)
 			return
 		}
+	})
+
+	t.Run("a share page says it is a user's unverified capture and links the original", func(t *testing.T) {
+		a := createLib(t)
+		th := thread25(t)
+		page := getPage(t, publish(t, a, th, false, 201).URL, nil)
+		body := string(page.Body)
+		line := "Published by an Unspool user from a capture of <a href=" + th.URL
+		i, j := strings.Index(body, line), strings.Index(body, "<article")
+		if page.Status != 200 || i < 0 || j < i {
+			t.Fatalf("page %d: no provenance line above the thread linking %s", page.Status, th.URL)
+		}
+		for _, want := range []string{"; not verified by X.", "See the original on X", `<meta name=robots content="noindex, nofollow">`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		if page.Header.Get("X-Robots-Tag") != "noindex, nofollow" {
+			t.Errorf("X-Robots-Tag %q", page.Header.Get("X-Robots-Tag"))
+		}
+	})
+
+	t.Run("the operator takes a share page down: 410 in every format, gone from its library's list, other pages stay", func(t *testing.T) {
+		a := createLib(t)
+		th := thread25(t)
+		bad := publish(t, a, th, false, 201)
+		th.ID, th.URL = "1900000000000999999", "https://x.com/loom_weaver/status/1900000000000999999"
+		for i := range th.Posts {
+			th.Posts[i].ID, th.Posts[i].URL = fmt.Sprintf("19000000000009%05d", i), ""
+		}
+		kept := publish(t, a, th, false, 201)
+		takeDown(t, baseURL+bad.URL+"?format=md")
+		for _, q := range []string{"", "?format=md", "?format=json"} {
+			r := getPage(t, bad.URL+q, nil)
+			if r.Status != 410 || !strings.Contains(string(r.Body), "operator") || strings.Contains(string(r.Body), th.Author.Name) {
+				t.Errorf("%s%s after the takedown: %d %.200s", bad.URL, q, r.Status, r.Body)
+			}
+		}
+		if r := getPage(t, kept.URL, nil); r.Status != 200 {
+			t.Errorf("another page of the library: %d", r.Status)
+		}
+		list := listShares(t, a)
+		if len(list) != 1 || list[0].Slug != kept.Slug {
+			t.Errorf("the library lists %+v, want only %s", list, kept.Slug)
+		}
+		expect(t, send(t, request{Method: "DELETE", Path: sharesPath(a) + "/" + bad.Slug, Key: a.Key}), 404, nil)
 	})
 
 	t.Run("a request path cannot forge a log line (native)", func(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"github.com/syumai/workers/cloudflare/d1"
 )
 
-
 // OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1},
 // growing from `from` shards unless from is 0 (Sharded.Grow moves the
 // libraries, on a cron event). A shard's binding is looked up only when a

@@ -39,7 +39,7 @@ func TestAdminUnpublishRefusesWhatIsNotAShare(t *testing.T) {
 		{"unpublish"},
 		{"publish", "-data", dir, "AAAAAAAAAAAAAAAAAAAAAA"},
 		{"unpublish", "-data", dir, "../etc/passwd"},
-		{"unpublish", "-data", dir, "AAAAAAAAAAAAAAAAAAAAAA"},                     // no such share
+		{"unpublish", "-data", dir, "AAAAAAAAAAAAAAAAAAAAAA"},                        // no such share
 		{"unpublish", "-data", filepath.Join(dir, "none"), "AAAAAAAAAAAAAAAAAAAAAA"}, // no database
 	} {
 		if err := runAdmin(args, &out); err == nil {

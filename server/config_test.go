@@ -3,7 +3,11 @@
 package main
 
 import (
+	"io"
+	"log"
+	"net/http"
 	"testing"
+	"time"
 
 	"unspool/server/store"
 )
@@ -65,6 +69,19 @@ func TestGrowFromEnv(t *testing.T) {
 	for _, bad := range []string{"19", "0", "x"} {
 		if _, _, err := growFromEnv(env("2", bad), 4); err == nil {
 			t.Errorf("UNSPOOL_GROW_BUDGET=%q accepted", bad)
+		}
+	}
+}
+
+// Every phase of a native connection has a deadline (a zero one is none).
+func TestHTTPServerHasEveryTimeout(t *testing.T) {
+	srv := httpServer(http.NotFoundHandler(), log.New(io.Discard, "", 0))
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 || d > 2*time.Minute {
+			t.Errorf("%s = %v, want a deadline of at most 2 minutes", name, d)
 		}
 	}
 }

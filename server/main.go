@@ -109,14 +109,7 @@ func run() error {
 	// once (the rest wait in the kernel's backlog), and every phase of a
 	// request has a deadline.
 	ln = netutil.LimitListener(ln, maxConns)
-	srv := &http.Server{
-		Handler:           serverhttp.NewHandler(st, st, logger),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          logger,
-	}
+	srv := httpServer(serverhttp.NewHandler(st, st, logger), logger)
 	// Tests and scripts read this line for the address (with -addr :0 too).
 	logger.Printf("listening on http://%s (data %s, %d shards)", ln.Addr(), *dataDir, st.N())
 	errc := make(chan error, 1)
@@ -133,4 +126,20 @@ func run() error {
 	}
 	logger.Printf("stopped")
 	return nil
+}
+
+// httpServer is the native server with a deadline on every phase of a
+// connection: headers, the whole request, the answer, and the wait for the
+// next request on a kept-alive connection. Without them a client that reads
+// or sends slowly, or just keeps connections open, holds a goroutine and a
+// descriptor each for as long as it likes.
+func httpServer(h http.Handler, logger *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          logger,
+	}
 }

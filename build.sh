@@ -356,7 +356,7 @@ worker_size() {
 # shard is the same Go code with N = 1, which the native suite runs in full;
 # under workerd it gets only the protocol's core tests (SUITE_ONE_SHARD),
 # not a second full run. `./build.sh test-workers 1` runs it all with one.
-SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25
+SUITE_VARS=(--var UNSPOOL_RATE_LIMIT:400 --var UNSPOOL_RATE_WINDOW:5 --var UNSPOOL_CREATE_LIMIT:25 --var UNSPOOL_KEY_GUESS_LIMIT:12
 	--var UNSPOOL_MAX_RECORDS:300 --var UNSPOOL_MAX_BYTES:2500000)
 # A private deployment's storage limits (server/suite/limits_test.go
 # LimitsEnv, which this list must equal), on a Worker of their own.
@@ -376,7 +376,8 @@ test_workers() {
 	start_worker "$tmp/worker/wrangler.toml" "$port" "$tmp/state" "$tmp/wrangler.log" "${SUITE_VARS[@]}"
 	fport=$(free_port $((port + 1)))
 	start_worker "$tmp/faulty/wrangler.toml" "$fport" "$tmp/state-faulty" "$tmp/faulty.log" "${SUITE_VARS[@]}"
-	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2
+	suite_against "$port" "$tmp/wrangler.log" "$n" "" UNSPOOL_TEST_FAULT_SERVER="http://127.0.0.1:$fport" UNSPOOL_TEST_FAULT_SHARD=2 \
+		UNSPOOL_TEST_D1_CONFIG="$tmp/worker/wrangler.toml" UNSPOOL_TEST_D1_STATE="$tmp/state"
 	stop_workers
 	test_workers_limits "$tmp"
 	if [ "$n" != 1 ]; then

@@ -37,6 +37,7 @@ func configFromEnv(getenv func(string) string) (store.Config, error) {
 	}{
 		{"UNSPOOL_RATE_LIMIT", &cfg.RateLimit}, // 0 turns rate limiting off
 		{"UNSPOOL_CREATE_LIMIT", &cfg.CreateLimit},
+		{"UNSPOOL_KEY_GUESS_LIMIT", &cfg.KeyGuessLimit}, // wrong keys per client address; 0 turns it off
 		{"UNSPOOL_RATE_WINDOW", &cfg.RateWindow},
 	} {
 		if s := getenv(v.name); s != "" {

@@ -3,7 +3,11 @@
 package main
 
 import (
+	"io"
+	"log"
+	"net/http"
 	"testing"
+	"time"
 
 	"unspool/server/store"
 )
@@ -82,6 +86,19 @@ func TestCreateTokenFromEnv(t *testing.T) {
 		got, err := createTokenFromEnv(func(string) string { return v })
 		if (err == nil) != ok || (ok && got != v) {
 			t.Errorf("UNSPOOL_CREATE_TOKEN=%q: %q %v", v, got, err)
+		}
+	}
+}
+
+// Every phase of a native connection has a deadline (a zero one is none).
+func TestHTTPServerHasEveryTimeout(t *testing.T) {
+	srv := httpServer(http.NotFoundHandler(), log.New(io.Discard, "", 0))
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 || d > 2*time.Minute {
+			t.Errorf("%s = %v, want a deadline of at most 2 minutes", name, d)
 		}
 	}
 }

@@ -5,6 +5,7 @@
 // for js/wasm (main_js.go) it is the Cloudflare Worker over D1.
 //
 //	go run ./server [-addr 127.0.0.1:8787] [-data ./data] [-shards 1]
+//	go run ./server admin unpublish [-data ./data] SLUG   (admin.go)
 //
 // Environment: UNSPOOL_ADDR, UNSPOOL_DATA, UNSPOOL_SHARDS (defaults for the
 // flags), the limits in config.go (UNSPOOL_RATE_LIMIT, UNSPOOL_RATE_WINDOW,
@@ -36,6 +37,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "admin" {
+		if err := runAdmin(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "unspool server admin:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "unspool server:", err)
 		os.Exit(1)
@@ -115,14 +123,7 @@ func run() error {
 	if name := os.Getenv("UNSPOOL_CLIENT_IP_HEADER"); name != "" {
 		handler.ClientIP = serverhttp.HeaderClientIP(name)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          logger,
-	}
+	srv := httpServer(handler, logger)
 	// Tests and scripts read this line for the address (with -addr :0 too).
 	logger.Printf("listening on http://%s (data %s, %d shards)", ln.Addr(), *dataDir, st.N())
 	errc := make(chan error, 1)
@@ -139,4 +140,20 @@ func run() error {
 	}
 	logger.Printf("stopped")
 	return nil
+}
+
+// httpServer is the native server with a deadline on every phase of a
+// connection: headers, the whole request, the answer, and the wait for the
+// next request on a kept-alive connection. Without them a client that reads
+// or sends slowly, or just keeps connections open, holds a goroutine and a
+// descriptor each for as long as it likes.
+func httpServer(h http.Handler, logger *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          logger,
+	}
 }

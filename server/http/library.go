@@ -19,11 +19,11 @@ func (h *Handler) registerLibraryRoutes() {
 	h.allow("/v1/libraries/{lib}", "DELETE")
 }
 
-// auth reads the library from the path and the key from
-// "Authorization: Bearer <key>".
-func auth(r *http.Request) library.Auth {
+// auth reads the library from the path, the key from
+// "Authorization: Bearer <key>" and the caller's address.
+func (h *Handler) auth(r *http.Request) library.Auth {
 	key, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return library.Auth{LibraryID: r.PathValue("lib"), Key: key}
+	return library.Auth{LibraryID: r.PathValue("lib"), Key: key, Client: h.ClientIP(r)}
 }
 
 func (h *Handler) createLibrary(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +36,7 @@ func (h *Handler) createLibrary(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	a := library.Auth{LibraryID: req.LibraryID, Key: req.AuthKey}
+	a := library.Auth{LibraryID: req.LibraryID, Key: req.AuthKey, Client: h.ClientIP(r)}
 	created, err := h.Libraries.CreateLibrary(r.Context(), a, h.ClientIP(r))
 	if err != nil {
 		h.writeError(w, r, err)
@@ -60,7 +60,7 @@ func (h *Handler) pull(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Limit = n
 	}
-	resp, err := h.Libraries.Pull(r.Context(), auth(r), p)
+	resp, err := h.Libraries.Pull(r.Context(), h.auth(r), p)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -74,7 +74,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	results, err := h.Libraries.Push(r.Context(), auth(r), req.Changes)
+	results, err := h.Libraries.Push(r.Context(), h.auth(r), req.Changes)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -83,7 +83,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteLibrary(w http.ResponseWriter, r *http.Request) {
-	if err := h.Libraries.DeleteLibrary(r.Context(), auth(r)); err != nil {
+	if err := h.Libraries.DeleteLibrary(r.Context(), h.auth(r)); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

@@ -42,7 +42,7 @@ func (h *Handler) publishShare(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	sh, created, err := h.Shares.PublishShare(r.Context(), auth(r), func() (*library.SharePage, error) {
+	sh, created, err := h.Shares.PublishShare(r.Context(), h.auth(r), func() (*library.SharePage, error) {
 		p, err := sharepage.Build(&req.Thread, req.Indexable)
 		return p, threadError(err)
 	})
@@ -58,7 +58,7 @@ func (h *Handler) publishShare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listShares(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Shares.ListShares(r.Context(), auth(r))
+	list, err := h.Shares.ListShares(r.Context(), h.auth(r))
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -67,7 +67,7 @@ func (h *Handler) listShares(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) unpublishShare(w http.ResponseWriter, r *http.Request) {
-	if err := h.Shares.UnpublishShare(r.Context(), auth(r), r.PathValue("slug")); err != nil {
+	if err := h.Shares.UnpublishShare(r.Context(), h.auth(r), r.PathValue("slug")); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -150,6 +150,10 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) {
 	case code == library.EGONE:
 		w.Header().Set("Cache-Control", goneCache)
 		plainPage(w, http.StatusGone, "Unpublished", "The person who shared this thread has unpublished it.")
+		return
+	case code == library.ETAKENDOWN:
+		w.Header().Set("Cache-Control", goneCache)
+		plainPage(w, http.StatusGone, "Taken down", "The operator of this server took this page down.")
 		return
 	case code == library.EUNAVAILABLE:
 		h.Logger.Printf("error serving %s %s: %v", r.Method, logPath(r), err)

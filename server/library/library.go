@@ -23,6 +23,9 @@ import (
 type Auth struct {
 	LibraryID string
 	Key       string
+	// Client is the caller's address (server/http's ClientIP): wrong keys
+	// are limited per address before any key is checked. "" is not limited.
+	Client string
 }
 
 // PullPage asks for changes after a cursor.
@@ -35,8 +38,9 @@ type PullPage struct {
 
 // LibraryService is implemented by server/store over any database/sql driver.
 // Every method that takes an Auth checks it first (ENOTFOUND for an unknown
-// library, EUNAUTHORIZED for a wrong key) and counts the request against the
-// library's rate limit (ERATELIMITED).
+// library, EUNAUTHORIZED for a wrong key; ERATELIMITED, before any key is
+// compared, for a client address that sent too many wrong keys) and counts
+// the request against the library's rate limit (ERATELIMITED).
 type LibraryService interface {
 	// CreateLibrary registers a library under the SHA-256 of its key. It is
 	// idempotent: the same id and key again returns created=false; the same id

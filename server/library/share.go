@@ -15,6 +15,10 @@ import (
 // JSON API error code — only the public page handler meets it.
 const EGONE = "gone"
 
+// ETAKENDOWN is a share the deployment's operator took down: its page
+// answers 410 saying so. Like EGONE, only the public page handler meets it.
+const ETAKENDOWN = "taken_down"
+
 // Page formats a share is stored in; the page handler picks one by ?format=.
 const (
 	PageHTML     = "html"

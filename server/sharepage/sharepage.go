@@ -52,10 +52,14 @@ var minifier = func() *minify.M {
 
 // Head is the share page's head: the thread's summary as title and
 // description, the original thread as canonical, noindex unless indexable,
-// OpenGraph and Twitter card meta, the alternates and CSP.
+// OpenGraph and Twitter card meta, the alternates and CSP, and the
+// provenance line above the thread.
 func Head(t *thread.Thread, indexable bool) render.Head {
 	s := render.Summarize(t)
-	h := render.Head{Canonical: s.URL, CSP: CSP, Links: alternates}
+	// Published: the page says above the thread that a user published it
+	// from a capture the platform never verified (anyone can publish any
+	// Thread JSON under any author's name).
+	h := render.Head{Canonical: s.URL, CSP: CSP, Links: alternates, Published: true}
 	if !indexable {
 		// noindex keeps the page out of search results; nofollow because the
 		// links are the author's, not the publisher's, to vouch for.

@@ -290,3 +290,30 @@ func TestBudgetMigrationCountsExistingRows(t *testing.T) {
 	}
 	checkUsage(t, st)
 }
+
+// An operator's takedown keeps saying so after the unpublished pages'
+// period, is not purged with them, and no longer counts in its library's
+// quota.
+func TestTakenDownShareOutlivesTheGonePeriod(t *testing.T) {
+	ctx := context.Background()
+	st, skew := limitStore(t, Config{Limits: Limits{GoneSeconds: 60}})
+	a := limitLib(t, st, 1)
+	sa, _, err := st.PublishShare(ctx, a, page("1", 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found, err := st.takeDown(ctx, sa.Slug); !found || err != nil {
+		t.Fatalf("takeDown: %v %v", found, err)
+	}
+	var size int64
+	st.db.QueryRow(`SELECT size FROM shares WHERE slug = ?`, sa.Slug).Scan(&size)
+	if size != 0 {
+		t.Fatalf("a taken-down page still counts %d bytes in its library's quota", size)
+	}
+	checkUsage(t, st)
+	*skew = 61_000
+	limitLib(t, st, 2) // a write purges what is past its period
+	if _, err := st.SharePageBody(ctx, sa.Slug, library.PageHTML); library.ErrorCode(err) != library.ETAKENDOWN {
+		t.Fatalf("after the period: %v, want %s", err, library.ETAKENDOWN)
+	}
+}

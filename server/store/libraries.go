@@ -71,6 +71,9 @@ func (s *Store) authenticate(ctx context.Context, db *sql.DB, a library.Auth) (*
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkKeyGuesses(ctx, a.Client); err != nil {
+		return nil, err
+	}
 	var row libRow
 	var stored string
 	var state int64
@@ -91,6 +94,7 @@ func (s *Store) authenticate(ctx context.Context, db *sql.DB, a library.Auth) (*
 		return nil, fmt.Errorf("stored key hash is not hex")
 	}
 	if subtle.ConstantTimeCompare(want, library.KeyHash(a.Key)) != 1 {
+		s.countKeyGuess(ctx, a.Client)
 		return nil, library.Errorf(library.EUNAUTHORIZED, "wrong auth key for this library")
 	}
 	return &row, nil

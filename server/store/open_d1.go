@@ -10,9 +10,6 @@ import (
 	"github.com/syumai/workers/cloudflare/d1"
 )
 
-// ShardBinding is shard i's D1 binding in wrangler.toml.
-func ShardBinding(i int) string { return fmt.Sprintf("DB_%d", i) }
-
 // OpenD1Shards returns the store over n D1 databases bound as DB_0…DB_{n-1},
 // growing from `from` shards unless from is 0 (Sharded.Grow moves the
 // libraries, on a cron event). A shard's binding is looked up only when a
@@ -32,7 +29,7 @@ func OpenD1Shards(n, from int, cfg Config) (*Sharded, error) {
 			}
 			db := sql.OpenDB(c)
 			st := newStore(db, db, cfg)
-			st.count = s.routedCount(i, st)
+			st.count, st.peek = s.routedCount(i, st), s.routedPeek(i, st)
 			return st, nil
 		}
 	}

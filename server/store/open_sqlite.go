@@ -48,7 +48,8 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	rdb.SetMaxOpenConns(8)
 	rdb.SetMaxIdleConns(8)
 	st := newStore(db, rdb, cfg)
-	st.count = (&memoryCounter{}).count
+	counter := &memoryCounter{}
+	st.count, st.peek = counter.count, counter.peek
 	st.stop = checkpointer(db, rdb, 250*time.Millisecond, 4000)
 	return st, nil
 }

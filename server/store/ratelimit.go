@@ -23,11 +23,16 @@ func (s *Store) rateLimit(ctx context.Context, key string, limit int) error {
 		return fmt.Errorf("rate limit: %w", err)
 	}
 	if count > int64(limit) {
-		retry := int(((win+1)*windowMs - now + 999) / 1000)
-		return &library.Error{Code: library.ERATELIMITED, RetryAfter: max(retry, 1),
-			Message: fmt.Sprintf("more than %d requests in %d s; retry later", limit, s.cfg.RateWindow)}
+		return s.tooMany(now, fmt.Sprintf("more than %d requests in %d s; retry later", limit, s.cfg.RateWindow))
 	}
 	return nil
+}
+
+// tooMany is a 429 whose Retry-After is the end of the window now is in.
+func (s *Store) tooMany(now int64, msg string) error {
+	windowMs := int64(s.cfg.RateWindow) * 1000
+	retry := int(((now/windowMs+1)*windowMs - now + 999) / 1000)
+	return &library.Error{Code: library.ERATELIMITED, RetryAfter: max(retry, 1), Message: msg}
 }
 
 // countInDB counts in one UPSERT, so concurrent requests on separate
@@ -65,6 +70,15 @@ func (m *memoryCounter) count(_ context.Context, key string, win int64) (int64, 
 	return m.counts[key], nil
 }
 
+// counterShard is the shard that keeps key's counts, for a request served
+// by shard i: a library's own, or the one a client address hashes to.
+func (s *Sharded) counterShard(i int, key string) int {
+	if strings.HasPrefix(key, "lib:") {
+		return i
+	}
+	return ShardOf(key, len(s.shards))
+}
+
 // routedCount is shard i's rate-limit counter on Workers, where counts live
 // in the databases: a library's budget is counted in its own shard (the
 // request touches no other), a client address's creations in the shard the
@@ -72,18 +86,20 @@ func (m *memoryCounter) count(_ context.Context, key string, win int64) (int64, 
 // down the creation is counted in the library's shard instead: a per-shard
 // limit for the while, rather than refusing a healthy shard's libraries.
 func (s *Sharded) routedCount(i int, self *Store) func(context.Context, string, int64) (int64, error) {
+	return s.routed(i, self, (*Store).countInDB)
+}
+
+// routed runs a counter operation op in the shard that keeps key's counts,
+// falling back to shard i (self) when that one cannot answer.
+func (s *Sharded) routed(i int, self *Store, op func(*Store, context.Context, string, int64) (int64, error)) func(context.Context, string, int64) (int64, error) {
 	return func(ctx context.Context, key string, win int64) (int64, error) {
-		j := i
-		if _, isLib := strings.CutPrefix(key, "lib:"); !isLib {
-			j = ShardOf(key, len(s.shards))
-		}
-		if j != i {
+		if j := s.counterShard(i, key); j != i {
 			if other, err := s.get(ctx, j); err == nil {
-				if n, err := other.countInDB(ctx, key, win); err == nil {
+				if n, err := op(other, ctx, key, win); err == nil {
 					return n, nil
 				}
 			}
 		}
-		return self.countInDB(ctx, key, win)
+		return op(self, ctx, key, win)
 	}
 }

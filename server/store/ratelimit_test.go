@@ -35,6 +35,13 @@ func TestRateCountersAgree(t *testing.T) {
 		if inDB != inMem {
 			t.Fatalf("step %d (%s in window %d): database counted %d, memory %d", i, s.key, s.win, inDB, inMem)
 		}
+		peekDB, err := st.peekInDB(ctx, s.key, s.win)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if peekMem, _ := mem.peek(ctx, s.key, s.win); peekDB != inDB || peekMem != inMem {
+			t.Fatalf("step %d: peek read %d (database) and %d (memory) after counting %d", i, peekDB, peekMem, inDB)
+		}
 	}
 	if got, _ := mem.count(ctx, "c", 5); got != 4 {
 		t.Fatalf("c in window 5 = %d, want 4", got)

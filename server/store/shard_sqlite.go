@@ -52,7 +52,7 @@ func OpenShards(ctx context.Context, dir string, n int, cfg Config) (*Sharded, [
 			if err != nil {
 				return nil, err
 			}
-			st.count = counter.count
+			st.count, st.peek = counter.count, counter.peek
 			return st, nil
 		}
 	}

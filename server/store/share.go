@@ -184,6 +184,11 @@ func (s *Store) SharePageBody(ctx context.Context, slug, format string) (*librar
 	if movedTo.Valid {
 		return nil, pageMoved{shard: int(movedTo.Int64)}
 	}
+	// A takedown keeps saying so: the operator's act, not the publisher's,
+	// so it is not purged with the unpublished pages.
+	if deleted == sharesTakenDown {
+		return nil, library.Errorf(library.ETAKENDOWN, "this page was taken down by the operator")
+	}
 	if deleted != 0 && s.goneExpired(updatedAt) {
 		return nil, library.Errorf(library.ENOTFOUND, "no such page")
 	}

@@ -27,6 +27,11 @@ type Config struct {
 	// CreateLimit is the most libraries one client address may create per
 	// RateWindow (creating is rare: one per person). 0 disables it.
 	CreateLimit int
+	// KeyGuessLimit is the most wrong auth keys one client address may
+	// send per RateWindow, whatever libraries they name; past it every
+	// authenticated request from the address is refused before its key is
+	// checked. 0 disables it.
+	KeyGuessLimit int
 	// Quotas per library.
 	MaxRecords int64
 	MaxBytes   int64
@@ -42,13 +47,14 @@ type Config struct {
 // runaways and abuse.
 func DefaultConfig() Config {
 	return Config{
-		RateLimit:    600,
-		RateWindow:   60,
-		CreateLimit:  20,
-		MaxRecords:   protocol.MaxLibraryRecords,
-		MaxBytes:     protocol.MaxLibraryBytes,
-		MaxPullBytes: protocol.MaxRequestBytes,
-		Limits:       DefaultLimits(),
+		RateLimit:     600,
+		RateWindow:    60,
+		CreateLimit:   20,
+		KeyGuessLimit: 30,
+		MaxRecords:    protocol.MaxLibraryRecords,
+		MaxBytes:      protocol.MaxLibraryBytes,
+		MaxPullBytes:  protocol.MaxRequestBytes,
+		Limits:        DefaultLimits(),
 	}
 }
 
@@ -69,6 +75,9 @@ type Store struct {
 	// request); natively one process serves every request, so Open swaps in
 	// memory and spares SQLite's single writer a write per request.
 	count func(ctx context.Context, key string, win int64) (int64, error)
+	// peek reads key's count in window win without adding to it (from
+	// wherever count keeps it).
+	peek func(ctx context.Context, key string, win int64) (int64, error)
 	// slugPrefix names this store's shard in the share slugs it gives out
 	// ("" for shard 0 and a single database; see slugPrefix in shard.go).
 	slugPrefix string
@@ -92,7 +101,7 @@ func newStore(db, rdb *sql.DB, cfg Config) *Store {
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Store{db: db, rdb: rdb, cfg: cfg, Now: func() int64 { return time.Now().UnixMilli() }}
-	s.count = s.countInDB
+	s.count, s.peek = s.countInDB, s.peekInDB
 	return s
 }
 

@@ -12,5 +12,8 @@
 // Files: main_test.go (harness, log check), client_test.go (HTTP helpers and
 // the test device), api_test.go (protocol behaviour), refused_test.go (bad
 // requests refused, nothing changed), concurrency_test.go (cursor skips,
-// racing writers), reliability_test.go (devices converging, kill -9).
+// racing writers), reliability_test.go (devices converging, kill -9),
+// hostile_test.go (hostile clients: what a public deployment refuses or
+// says), takedown_test.go (the operator's share kill-switch, as each
+// runtime's operator pulls it).
 package suite

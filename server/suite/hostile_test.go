@@ -2,6 +2,7 @@ package suite
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -45,6 +46,82 @@ func TestHostileClients(t *testing.T) {
 		// Typed as JSON (parameters allowed), the same request goes through.
 		expect(t, send(t, request{Method: "POST", Path: "/v1/libraries", Body: create,
 			Header: map[string]string{"Content-Type": "application/json; charset=utf-8"}}), 201, nil)
+	})
+
+	t.Run("wrong keys are limited per client address before any key is checked, whichever library they name", func(t *testing.T) {
+		a, b := createLib(t), createLib(t)
+		for attempt := 0; ; attempt++ {
+			win := waitWindowStart()
+			// The guesses spread over two libraries: the limit is the
+			// address's, not a library's.
+			for i := range testKeyGuessLimit {
+				target := []lib{a, b}[i%2]
+				expect(t, sendOnce(t, request{Method: "GET", Path: changesPath(target), Key: newID()}), 401, nil)
+			}
+			// Past the limit even the right key is refused, unchecked: a
+			// right guess would look like every wrong one.
+			right := sendOnce(t, request{Method: "GET", Path: changesPath(b), Key: b.Key})
+			create := sendOnce(t, request{Method: "POST", Path: "/v1/libraries",
+				Body: protocol.CreateLibraryRequest{LibraryID: a.ID, AuthKey: newID()}})
+			if !inWindow(win) {
+				if attempt < 2 {
+					continue
+				}
+				t.Skipf("the server is too slow to make %d requests in %s", testKeyGuessLimit+2, testRateWindow)
+			}
+			secs := checkRetryAfter(t, right)
+			expect(t, create, 429, nil)
+			// The window over, the right key works again.
+			time.Sleep(time.Duration(secs) * time.Second)
+			expect(t, sendOnce(t, request{Method: "GET", Path: changesPath(b), Key: b.Key}), 200, nil)
+			return
+		}
+	})
+
+	t.Run("a share page says it is a user's unverified capture and links the original", func(t *testing.T) {
+		a := createLib(t)
+		th := thread25(t)
+		page := getPage(t, publish(t, a, th, false, 201).URL, nil)
+		body := string(page.Body)
+		line := "Published by an Unspool user from a capture of <a href=" + th.URL
+		i, j := strings.Index(body, line), strings.Index(body, "<article")
+		if page.Status != 200 || i < 0 || j < i {
+			t.Fatalf("page %d: no provenance line above the thread linking %s", page.Status, th.URL)
+		}
+		for _, want := range []string{"; not verified by X.", "See the original on X", `<meta name=robots content="noindex, nofollow">`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		if page.Header.Get("X-Robots-Tag") != "noindex, nofollow" {
+			t.Errorf("X-Robots-Tag %q", page.Header.Get("X-Robots-Tag"))
+		}
+	})
+
+	t.Run("the operator takes a share page down: 410 in every format, gone from its library's list, other pages stay", func(t *testing.T) {
+		a := createLib(t)
+		th := thread25(t)
+		bad := publish(t, a, th, false, 201)
+		th.ID, th.URL = "1900000000000999999", "https://x.com/loom_weaver/status/1900000000000999999"
+		for i := range th.Posts {
+			th.Posts[i].ID, th.Posts[i].URL = fmt.Sprintf("19000000000009%05d", i), ""
+		}
+		kept := publish(t, a, th, false, 201)
+		takeDown(t, baseURL+bad.URL+"?format=md")
+		for _, q := range []string{"", "?format=md", "?format=json"} {
+			r := getPage(t, bad.URL+q, nil)
+			if r.Status != 410 || !strings.Contains(string(r.Body), "operator") || strings.Contains(string(r.Body), th.Author.Name) {
+				t.Errorf("%s%s after the takedown: %d %.200s", bad.URL, q, r.Status, r.Body)
+			}
+		}
+		if r := getPage(t, kept.URL, nil); r.Status != 200 {
+			t.Errorf("another page of the library: %d", r.Status)
+		}
+		list := listShares(t, a)
+		if len(list) != 1 || list[0].Slug != kept.Slug {
+			t.Errorf("the library lists %+v, want only %s", list, kept.Slug)
+		}
+		expect(t, send(t, request{Method: "DELETE", Path: sharesPath(a) + "/" + bad.Slug, Key: a.Key}), 404, nil)
 	})
 
 	t.Run("a request path cannot forge a log line (native)", func(t *testing.T) {

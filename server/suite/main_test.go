@@ -23,19 +23,21 @@ import (
 // quotas and a short rate-limit window so tests can reach them. Keep
 // build.sh's test_workers --var list equal to it.
 var TestEnv = map[string]string{
-	"UNSPOOL_RATE_LIMIT":   "400",
-	"UNSPOOL_RATE_WINDOW":  "5",
-	"UNSPOOL_CREATE_LIMIT": "25",
-	"UNSPOOL_MAX_RECORDS":  "300",
-	"UNSPOOL_MAX_BYTES":    "2500000",
+	"UNSPOOL_RATE_LIMIT":      "400",
+	"UNSPOOL_RATE_WINDOW":     "5",
+	"UNSPOOL_CREATE_LIMIT":    "25",
+	"UNSPOOL_KEY_GUESS_LIMIT": "12",
+	"UNSPOOL_MAX_RECORDS":     "300",
+	"UNSPOOL_MAX_BYTES":       "2500000",
 }
 
 const (
-	testRateLimit   = 400
-	testRateWindow  = 5 * time.Second
-	testCreateLimit = 25
-	testMaxRecords  = 300
-	testMaxBytes    = 2_500_000
+	testRateLimit     = 400
+	testRateWindow    = 5 * time.Second
+	testCreateLimit   = 25
+	testKeyGuessLimit = 12
+	testMaxRecords    = 300
+	testMaxBytes      = 2_500_000
 )
 
 var (

@@ -23,6 +23,11 @@ type Head struct {
 	Links []Link
 	// CSP replaces DefaultCSP, e.g. when a server adds its own policy.
 	CSP string
+	// Published marks a page published from a user's capture (the server's
+	// share pages): anyone can publish any Thread JSON, so above the thread
+	// the page says who published it, links the original prominently and
+	// says the platform did not verify it.
+	Published bool
 }
 
 // Meta is one <meta>: Property is for OpenGraph (og:*), Name for the rest.

@@ -100,6 +100,7 @@ func Document(w io.Writer, t *thread.Thread, o Options) error {
 		return err
 	}
 	v.withoutPlayerLibrary()
+	v.Published = o.Head.Published
 	return document(newDocView(t, v, o.Head)).Render(context.Background(), w)
 }
 

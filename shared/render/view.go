@@ -51,6 +51,9 @@ type readerView struct {
 	Posts    []postView
 	// CapturedOn is " on <date>" or "": when the thread was unrolled.
 	CapturedOn string
+	// Published: the document is a page someone published from their
+	// capture (Head.Published), and says so above the thread.
+	Published bool
 }
 
 type headView struct {

@@ -1,5 +1,6 @@
 // The extension's warm-up (extension/shared/wasm-warmup.js) on the real
-// WASM: every round extracts and renders its golden page. A warm-up that
+// WASM: every round looks at X's answers, extracts and renders the JSON
+// golden and the scrolled page. A warm-up that
 // throws stops silently in the extension (it only loses the speed-up), so
 // this is where a golden that no longer extracts shows.
 import { test } from 'node:test';
@@ -12,6 +13,7 @@ test('the warm-up runs all its rounds on its golden page', async () => {
   const unspool = await loadUnspool();
   const thread = JSON.parse(unspool.extractCollected(url, collected));
   assert.ok(thread.posts.length >= 2, `the warm-up page extracts to ${thread.posts.length} posts`);
-  const { rounds } = await new Promise((resolve) => startWarmUp(unspool, { stop: () => false, report: (rounds, ms) => resolve({ rounds, ms }) }));
-  assert.equal(rounds, 6);
+  const report = await new Promise((resolve) => startWarmUp(unspool, { stop: () => false, report: resolve }));
+  assert.equal(report.gaveWay, false);
+  assert.equal(report.rounds, 6, 'a round that throws ends the warm-up early');
 });

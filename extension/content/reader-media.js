@@ -120,8 +120,14 @@
   // blockPlayer shows a clip as its poster and link, saying why.
   function blockPlayer(fig, host) {
     const el = fig.querySelector(SEL.media);
-    el.pause?.();
-    el.removeAttribute('src');
+    // An HLS clip has no src of its own: the player library took its
+    // source away already, or (refused mid-way) keeps it, loading nothing,
+    // so that a play() still pending (Firefox's own controls do not catch
+    // theirs) is not rejected into the console.
+    if (!el.matches(SEL.hls)) {
+      el.pause?.();
+      el.removeAttribute('src');
+    }
     fig.dataset.uBlocked = '';
     const note = document.createElement('p');
     note.className = 'u-blocked-note';
@@ -155,11 +161,13 @@
       const fail = (host) => {
         if (failed) return;
         failed = true;
-        hls.destroy();
+        if (host) hls.stopLoad();
+        else hls.destroy();
         video.dispatchEvent(new CustomEvent('u-failed', { detail: host }));
       };
       // A playlist naming a host the policy refuses stops the clip at that
-      // request, which is never made.
+      // request, which is never made: the player stops loading and the clip
+      // shows its poster.
       const Base = Hls.DefaultConfig.loader;
       class HeldLoader extends Base {
         load(context, config, callbacks) {

@@ -17,6 +17,8 @@
 //     shows the poster and notice and Chromium plays it; under a media-src
 //     and connect-src refusing it, both show the poster and notice, load no
 //     player library, request nothing, and no CSP violation reaches the page;
+//     a master playlist naming its rendition on a host connect-src leaves
+//     out stops there in Firefox (notice naming that host), plays in Chromium;
 //   - an X thread under https://x.com (its TweetDetail JSON names the files)
 //     with four photos, a video and a GIF: nothing from video.twimg.com
 //     before a press; the video plays, the GIF loops in view (X has no audio);
@@ -135,7 +137,11 @@ const bskyThread = (() => {
   return JSON.stringify(t);
 })();
 // Bluesky's layout: a master playlist naming one rendition, its segments.
-const MASTER = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00c"\n360p/video.m3u8\n';
+const masterNaming = (rendition) => `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00c"\n${rendition}\n`;
+const MASTER = masterNaming('360p/video.m3u8');
+// A master playlist may name its renditions on another host.
+const OTHER_VIDEO_HOST = 'video.cdn.bsky.app';
+const MASTER_ELSEWHERE = masterNaming(`https://${OTHER_VIDEO_HOST}/360p/video.m3u8`);
 const RENDITION = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:4.0,\nvideo0.ts\n#EXT-X-ENDLIST\n';
 const bskyPage = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bluesky</title></head>
 <body><div id="root"><p>Bluesky's app would draw the thread here.</p></div></body></html>`;
@@ -146,12 +152,16 @@ const bskyPage = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><ti
 const bskyPolicy = ({ media = "'self' blob: https://video.bsky.app", connect = "'self' https://video.bsky.app" } = {}) =>
   `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https://cdn.bsky.app https://av-cdn.bsky.app; media-src ${media}; connect-src ${connect}; object-src 'none'`;
 const bskyPageRoute = { body: withReady(bskyPage), csp: bskyPolicy() };
+const bskyMasterRoute = { body: MASTER, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*', 'cache-control': 'no-store' } };
 const bskyRoutes = [
   [`bsky.app ${BSKY_URL.pathname}`, bskyPageRoute],
   ['public.api.bsky.app /xrpc/app.bsky.feed.getPostThread', { body: bskyThread, type: 'application/json', csp: null, headers: { 'access-control-allow-origin': '*' } }],
-  [`${VIDEO_HOST} ${new URL(PLAYLIST).pathname}`, { body: MASTER, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
+  // Not kept in the browser's cache: a test changes what it names.
+  [`${VIDEO_HOST} ${new URL(PLAYLIST).pathname}`, bskyMasterRoute],
   [`${VIDEO_HOST} ${new URL('360p/video.m3u8', PLAYLIST).pathname}`, { body: RENDITION, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
   [`${VIDEO_HOST} ${new URL('360p/video0.ts', PLAYLIST).pathname}`, file('seg0.ts', 'video/mp2t')],
+  [`${OTHER_VIDEO_HOST} /360p/video.m3u8`, { body: RENDITION, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
+  [`${OTHER_VIDEO_HOST} /360p/video0.ts`, file('seg0.ts', 'video/mp2t')],
 ];
 
 // ------------------------------------------------------------------------ X
@@ -187,7 +197,7 @@ const xRoutes = [
 let b;
 before(async () => {
   b = await openBrowser([READY, ...mastoRoutes, ...bskyRoutes, ...xRoutes], {
-    hosts: [INSTANCE, MEDIA_HOST, 'bsky.app', 'public.api.bsky.app', VIDEO_HOST],
+    hosts: [INSTANCE, MEDIA_HOST, 'bsky.app', 'public.api.bsky.app', VIDEO_HOST, OTHER_VIDEO_HOST],
     mediaHosts: [FILES_HOST, 'cdn.bsky.app', 'av-cdn.bsky.app'],
     ports: [18600, 18699],
   });
@@ -259,12 +269,17 @@ const hasHls = () => b.sw.evaluate(async (url) => {
   return r.result;
 }, BSKY_URL.href);
 
-// playHLSClip presses the HLS clip and waits until it plays. The browser's
-// controls are inert without a source: a press on the clip itself starts it.
-async function playHLSClip(page) {
+// playHLSPress presses the HLS clip; playHLSClip waits until it plays. The
+// browser's controls are inert without a source: a press on the clip itself
+// starts it.
+async function playHLSPress(page) {
   await watch(page, HLS);
   const v = await media(page, HLS);
   await page.mouse.click(v.x, v.y);
+  return v;
+}
+async function playHLSClip(page) {
+  await playHLSPress(page);
   await until(async () => (await media(page, HLS)).playing, { what: 'the HLS clip to play' });
 }
 
@@ -509,6 +524,43 @@ describe("a Bluesky video where the page's connect-src refuses the video host", 
     onlyIn('chromium', "Firefox holds content scripts' requests to the page's connect-src: it shows the poster and notice (the test before)"),
     async () => {
       await playHLSClip(page);
+      assert.deepEqual(b.errors, []);
+    });
+});
+
+describe("a Bluesky playlist naming its rendition on a host the page's connect-src does not name", () => {
+  let page;
+  before(async () => {
+    bskyMasterRoute.body = MASTER_ELSEWHERE;
+    b.server.log.length = 0;
+    page = await unroll(BSKY_URL.href);
+  });
+  after(async () => {
+    bskyMasterRoute.body = MASTER;
+    await page?.close();
+  });
+
+  test('Firefox: the player stops at that request, never made; the poster and its notice name the host, no error',
+    onlyIn('firefox', "Chromium does not hold content scripts' requests to the page's connect-src: it plays the clip (the next test)"),
+    async () => {
+      await playHLSPress(page);
+      const note = await until(() => inReaderContent(page, function () {
+        const f = this.querySelector('figure.u-plays');
+        return f.hasAttribute('data-u-blocked') && f.querySelector('.u-blocked-note')?.textContent;
+      }), { what: 'the clip to show its poster and notice' });
+      assert.equal(note, `This site does not allow playing media from ${OTHER_VIDEO_HOST} here: the poster opens the post.`);
+      assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/playlist.m3u8')), 'the allowed master playlist was fetched');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(requested(OTHER_VIDEO_HOST), [], 'nothing asked of the host the page does not allow');
+      assert.deepEqual(await violations(page), []);
+      assert.deepEqual(b.errors, []);
+    });
+
+  test('Chromium, which does not hold them: the clip plays from the other host',
+    onlyIn('chromium', "Firefox holds content scripts' requests to the page's connect-src: it shows the poster and notice (the test before)"),
+    async () => {
+      await playHLSClip(page);
+      assert.ok(requested(OTHER_VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment came from the other host');
       assert.deepEqual(b.errors, []);
     });
 });

@@ -294,6 +294,9 @@ describe('a Mastodon thread with every kind of media', () => {
   before(async () => {
     page = await unroll(MASTO_URL);
   });
+  // Closed after: the toolbar press finds a tab by its address (Chromium's
+  // driver), and later tests open this address again.
+  after(() => page?.close());
 
   test('the reader shows four photos with alt text, a video, a GIF and an audio clip that play in place', async () => {
     const r = await readReader(page);
@@ -411,8 +414,9 @@ describe('the same thread where the page forbids the media host', () => {
     b.server.log.length = 0;
     page = await unroll(MASTO_URL, { reducedMotion: 'reduce' });
   });
-  after(() => {
+  after(async () => {
     mastoPage.csp = mastoPolicy();
+    await page?.close();
   });
 
   test('every clip shows its poster and link with a notice, and nothing is requested from the host', async () => {

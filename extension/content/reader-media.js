@@ -53,9 +53,10 @@
 
   // mediaPolicy is a function url → allowed under the CSPs in `policies`
   // (header values and <meta> contents; every one must allow it), as the
-  // browser judges media-src: https and http schemes, hosts with *.
-  // wildcards, ports, paths, 'self', 'none', *, blob:.
-  function mediaPolicy(policies, pageURL) {
+  // browser judges media-src — or `directive` (connect-src for what script
+  // fetches), falling back to default-src as the browser does: https and
+  // http schemes, hosts with *. wildcards, ports, paths, 'self', 'none', *, blob:.
+  function mediaPolicy(policies, pageURL, directive = 'media-src') {
     const lists = [];
     for (const header of policies) {
       for (const policy of header.split(',')) {
@@ -64,7 +65,7 @@
           const [name, ...values] = d.trim().split(/\s+/);
           if (name && !dirs.has(name.toLowerCase())) dirs.set(name.toLowerCase(), values);
         }
-        const list = dirs.get('media-src') ?? dirs.get('default-src');
+        const list = dirs.get(directive) ?? dirs.get('default-src');
         if (list) lists.push(list);
       }
     }
@@ -119,8 +120,14 @@
   // blockPlayer shows a clip as its poster and link, saying why.
   function blockPlayer(fig, host) {
     const el = fig.querySelector(SEL.media);
-    el.pause?.();
-    el.removeAttribute('src');
+    // An HLS clip has no src of its own: the player library took its
+    // source away already, or (refused mid-way) keeps it, loading nothing,
+    // so that a play() still pending (Firefox's own controls do not catch
+    // theirs) is not rejected into the console.
+    if (!el.matches(SEL.hls)) {
+      el.pause?.();
+      el.removeAttribute('src');
+    }
     fig.dataset.uBlocked = '';
     const note = document.createElement('p');
     note.className = 'u-blocked-note';
@@ -131,23 +138,48 @@
     fig.querySelector('.u-face').after(note);
   }
 
+  const hlsURL = (video) => httpsURL(video.dataset.uHls) || ownBlob(video.dataset.uHls);
+
+  // hlsRefused: the player library feeds the element a blob: (media-src)
+  // and fetches the playlists and segments by script (fetchAllowed); a
+  // page refusing either gets the poster and notice before any press, and
+  // the player library is never loaded.
+  const hlsRefused = (video, allowed, fetchAllowed) =>
+    globalThis.MediaSource && hlsURL(video) && !(allowed('blob:' + location.origin) && fetchAllowed(hlsURL(video)));
+
   // playHLS attaches the player library on the first play of an HLS clip
   // (Chromium and Firefox have Media Source Extensions but no HLS of their
   // own); where MSE is missing and HLS is native (Safari), the playlist is
-  // the source.
-  async function playHLS(video, loadHls, allowed) {
-    const url = httpsURL(video.dataset.uHls) || ownBlob(video.dataset.uHls);
-    const Hls = url && (globalThis.MediaSource ? await loadHls() : null);
+  // the source. The page's policy was judged for the playlist (hlsRefused);
+  // every later request the player makes is judged before it is made — a
+  // refused request would be an error in the console.
+  async function playHLS(video, loadHls, allowed, fetchAllowed) {
+    const url = hlsURL(video);
+    const Hls = url && globalThis.MediaSource ? await loadHls() : null;
     if (Hls?.isSupported()) {
-      if (!allowed('blob:' + location.origin)) throw new Error('blocked');
+      let failed = false;
+      const fail = (host) => {
+        if (failed) return;
+        failed = true;
+        if (host) hls.stopLoad();
+        else hls.destroy();
+        video.dispatchEvent(new CustomEvent('u-failed', { detail: host }));
+      };
+      // A playlist naming a host the policy refuses stops the clip at that
+      // request, which is never made: the player stops loading and the clip
+      // shows its poster.
+      const Base = Hls.DefaultConfig.loader;
+      class HeldLoader extends Base {
+        load(context, config, callbacks) {
+          if (fetchAllowed(context.url)) return super.load(context, config, callbacks);
+          setTimeout(() => fail(new URL(context.url).host));
+        }
+      }
       // No worker: a page's worker-src need not allow one, and the
       // transmuxing of one clip is light.
-      const hls = new Hls({ enableWorker: false, startLevel: -1 });
+      const hls = new Hls({ enableWorker: false, startLevel: -1, loader: HeldLoader });
       hls.on(Hls.Events.ERROR, (_, data) => {
-        if (data.fatal) {
-          hls.destroy();
-          video.dispatchEvent(new Event('u-failed'));
-        }
+        if (data.fatal) fail('');
       });
       hls.loadSource(url);
       hls.attachMedia(video);
@@ -306,9 +338,13 @@
   // enhance wires the media of rendered reader markup under root.
   // Options: policies — the page's CSP texts (media the page forbids shows
   // as its poster, and is never requested: no console errors);
-  // loadHls() — resolves to the HLS player library's constructor.
-  function enhance(root, { policies = [], loadHls = async () => null } = {}) {
+  // loadHls() — resolves to the HLS player library's constructor;
+  // playerFetchHeld — whether what the player library fetches from this
+  // world is held to the page's connect-src too (Firefox's content scripts
+  // are, Chromium's are not).
+  function enhance(root, { policies = [], loadHls = async () => null, playerFetchHeld = false } = {}) {
     const allowed = mediaPolicy(policies, location.href);
+    const fetchAllowed = playerFetchHeld ? mediaPolicy(policies, location.href, 'connect-src') : () => true;
     for (const fig of root.querySelectorAll(SEL.plays)) {
       const el = fig.querySelector(SEL.media);
       if (!el) continue;
@@ -325,8 +361,10 @@
         if (pressed) el.play().catch(() => {});
       }
       el.addEventListener('error', () => fig.dataset.uBlocked === undefined && blockPlayer(fig, ''));
-      el.addEventListener('u-failed', () => fig.dataset.uBlocked === undefined && blockPlayer(fig, ''));
-      if (el.matches(SEL.hls)) {
+      el.addEventListener('u-failed', (e) => fig.dataset.uBlocked === undefined && blockPlayer(fig, /** @type {CustomEvent} */ (e).detail || ''));
+      if (el.matches(SEL.hls) && hlsRefused(el, allowed, fetchAllowed)) {
+        blockPlayer(fig, new URL(el.dataset.uHls).host);
+      } else if (el.matches(SEL.hls)) {
         // Without a source the browser's controls are inert: the first
         // press on the clip (pointer, Enter or Space) or a play() starts it.
         let started = false;
@@ -334,7 +372,7 @@
           if (started) return;
           started = true;
           e?.preventDefault?.();
-          playHLS(el, loadHls, allowed).catch((err) => {
+          playHLS(el, loadHls, allowed, fetchAllowed).catch((err) => {
             if (fig.dataset.uBlocked !== undefined) return;
             blockPlayer(fig, err.message === 'blocked' ? new URL(el.dataset.uHls).host : '');
           });

@@ -97,6 +97,11 @@ import { readerSettings } from '../shared/contract.gen.js';
     return policies;
   }
 
+  // Firefox holds what content scripts fetch to the page's CSP
+  // (connect-src), Chromium does not: the HLS player's playlist and segment
+  // requests, made from this world, are judged by it only where they are held.
+  const PLAYER_FETCH_HELD = chrome.runtime.getURL('').startsWith('moz-extension:');
+
   // The HLS player library is injected by the background into this tab on
   // the first HLS play only (it is large, and most threads have none).
   async function loadHls() {
@@ -121,7 +126,7 @@ import { readerSettings } from '../shared/contract.gen.js';
     }
     const needPolicy = root.querySelector('.u-plays') !== null;
     (needPolicy ? pagePolicies() : Promise.resolve([])).then((found) => {
-      if (live && state === s) s.unwireMedia = globalThis.unspoolMedia.enhance(root, { policies: found, loadHls });
+      if (live && state === s) s.unwireMedia = globalThis.unspoolMedia.enhance(root, { policies: found, loadHls, playerFetchHeld: PLAYER_FETCH_HELD });
     });
   }
 

@@ -30,15 +30,22 @@ const UUID = 'a3d1c0de-5e1f-4e57-8b1d-0000000000fe';
 const EXTENSION_ERROR = new RegExp(`^(JavaScript error: |console\\.error: ).*moz-extension://${UUID}`);
 
 // CONNECT proxy: every tunnel goes to the local HTTPS server, which answers
-// by the Host header like Chromium's host mapping would.
+// by the Host header like Chromium's host mapping would. Every https page
+// goes through it, so refusing tunnels (setOffline) is the network gone
+// for them, as playwright's context.setOffline is in Chromium.
 async function startProxy(httpsPort) {
   const sockets = new Set();
+  let offline = false;
   const proxy = net.createServer((client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.once('data', (head) => {
       if (!/^CONNECT /.test(head.toString('latin1'))) {
         client.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n');
+        return;
+      }
+      if (offline) {
+        client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
         return;
       }
       const up = net.connect(httpsPort, '127.0.0.1', () => {
@@ -58,7 +65,13 @@ async function startProxy(httpsPort) {
     proxy.close(r);
     for (const s of sockets) s.destroy();
   });
-  return { port: proxy.address().port, close };
+  // setOffline also ends the open tunnels: a kept-alive connection would
+  // otherwise still answer.
+  const setOffline = (on) => {
+    offline = on;
+    if (on) for (const s of sockets) s.destroy();
+  };
+  return { port: proxy.address().port, close, setOffline };
 }
 
 const prefs = (proxyPort, downloads) => ({
@@ -167,6 +180,9 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
     context: {
       newPage: () => b.newPage(),
       pages: async () => (await browser.pages()).map(wrap),
+      // https only (every https request goes through the proxy); the
+      // extension's own pages and http://127.0.0.1 stay reachable.
+      setOffline: async (on) => proxy.setOffline(on),
       async waitForEvent(name) {
         if (name !== 'page') throw new Error(`firefox driver: no context event ${name}`);
         const known = new Set(browser.targets());
@@ -265,6 +281,15 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
     await page.waitForFunction((m) => matchMedia('print').matches === (m === 'print'), media);
   };
 
+  // reducedMotion: the tab's own prefers-reduced-motion, as Firefox's
+  // responsive design mode sets it (BiDi has no emulation for it); it lasts
+  // across the tab's navigations, as playwright's emulateMedia does.
+  b.reducedMotion = async (page, value) => {
+    await page.bringToFront();
+    await chromeCall((EU, v) => { gBrowser.selectedBrowser.browsingContext.prefersReducedMotionOverride = v ?? 'none'; }, value);
+    await page.waitForFunction((v) => matchMedia('(prefers-reduced-motion: reduce)').matches === (v === 'reduce'), value);
+  };
+
   b.downloads = downloads;
   b.close = async () => {
     await browser.close();
@@ -292,6 +317,16 @@ function firefoxPage(p, b) {
       await p.waitForFunction((u) => location.href === u && document.readyState === 'complete', { timeout: 30_000 }, url);
       return null;
     },
+    // puppeteer's reload of a moz-extension:// page hangs (as goto does):
+    // reload through BiDi and wait for a new document.
+    async reload(options) {
+      // p.url() stays about:blank after a BiDi navigation: ask the document.
+      if (!(await p.evaluate(() => location.protocol)).startsWith('moz-extension')) return p.reload(options);
+      await p.evaluate(() => { window.__unspoolOldDocument = true; });
+      await b.send('browsingContext.reload', { context: ctx(), wait: 'none' });
+      await p.waitForFunction(() => !window.__unspoolOldDocument && document.readyState === 'complete', { timeout: 30_000 });
+      return null;
+    },
     waitForFunction: (fn, arg, { timeout = 30_000, polling } = {}) => p.waitForFunction(fn, { timeout, ...(polling ? { polling } : {}) }, arg),
     waitForTimeout: (ms) => new Promise((r) => setTimeout(r, ms)),
     waitForLoadState: () => p.waitForFunction(() => document.readyState === 'complete', { timeout: 30_000 }),
@@ -311,7 +346,14 @@ function firefoxPage(p, b) {
     isDisabled: (sel) => p.$eval(sel, (e) => e.disabled),
     fill: (sel, value) => p.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }, value),
     setViewportSize: ({ width, height }) => p.setViewport({ width, height }),
-    emulateMedia: ({ media }) => b.printMedia(proxy, media),
+    // playwright's emulateMedia: what the driver can set, and a clear refusal
+    // of the rest (a test must not pass on a preference it did not get).
+    async emulateMedia({ media, reducedMotion, ...rest }) {
+      const unknown = Object.keys(rest);
+      if (unknown.length) throw new Error(`firefox driver: emulateMedia cannot set ${unknown.join(', ')}`);
+      if (media !== undefined) await b.printMedia(proxy, media);
+      if (reducedMotion !== undefined) await b.reducedMotion(proxy, reducedMotion);
+    },
     keyboard: {
       // playwright's "Shift+Tab": modifiers held while the key is pressed.
       async press(combo) {

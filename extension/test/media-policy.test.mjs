@@ -1,5 +1,6 @@
 // The overlay's reading of a page's media policy (content/reader-media.js
-// mediaPolicy), as the browser judges media-src: run under node, no browser.
+// mediaPolicy), as the browser judges media-src (and connect-src, for what
+// the HLS player fetches): run under node, no browser.
 // Browsers: chromium only — no browser at all (a module under node): once is enough
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,5 +47,20 @@ const cases = [
 for (const [policies, url, want] of cases) {
   test(`${JSON.stringify(policies)} ${want ? 'allows' : 'forbids'} ${url}`, () => {
     assert.equal(mediaPolicy(policies, PAGE)(url), want);
+  });
+}
+
+// What script fetches (an HLS player's playlists and segments) is judged by
+// connect-src, or default-src without one; media-src does not count there.
+const connectCases = [
+  [["media-src https://video.bsky.app blob:; connect-src 'self'"], 'https://video.bsky.app/p.m3u8', false],
+  [["media-src 'self'; connect-src 'self' https://video.bsky.app"], 'https://video.bsky.app/p.m3u8', true],
+  [["default-src 'self'; media-src https://video.bsky.app"], 'https://video.bsky.app/p.m3u8', false],
+  [['default-src https://video.bsky.app'], 'https://video.bsky.app/p.m3u8', true],
+  [[], 'https://video.bsky.app/p.m3u8', true],
+];
+for (const [policies, url, want] of connectCases) {
+  test(`connect-src: ${JSON.stringify(policies)} ${want ? 'allows' : 'forbids'} ${url}`, () => {
+    assert.equal(mediaPolicy(policies, PAGE, 'connect-src')(url), want);
   });
 }

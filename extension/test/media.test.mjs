@@ -12,7 +12,13 @@
 //   - a Bluesky thread (bsky.app, the AppView mapped here) with four photos
 //     and a video that is an HLS playlist served here: nothing from the video
 //     host and no player library before a press; then the clip plays
-//     (Bluesky has no GIF or audio of its own);
+//     (Bluesky has no GIF or audio of its own); under a connect-src refusing
+//     the video host, Firefox (which holds content scripts' requests to it)
+//     shows the poster and notice and Chromium plays it; under a media-src
+//     and connect-src refusing it, both show the poster and notice, load no
+//     player library, request nothing, and no CSP violation reaches the page;
+//     a master playlist naming its rendition on a host connect-src leaves
+//     out stops there in Firefox (notice naming that host), plays in Chromium;
 //   - an X thread under https://x.com (its TweetDetail JSON names the files)
 //     with four photos, a video and a GIF: nothing from video.twimg.com
 //     before a press; the video plays, the GIF loops in view (X has no audio);
@@ -28,7 +34,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inReaderContent, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
+import { inReaderContent, inShadow, onlyIn, openBrowser, pressAction, readReader, waitForReader } from './harness.mjs';
 import { startServer as startSyncServer, until } from './library-helpers.mjs';
 import { xAppPage } from './pages.mjs';
 
@@ -37,7 +43,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // browser decodes and plays them: media/README.md.
 const clip = (name) => fs.readFileSync(path.join(here, 'media', name));
 
-const READY = ['* /assets/ready.js', { body: "document.documentElement.dataset.ready = 'true';", type: 'text/javascript' }];
+// The pages' own script: ready, and every CSP refusal in the page recorded
+// (Firefox reports them neither to the console nor over BiDi; a content
+// script's refused request is reported to the page's document too).
+const READY = ['* /assets/ready.js', {
+  body: `document.documentElement.dataset.ready = 'true';
+document.addEventListener('securitypolicyviolation', (e) => {
+  const d = document.documentElement.dataset;
+  d.violations = (d.violations ? d.violations + '\\n' : '') + e.effectiveDirective + ' ' + e.blockedURI;
+});`,
+  type: 'text/javascript',
+}];
+const violations = (page) => page.evaluate(() => document.documentElement.dataset.violations?.split('\n') ?? []);
 const withReady = (html) => html.replace(/<\/body>/i, '<script src="/assets/ready.js"></script></body>');
 
 // A file route: the clip with its type, no page policy, readable from any
@@ -120,20 +137,31 @@ const bskyThread = (() => {
   return JSON.stringify(t);
 })();
 // Bluesky's layout: a master playlist naming one rendition, its segments.
-const MASTER = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00c"\n360p/video.m3u8\n';
+const masterNaming = (rendition) => `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00c"\n${rendition}\n`;
+const MASTER = masterNaming('360p/video.m3u8');
+// A master playlist may name its renditions on another host.
+const OTHER_VIDEO_HOST = 'video.cdn.bsky.app';
+const MASTER_ELSEWHERE = masterNaming(`https://${OTHER_VIDEO_HOST}/360p/video.m3u8`);
 const RENDITION = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:4.0,\nvideo0.ts\n#EXT-X-ENDLIST\n';
 const bskyPage = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bluesky</title></head>
 <body><div id="root"><p>Bluesky's app would draw the thread here.</p></div></body></html>`;
+// Bluesky's kind of policy: media from the video host or as blob: (how a
+// player library feeds the element), its playlists and segments fetched by
+// script (connect-src) — a page playing HLS itself allows both; the tests
+// take either away.
+const bskyPolicy = ({ media = "'self' blob: https://video.bsky.app", connect = "'self' https://video.bsky.app" } = {}) =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https://cdn.bsky.app https://av-cdn.bsky.app; media-src ${media}; connect-src ${connect}; object-src 'none'`;
+const bskyPageRoute = { body: withReady(bskyPage), csp: bskyPolicy() };
+const bskyMasterRoute = { body: MASTER, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*', 'cache-control': 'no-store' } };
 const bskyRoutes = [
-  [`bsky.app ${BSKY_URL.pathname}`, {
-    body: withReady(bskyPage),
-    // Media from the video host or as blob: (how a player library feeds the element).
-    csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https://cdn.bsky.app https://av-cdn.bsky.app; media-src 'self' blob: https://video.bsky.app; connect-src 'self'; object-src 'none'",
-  }],
+  [`bsky.app ${BSKY_URL.pathname}`, bskyPageRoute],
   ['public.api.bsky.app /xrpc/app.bsky.feed.getPostThread', { body: bskyThread, type: 'application/json', csp: null, headers: { 'access-control-allow-origin': '*' } }],
-  [`${VIDEO_HOST} ${new URL(PLAYLIST).pathname}`, { body: MASTER, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
+  // Not kept in the browser's cache: a test changes what it names.
+  [`${VIDEO_HOST} ${new URL(PLAYLIST).pathname}`, bskyMasterRoute],
   [`${VIDEO_HOST} ${new URL('360p/video.m3u8', PLAYLIST).pathname}`, { body: RENDITION, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
   [`${VIDEO_HOST} ${new URL('360p/video0.ts', PLAYLIST).pathname}`, file('seg0.ts', 'video/mp2t')],
+  [`${OTHER_VIDEO_HOST} /360p/video.m3u8`, { body: RENDITION, type: 'application/vnd.apple.mpegurl', csp: null, headers: { 'access-control-allow-origin': '*' } }],
+  [`${OTHER_VIDEO_HOST} /360p/video0.ts`, file('seg0.ts', 'video/mp2t')],
 ];
 
 // ------------------------------------------------------------------------ X
@@ -164,18 +192,12 @@ const xRoutes = [
   [`${X_VIDEO_HOST} ${new URL(X_CLIPS.gif).pathname}`, file('gif.mp4', 'video/mp4')],
 ];
 
-// Why the HLS clip does not play in Firefox yet (the thread itself, poster
-// and photos included, does open there): the player library runs in the
-// content scripts' world, and Firefox holds its playlist and segment
-// requests to the page's connect-src ('self' here), Chromium does not.
-const HLS_IN_FIREFOX = "Firefox holds the HLS player's playlist requests from the content scripts' world to the page's connect-src";
-
 // -------------------------------------------------------------- helpers
 
 let b;
 before(async () => {
   b = await openBrowser([READY, ...mastoRoutes, ...bskyRoutes, ...xRoutes], {
-    hosts: [INSTANCE, MEDIA_HOST, 'bsky.app', 'public.api.bsky.app', VIDEO_HOST],
+    hosts: [INSTANCE, MEDIA_HOST, 'bsky.app', 'public.api.bsky.app', VIDEO_HOST, OTHER_VIDEO_HOST],
     mediaHosts: [FILES_HOST, 'cdn.bsky.app', 'av-cdn.bsky.app'],
     ports: [18600, 18699],
   });
@@ -239,6 +261,28 @@ const scrollTo = (page, sel) => inReaderContent(page, function (sel) {
 // would: Chromium draws it at the bottom left, above the timeline.
 const pressPlay = (page, m) => page.mouse.click(m.left + 24, m.bottom - 47);
 
+const HLS = 'video[data-u-hls]';
+// hasHls: whether the player library is in the Bluesky tab's content scripts' world.
+const hasHls = () => b.sw.evaluate(async (url) => {
+  const [tab] = await chrome.tabs.query({ url });
+  const [r] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => typeof globalThis.Hls });
+  return r.result;
+}, BSKY_URL.href);
+
+// playHLSPress presses the HLS clip; playHLSClip waits until it plays. The
+// browser's controls are inert without a source: a press on the clip itself
+// starts it.
+async function playHLSPress(page) {
+  await watch(page, HLS);
+  const v = await media(page, HLS);
+  await page.mouse.click(v.x, v.y);
+  return v;
+}
+async function playHLSClip(page) {
+  await playHLSPress(page);
+  await until(async () => (await media(page, HLS)).playing, { what: 'the HLS clip to play' });
+}
+
 const VIDEO = 'figure.u-video video.u-media';
 const GIF = 'video[data-u-gif]';
 const AUDIO = 'audio.u-media';
@@ -250,6 +294,9 @@ describe('a Mastodon thread with every kind of media', () => {
   before(async () => {
     page = await unroll(MASTO_URL);
   });
+  // Closed after: the toolbar press finds a tab by its address (Chromium's
+  // driver), and later tests open this address again.
+  after(() => page?.close());
 
   test('the reader shows four photos with alt text, a video, a GIF and an audio clip that play in place', async () => {
     const r = await readReader(page);
@@ -367,8 +414,9 @@ describe('the same thread where the page forbids the media host', () => {
     b.server.log.length = 0;
     page = await unroll(MASTO_URL, { reducedMotion: 'reduce' });
   });
-  after(() => {
+  after(async () => {
     mastoPage.csp = mastoPolicy();
+    await page?.close();
   });
 
   test('every clip shows its poster and link with a notice, and nothing is requested from the host', async () => {
@@ -398,7 +446,7 @@ describe('the same thread where the page forbids the media host', () => {
 });
 
 describe('reduced motion', () => {
-  test('a GIF in view waits for a press', onlyIn('chromium', 'the Firefox driver cannot emulate prefers-reduced-motion'), async () => {
+  test('a GIF in view waits for a press', async () => {
     const page = await unroll(MASTO_URL, { reducedMotion: 'reduce' });
     await watch(page, GIF);
     await new Promise((r) => setTimeout(r, 600));
@@ -411,12 +459,6 @@ describe('reduced motion', () => {
 
 describe('a Bluesky video (HLS)', () => {
   let page;
-  const HLS = 'video[data-u-hls]';
-  const hasHls = () => b.sw.evaluate(async (url) => {
-    const [tab] = await chrome.tabs.query({ url });
-    const [r] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => typeof globalThis.Hls });
-    return r.result;
-  }, BSKY_URL.href);
   after(() => page?.close());
 
   test('the thread from the AppView shows its photos and the poster; no player library before a press', async () => {
@@ -429,17 +471,117 @@ describe('a Bluesky video (HLS)', () => {
     assert.deepEqual(b.errors, []);
   });
 
-  test('the player library loads on play, and the clip plays', onlyIn('chromium', HLS_IN_FIREFOX), async () => {
-    await watch(page, HLS);
-    // The browser's controls are inert without a source: a press on the
-    // clip itself starts it.
-    const v = await media(page, HLS);
-    await page.mouse.click(v.x, v.y);
-    await until(async () => (await media(page, HLS)).playing, { what: 'the HLS clip to play' });
+  test('the player library loads on play, and the clip plays', async () => {
+    await playHLSClip(page);
     assert.equal(await hasHls(), 'function');
     assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment was fetched');
+    assert.deepEqual(await violations(page), []);
     assert.deepEqual(b.errors, []);
   });
+});
+
+// Where the page's policy refuses the HLS clip, the reader shows its poster
+// and link with the notice before any press, loads no player library and
+// asks the video host for nothing, so nothing is refused (no violation, no
+// console error).
+const HLS_NOTICE = `This site does not allow playing media from ${VIDEO_HOST} here: the poster opens the post.`;
+async function assertHLSRefused(page) {
+  const seen = await until(() => inReaderContent(page, function () {
+    const f = this.querySelector('figure.u-plays');
+    return f.hasAttribute('data-u-blocked') && {
+      face: getComputedStyle(f.querySelector('.u-face')).display,
+      href: f.querySelector('a.u-face')?.getAttribute('href'),
+      element: getComputedStyle(f.querySelector('.u-media')).display,
+      note: f.querySelector('.u-blocked-note')?.textContent,
+    };
+  }), { what: 'the HLS clip to show its poster and notice' });
+  assert.equal(seen.face, 'block');
+  assert.match(seen.href, /^https:\/\/bsky\.app\/profile\/[^/]+\/post\/[a-z0-9]+$/);
+  assert.equal(seen.element, 'none');
+  assert.equal(seen.note, HLS_NOTICE);
+  // A press on the poster's place starts nothing.
+  await scrollTo(page, 'figure.u-plays');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await hasHls(), 'undefined', 'no player library');
+  assert.deepEqual(requested(VIDEO_HOST), [], 'nothing asked of the video host');
+  assert.deepEqual(await violations(page), []);
+  assert.deepEqual(b.errors, []);
+}
+
+describe("a Bluesky video where the page's connect-src refuses the video host", () => {
+  let page;
+  before(async () => {
+    bskyPageRoute.csp = bskyPolicy({ connect: "'self'" });
+    b.server.log.length = 0;
+    page = await unroll(BSKY_URL.href);
+  });
+  after(async () => {
+    bskyPageRoute.csp = bskyPolicy();
+    await page?.close();
+  });
+
+  test('Firefox, which holds what content scripts fetch to the page\'s policy: the poster and its notice, no error',
+    onlyIn('firefox', "Chromium does not hold content scripts' requests to the page's connect-src: it plays the clip (the next test)"),
+    () => assertHLSRefused(page));
+
+  test('Chromium, which does not hold them: the clip plays',
+    onlyIn('chromium', "Firefox holds content scripts' requests to the page's connect-src: it shows the poster and notice (the test before)"),
+    async () => {
+      await playHLSClip(page);
+      assert.deepEqual(b.errors, []);
+    });
+});
+
+describe("a Bluesky playlist naming its rendition on a host the page's connect-src does not name", () => {
+  let page;
+  before(async () => {
+    bskyMasterRoute.body = MASTER_ELSEWHERE;
+    b.server.log.length = 0;
+    page = await unroll(BSKY_URL.href);
+  });
+  after(async () => {
+    bskyMasterRoute.body = MASTER;
+    await page?.close();
+  });
+
+  test('Firefox: the player stops at that request, never made; the poster and its notice name the host, no error',
+    onlyIn('firefox', "Chromium does not hold content scripts' requests to the page's connect-src: it plays the clip (the next test)"),
+    async () => {
+      await playHLSPress(page);
+      const note = await until(() => inReaderContent(page, function () {
+        const f = this.querySelector('figure.u-plays');
+        return f.hasAttribute('data-u-blocked') && f.querySelector('.u-blocked-note')?.textContent;
+      }), { what: 'the clip to show its poster and notice' });
+      assert.equal(note, `This site does not allow playing media from ${OTHER_VIDEO_HOST} here: the poster opens the post.`);
+      assert.ok(requested(VIDEO_HOST).some((l) => l.endsWith('/playlist.m3u8')), 'the allowed master playlist was fetched');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(requested(OTHER_VIDEO_HOST), [], 'nothing asked of the host the page does not allow');
+      assert.deepEqual(await violations(page), []);
+      assert.deepEqual(b.errors, []);
+    });
+
+  test('Chromium, which does not hold them: the clip plays from the other host',
+    onlyIn('chromium', "Firefox holds content scripts' requests to the page's connect-src: it shows the poster and notice (the test before)"),
+    async () => {
+      await playHLSClip(page);
+      assert.ok(requested(OTHER_VIDEO_HOST).some((l) => l.endsWith('/360p/video0.ts')), 'the segment came from the other host');
+      assert.deepEqual(b.errors, []);
+    });
+});
+
+describe("a Bluesky video where the page's media-src and connect-src refuse the video host", () => {
+  let page;
+  before(async () => {
+    bskyPageRoute.csp = bskyPolicy({ media: "'self'", connect: "'self'" });
+    b.server.log.length = 0;
+    page = await unroll(BSKY_URL.href);
+  });
+  after(async () => {
+    bskyPageRoute.csp = bskyPolicy();
+    await page?.close();
+  });
+
+  test('the poster and its notice, no player library, nothing requested, no error', () => assertHLSRefused(page));
 });
 
 describe('an X thread with four photos, a video and a GIF, under https://x.com', () => {
@@ -519,9 +661,10 @@ describe('the share page', () => {
   });
 });
 
-describe('the library keeps media offline when asked', onlyIn('chromium', 'the Firefox driver cannot take the browser offline (no context.setOffline) nor reload an extension page'), () => {
-  // inReading runs fn(arg) with this = the library reader's shadow root.
-  const inReading = (page, fn, arg) => page.evaluate(([src, a]) => (0, eval)(`(${src})`).call(document.getElementById('reader').shadowRoot, a), [fn.toString(), arg]);
+describe('the library keeps media offline when asked', () => {
+  // inReading runs fn(arg) with this = the library reader's shadow root
+  // (on <main>), through the driver: the page's policy allows no eval.
+  const inReading = async (page, fn, arg) => (await inShadow(page, ['main'], fn, arg))?.value;
   const readPage = async (key) => {
     const page = await b.context.newPage();
     await page.setViewportSize({ width: 1000, height: 640 });
@@ -634,7 +777,7 @@ describe('the library keeps media offline when asked', onlyIn('chromium', 'the F
         const r = v.getBoundingClientRect();
         return { hls: v.dataset.uHls, x: r.left + r.width / 2, y: r.top + r.height / 2 };
       });
-      assert.match(at.hls, /^blob:chrome-extension:/);
+      assert.match(at.hls, /^blob:(chrome|moz)-extension:/);
       await new Promise((r) => setTimeout(r, 300));
       await page.mouse.click(at.x, at.y);
       await until(() => inReading(page, function () { return this.querySelector('video[data-u-hls]').dataset.testPlaying === '1'; }), { what: 'the stored HLS clip to play' });

@@ -53,8 +53,12 @@ export async function openChromium(routes, serverOptions) {
     const cdp = browserCDP ?? (await context.newCDPSession(page));
     const { targetInfos } = await cdp.send('Target.getTargets', { filter: [{}] }); // [{}]: every type, tabs included
     const url = page.url();
-    const tab = targetInfos.find((t) => t.type === 'tab' && t.url === url);
-    if (!tab) throw new Error(`no tab target for ${url}`);
+    // CDP presses a tab target, found by its address: two tabs at one
+    // address would make the press land on either, so a test must close
+    // the one it is done with.
+    const tabs = targetInfos.filter((t) => t.type === 'tab' && t.url === url);
+    if (tabs.length !== 1) throw new Error(tabs.length ? `${tabs.length} tabs show ${url}: close the others before pressing the toolbar` : `no tab target for ${url}`);
+    const [tab] = tabs;
     await cdp.send('Extensions.triggerAction', { id: extensionId, targetId: tab.targetId });
   };
 

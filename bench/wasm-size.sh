@@ -211,7 +211,7 @@ import "unspool/shared/thread"
 
 func rememberThread(string, *thread.Thread) {}
 EOF
-only_extract=("$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go")
+only_extract=("$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go")
 no_extract=("$ROOT/wasm/extract.go=-")
 overlay extract "${only_extract[@]}"
 variant extract "split: extract only (no render, no sync)" -overlay "$tmp/extract.json"

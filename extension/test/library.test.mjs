@@ -123,6 +123,24 @@ test('a saved thread opens offline, rendered from the stored thread', async () =
   }
 });
 
+test('the saved-thread page renders with settings an older version stored, keeping those still allowed', async () => {
+  const { page, url } = A;
+  await page.goto(url(`pages/library/read.html?key=${encodeURIComponent(`x:${long.id}`)}`));
+  await page.waitForSelector('html[data-ready]');
+  await page.evaluate(() => chrome.storage.local.set({ readerSettings: { theme: 'neon', fontSize: 'large', spacing: 'loose' } }));
+  try {
+    await page.reload();
+    await page.waitForSelector('html[data-ready]', { timeout: 15_000 });
+    const shown = await page.evaluate(() => {
+      const u = document.getElementById('reader').shadowRoot.querySelector('.unspool');
+      return { theme: u.getAttribute('data-theme'), size: u.getAttribute('data-size') };
+    });
+    assert.deepEqual(shown, { theme: 'auto', size: 'large' });
+  } finally {
+    await page.evaluate(() => chrome.storage.local.remove('readerSettings'));
+  }
+});
+
 test('the saved-thread page remembers where it was read, and the list shows it', async () => {
   const { page, url } = A;
   const key = `x:${long.id}`;

@@ -5,23 +5,7 @@
 import { call, callAhead, ready, stats } from '../shared/wasm-host.js';
 import { handle } from './messages.js';
 import { remember, showsAThread } from './shown.js';
-import { defaultReaderSettings, readerSettings } from '../shared/contract.gen.js';
-
-// Settings the reader remembers (chrome.storage.local): the renderer's
-// options (shared/render Settings, through contract.gen.js).
-// clean keeps only known settings with allowed values: a stored value from
-// an older version must not make every render fail.
-function clean(s) {
-  const out = { ...defaultReaderSettings };
-  for (const { name, choices } of readerSettings) if (choices.some((c) => c.value === s?.[name])) out[name] = s[name];
-  return out;
-}
-const SETTINGS_KEY = 'readerSettings';
-
-export async function loadSettings() {
-  const got = await chrome.storage.local.get(SETTINGS_KEY);
-  return clean(got[SETTINGS_KEY]);
-}
+import { loadReaderSettings, saveReaderSettings } from '../shared/reader-settings.js';
 
 // The last thread extracted, as JSON (for the console and tests: what the
 // extractor produced, beyond what the reader shows).
@@ -82,7 +66,7 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
     captures = { html: strings(collected.html), json: bodies.json, followed: bodies.followed, stoppedBy: typeof collected.stoppedBy === 'string' ? collected.stoppedBy : '' };
     xSessions.delete(`${sender.tab?.id} ${collected.session}`);
   }
-  return unroll({ url, captures, content: collected.content, clickedAt, settings: loadSettings() }, sender, t0);
+  return unroll({ url, captures, content: collected.content, clickedAt, settings: loadReaderSettings() }, sender, t0);
 }, { page: true });
 
 // unroll extracts the thread from captures (or a whole page's content),
@@ -118,7 +102,7 @@ handle('reader:x-continuations', async (msg, sender) => {
   const bodies = sessionBodies(sender, msg.session, msg.since, msg.collected);
   if (!bodies) return { resend: true };
   const unrolling = msg.ahead !== true && typeof msg.unroll === 'number';
-  const settings = unrolling ? loadSettings() : null;
+  const settings = unrolling ? loadReaderSettings() : null;
   await ready();
   const t1 = performance.now();
   const chain = JSON.parse(await (msg.ahead === true ? callAhead : call)('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
@@ -130,8 +114,7 @@ handle('reader:x-continuations', async (msg, sender) => {
 }, { page: true });
 
 handle('reader:render', async ({ thread, settings }) => {
-  const merged = clean(settings);
-  await chrome.storage.local.set({ [SETTINGS_KEY]: merged });
+  const merged = await saveReaderSettings(settings);
   return { html: await call('render', thread, JSON.stringify(merged)), settings: merged };
 }, { page: true });
 

@@ -477,6 +477,7 @@ export async function inShadowFirefox(page, hosts, fn, arg) {
 // script: `content` is the tab's window): it evaluates expression in the
 // extension's content-script sandbox for that document and sends back
 // {value: JSON} or {error}.
+/* global content, Cu, sendAsyncMessage -- a frame script's own */
 function contentWorldFrameScript({ id, expression, tag }) {
   (async () => {
     try {

@@ -43,8 +43,9 @@ after(async () => {
 });
 
 // The compromised page's script: each message as a content script sends it.
+// It first says whether it shares its world with the reader's scripts.
 const hostile = (calls) => `(async (calls) => {
-  const out = [];
+  const out = [{ readerWorld: typeof globalThis.unspoolContent === 'object' }];
   for (const [type, payload] of calls) {
     try {
       const res = await chrome.runtime.sendMessage({ type, ...payload });
@@ -98,7 +99,8 @@ test('hostile content script: every privileged message is refused and changes no
   for (const t of every) assert.ok(calls.some(([type]) => type === t) || reader.includes(t), `${t} is sent by the hostile script`);
 
   const before = { sync: await ext.send('sync:status'), code: await ext.send('sync:code'), library: await libraryState(ext) };
-  const result = await b.inContentWorld(page, hostile(calls.map(([t, p]) => [t, p])));
+  const [world, ...result] = await b.inContentWorld(page, hostile(calls.map(([t, p]) => [t, p])));
+  assert.deepEqual(world, { readerWorld: true }, "the script runs in the world the extension put the reader's scripts in");
   calls.forEach(([type, , allowed], i) => {
     assert.equal(result[i].ok, allowed, `${type} ${JSON.stringify(calls[i][1]).slice(0, 60)}: ${result[i].error}`);
     if (!allowed) assert.match(result[i].error, /not accepted from a web page/);

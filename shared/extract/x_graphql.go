@@ -60,7 +60,10 @@ func (xGraphQL) Extract(p *Page) (*thread.Thread, error) {
 type gqlResponse struct {
 	Data struct {
 		Conversation *gqlTimeline `json:"threaded_conversation_with_injections_v2"`
-		TweetResult  *struct {
+		// ConversationV1 is the same timeline under its 2022 name, before
+		// the web app's "withV2Timeline" switch; its entries have the same shape.
+		ConversationV1 *gqlTimeline `json:"threaded_conversation_with_injections"`
+		TweetResult    *struct {
 			Result *gqlTweet `json:"result"`
 		} `json:"tweetResult"`
 	} `json:"data"`
@@ -236,6 +239,9 @@ func xParseGraphQL(content []byte) (*gqlResponse, error) {
 	var r gqlResponse
 	if err := json.Unmarshal(content, &r); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "the X JSON cannot be read: %v", err)
+	}
+	if r.Data.Conversation == nil {
+		r.Data.Conversation = r.Data.ConversationV1
 	}
 	if r.Data.Conversation == nil && (r.Data.TweetResult == nil || r.Data.TweetResult.Result == nil) {
 		msg := "the X JSON is not a TweetDetail response (no threaded_conversation_with_injections_v2)"

@@ -51,3 +51,18 @@ func generationCases(t *testing.T, source string, renames ...string) {
 func TestXGraphQL2022TimelineName(t *testing.T) {
 	generationCases(t, "x-graphql", `"threaded_conversation_with_injections_v2"`, `"threaded_conversation_with_injections"`)
 }
+
+// Bluesky's lexicons before March 2023 named the thread views under
+// getPostThread, the embed views "presented" and the quoted record a
+// presentedRecord holding the post in "record" (later "value").
+func TestBluesky2023LexiconNames(t *testing.T) {
+	generationCases(t, "bluesky",
+		`"app.bsky.feed.defs#threadViewPost"`, `"app.bsky.feed.getPostThread#threadViewPost"`,
+		`"app.bsky.feed.defs#notFoundPost"`, `"app.bsky.feed.getPostThread#notFoundPost"`,
+		`"app.bsky.embed.images#view"`, `"app.bsky.embed.images#presented"`,
+		`"app.bsky.embed.external#view"`, `"app.bsky.embed.external#presented"`,
+		`"app.bsky.embed.record#view"`, `"app.bsky.embed.record#presented"`,
+		`"app.bsky.embed.record#viewRecord"`, `"app.bsky.embed.record#presentedRecord"`,
+		`"value":`, `"record":`,
+	)
+}

@@ -1,8 +1,10 @@
 package extract
 
-// X's React web app, read from its DOM. Only data-testid markers (and a few
-// ARIA roles) are used: X's CSS class names are generated and change with
-// every build, while data-testid names have held since 2019.
+// X's React web app, read from its DOM. data-testid markers come first, with
+// a second, independent marker for each signal where X offers one (ARIA
+// roles, lang, media hosts, structure: docs/platforms.md, "X page markup"),
+// so one renamed attribute costs a detail, not the thread. X's CSS class
+// names are never used: they are generated and change with every build.
 //
 // A conversation page is a virtualised list of cells
 // ([data-testid=cellInnerDiv]). A cell holds one post (an article marked

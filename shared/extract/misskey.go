@@ -157,66 +157,45 @@ func missPureRenote(n *missNote) bool {
 // (or the embedded reply) holds, and the user's earliest own reply at each
 // step below.
 func missChain(focal *missNote, b missBundle, host string) (*thread.Thread, error) {
-	user := focal.UserID
-	byID := map[string]*missNote{}
-	children := map[string][]*missNote{}
-	var add func(n *missNote, isChild bool)
-	add = func(n *missNote, isChild bool) {
-		if n == nil || n.ID == "" || n.UserID == "" || n.User == nil || byID[n.ID] != nil {
+	g := newReplyGraph(
+		func(n *missNote) string { return n.ID },
+		func(n *missNote) string { return deref(n.ReplyID) },
+		func(n *missNote) string { return n.UserID },
+		func(n *missNote) time.Time { return rfcTime(n.CreatedAt) },
+	)
+	var add func(n *missNote)
+	add = func(n *missNote) {
+		if n == nil || n.ID == "" || n.UserID == "" || n.User == nil {
 			return
 		}
-		byID[n.ID] = n
-		if isChild && n.ReplyID != nil {
-			children[*n.ReplyID] = append(children[*n.ReplyID], n)
-		}
+		g.add(n)
 		// notes/show and notes/conversation embed each note's parent.
-		add(n.Reply, false)
+		add(n.Reply)
 	}
-	add(focal.Reply, false)
-	for _, n := range b.Conversation {
-		add(n, false)
-	}
-	for _, n := range b.Children {
-		add(n, true)
+	add(focal)
+	for _, list := range [][]*missNote{b.Conversation, b.Children} {
+		for _, n := range list {
+			add(n)
+		}
 	}
 	var gaps []string
 
-	var above []*missNote
-	cur := focal
-	for steps := 0; steps < thread.MaxPosts && cur.ReplyID != nil && *cur.ReplyID != ""; steps++ {
-		parent := byID[*cur.ReplyID]
-		if parent == nil {
-			// Neither fetched nor embedded: whose it was is unknown, so the
-			// start of the thread is.
-			if b.Conversation == nil {
-				gaps = append(gaps, "earlier posts of the thread were not fetched (no conversation)")
-			} else {
-				gaps = append(gaps, "an earlier post of the thread is missing (deleted or not visible)")
-			}
-			break
+	above, _, found := g.up(focal)
+	if found {
+		// Neither fetched nor embedded: whose it was is unknown, so the
+		// start of the thread is.
+		if b.Conversation == nil {
+			gaps = append(gaps, "earlier posts of the thread were not fetched (no conversation)")
+		} else {
+			gaps = append(gaps, "an earlier post of the thread is missing (deleted or not visible)")
 		}
-		if parent.UserID != user {
-			break
-		}
-		above = append(above, parent)
-		cur = parent
 	}
-
-	var below []*missNote
-	cur = focal
-	for steps := 0; steps < thread.MaxPosts; steps++ {
-		next := missSelfReply(children[cur.ID], user)
-		if next == nil {
-			switch {
-			case b.Children == nil && cur.RepliesCount > 0:
-				gaps = append(gaps, "replies were not fetched (no children)")
-			case b.Children != nil && cur.RepliesCount > 0 && len(children[cur.ID]) == 0:
-				gaps = append(gaps, "the last post's replies are not among those fetched")
-			}
-			break
-		}
-		below = append(below, next)
-		cur = next
+	below, last := g.down(focal)
+	switch {
+	case b.Children == nil && last.RepliesCount > 0:
+		gaps = append(gaps, "replies were not fetched (no children)")
+	case b.Children != nil && last.RepliesCount > 0 && len(g.children[last.ID]) == 0:
+		gaps = append(gaps, "the last post's replies are not among those fetched")
 	}
 
 	t := &thread.Thread{
@@ -227,28 +206,10 @@ func missChain(focal *missNote, b missBundle, host string) (*thread.Thread, erro
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	convert := func(list []*missNote) []thread.Post {
-		var out []thread.Post
-		for _, n := range list {
-			out = append(out, missPost(n, host, true))
-		}
-		return out
-	}
-	t.Posts = chainPosts(convert(above), missPost(focal, host, true), convert(below))
+	post := func(n *missNote) thread.Post { return missPost(n, host, true) }
+	t.Posts = chainPosts(postsOf(above, post), post(focal), postsOf(below, post))
 	t.ID = t.Posts[0].ID
 	return t, nil
-}
-
-// missSelfReply is the user's own earliest reply among replies.
-func missSelfReply(replies []*missNote, user string) *missNote {
-	var own []*missNote
-	for _, r := range replies {
-		if r.UserID == user {
-			own = append(own, r)
-		}
-	}
-	best, _ := earliestOf(own, func(n *missNote) time.Time { return rfcTime(n.CreatedAt) }, func(n *missNote) string { return n.ID })
-	return best
 }
 
 // missNoteURL is a note's address: the server's own page for its users'
@@ -294,11 +255,7 @@ func missPost(n *missNote, host string, quotes bool) thread.Post {
 	if n.ReplyID != nil {
 		p.ReplyTo = *n.ReplyID
 	}
-	text := ""
-	if n.Text != nil {
-		text = *n.Text
-	}
-	setText(&p, tidyRuns(mfmRuns(text, n.Emojis, host)))
+	setText(&p, tidyRuns(mfmRuns(deref(n.Text), n.Emojis, host)))
 	sensitive := false
 	for _, f := range n.Files {
 		if m, ok := missMedia(f, p.URL); ok {
@@ -335,12 +292,7 @@ func missPost(n *missNote, host string, quotes bool) thread.Post {
 // missMedia reads a drive file by its MIME type; a file of another kind
 // (a PDF, an archive) has no place in the reader and is left out.
 func missMedia(f missFile, postURL string) (thread.Media, bool) {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
+	str := deref
 	m := thread.Media{URL: str(f.URL), Alt: str(f.Comment), Width: f.Properties.Width, Height: f.Properties.Height}
 	kind, _, _ := strings.Cut(f.Type, "/")
 	switch kind {

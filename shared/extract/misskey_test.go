@@ -30,17 +30,7 @@ func TestMisskeySelfThread(t *testing.T) {
 		// same-display-name account and a later own branch are out.
 		{"made-v13-selfthread-3-quote-video-mfm", []string{"9r00000001", "9r00000002", "9r00000003"}, true},
 	} {
-		t.Run(c.dir, func(t *testing.T) {
-			gc, _ := loadCase(t, filepath.Join("testdata", "misskey", c.dir))
-			th := mustExtract(t, gc.URL, gc.Content)
-			wantChain(t, th, c.want, c.complete)
-			if th.Platform != thread.Mastodon || th.Source != "misskey-api" {
-				t.Errorf("platform %q source %q", th.Platform, th.Source)
-			}
-			if !strings.Contains(th.Author.Handle, "@") {
-				t.Errorf("handle %q lacks the server", th.Author.Handle)
-			}
-		})
+		t.Run(c.dir, func(t *testing.T) { wantFediChain(t, "misskey", c.dir, c.want, c.complete, "misskey-api") })
 	}
 }
 

@@ -307,27 +307,10 @@ func xCardImageIn(a *nethtml.Node, depth int) bool {
 // xLooksLikePoll is a card that is a list of choices (ul/li or ARIA
 // list items, as X draws a poll) without a link out (a link card has one).
 func xLooksLikePoll(card *nethtml.Node) bool {
-	items, links := 0, 0
-	var rec func(n *nethtml.Node, depth int)
-	rec = func(n *nethtml.Node, depth int) {
-		if depth > maxDepth {
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != nethtml.ElementNode || skipTags[c.Data] {
-				continue
-			}
-			if c.Data == "li" || attr(c, "role") == "listitem" {
-				items++
-			}
-			if c.Data == "a" && strings.HasPrefix(attr(c, "href"), "http") {
-				links++
-			}
-			rec(c, depth+1)
-		}
-	}
-	rec(card, 0)
-	return items >= 2 && links == 0
+	var items, links []*nethtml.Node
+	xFindAll(card, func(n *nethtml.Node) bool { return n.Data == "li" || attr(n, "role") == "listitem" }, &items, 0)
+	xFindAll(card, func(n *nethtml.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "http") }, &links, 0)
+	return len(items) >= 2 && len(links) == 0
 }
 
 // xShowMoreLabel is what X's cut-off marker says (English only; the

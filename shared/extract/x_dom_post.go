@@ -28,8 +28,8 @@ type xParts struct {
 	// first element with a lang attribute (the text), the profile links
 	// with their texts (the name), a link out holding a card image.
 	langText, looseCard *nethtml.Node
-	region              *nethtml.Node // a quote's div[role=link]
-	profileNames        []xLink       // handle and the link's text in id
+	region              *nethtml.Node   // a quote's div[role=link]
+	profileLinks        []*nethtml.Node // links to a profile, read only without User-Name
 }
 
 type xLink struct {
@@ -200,14 +200,12 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 				w.walk(c, p, true, depth+1)
 				continue
 			}
-			if p.replyingTo && p.userName != nil && p.text == nil {
-				if h := xProfileHref(href); h != "" {
+			if h := xProfileHref(href); h != "" {
+				if p.replyingTo && p.userName != nil && p.text == nil {
 					p.replyingHandles = append(p.replyingHandles, h)
 				}
-			}
-			if h := xProfileHref(href); h != "" {
-				if t := strings.TrimSpace(nodeText(c, spaceExact)); t != "" && !strings.HasPrefix(t, "@") {
-					p.profileNames = append(p.profileNames, xLink{handle: h, id: t})
+				if p.userName == nil {
+					p.profileLinks = append(p.profileLinks, c)
 				}
 			}
 			if p.card == nil && p.looseCard == nil && xCardImageIn(c, 0) {
@@ -257,7 +255,7 @@ func (p *xParts) absorb(r *xParts) {
 	if p.looseCard == nil {
 		p.looseCard = r.looseCard
 	}
-	p.profileNames = append(p.profileNames, r.profileNames...)
+	p.profileLinks = append(p.profileLinks, r.profileLinks...)
 	if r.hasReplyBtn && !p.hasReplyBtn {
 		p.hasReplyBtn, p.replies = true, r.replies
 	}
@@ -324,9 +322,12 @@ func (p *xParts) displayName(handle string) string {
 		// Second markers: the text of a link to the profile (the post's
 		// header), else the quoted post's header, which has no links: its
 		// region's text starts with the name and "@handle".
-		for _, l := range p.profileNames {
-			if strings.EqualFold(l.handle, handle) {
-				return l.id
+		for _, a := range p.profileLinks {
+			if !strings.EqualFold(xProfileHref(attr(a, "href")), handle) {
+				continue
+			}
+			if t := strings.TrimSpace(nodeText(a, spaceExact)); t != "" && !strings.HasPrefix(t, "@") {
+				return t
 			}
 		}
 		header = p.region

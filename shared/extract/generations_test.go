@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,4 +66,32 @@ func TestBluesky2023LexiconNames(t *testing.T) {
 		`"app.bsky.embed.record#viewRecord"`, `"app.bsky.embed.record#presentedRecord"`,
 		`"value":`, `"record":`,
 	)
+}
+
+// A post with only the keys its format has always had (every optional key
+// absent) reads, with the absent ones as null: no media, card, poll,
+// warning or language.
+func TestAbsentOptionalKeys(t *testing.T) {
+	for _, c := range []struct {
+		name, url, content, text string
+	}{
+		// Mastodon 1.x–4.x and compatible servers: the keys of 1.0's Status
+		// that the extractor needs to know one, nothing else.
+		{"mastodon", "https://m.example/@a/1", `{"id":"1","created_at":"2017-04-01T00:00:00Z","in_reply_to_id":null,` +
+			`"content":"<p>hi</p>","account":{"id":"9","username":"a"},"media_attachments":[]}`, "hi"},
+		// Misskey since v10: a note without text, files, poll, emojis, uri.
+		{"misskey", "https://k.example/notes/1", `{"id":"1","createdAt":"2019-01-01T00:00:00Z","userId":"9",` +
+			`"user":{"id":"9","username":"a"},"visibility":"public","text":"hi"}`, "hi"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			th := mustExtract(t, c.url, []byte(c.content))
+			p := th.Posts[0]
+			if len(th.Posts) != 1 || p.Text != c.text || len(p.Media) != 0 || p.Card != nil || p.Poll != nil || p.Quote != nil || p.ContentWarning != "" || p.Lang != "" {
+				t.Errorf("%+v", th.Posts)
+			}
+			if !strings.HasPrefix(th.Author.Handle, "a@") {
+				t.Errorf("handle %q", th.Author.Handle)
+			}
+		})
+	}
 }

@@ -157,7 +157,21 @@ func (mastodonJSON) Extract(p *Page) (*thread.Thread, error) {
 	if m := mastoStatusPathRe.FindStringSubmatch(p.URL.Path); m != nil && m[1] != focal.ID && (b.Status == nil || m[1] != b.Status.ID) {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon: the response is for status %s, the page is status %s", focal.ID, m[1])
 	}
-	return mastoChain(focal, b.Context)
+	t, err := mastoChain(focal, b.Context)
+	if err != nil {
+		return nil, err
+	}
+	// What an account or Status without its optional keys leaves open, the
+	// page answers: a Status without url or an http(s) uri (a compatible
+	// server's tag: URI) is the page's own; an account without acct's
+	// server or a url is local to the page's server.
+	if t.URL == "" {
+		t.URL = thread.SafeURL(p.URL.String())
+	}
+	if !strings.Contains(t.Author.Handle, "@") {
+		t.Author.Handle += "@" + pageHost(p.URL)
+	}
+	return t, nil
 }
 
 // mastoChain walks the focal account's chain through the context.

@@ -37,8 +37,12 @@ func gqlDecode(content []byte) (*gqlResponse, error) {
 	}
 	r := &gqlResponse{}
 	data := jObj(v, "data")
-	if tl := jObj(data, "threaded_conversation_with_injections_v2"); tl != nil {
-		r.Data.Conversation = gqlReadTimeline(tl)
+	// The timeline's name since the web app's "withV2Timeline" switch, then
+	// its 2022 name; the entries have the same shape under both.
+	for _, name := range []string{"threaded_conversation_with_injections_v2", "threaded_conversation_with_injections"} {
+		if tl := jObj(data, name); tl != nil && r.Data.Conversation == nil {
+			r.Data.Conversation = gqlReadTimeline(tl)
+		}
 	}
 	r.Data.TweetResult = gqlReadTweet(jObj(data, "tweetResult", "result"))
 	for _, e := range jArr(v, "errors") {

@@ -607,9 +607,9 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 		}
 		var (
 			req     protocol.PushRequest
-			batch   []string // canonical ids, as sent
+			batch   []string      // canonical ids, as sent
 			states  []SavedThread // each state sent
-			nothing []string // queued ids with nothing to send
+			nothing []string      // queued ids with nothing to send
 			size    int
 			used    int
 		)

@@ -57,7 +57,9 @@ type ManifestEntry struct {
 func ManifestID(device string) string { return ManifestPlatform + CanonicalIDSeparator + device }
 
 // IsManifestID says whether a canonical id names a manifest record.
-func IsManifestID(id string) bool { return strings.HasPrefix(id, ManifestPlatform+CanonicalIDSeparator) }
+func IsManifestID(id string) bool {
+	return strings.HasPrefix(id, ManifestPlatform+CanonicalIDSeparator)
+}
 
 // validateManifest checks what Validate adds for manifest records: the
 // payload only in a tombstone of the reserved platform, entries that name

@@ -30,7 +30,7 @@ const (
 	ManifestPlatform = "unspool-manifest"
 	// ManifestEntries bounds a manifest to the device's latest writes: a
 	// list of every record would be a whole library's worth of entries
-	// sent again with every write. 256 entries seal to about 10 KB
+	// sent again with every write. 256 entries seal to about 7 KB
 	// (TestManifest_SizeAtItsBound).
 	ManifestEntries = 256
 )

@@ -598,6 +598,12 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 		return nil, err
 	}
 	slices.Sort(ids) // a deterministic order: tests replay exactly
+	// This device's manifest goes last and alone: it lists what the
+	// batches before it applied, and a library at its record quota that
+	// has no room for it must not hold the threads back.
+	if i := slices.Index(ids, c.own); c.own != "" && i >= 0 {
+		ids = append(slices.Delete(ids, i, i+1), c.own)
+	}
 	rep.Unsendable = 0
 	for len(ids) > 0 {
 		n := min(len(ids), c.opts.BatchSize)
@@ -614,6 +620,9 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 			used    int
 		)
 		for i, l := range recs {
+			if ids[i] == c.own && len(req.Changes) > 0 {
+				break
+			}
 			if l == nil || IsManifestID(ids[i]) && ids[i] != c.own {
 				// No record, or another device's manifest (queued by an
 				// older version, or by the extension queueing everything):
@@ -655,6 +664,14 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 			resp, err = c.opts.Transport.Push(ctx, c.keys.LibraryID, c.keys.AuthKey, req)
 			return err
 		}); err != nil {
+			if batch[0] == c.own && isFull(err) {
+				// No room for a new record: the manifest waits for the next
+				// write (it is written again then), the threads went out.
+				if err := c.store.Ack(ctx, batch, mark); err != nil {
+					return unsendable, err
+				}
+				continue
+			}
 			return unsendable, err
 		}
 		held, err := c.applyResults(ctx, req.Changes, batch, states, mark, resp, rep)
@@ -757,4 +774,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// isFull: the server has no room for another record (the library's quota,
+// or the deployment's storage budget).
+func isFull(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.Status == 413 || ae.Status == 507)
 }

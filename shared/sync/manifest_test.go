@@ -382,3 +382,54 @@ func TestManifest_SizeAtItsBound(t *testing.T) {
 		t.Fatalf("a full manifest seals to %d bytes", len(blob))
 	}
 }
+
+// noRoom is a library at its record quota: a push that adds a record is
+// refused whole (413), as the server does.
+type noRoom struct {
+	sync.Transport
+	existing func() map[string]bool
+}
+
+func (n *noRoom) Push(ctx context.Context, lib, key string, req protocol.PushRequest) (protocol.PushResponse, error) {
+	have := n.existing()
+	for _, ch := range req.Changes {
+		if !have[ch.ID] {
+			return protocol.PushResponse{}, sync.NewAPIError(protocol.CodeTooLarge, "library quota: at most 1 records")
+		}
+	}
+	return n.Transport.Push(ctx, lib, key, req)
+}
+
+// A library at its record quota has no room for a device's first
+// manifest: the edits to its threads still go out, the sync says nothing
+// went wrong, and nothing stays pending.
+func TestClient_FullLibraryRefusingTheManifestHoldsNothingBack(t *testing.T) {
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(10, 10)))
+	keys := sync.DeriveKeys(f.secret)
+	// An older device filled the library: it wrote no manifest.
+	var s sync.SavedThread
+	s.Save(synctest.Thread("1", []int{1}, 0), time.Now(), sync.HLC{Wall: 1, Device: "old"})
+	rid, blob, _ := keys.Seal(s)
+	if _, err := f.srv.Push(ctx, keys.LibraryID, keys.AuthKey, protocol.PushRequest{Changes: []protocol.Change{{ID: rid, Blob: blob}}}); err != nil {
+		t.Fatal(err)
+	}
+	tr := &noRoom{Transport: f.srv, existing: func() map[string]bool {
+		have := map[string]bool{}
+		for _, r := range f.srv.Records(keys.LibraryID) {
+			have[r.ID] = true
+		}
+		return have
+	}}
+	a := f.newDevice("devA", 0, nil, tr)
+	mustSync(t, a)
+	if err := a.SetNote("x:1", "a note"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Sync(ctx)
+	if err != nil || rep.Pushed != 1 || rep.Pending != 0 {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	if recs := f.srv.Records(keys.LibraryID); len(recs) != 1 {
+		t.Fatalf("the server holds %d records", len(recs))
+	}
+}

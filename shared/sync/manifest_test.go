@@ -58,6 +58,32 @@ func (r *replaying) Pull(ctx context.Context, lib, key, since string, limit int)
 // server showing devices different histories.
 type routed struct{ sync.Transport }
 
+// serverRecord is the server's record of a canonical id, and what it holds.
+func serverRecord(t *testing.T, f *fleet, id string) (protocol.Record, sync.SavedThread) {
+	t.Helper()
+	keys := sync.DeriveKeys(f.secret)
+	for _, r := range f.srv.Records(keys.LibraryID) {
+		if r.ID == keys.RecordID(id) {
+			s, err := keys.Open(r.ID, r.Blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r, s
+		}
+	}
+	t.Fatalf("%s is not on the server", id)
+	return protocol.Record{}, sync.SavedThread{}
+}
+
+// writer is a fleet of one device that saved thread x:1 and synced it.
+func writer(t *testing.T, seed uint64) (*fleet, *device) {
+	f := newFleet(t, 1, mrand.New(mrand.NewPCG(seed, seed)))
+	a := f.devices[0]
+	a.Save(synctest.Thread("1", []int{1}, 0))
+	mustSync(t, a)
+	return f, a
+}
+
 func mustSync(t *testing.T, devs ...*device) {
 	t.Helper()
 	for _, d := range devs {
@@ -71,10 +97,7 @@ func mustSync(t *testing.T, devs ...*device) {
 // manifest lists it, the device pulls the whole library again to be sure,
 // and reports it withheld, once, without pushing anything.
 func TestClient_ServerOmittingARecordIsDetected(t *testing.T) {
-	f := newFleet(t, 1, mrand.New(mrand.NewPCG(5, 5)))
-	a := f.devices[0]
-	a.Save(synctest.Thread("1", []int{1}, 0))
-	mustSync(t, a)
+	f, a := writer(t, 5)
 	keys := sync.DeriveKeys(f.secret)
 	tr := &hiding{Transport: f.srv}
 	b := f.newDevice("devB", 0, nil, tr)
@@ -145,22 +168,12 @@ func TestClient_WholeLibraryRollbackIsFoundByTheNextWrite(t *testing.T) {
 // histories of one record): the writer's manifest lists a newer state, so
 // the device says the server withheld it.
 func TestClient_OlderStateShownToAnotherDeviceIsDetected(t *testing.T) {
-	f := newFleet(t, 1, mrand.New(mrand.NewPCG(6, 6)))
-	a := f.devices[0]
-	a.Save(synctest.Thread("1", []int{1}, 0))
-	mustSync(t, a)
-	keys := sync.DeriveKeys(f.secret)
-	rid := keys.RecordID("x:1")
-	var older string
-	for _, r := range f.srv.Records(keys.LibraryID) {
-		if r.ID == rid {
-			older = r.Blob
-		}
-	}
+	f, a := writer(t, 6)
+	older, _ := serverRecord(t, f, "x:1")
 	a.SetNote("x:1", "newer")
 	mustSync(t, a)
 
-	c := f.newDevice("devC", 0, nil, &replaying{Transport: f.srv, id: rid, blob: older})
+	c := f.newDevice("devC", 0, nil, &replaying{Transport: f.srv, id: older.ID, blob: older.Blob})
 	rep, err := c.Sync(ctx)
 	if !errors.Is(err, sync.ErrWithheld) || rep.Withheld != 1 {
 		t.Fatalf("C: report %+v, err %v; want the newer state found withheld", rep, err)
@@ -212,27 +225,11 @@ func TestClient_ForkIsCaughtWhenTheBranchesMeet(t *testing.T) {
 // The owner writes its manifest again; the other devices ignore the copy
 // and send nothing.
 func TestClient_OlderDevicesAndManifests(t *testing.T) {
-	f := newFleet(t, 1, mrand.New(mrand.NewPCG(8, 8)))
-	a := f.devices[0]
-	a.Save(synctest.Thread("1", []int{1}, 0))
-	mustSync(t, a)
+	f, a := writer(t, 8)
 	b := f.newDevice("devB", 0, nil, f.srv)
 	mustSync(t, b)
 	keys := sync.DeriveKeys(f.secret)
-	manifest := func() (protocol.Record, sync.SavedThread) {
-		t.Helper()
-		for _, r := range f.srv.Records(keys.LibraryID) {
-			if r.ID == keys.RecordID(sync.ManifestID("dev0")) {
-				s, err := keys.Open(r.ID, r.Blob)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return r, s
-			}
-		}
-		t.Fatal("A's manifest is not on the server")
-		return protocol.Record{}, sync.SavedThread{}
-	}
+	manifest := func() (protocol.Record, sync.SavedThread) { return serverRecord(t, f, sync.ManifestID("dev0")) }
 	rec, s := manifest()
 	if s.Manifest == nil || len(s.Manifest.Entries) != 1 || s.Manifest.Entries[0].ID != "x:1" || !rec.Deleted {
 		t.Fatalf("A's manifest: %s", js(t, s))

@@ -430,3 +430,32 @@ func TestClient_FullLibraryRefusingTheManifestHoldsNothingBack(t *testing.T) {
 		t.Fatalf("the server holds %d records", len(recs))
 	}
 }
+
+// A device that moves its library to a new one (here: deletes it from the
+// server and creates it again, every record queued as new, as the
+// extension does on turning sync on or joining) lists nothing of the old
+// library's seqs in its new manifest: a device joining the new library
+// finds nothing missing.
+func TestClient_ManifestStartsOverInANewLibrary(t *testing.T) {
+	f, a := writer(t, 11)
+	a.Save(synctest.Thread("2", []int{1}, 0))
+	a.SetNote("x:1", "a note")
+	mustSync(t, a)
+	if err := a.DeleteLibrary(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	_, s := serverRecord(t, f, sync.ManifestID("dev0"))
+	for _, e := range s.Manifest.Entries {
+		if r, _ := serverRecord(t, f, e.ID); r.Seq < e.Seq {
+			t.Fatalf("the new manifest lists %s at seq %d, the server holds it at %d", e.ID, e.Seq, r.Seq)
+		}
+	}
+	c := f.newDevice("devC", 0, nil, f.srv)
+	if rep, err := c.Sync(ctx); err != nil || rep.Withheld+rep.RolledBack != 0 || len(c.Library()) != 2 {
+		t.Fatalf("C: report %+v, err %v", rep, err)
+	}
+}

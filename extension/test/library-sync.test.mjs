@@ -15,6 +15,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import jsQR from 'jsqr';
 import { openProfile, libraryState, pending, serverRecords, startServer, until } from './library-helpers.mjs';

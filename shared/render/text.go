@@ -39,6 +39,9 @@ func WriteText(w io.Writer, t *thread.Thread) error {
 		if p.By != nil {
 			tw.s(p.By.Name, " (@", p.By.Handle, "):\n")
 		}
+		for _, m := range p.Marks {
+			tw.s("[", m, "]\n\n")
+		}
 		if p.Warning != "" {
 			tw.s("[Content warning: ", p.Warning, "]\n\n")
 		}

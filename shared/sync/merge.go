@@ -2,7 +2,6 @@ package sync
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"reflect"
 	"slices"
@@ -199,17 +198,9 @@ func mergePosts(a, b, w *SavedThread, live func(HLC) bool) ([]thread.Post, map[s
 	return append(out, older[i:]...), clocks
 }
 
-// postOrder slots posts of older captures in: by creation time, then by id
-// (shorter first, so numeric ids like X's compare as numbers).
-func postOrder(a, b *thread.Post) int {
-	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(len(a.ID), len(b.ID)); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ID, b.ID)
-}
+// postOrder slots posts of older captures in (thread.PostOrder: by
+// creation time, then by id).
+func postOrder(a, b *thread.Post) int { return thread.PostOrder(a, b) }
 
 func comparePost(a, b *thread.Post) int {
 	if reflect.DeepEqual(a, b) {

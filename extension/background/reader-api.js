@@ -100,6 +100,11 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: tRender, handlerMs: since(t0) } };
 }, { page: true });
 
+// Who else wants what an X page captured ahead of any click (keep-current.js
+// merges it into a saved thread it holds): fn(sender, url, json bodies).
+const aheadListeners = new Set();
+export const onAheadCaptures = (fn) => { aheadListeners.add(fn); };
+
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it? Asked
 // again after each answer, within a session; asked ahead of the click too
@@ -110,6 +115,7 @@ handle('reader:x-continuations', async (msg, sender) => {
   await ready();
   const t0 = performance.now();
   const chain = JSON.parse(await (msg.ahead === true ? callAhead : call)('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
+  if (msg.ahead === true && typeof msg.url === 'string') for (const fn of aheadListeners) fn(sender, msg.url, [...bodies.json]);
   return { ...chain, wasmMs: since(t0) };
 }, { page: true });
 

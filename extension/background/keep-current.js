@@ -55,12 +55,18 @@ class Busy extends Error {
   }
 }
 
+// retryAfterMs reads how long a 429 or 503 asks to wait: Retry-After
+// (seconds or a date), else Mastodon's X-RateLimit-Reset (a date; it is
+// the one its CORS answers let a script read); null when neither says.
 function retryAfterMs(res) {
-  const after = res.headers.get('retry-after');
-  if (after === null) return null;
-  const s = Number(after);
-  const ms = Number.isFinite(s) ? s * 1000 : Date.parse(after) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+  for (const name of ['retry-after', 'x-ratelimit-reset']) {
+    const v = res.headers.get(name);
+    if (v === null) continue;
+    const s = Number(v);
+    const ms = name === 'retry-after' && Number.isFinite(s) ? s * 1000 : Date.parse(v) - Date.now();
+    if (Number.isFinite(ms)) return Math.max(0, ms);
+  }
+  return null;
 }
 
 async function getText(url) {

@@ -92,13 +92,13 @@ type postView struct {
 	// New: added by "keep current" after Options.NewSince. Marks: what the
 	// source did to the post since it was saved, one sentence each
 	// (marks.go).
-	New         bool
-	Marks       []string
-	Photos      []photoView
-	Players     []playerView
-	Quote       *quoteView
-	Card        *cardView
-	Poll        *pollView
+	New     bool
+	Marks   []string
+	Photos  []photoView
+	Players []playerView
+	Quote   *quoteView
+	Card    *cardView
+	Poll    *pollView
 }
 
 type byView struct {

@@ -117,16 +117,20 @@ export async function run({ force = false } = {}) {
   const s = await settings();
   if (!s.on) return { ...out, off: true };
   if (globalThis.navigator?.onLine === false) return { ...out, offline: true };
-  const [recs, switches] = await Promise.all([library.all(), threadSwitches()]);
+  // The list's rows say which threads are due (live ones, small); only
+  // those records are read.
+  const [rows, switches] = await Promise.all([library.rows(), threadSwitches()]);
   const state = (await chrome.storage.local.get(STATE_KEY))[STATE_KEY] ?? {};
   const now = Date.now();
-  for (const rec of recs) {
-    if (!follows(rec, s, switches) || !['bluesky', 'mastodon'].includes(rec.thread.platform)) continue;
-    const st = state[rec.key] ?? { next: 0, fails: 0 };
+  for (const row of rows) {
+    if (!follows(row, s, switches) || !['bluesky', 'mastodon'].includes(row.platform)) continue;
+    const st = state[row.key] ?? { next: 0, fails: 0 };
     if (!force && st.next > now) {
       out.skipped++;
       continue;
     }
+    const rec = await library.get(row.key);
+    if (!rec?.thread || rec.deleted) continue;
     out.checked++;
     try {
       const r = await reading(rec.thread);
@@ -146,7 +150,7 @@ export async function run({ force = false } = {}) {
     }
   }
   // Threads no longer in the library are forgotten.
-  const live = new Set(recs.map((r) => r.key));
+  const live = new Set(rows.map((r) => r.key));
   for (const k of Object.keys(state)) if (!live.has(k)) delete state[k];
   await chrome.storage.local.set({ [STATE_KEY]: state });
   return out;
@@ -158,10 +162,12 @@ export async function run({ force = false } = {}) {
 export async function onXCaptures(url, json) {
   const s = await settings();
   if (!s.on || !json.length) return null;
-  const [recs, switches] = await Promise.all([library.all(), threadSwitches()]);
+  const [rows, switches] = await Promise.all([library.rows(), threadSwitches()]);
   // Which kept X threads the captures could hold: X's data of any post of
-  // a thread names its first post (the thread's id) among the ancestors.
-  const kept = recs.filter((r) => r.thread?.platform === 'x' && follows(r, s, switches) && json.some((b) => b.includes(`"${r.thread.id}"`)));
+  // a thread names its first post (the thread's id: the key after shared/sync
+  // CanonicalIDSeparator ":") among the ancestors. Only then is the WASM
+  // asked.
+  const kept = rows.filter((r) => r.platform === 'x' && follows(r, s, switches) && json.some((b) => b.includes(`"${r.key.slice(r.key.indexOf(':') + 1)}"`)));
   if (!kept.length) return null;
   const fresh = JSON.parse(await callAhead('extractCollected', url, { html: [], json, followed: [], stoppedBy: '' }));
   const key = await library.threadKey(fresh);

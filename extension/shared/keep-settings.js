@@ -30,11 +30,12 @@ export async function setThread(key, on) {
   await chrome.storage.local.set({ [THREADS_KEY]: { ...(await threadSwitches()), [key]: Boolean(on) } });
 }
 
-// follows says whether a saved record is kept current: the thread's own
-// switch where set, else on for threads saved less than s.days ago.
-export function follows(rec, s, switches, now = Date.now()) {
-  if (!s.on || !rec?.thread || rec.deleted) return false;
-  if (typeof switches[rec.key] === 'boolean') return switches[rec.key];
-  const saved = Date.parse(rec.savedAt);
+// follows says whether a saved thread is kept current: the thread's own
+// switch where set, else on for threads saved less than s.days ago. entry
+// is a live library record or its list row (both have key and savedAt).
+export function follows(entry, s, switches, now = Date.now()) {
+  if (!s.on || !entry?.key) return false;
+  if (typeof switches[entry.key] === 'boolean') return switches[entry.key];
+  const saved = Date.parse(entry.savedAt);
   return Number.isFinite(saved) && now - saved < s.days * DAY_MS;
 }

@@ -185,22 +185,9 @@ func mergePosts(a, b, w *SavedThread, live func(HLC) bool) ([]thread.Post, map[s
 	if len(older) == 0 {
 		return newest, nil
 	}
-	slices.SortFunc(older, func(x, y thread.Post) int { return postOrder(&x, &y) })
-	out := make([]thread.Post, 0, len(newest)+len(older))
-	i := 0
-	for _, p := range newest {
-		for i < len(older) && postOrder(&older[i], &p) < 0 {
-			out = append(out, older[i])
-			i++
-		}
-		out = append(out, p)
-	}
-	return append(out, older[i:]...), clocks
+	// Slotted in by (createdAt, id): thread.SlotIn.
+	return thread.SlotIn(newest, older), clocks
 }
-
-// postOrder slots posts of older captures in (thread.PostOrder: by
-// creation time, then by id).
-func postOrder(a, b *thread.Post) int { return thread.PostOrder(a, b) }
 
 func comparePost(a, b *thread.Post) int {
 	if reflect.DeepEqual(a, b) {

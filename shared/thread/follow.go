@@ -105,7 +105,7 @@ func Follow(saved, fresh *Thread, now time.Time) (Thread, Changes, error) {
 	}
 	out := *fresh
 	out.ID, out.URL, out.FocalID = saved.ID, saved.URL, saved.FocalID
-	out.Posts = slotIn(posts, only)
+	out.Posts = SlotIn(posts, only)
 	return out, ch, nil
 }
 
@@ -116,9 +116,10 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-// slotIn puts extra posts among posts (kept in their order) by (createdAt,
-// id), as shared/sync's merge does with posts only an older capture had.
-func slotIn(posts, extra []Post) []Post {
+// SlotIn puts extra posts among posts (kept in their order) by PostOrder:
+// how shared/sync's merge places posts only an older capture had, and
+// Follow the saved posts a later reading lacks. extra is sorted in place.
+func SlotIn(posts, extra []Post) []Post {
 	if len(extra) == 0 {
 		return posts
 	}

@@ -45,6 +45,8 @@ func init() {
 	str2("syncOpen", "secret, recordJSON", usync.APIOpen)
 	str2("syncMerge", "aJSON, bJSON", usync.APIMerge)
 	str2("syncEdit", "savedThreadJSON, editJSON", usync.APIEdit)
+	str2("syncRefresh", "savedThreadJSON, followJSON", usync.APIRefresh)
+	str1("syncNewPosts", "savedThreadJSON", usync.APINewPosts)
 	// syncClockNext(last, deviceId, nowMs): nowMs is a number (Date.now()).
 	register("syncClockNext", func(args []js.Value) (any, error) {
 		if len(args) != 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString || args[2].Type() != js.TypeNumber {

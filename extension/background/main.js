@@ -11,6 +11,7 @@ import * as shown from './shown.js';
 import './library-messages.js'; // the library and sync
 import './share.js'; // publishing a thread as a public page
 import './bluesky-appview.js'; // the Bluesky collector's request
+import * as keepCurrent from './keep-current.js'; // saved threads kept up to date
 
 triggers.listen();
 messages.listen();
@@ -24,5 +25,6 @@ globalThis.unspoolBackground = {
   lastThread: () => readerApi.lastThread,
   xSessionsHeld: readerApi.xSessionsHeld,
   messageTypes: messages.types,
+  keepCurrent: { run: keepCurrent.run, badge: keepCurrent.badge },
   wasm: { isLoaded: wasm.isLoaded, memoryBytes: wasm.memoryBytes, stats: wasm.stats, release: wasm.release },
 };

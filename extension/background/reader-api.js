@@ -91,6 +91,11 @@ async function unroll({ url, captures, content, clickedAt, settings: settingsRea
   return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: tRender, handlerMs: since(t0) } };
 }
 
+// Who else wants what an X page captured ahead of any click (keep-current.js
+// merges it into a saved thread it holds): fn(sender, url, json bodies).
+const aheadListeners = new Set();
+export const onAheadCaptures = (fn) => { aheadListeners.add(fn); };
+
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it? Asked
 // again after each answer, within a session; asked ahead of the click too
@@ -107,6 +112,7 @@ handle('reader:x-continuations', async (msg, sender) => {
   const t1 = performance.now();
   const chain = JSON.parse(await (msg.ahead === true ? callAhead : call)('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
   const wasmMs = since(t1);
+  if (msg.ahead === true && typeof msg.url === 'string') for (const fn of aheadListeners) fn(sender, msg.url, [...bodies.json]);
   if (!unrolling || !chain.complete) return { ...chain, wasmMs };
   xSessions.delete(`${sender.tab?.id} ${msg.session}`);
   const captures = { html: [], json: bodies.json, followed: bodies.followed, stoppedBy: 'end' };

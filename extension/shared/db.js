@@ -60,7 +60,7 @@ export const derivedStores = (version) => (version >= 3 ? ['summaries', 'searchI
 // putDerived writes one live thread's derived rows in the shape of version:
 // v2 kept the list's fields and the words in one searchIndex row.
 function putDerived(stores, version, rec, ops) {
-  const row = indexRow(rec, listTitle(ops, rec.thread));
+  const row = indexRow(rec, listTitle(ops, rec.thread), ops.newPosts(rec).count);
   if (version < 3) return stores.searchIndex.put(row);
   const [summary, words] = splitRow(row);
   stores.summaries.put(summary);

@@ -25,6 +25,10 @@ const listeners = new Set();
 // onLocalChange registers a callback run after each local write in this
 // context (the background worker uses it to schedule a sync).
 export function onLocalChange(fn) { listeners.add(fn); }
+const anyListeners = new Set();
+// onChange registers a callback run after any write in this context, local
+// or merged in (the toolbar badge's count follows both).
+export function onChange(fn) { anyListeners.add(fn); }
 
 // announce tells open pages (and, for local edits, the sync scheduler) that
 // keys changed.
@@ -34,6 +38,7 @@ export function announce(keys, origin) {
     bc.postMessage({ type: 'changed', keys, origin });
     bc.close();
   } catch { /* no BroadcastChannel: pages refresh on focus instead */ }
+  for (const fn of anyListeners) fn(keys, origin);
   if (origin !== 'local') return;
   for (const fn of listeners) fn(keys);
   // In a page, wake the background worker so it syncs soon (a broadcast
@@ -94,7 +99,7 @@ export async function mutate(keys, op, { queue = true, origin = 'local', silent 
         summaries.delete(rec.key);
         index.delete(rec.key);
       } else {
-        const [summary, words] = splitRow(indexRow(rec, listTitle(ops, rec.thread)));
+        const [summary, words] = splitRow(indexRow(rec, listTitle(ops, rec.thread), ops.newPosts(rec).count));
         summaries.put(summary);
         index.put(words);
       }
@@ -186,8 +191,34 @@ export async function setNote(key, note) {
 // progress 0..1}); it syncs like any edit, so another device opens the
 // thread where this one left it.
 export async function setReadPosition(key, pos) {
+  await mutate([key], (ops, old, hlc) => {
+    // When the thread was last opened (markSeen) stays with the position.
+    const seenAt = old?.readPosition?.seenAt;
+    const next = seenAt && pos && !pos.seenAt ? { ...pos, seenAt } : pos;
+    return old && !old.deleted && JSON.stringify(old.readPosition ?? null) !== JSON.stringify(next) ? ops.setReadPosition(old, next, hlc()) : null;
+  });
+}
+
+// refresh merges a later reading of a saved thread at its source (keep
+// current: thread.Follow's rules in the WASM) and returns what changed
+// ({added, edited, removed, restored}); null when the thread is not in the
+// library. A refresh that finds nothing new writes nothing.
+export async function refresh(key, thread, now = new Date().toISOString()) {
+  let changes = null;
+  await mutate([key], (ops, old, hlc) => {
+    if (!old || old.deleted || !old.thread) return null;
+    const r = ops.refresh(old, thread, now, hlc());
+    changes = r.changes;
+    return changes.added || changes.edited || changes.removed || changes.restored ? r.saved : null;
+  });
+  return changes;
+}
+
+// markSeen records that the thread was opened to read now (its posts stop
+// counting as new), keeping the read position; it syncs with it.
+export async function markSeen(key, seenAt = new Date().toISOString()) {
   await mutate([key], (ops, old, hlc) =>
-    (old && !old.deleted && JSON.stringify(old.readPosition ?? null) !== JSON.stringify(pos) ? ops.setReadPosition(old, pos, hlc()) : null));
+    (old && !old.deleted && ops.newPosts(old).count > 0 ? ops.setReadPosition(old, { postId: old.thread?.posts?.[0]?.id ?? '', ...old.readPosition, seenAt }, hlc()) : null));
 }
 
 // remove deletes threads (a tombstone stays so the delete reaches every

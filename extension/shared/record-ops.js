@@ -51,6 +51,11 @@ export async function api() {
     setNote: (rec, note, at) => edit(rec, { op: 'note', at, note }),
     setReadPosition: (rec, readPosition, at) => edit(rec, { op: 'readPosition', at, readPosition }),
     merge: (a, b) => p(f('syncMerge')(a ? j(plain(a)) : '', j(plain(b)))),
+    // Keep current: a later reading of the thread at its source merged in
+    // ({saved, changes}), and how many posts are new since it was read
+    // ({count, since}).
+    refresh: (rec, thread, now, at) => p(f('syncRefresh')(j(plain(rec)), j({ thread, now, at }))),
+    newPosts: (rec) => p(f('syncNewPosts')(j(plain(rec)))),
     // The device's clock: the next stamp after last, and the greatest stamp
     // in a record (to observe what another device wrote).
     nextClock: (last, device) => f('syncClockNext')(last, device, Date.now()),

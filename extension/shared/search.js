@@ -37,9 +37,10 @@ function postTexts(post, out) {
 export const listTitle = (ops, thread) => ops.title(JSON.stringify(thread), titleLengths.list);
 
 // indexRow derives what the list and the search need of a thread record,
-// given its title (listTitle): one object in memory, stored as two rows
+// given its title (listTitle) and how many of its posts are new since it
+// was read (record-ops newPosts): one object in memory, stored as two rows
 // (splitRow).
-export function indexRow(rec, title) {
+export function indexRow(rec, title, fresh = 0) {
   const t = rec.thread;
   const texts = [t.author?.handle ?? '', t.author?.name ?? '', rec.note ?? '', ...(rec.tags ?? [])];
   for (const p of t.posts ?? []) postTexts(p, texts);
@@ -57,6 +58,7 @@ export function indexRow(rec, title) {
     savedAt: rec.savedAt,
     complete: t.complete !== false,
     read: rec.readPosition?.progress ?? 0,
+    fresh,
     words,
   };
 }

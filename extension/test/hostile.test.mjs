@@ -77,6 +77,8 @@ test('hostile content script: every privileged message is refused and changes no
     ['sync:delete-remote', {}, false],
     ['library:changed', {}, false],
     ['share:refresh', {}, false],
+    // Keep current's "Check now": the options page only.
+    ['keep:run', {}, false],
     ['library:status', { key: otherKey }, false],
     ['library:status', { thread: other }, false],
     ['library:edit', { key: otherKey, tags: [], note: 'overwritten' }, false],

@@ -19,9 +19,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // consent: a Firefox profile starts with the consent to send data given
 // (a user who allowed it when turning sync on; data-consent.js); false for
 // a profile that has not been asked yet.
-export async function openProfile(profileDir, { colorScheme, browser = browserName, consent = true } = {}) {
+// args: more Chromium flags (a test's host mapping to its page server);
+// routes, serverOptions: what Firefox's own page server answers instead
+// (driver-firefox.mjs maps hosts through it).
+export async function openProfile(profileDir, { colorScheme, browser = browserName, consent = true, args = [], routes = [], serverOptions } = {}) {
   if (browser === 'firefox' && colorScheme) throw new Error('openProfile: the Firefox driver cannot set the colour scheme yet');
-  const profile = browser === 'firefox' ? await firefoxProfile(profileDir) : await chromiumProfile(profileDir, colorScheme);
+  const profile = browser === 'firefox' ? await firefoxProfile(profileDir, routes, serverOptions) : await chromiumProfile(profileDir, colorScheme, args);
   if (consent) await profile.driver?.allowDataCollection();
   const { page } = profile;
   const errors = [];
@@ -37,8 +40,8 @@ export async function openProfile(profileDir, { colorScheme, browser = browserNa
   return { browser, send, errors, ...profile };
 }
 
-async function chromiumProfile(profileDir, colorScheme) {
-  const { context, userDataDir } = await launch({ extension: true, profileDir, colorScheme });
+async function chromiumProfile(profileDir, colorScheme, args) {
+  const { context, userDataDir } = await launch({ extension: true, profileDir, colorScheme, args });
   let [sw] = context.serviceWorkers();
   sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(sw.url()).host;
@@ -49,10 +52,10 @@ async function chromiumProfile(profileDir, colorScheme) {
 }
 
 // Firefox through the test driver (its page server is not used here).
-async function firefoxProfile(profileDir) {
+async function firefoxProfile(profileDir, routes, serverOptions) {
   const { openFirefox } = await import('./driver-firefox.mjs');
   const dir = profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-profile-'));
-  const b = await openFirefox([], undefined, { profileDir: dir });
+  const b = await openFirefox(routes, serverOptions, { profileDir: dir });
   return {
     context: b.context, id: b.extensionId, page: await b.newPage(), url: b.extensionURL, driver: b,
     profileDir: dir, close: () => b.close(),

@@ -68,8 +68,9 @@ func TestGoldens(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			th := loadThread(t, c.input)
+			opts := caseOptions(t, filepath.Dir(c.input))
 			outputs := map[string]func(*bytes.Buffer) error{
-				"expected.html": func(b *bytes.Buffer) error { return render.Reader(b, th, render.Options{}) },
+				"expected.html": func(b *bytes.Buffer) error { return render.Reader(b, th, opts) },
 				"expected.md":   func(b *bytes.Buffer) error { return render.WriteMarkdown(b, th) },
 				"expected.txt":  func(b *bytes.Buffer) error { return render.WriteText(b, th) },
 			}
@@ -87,6 +88,24 @@ func TestGoldens(t *testing.T) {
 			}
 		})
 	}
+}
+
+// caseOptions reads the reader options a made case renders with
+// (options.json beside its thread.json; the defaults when there is none).
+func caseOptions(t *testing.T, dir string) render.Options {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "options.json"))
+	if os.IsNotExist(err) {
+		return render.Options{}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := render.ParseOptions(string(b))
+	if err != nil {
+		t.Fatalf("%s/options.json: %v", dir, err)
+	}
+	return o
 }
 
 func compareGolden(t *testing.T, path, got string) {

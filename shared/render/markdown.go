@@ -104,6 +104,9 @@ func writeMarkdown(w io.Writer, t *thread.Thread, saved *Saved, published bool) 
 		if p.By != nil {
 			tw.s("**", mdEscape(p.By.Name, false), "** ", mdEscape("@"+p.By.Handle, false), ":\n\n")
 		}
+		for _, m := range p.Marks {
+			tw.s("*", mdEscape(m, false), "*\n\n")
+		}
 		if p.Warning != "" {
 			tw.s("**Content warning:** ", mdEscape(p.Warning, false), "\n\n")
 		}

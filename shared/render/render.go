@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"unspool/shared/thread"
 )
@@ -29,6 +30,11 @@ type Options struct {
 	Width string `json:"width,omitempty"`
 	// Font is "serif" or "sans".
 	Font string `json:"font,omitempty"`
+	// NewSince marks the posts a library's "keep current" added after it
+	// (thread.Post AddedAt) as new since the user read the thread; zero
+	// marks none. The library's reader passes the saved thread's
+	// shared/sync SeenSince.
+	NewSince time.Time `json:"newSince,omitzero"`
 	// Standalone makes Render write a whole HTML document instead of a
 	// fragment for a shadow root.
 	Standalone bool `json:"standalone,omitempty"`

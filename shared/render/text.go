@@ -46,6 +46,9 @@ func writeText(w io.Writer, t *thread.Thread, published bool) error {
 		if p.By != nil {
 			tw.s(p.By.Name, " (@", p.By.Handle, "):\n")
 		}
+		for _, m := range p.Marks {
+			tw.s("[", m, "]\n\n")
+		}
 		if p.Warning != "" {
 			tw.s("[Content warning: ", p.Warning, "]\n\n")
 		}

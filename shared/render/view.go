@@ -89,11 +89,16 @@ type postView struct {
 	Warning     string
 	Paras       []para
 	Truncated   bool
-	Photos      []photoView
-	Players     []playerView
-	Quote       *quoteView
-	Card        *cardView
-	Poll        *pollView
+	// New: added by "keep current" after Options.NewSince. Marks: what the
+	// source did to the post since it was saved, one sentence each
+	// (marks.go).
+	New     bool
+	Marks   []string
+	Photos  []photoView
+	Players []playerView
+	Quote   *quoteView
+	Card    *cardView
+	Poll    *pollView
 }
 
 type byView struct {
@@ -179,6 +184,7 @@ func newView(t *thread.Thread, o Options) *readerView {
 			Paras:     paragraphs(t.Platform, instance, postRuns(p)),
 			Truncated: p.Truncated,
 		}
+		pv.New, pv.Marks = postMarks(p, o.NewSince)
 		pv.Dir = langDir(pv.Lang)
 		pv.AnchorTitle = anchorTitle(&pv, v.Platform)
 		if a := p.Author; a != nil && a.Handle != "" && !strings.EqualFold(a.Handle, t.Author.Handle) {

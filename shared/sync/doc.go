@@ -17,6 +17,8 @@
 //   - hlc.go     hybrid logical clocks: HLC, NextHLC, Clock
 //   - record.go  SavedThread, its edit methods and Validate
 //   - merge.go   Merge: the convergence rules
+//   - follow.go  keep current: Refresh (a later reading of the source,
+//     stored as a capture), NewSinceRead, APIRefresh, APINewPosts
 //   - seal.go    Seal and Open: compression and XChaCha20-Poly1305
 //   - transport.go  the Transport interface and APIError
 //   - http.go    /v1 over a Doer (one request, one answer): net/http's in

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"reflect"
 	"slices"
@@ -188,29 +187,8 @@ func mergePosts(a, b, w *SavedThread, live func(HLC) bool) ([]thread.Post, map[s
 	if len(older) == 0 {
 		return newest, nil
 	}
-	slices.SortFunc(older, func(x, y thread.Post) int { return postOrder(&x, &y) })
-	out := make([]thread.Post, 0, len(newest)+len(older))
-	i := 0
-	for _, p := range newest {
-		for i < len(older) && postOrder(&older[i], &p) < 0 {
-			out = append(out, older[i])
-			i++
-		}
-		out = append(out, p)
-	}
-	return append(out, older[i:]...), clocks
-}
-
-// postOrder slots posts of older captures in: by creation time, then by id
-// (shorter first, so numeric ids like X's compare as numbers).
-func postOrder(a, b *thread.Post) int {
-	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(len(a.ID), len(b.ID)); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ID, b.ID)
+	// Slotted in by (createdAt, id): thread.SlotIn.
+	return thread.SlotIn(newest, older), clocks
 }
 
 func comparePost(a, b *thread.Post) int {

@@ -40,6 +40,9 @@ type SavedThread struct {
 type ReadPosition struct {
 	PostID   string  `json:"postId"`
 	Progress float64 `json:"progress,omitempty"`
+	// SeenAt is when the thread was last opened to read: posts "keep
+	// current" added after it are new since the user read (follow.go).
+	SeenAt time.Time `json:"seenAt,omitzero"`
 }
 
 // Clocks holds the HLC of each register of a SavedThread.

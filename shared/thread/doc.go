@@ -11,4 +11,7 @@
 //   - runs.go     structured, escape-safe post text and its plain-text form
 //   - validate.go Validate and the error codes
 //   - url.go      which URLs may be emitted (http/https only)
+//   - follow.go   Follow: a saved thread brought up to date with a later
+//     reading of its source (new posts marked, edits noted, posts gone at
+//     the source kept and marked), and PostOrder
 package thread

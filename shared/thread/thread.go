@@ -74,6 +74,15 @@ type Post struct {
 	ContentWarning string `json:"contentWarning,omitempty"`
 	// ReplyTo is the id of the post this one answers, where known.
 	ReplyTo string `json:"replyTo,omitempty"`
+	// What a library's "keep current" learnt of the post at its source
+	// after the thread was saved (Follow, follow.go); zero on a fresh
+	// capture. AddedAt: when the post was found, new, after the save.
+	// EditedAt: when its text was found changed (the post keeps the latest
+	// text). RemovedAt: when it was found gone at the source (the library
+	// keeps it, marked).
+	AddedAt   time.Time `json:"addedAt,omitzero"`
+	EditedAt  time.Time `json:"editedAt,omitzero"`
+	RemovedAt time.Time `json:"removedAt,omitzero"`
 }
 
 // MediaType is the kind of a media attachment.

@@ -60,7 +60,9 @@ test('every made thread: the WASM writes exactly what the native goldens hold', 
     const want = (f) => fs.readFileSync(path.join(made, c, f), 'utf8');
     assert.equal(unspool.export(json, 'md'), want('expected.md'), `${c} markdown`);
     assert.equal(unspool.export(json, 'txt'), want('expected.txt'), `${c} text`);
-    const html = unspool.render(json);
+    // The options a case renders with (options.json, as the Go golden test reads it).
+    const options = fs.existsSync(path.join(made, c, 'options.json')) ? want('options.json') : undefined;
+    const html = unspool.render(json, options);
     assert.equal(html.slice(html.indexOf('</style>') + 8), want('expected.html').replaceAll('\n', ''), `${c} html`);
   }
 });

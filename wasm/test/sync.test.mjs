@@ -97,3 +97,27 @@ test('tampered or misplaced blobs and bad input throw clear errors', async () =>
   assert.throws(() => u.syncSeal(secret), /takes 2 strings/);
   assert.throws(() => u.syncMerge(null, s), /takes 2 strings/);
 });
+
+test('keep current: a later reading merged in, its new posts counted until the thread is read', async () => {
+  const u = await loadUnspool();
+  const dev = u.syncNewDeviceId();
+  let clock = '';
+  const at = () => (clock = u.syncClockNext(clock, dev, Date.now()));
+  const saved = u.syncEdit('', JSON.stringify({ op: 'save', at: at(), thread: thread([1, 2, 3]), savedAt: '2026-03-01T12:00:00Z' }));
+  const r = JSON.parse(u.syncRefresh(saved, JSON.stringify({ thread: thread([1, 2, 4, 5]), now: '2026-03-02T12:00:00Z', at: at() })));
+  // Post 3 is gone at the source (posts 2 and 4 around it say so): kept, marked.
+  assert.deepEqual(r.changes, { added: 2, edited: 0, removed: 1, restored: 0 });
+  assert.deepEqual(r.saved.thread.posts.map((p) => [p.id, p.addedAt ?? '', p.removedAt ?? '']), [
+    ['4201', '', ''], ['4202', '', ''], ['4203', '', '2026-03-02T12:00:00Z'],
+    ['4204', '2026-03-02T12:00:00Z', ''], ['4205', '2026-03-02T12:00:00Z', ''],
+  ]);
+  assert.equal(r.saved.savedAt, '2026-03-01T12:00:00Z', 'the save date stays the user\'s');
+  assert.deepEqual(JSON.parse(u.syncNewPosts(JSON.stringify(r.saved))), { count: 2, since: '2026-03-01T12:00:00Z' });
+  const read = u.syncEdit(JSON.stringify(r.saved), JSON.stringify({ op: 'readPosition', at: at(), readPosition: { postId: '4201', seenAt: '2026-03-03T00:00:00Z' } }));
+  assert.equal(JSON.parse(u.syncNewPosts(read)).count, 0);
+  // Nothing new: the record comes back as it was.
+  const same = JSON.parse(u.syncRefresh(read, JSON.stringify({ thread: thread([1, 2, 4, 5]), now: '2026-03-04T12:00:00Z', at: at() })));
+  assert.deepEqual(same.changes, { added: 0, edited: 0, removed: 0, restored: 0 });
+  assert.equal(JSON.stringify(same.saved), read);
+  assert.throws(() => u.syncRefresh(read, JSON.stringify({ thread: { ...thread([1]), id: '43' }, now: '2026-03-04T12:00:00Z', at: at() })), /not the saved/);
+});

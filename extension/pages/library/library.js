@@ -69,6 +69,11 @@ function rowElement(r) {
     read.hidden = false;
     read.textContent = r.read >= 0.98 ? 'read' : `${Math.round(r.read * 100)}% read`;
   }
+  if (r.fresh > 0) {
+    const fresh = li.querySelector('.fresh');
+    fresh.hidden = false;
+    fresh.textContent = `${r.fresh} new`;
+  }
   const first = li.querySelector('.first');
   first.textContent = r.first || '(no text)';
   first.href = `read.html?key=${encodeURIComponent(r.key)}`;

@@ -3,7 +3,8 @@
 // WASM renderer in this page (no network, no background round trip), with
 // the thread's tags and note editable and delete with undo.
 
-import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../../shared/library-store.js';
+import { get, setTags, setNote, setReadPosition, remove, undoRemove, markSeen } from '../../shared/library-store.js';
+import { settings as keepSettings, threadSwitches, follows, setThread } from '../../shared/keep-settings.js';
 import { call } from '../../shared/wasm-host.js';
 import { api } from '../../shared/record-ops.js';
 import { listTitle } from '../../shared/search.js';
@@ -143,13 +144,24 @@ async function start() {
   $('note').value = rec.note ?? '';
   let settings = {};
   try { settings = await loadReaderSettings(); } catch { /* defaults */ }
+  // Posts keep current added since the thread was last read are marked
+  // (the renderer's newSince); opening it is reading it, on every device.
+  const fresh = (await api()).newPosts(rec);
   try {
-    await show(await call('render', JSON.stringify(t), JSON.stringify(settings)));
+    await show(await call('render', JSON.stringify(t), JSON.stringify({ ...settings, ...(fresh.count ? { newSince: fresh.since } : {}) })));
     // The tab names the thread as the library's list does (Go's title).
     document.title = `${t.author?.name || '@' + t.author?.handle} — ${listTitle(await api(), t)}`;
   } catch (e) {
     return fail(`This thread could not be shown: ${e.message}`);
   }
+  if (fresh.count) markSeen(key).catch(() => {});
+  const [ks, switches] = await Promise.all([keepSettings(), threadSwitches()]);
+  $('keep').checked = follows(rec, ks, switches);
+  $('keep').disabled = !ks.on;
+  $('keep').addEventListener('change', async () => {
+    await setThread(key, $('keep').checked);
+    $('saved-state').textContent = $('keep').checked ? 'This thread is kept current.' : 'This thread is no longer kept current.';
+  });
   trackPosition(rec);
   await offlineMedia();
   document.documentElement.dataset.ready = '1';

@@ -5,6 +5,7 @@
 
 import qrcode from '../../vendor/qrcode-generator.mjs';
 import { askConsent, CONSENT_REFUSED, CONSENT_WITHDRAWN } from '../../shared/data-consent.js';
+import { settings as keepSettings, setSettings as setKeepSettings } from '../../shared/keep-settings.js';
 
 // This page's own elements by id (inputs, buttons, templates: each used as
 // what it is).
@@ -138,3 +139,27 @@ refresh();
 // The status line follows the background's syncs while the page is open.
 setInterval(refresh, 5000);
 document.documentElement.dataset.ready = '1';
+
+// Keep current: the global switch and the window of days (keep-settings.js),
+// and "Check now" (the alarm's work at once, in the background).
+async function keepCurrent() {
+  const s = await keepSettings();
+  $('keep-on').checked = s.on;
+  $('keep-days').value = String(s.days);
+  $('keep-on').addEventListener('change', () => setKeepSettings({ on: $('keep-on').checked }));
+  $('keep-days').addEventListener('change', () => {
+    const days = Number($('keep-days').value);
+    if (Number.isInteger(days) && days > 0 && days <= 365) setKeepSettings({ days });
+  });
+  $('keep-now').addEventListener('click', async () => {
+    $('keep-state').textContent = 'Checking…';
+    try {
+      const r = await send('keep:run');
+      $('keep-state').textContent = r.off ? 'Keep current is off.' : r.offline ? 'Offline: nothing was checked.'
+        : `${r.checked} thread${r.checked === 1 ? '' : 's'} checked, ${r.added} new post${r.added === 1 ? '' : 's'}${r.failed.length ? `, ${r.failed.length} could not be read` : ''}.`;
+    } catch (e) {
+      $('keep-state').textContent = e.message;
+    }
+  });
+}
+keepCurrent().catch(() => {});

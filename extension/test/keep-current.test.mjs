@@ -1,0 +1,193 @@
+// Keep current (background/keep-current.js) in two synced browser
+// profiles: a Bluesky and a Mastodon thread saved at 3 posts; the sources
+// (Bluesky's AppView and a Mastodon server, answered locally under their
+// own names) later answer 5. The alarm's work, fired on demand ("Check
+// now", the keep:run message), adds the 2 new posts of each, and the other
+// profile gets them by sync: its library rows say "2 new". Opening the
+// thread marks them new in the reader, and reading clears the count. A post
+// then deleted at the source stays, marked; a 429 puts the thread off.
+// Browsers: chromium, firefox
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer as startPages } from './server.mjs';
+import { openProfile, startServer, until } from './library-helpers.mjs';
+import { browserName } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// ------------------------------------------------------------ Mastodon
+const INSTANCE = 'social.example';
+const account = { id: '7', username: 'baker', acct: 'baker', display_name: 'Baker', url: `https://${INSTANCE}/@baker`, avatar: '', note: '' };
+const mid = (i) => `11400000000000000${i}`;
+const status = (i) => ({
+  id: mid(i), created_at: `2026-02-0${i}T10:00:00.000Z`, in_reply_to_id: i > 1 ? mid(i - 1) : null, in_reply_to_account_id: i > 1 ? '7' : null,
+  sensitive: false, spoiler_text: '', visibility: 'public', language: 'en',
+  uri: `https://${INSTANCE}/users/baker/statuses/${mid(i)}`, url: `https://${INSTANCE}/@baker/${mid(i)}`,
+  content: `<p>Sourdough, part ${i}.</p>`, reblog: null, account, media_attachments: [], mentions: [], tags: [], emojis: [], card: null, poll: null,
+});
+const MASTO_URL = `https://${INSTANCE}/@baker/${mid(1)}`;
+
+// ------------------------------------------------------------- Bluesky
+// A real-shaped AppView answer (the made golden's), focal on post 3 of 6;
+// its self-replies are cut to give the thread 3 or 5 posts.
+const bskyCase = path.resolve(here, '../../shared/extract/testdata/bluesky/made-selfthread-6-midthread');
+const BSKY_URL = fs.readFileSync(path.join(bskyCase, 'url.txt'), 'utf8').trim();
+const bskySource = JSON.parse(fs.readFileSync(path.join(bskyCase, 'source.json'), 'utf8'));
+function bskyAnswer(posts) {
+  const t = structuredClone(bskySource);
+  const did = t.thread.post.author.did;
+  let node = t.thread;
+  for (let n = 3; node; n++) {
+    // The chain's next post (the author also has a reply that is not it).
+    const self = (node.replies ?? []).find((r) => r.post?.uri?.endsWith(`/3madeaaaa000${n + 1}`));
+    if (n >= posts) node.replies = (node.replies ?? []).filter((r) => r.post?.author?.did !== did);
+    node = n >= posts ? null : self;
+  }
+  return JSON.stringify(t);
+}
+
+// What the sources answer now.
+const now = { masto: 3, bsky: 3, mastoGone: 0, limited: false };
+const requests = [];
+const cors = { 'access-control-allow-origin': '*' };
+// Mastodon's rate-limit answer: the reset time in X-RateLimit-Reset, which
+// its CORS answers expose (Retry-After they do not), three hours away.
+const limited = () => ({
+  status: 429, body: '{"error":"Too many requests"}',
+  headers: { ...cors, 'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id', 'x-ratelimit-reset': new Date(Date.now() + 3 * 3_600_000).toISOString() },
+});
+const routes = new Map([
+  ['public.api.bsky.app /xrpc/app.bsky.feed.getPostThread', { respond: (url, req) => {
+    requests.push({ host: 'bsky', url: url.href, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
+    return { body: bskyAnswer(now.bsky), headers: cors };
+  } }],
+  [`${INSTANCE} /api/v1/statuses/${mid(1)}`, { respond: (url, req) => {
+    requests.push({ host: 'masto', url: url.href, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
+    if (now.limited) return limited();
+    return { body: JSON.stringify(status(1)), headers: cors };
+  } }],
+  [`${INSTANCE} /api/v1/statuses/${mid(1)}/context`, { respond: (url) => {
+    requests.push({ host: 'masto', url: url.href, cookie: '', referer: '' });
+    if (now.limited) return limited();
+    const descendants = [2, 3, 4, 5].slice(0, now.masto - 1).filter((i) => i !== now.mastoGone).map(status);
+    return { body: JSON.stringify({ ancestors: [], descendants }), headers: cors };
+  } }],
+]);
+
+let pages, srv, A, B;
+before(async () => {
+  const serverOptions = { hosts: ['public.api.bsky.app', INSTANCE], ports: [18600, 18699] };
+  // Chromium is pointed at one page server by flags; each Firefox profile
+  // starts its own on the same routes.
+  pages = browserName === 'chromium' ? await startPages(routes, serverOptions) : null;
+  srv = await startServer();
+  const how = { args: pages?.args ?? [], routes: [...routes], serverOptions };
+  A = await openProfile(undefined, how);
+  B = await openProfile(undefined, how);
+});
+after(async () => {
+  await A?.close();
+  await B?.close();
+  await srv?.stop();
+  await pages?.close();
+});
+
+// extractIn reads a source's answer with the extension's own extractor.
+const extractIn = (p, url, content) => p.page.evaluate(async ([u, c]) => JSON.parse(await (await import('/shared/wasm-host.js')).call('extract', u, c)), [url, content]);
+const record = (p, key) => p.page.evaluate(async (k) => (await import('/shared/library-store.js')).get(k), key);
+const rows = (p) => p.page.evaluate(async () => (await import('/shared/library-store.js')).rows());
+const syncBoth = async () => {
+  for (let i = 0; i < 2; i++) {
+    await A.send('sync:now');
+    await B.send('sync:now');
+  }
+};
+
+test('new posts of a Bluesky and a Mastodon thread arrive on both profiles, marked; a deleted post stays', async () => {
+  // Sync on, both profiles in one library.
+  await A.send('sync:enable', { server: srv.origin });
+  const code = await A.send('sync:code');
+  await B.send('sync:join', { server: srv.origin, code: typeof code === 'string' ? code : code.code });
+
+  // Saved at 3 posts each, on A.
+  const masto3 = await extractIn(A, MASTO_URL, JSON.stringify({ status: status(1), context: { ancestors: [], descendants: [status(2), status(3)] } }));
+  const bsky3 = await extractIn(A, BSKY_URL, bskyAnswer(3));
+  assert.equal(masto3.posts.length, 3);
+  assert.equal(bsky3.posts.length, 3);
+  const mKey = (await A.send('library:save', { thread: masto3 })).key;
+  const bKey = (await A.send('library:save', { thread: bsky3 })).key;
+  await syncBoth();
+
+  // Nothing new at the source: the alarm's work changes nothing.
+  let r = await A.send('keep:run');
+  assert.equal(r.checked, 2, JSON.stringify(r));
+  assert.equal(r.added, 0);
+
+  // The sources now answer 5 posts.
+  Object.assign(now, { masto: 5, bsky: 5 });
+  requests.length = 0;
+  r = await A.send('keep:run');
+  assert.deepEqual({ checked: r.checked, updated: r.updated, added: r.added, failed: r.failed }, { checked: 2, updated: 2, added: 4, failed: [] });
+  // Only the posts' own addresses, no cookies, no referrer.
+  assert.deepEqual(requests.map((q) => q.host).sort(), ['bsky', 'masto', 'masto']);
+  for (const q of requests) assert.deepEqual([q.cookie, q.referer], ['', ''], q.url);
+  assert.match(requests.find((q) => q.host === 'bsky').url, /uri=at%3A%2F%2Fsoubhikbarari\.bsky\.social%2Fapp\.bsky\.feed\.post%2F3madeaaaa0003/);
+
+  await syncBoth();
+  for (const p of [A, B]) {
+    for (const key of [mKey, bKey]) assert.equal((await record(p, key)).thread.posts.length, 5, `${p === A ? 'A' : 'B'} ${key}`);
+    const byKey = Object.fromEntries((await rows(p)).map((x) => [x.key, x.fresh]));
+    assert.deepEqual(byKey, { [mKey]: 2, [bKey]: 2 }, `${p === A ? 'A' : 'B'}: 2 new posts on each row`);
+  }
+  // B's library page shows it on the rows; its toolbar badge counts 4.
+  await B.page.goto(B.url('pages/library/library.html'));
+  await B.page.waitForSelector('.row .fresh:not([hidden])');
+  assert.deepEqual(await B.page.$$eval('.row .fresh:not([hidden])', (els) => els.map((e) => e.textContent)), ['2 new', '2 new']);
+  await until(async () => (await B.page.evaluate(() => chrome.action.getBadgeText({}))) === '4', { what: 'the badge says 4' });
+
+  // Opening the Mastodon thread on B marks the two new posts, and reading
+  // it clears its count (on A too, after sync).
+  await B.page.goto(B.url(`pages/library/read.html?key=${encodeURIComponent(mKey)}`));
+  await B.page.waitForSelector('html[data-ready="1"]');
+  const marked = await B.page.evaluate(() => [...document.getElementById('reader').shadowRoot.querySelectorAll('section.u-new')].map((s) => s.id));
+  assert.deepEqual(marked, [`u-${mid(4)}`, `u-${mid(5)}`]);
+  assert.equal(await B.page.evaluate(() => document.getElementById('keep').checked), true, 'kept current: saved today');
+  await until(async () => (await rows(B)).find((x) => x.key === mKey).fresh === 0, { what: 'read on B' });
+  await syncBoth();
+  assert.equal((await rows(A)).find((x) => x.key === mKey).fresh, 0, 'read on B counts on A');
+
+  // Post 5 deleted at the source: kept, marked removed, on both.
+  now.mastoGone = 5;
+  r = await A.send('keep:run');
+  assert.equal(r.updated, 1, JSON.stringify(r));
+  await syncBoth();
+  for (const p of [A, B]) {
+    const t = (await record(p, mKey)).thread;
+    assert.equal(t.posts.length, 5, 'nothing lost');
+    assert.ok(t.posts.find((x) => x.id === mid(5)).removedAt, 'post 5 marked removed at the source');
+  }
+  await B.page.goto(B.url(`pages/library/read.html?key=${encodeURIComponent(mKey)}`));
+  await B.page.waitForSelector('html[data-ready="1"]');
+  const marks = await B.page.evaluate(() => [...document.getElementById('reader').shadowRoot.querySelectorAll('.u-mark')].map((m) => m.textContent));
+  assert.ok(marks.some((m) => /^Removed at the source/.test(m)), marks.join(' | '));
+});
+
+test('a 429 puts the thread off as long as the server asks, and the switch off stops all requests', async () => {
+  now.limited = true;
+  let r = await A.send('keep:run');
+  assert.equal(r.failed.length, 1, JSON.stringify(r));
+  // The next alarm (not forced) leaves the limited thread alone.
+  const before = requests.length;
+  await A.page.evaluate(() => chrome.storage.local.get('keepCurrentState')).then((s) => {
+    const st = Object.values(s.keepCurrentState).find((x) => x.fails > 0);
+    assert.ok(st.next - Date.now() > 170 * 60_000, 'put off for the three hours the server asks, not the one-hour interval');
+  });
+  now.limited = false;
+  await A.page.evaluate(() => chrome.storage.local.set({ keepCurrent: { on: false, days: 14 } }));
+  r = await A.send('keep:run');
+  assert.equal(r.off, true);
+  assert.equal(requests.length, before, 'nothing asked when off');
+});

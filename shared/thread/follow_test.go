@@ -1,0 +1,146 @@
+package thread_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"unspool/shared/thread"
+)
+
+var (
+	savedAt = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	later   = time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC)
+)
+
+// chain is a thread of the given post numbers (ids "p1", "p2"…, one hour
+// apart), complete or not.
+func chain(complete bool, nums ...int) *thread.Thread {
+	t := &thread.Thread{Platform: thread.Bluesky, ID: "p1", URL: "https://bsky.app/profile/a/post/p1", Complete: complete}
+	for _, n := range nums {
+		t.Posts = append(t.Posts, thread.Post{
+			ID: "p" + strconv.Itoa(n), Text: "post " + strconv.Itoa(n),
+			CreatedAt: savedAt.Add(time.Duration(n) * time.Hour),
+		})
+	}
+	return t
+}
+
+func ids(t thread.Thread) (out []string) {
+	for _, p := range t.Posts {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func byID(t thread.Thread, id string) thread.Post {
+	for _, p := range t.Posts {
+		if p.ID == id {
+			return p
+		}
+	}
+	return thread.Post{}
+}
+
+func TestFollowAddsNewPostsMarked(t *testing.T) {
+	got, ch, err := thread.Follow(chain(true, 1, 2, 3), chain(true, 1, 2, 3, 4, 5), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != (thread.Changes{Added: 2}) {
+		t.Errorf("changes %+v, want 2 added", ch)
+	}
+	if want := "[p1 p2 p3 p4 p5]"; fmtIDs(got) != want {
+		t.Errorf("posts %s, want %s", fmtIDs(got), want)
+	}
+	for _, id := range []string{"p4", "p5"} {
+		if !byID(got, id).AddedAt.Equal(later) {
+			t.Errorf("%s: addedAt %v, want %v", id, byID(got, id).AddedAt, later)
+		}
+	}
+	if !byID(got, "p1").AddedAt.IsZero() {
+		t.Error("a post the user saved is marked added")
+	}
+}
+
+func TestFollowKeepsRemovedPostsMarked(t *testing.T) {
+	// p3 is gone at the source; p2 and p4 around it vouch for it.
+	got, ch, err := thread.Follow(chain(true, 1, 2, 3, 4), chain(false, 1, 2, 4), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != (thread.Changes{Removed: 1}) || fmtIDs(got) != "[p1 p2 p3 p4]" {
+		t.Fatalf("changes %+v, posts %s; want p3 kept, marked removed", ch, fmtIDs(got))
+	}
+	if !byID(got, "p3").RemovedAt.Equal(later) {
+		t.Errorf("p3 removedAt %v", byID(got, "p3").RemovedAt)
+	}
+	// A later reading keeps the first date; a reading that has it again
+	// takes the mark away.
+	again, ch, _ := thread.Follow(&got, chain(false, 1, 2, 4), later.Add(time.Hour))
+	if ch.Any() || !byID(again, "p3").RemovedAt.Equal(later) {
+		t.Errorf("second reading: changes %+v, removedAt %v", ch, byID(again, "p3").RemovedAt)
+	}
+	back, ch, _ := thread.Follow(&again, chain(true, 1, 2, 3, 4), later.Add(2*time.Hour))
+	if ch != (thread.Changes{Restored: 1}) || !byID(back, "p3").RemovedAt.IsZero() {
+		t.Errorf("restored: changes %+v, removedAt %v", ch, byID(back, "p3").RemovedAt)
+	}
+}
+
+func TestFollowPartialReadingRemovesNothing(t *testing.T) {
+	// An X page that loaded only the first two posts says nothing of the
+	// rest: they stay unmarked.
+	got, ch, err := thread.Follow(chain(true, 1, 2, 3, 4), chain(false, 1, 2), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Any() || fmtIDs(got) != "[p1 p2 p3 p4]" {
+		t.Errorf("changes %+v, posts %s", ch, fmtIDs(got))
+	}
+	// Complete: the source says the thread ends at p2.
+	_, ch, _ = thread.Follow(chain(true, 1, 2, 3, 4), chain(true, 1, 2), later)
+	if ch != (thread.Changes{Removed: 2}) {
+		t.Errorf("complete reading: changes %+v, want 2 removed", ch)
+	}
+}
+
+func TestFollowEditKeepsLatestTextWithNote(t *testing.T) {
+	fresh := chain(true, 1, 2)
+	fresh.Posts[1].Text = "post 2, corrected"
+	saved := chain(true, 1, 2)
+	saved.Posts[1].AddedAt = savedAt.Add(time.Hour) // kept-current earlier
+	got, ch, err := thread.Follow(saved, fresh, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := byID(got, "p2")
+	if ch != (thread.Changes{Edited: 1}) || p.Text != "post 2, corrected" || !p.EditedAt.Equal(later) {
+		t.Errorf("changes %+v, post %+v", ch, p)
+	}
+	if !p.AddedAt.Equal(savedAt.Add(time.Hour)) {
+		t.Error("an edit lost the post's addedAt")
+	}
+}
+
+func TestFollowRefusesAnotherThread(t *testing.T) {
+	other := chain(true, 1)
+	other.ID = "q1"
+	if _, _, err := thread.Follow(chain(true, 1), other, later); err == nil {
+		t.Error("a reading of another thread was merged")
+	}
+	disjoint := chain(true, 7, 8)
+	if _, _, err := thread.Follow(chain(true, 1, 2), disjoint, later); err == nil {
+		t.Error("a reading that shares no post was merged")
+	}
+}
+
+func fmtIDs(t thread.Thread) string {
+	s := "["
+	for i, id := range ids(t) {
+		if i > 0 {
+			s += " "
+		}
+		s += id
+	}
+	return s + "]"
+}

@@ -98,6 +98,20 @@ export async function openChromium(routes, serverOptions) {
 
   b.printMedia = (page, media) => page.emulateMedia({ media });
 
+  // answerOffOrigin answers every request of the browser's pages that is not
+  // to origin with reply ({status, contentType, body}: no network at all)
+  // and returns the list of their URLs, filled as they come.
+  b.answerOffOrigin = async (origin, reply) => {
+    const seen = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${origin}/`)) return route.continue();
+      seen.push(url);
+      return route.fulfill(reply);
+    });
+    return seen;
+  };
+
   b.close = async () => {
     await context.close();
     await server.close();

@@ -8,7 +8,9 @@
 //   b.context.waitForEvent('page'), b.sw.evaluate(fn, arg) (in the
 //   background's world), b.pressAction(page) (the real toolbar button),
 //   b.trigger(page, 'menu'|'command'), b.stopBackground(),
-//   b.readClipboard(page), b.printMedia(page, 'print'|'screen'), b.close().
+//   b.readClipboard(page), b.printMedia(page, 'print'|'screen'),
+//   b.answerOffOrigin(origin, {status, contentType, body}) (every request
+//   of the pages off origin answered so; returns their URLs), b.close().
 // Pages have playwright's page API in both browsers; the reader's closed
 // shadow roots are read through the driver (CDP's pierce mode, BiDi's
 // serialised shadow roots): page scripts have no way in.

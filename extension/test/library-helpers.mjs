@@ -42,9 +42,15 @@ async function chromiumProfile(profileDir, colorScheme) {
   let [sw] = context.serviceWorkers();
   sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(sw.url()).host;
+  const page = await context.newPage();
   return {
-    context, id, page: await context.newPage(), url: (p) => `chrome-extension://${id}/${p}`,
+    context, id, page, url: (p) => `chrome-extension://${id}/${p}`,
     profileDir: userDataDir, close: () => context.close(),
+    // The clipboard as the extension's pages see it.
+    readClipboard: async () => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${id}` });
+      return page.evaluate(() => navigator.clipboard.readText());
+    },
   };
 }
 
@@ -55,7 +61,7 @@ async function firefoxProfile(profileDir) {
   const b = await openFirefox([], undefined, { profileDir: dir });
   return {
     context: b.context, id: b.extensionId, page: await b.newPage(), url: b.extensionURL, driver: b,
-    profileDir: dir, close: () => b.close(),
+    profileDir: dir, close: () => b.close(), readClipboard: () => b.readClipboard(),
   };
 }
 

@@ -46,9 +46,10 @@ async function chromiumProfile(profileDir, colorScheme) {
   return {
     context, id, page, url: (p) => `chrome-extension://${id}/${p}`,
     profileDir: userDataDir, close: () => context.close(),
-    // The clipboard as the extension's pages see it.
+    // The clipboard as the extension's pages see it (CDP grants no
+    // permission to a chrome-extension:// origin by name: to every origin).
     readClipboard: async () => {
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${id}` });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       return page.evaluate(() => navigator.clipboard.readText());
     },
   };

@@ -97,21 +97,10 @@ export async function startServer(routes, { hosts = [], mediaHosts = [], ports =
   const tls = makeCert(dir, [...pageHosts, ...pictureHosts]);
   fs.rmSync(dir, { recursive: true, force: true }); // the key lives in memory only
   const log = [];
-  // answerAll(url, req), when a test sets it, answers every request before
-  // the routes do with {status, headers, body}, or leaves it to them
-  // (returns nothing).
-  const srv = { log, answerAll: null };
   const handler = async (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${host}`);
     log.push(`${req.method} ${host}${url.pathname}`);
-    // A test that wants every request, whatever its host, answers it here.
-    const every = srv.answerAll?.(url, req);
-    if (every) {
-      res.writeHead(every.status ?? 200, { 'cache-control': 'no-store', ...every.headers });
-      res.end(every.body ?? '');
-      return;
-    }
     // A media host's own route (a real clip) before the generated picture.
     if (pictureHosts.includes(host) && !routes.has(`${host} ${url.pathname}`)) {
       // Readable from any origin, as the platforms' CDNs answer.
@@ -148,11 +137,12 @@ export async function startServer(routes, { hosts = [], mediaHosts = [], ports =
   const httpPort = await listen(plain, ports);
   const httpsPort = await listen(secure, ports);
   const hostRules = [...pageHosts, ...pictureHosts].map((h) => `MAP ${h} 127.0.0.1:${httpsPort}`).join(', ');
-  return Object.assign(srv, {
+  return {
     httpPort,
     httpsPort,
+    log,
     // Chromium flags that send x.com, the other hosts and the media hosts here.
     args: [`--host-resolver-rules=${hostRules}`, '--ignore-certificate-errors'],
     close: () => Promise.all([plain, secure].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))),
-  });
+  };
 }

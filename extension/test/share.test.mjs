@@ -21,7 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserName, inReader, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { browserName, inReader, openBareBrowser, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { openProfile, until } from './library-helpers.mjs';
 import { fixturePages } from './pages.mjs';
 
@@ -101,10 +101,15 @@ after(async () => {
 
 describe('the public page', () => {
   let b, lib;
-  let offServer; // every URL a page asked for that is not the server
+  const offServer = []; // every URL a page asked for that is not the server
   before(async () => {
-    b = await openBrowser([]);
-    offServer = await b.answerOffOrigin(srv.origin, { status: 200, contentType: 'image/svg+xml', body: PLACEHOLDER });
+    b = await openBareBrowser();
+    await b.context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(srv.origin + '/')) return route.continue();
+      offServer.push(url);
+      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PLACEHOLDER });
+    });
     lib = await newLibrary(srv.origin);
   });
   after(async () => {
@@ -116,7 +121,7 @@ describe('the public page', () => {
   // and CSP violations (recorded by a script the driver injects — CDP, a
   // BiDi preload script — which the page's CSP does not govern).
   async function open(url, { colorScheme = 'light' } = {}) {
-    const page = await b.newPage();
+    const page = await b.context.newPage();
     await page.emulateMedia({ colorScheme });
     const seen = { errors: [], dialogs: [], console: [] };
     page.on('pageerror', (e) => seen.errors.push(e.message));

@@ -376,15 +376,39 @@ function firefoxPage(p, b) {
     locator: (selector) => ({
       count: () => p.evaluate((s) => document.querySelectorAll(s).length, selector),
       textContent: () => p.$eval(selector, (e) => e.textContent),
-      click: () => p.click(selector),
+      click: () => clickWhereSeen(p, selector).then(() => {}),
       evaluate: (fn, arg) => p.$eval(selector, fn, arg),
       boundingBox: async () => (await p.waitForSelector(selector)).boundingBox(),
+      innerText: () => p.$eval(selector, (e) => e.innerText),
+      // Typed a key at a time into the focused element, as a person types.
+      pressSequentially: (text, { delay } = {}) => p.type(selector, text, { delay }),
+      press: async (key) => (await p.waitForSelector(selector)).press(key),
+      // Every match now, each a handle that can be hovered or clicked.
+      all: async () => p.$$(selector),
     }),
     textContent: (sel) => p.$eval(sel, (e) => e.textContent),
     getAttribute: (sel, name) => p.$eval(sel, (e, n) => e.getAttribute(n), name),
     isHidden: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return !e || e.hidden || getComputedStyle(e).display === 'none' || e.getClientRects().length === 0; }, sel),
     isVisible: (sel) => p.evaluate((s) => { const e = document.querySelector(s); return Boolean(e && !e.hidden && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0); }, sel),
     isDisabled: (sel) => p.$eval(sel, (e) => e.disabled),
+    isChecked: (sel) => p.$eval(sel, (e) => e.checked),
+    click: (sel, options) => clickWhereSeen(p, sel, options).then(() => {}),
+    // playwright's check: a real click on the box unless it is ticked
+    // already, and a refusal if the click did not tick it. As playwright
+    // does, the click is made again when the page replaced the box while it
+    // was being clicked (a list drawn again): the new box was never clicked.
+    async check(sel) {
+      for (let tries = 0; tries < 3; tries++) {
+        if (await p.$eval(sel, (e) => e.checked)) return;
+        const box = await clickWhereSeen(p, sel);
+        if (await box.evaluate((e) => e.checked && e.isConnected)) return;
+        if (await box.evaluate((e) => e.isConnected)) break;
+      }
+      throw new Error(`firefox driver: a click did not check ${sel}`);
+    },
+    // A script run before the page's own in every document the tab loads
+    // (a BiDi preload script, which the page's CSP does not govern).
+    addInitScript: (fn, arg) => p.evaluateOnNewDocument(fn, arg),
     fill: (sel, value) => p.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }, value),
     setViewportSize: ({ width, height }) => p.setViewport({ width, height }),
     // playwright's emulateMedia: what the driver can set, and a clear refusal
@@ -410,8 +434,26 @@ function firefoxPage(p, b) {
       up: (k) => p.keyboard.up(k),
     },
     // A download is a new file in the profile's download folder, complete
-    // when Firefox's .part file is gone and its size has settled.
+    // when Firefox's .part file is gone and its size has settled. A file
+    // chooser is the <input type=file> the page's next click would open:
+    // BiDi's input.fileDialogOpened never comes from extension pages, so the
+    // click is caught in the page and cancelled (no picker opens, as with
+    // playwright in Chromium) and setFiles fills that input with BiDi's
+    // input.setFiles, which fires its input and change events.
     async waitForEvent(name, { timeout = 30_000 } = {}) {
+      if (name === 'filechooser') {
+        await p.evaluate(() => {
+          window.__unspoolChooser = null;
+          document.addEventListener('click', function caught(e) {
+            if (!(e.target instanceof HTMLInputElement && e.target.type === 'file')) return;
+            e.preventDefault();
+            window.__unspoolChooser = e.target;
+            document.removeEventListener('click', caught, true);
+          }, true);
+        });
+        const input = (await p.waitForFunction(() => window.__unspoolChooser, { timeout })).asElement();
+        return { setFiles: (files) => input.uploadFile(...[files].flat()) };
+      }
       if (name !== 'download') throw new Error(`firefox driver: no page event ${name}`);
       const before = new Set(fs.readdirSync(b.downloads));
       const deadline = Date.now() + timeout;
@@ -421,7 +463,8 @@ function firefoxPage(p, b) {
         const file = now.find((f) => !before.has(f) && !f.endsWith('.part'));
         if (file && !now.includes(`${file}.part`)) {
           const size = fs.statSync(path.join(b.downloads, file)).size;
-          if (size > 0 && size === last) return { suggestedFilename: () => file, path: async () => path.join(b.downloads, file) };
+          const at = path.join(b.downloads, file);
+          if (size > 0 && size === last) return { suggestedFilename: () => file, path: async () => at, saveAs: async (to) => fs.copyFileSync(at, to) };
           last = size;
         }
         if (Date.now() > deadline) throw new Error('no download');
@@ -437,6 +480,36 @@ function firefoxPage(p, b) {
     },
   });
   return proxy;
+}
+
+// clickWhereSeen clicks the middle of sel with the mouse once that point
+// shows it, as playwright's actions wait to: scrolled to the middle of the
+// view, measured after two frames (a layout that moved meanwhile — a bar
+// shown above, a list drawn again — is measured again), and not under
+// another element (a toast, a sticky bar). puppeteer's own click measures
+// before it scrolls and can land on whatever moved there.
+async function clickWhereSeen(p, sel, options = {}, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const el = await p.waitForSelector(sel, { timeout });
+    const at = await el.evaluate(async (e) => {
+      e.scrollIntoView({ block: 'center', inline: 'center' });
+      const box = () => JSON.stringify(e.getBoundingClientRect());
+      const before = box();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      if (box() !== before) return { why: 'moving' };
+      const r = e.getBoundingClientRect();
+      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+      const hit = document.elementFromPoint(x, y);
+      return hit === e || e.contains(hit) ? { x, y } : { why: `under ${hit?.outerHTML.slice(0, 100) ?? 'nothing'}` };
+    });
+    if (!at.why) {
+      await p.mouse.click(at.x, at.y, options);
+      return el;
+    }
+    if (Date.now() > deadline) throw new Error(`firefox driver: cannot click ${sel}: ${at.why}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 // inShadowFirefox: see inShadowChromium. BiDi serialises a host's shadow

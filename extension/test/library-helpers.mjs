@@ -45,9 +45,16 @@ async function chromiumProfile(profileDir, colorScheme, args) {
   let [sw] = context.serviceWorkers();
   sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(sw.url()).host;
+  const page = await context.newPage();
   return {
-    context, id, page: await context.newPage(), url: (p) => `chrome-extension://${id}/${p}`,
+    context, id, page, url: (p) => `chrome-extension://${id}/${p}`,
     profileDir: userDataDir, close: () => context.close(),
+    // The clipboard as the extension's pages see it (CDP grants no
+    // permission to a chrome-extension:// origin by name: to every origin).
+    readClipboard: async () => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      return page.evaluate(() => navigator.clipboard.readText());
+    },
   };
 }
 
@@ -58,7 +65,7 @@ async function firefoxProfile(profileDir, routes, serverOptions) {
   const b = await openFirefox(routes, serverOptions, { profileDir: dir });
   return {
     context: b.context, id: b.extensionId, page: await b.newPage(), url: b.extensionURL, driver: b,
-    profileDir: dir, close: () => b.close(),
+    profileDir: dir, close: () => b.close(), readClipboard: () => b.readClipboard(),
   };
 }
 

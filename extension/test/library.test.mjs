@@ -1,14 +1,17 @@
-// The library in one real Chromium profile: save through the reader's
-// message, re-save merges, search as you type finds a word of the 40th post,
-// author view, delete with undo, offline reading, export/import into a fresh
-// profile, the Markdown zip, the schema upgrade, and screenshots.
-// Browsers: chromium only — the Firefox driver's pages lack what six of its tests use (pressSequentially, check, setOffline, file choosers, downloads); the other five pass in Firefox
+// The library in one real browser profile (Chromium or Firefox): save
+// through the reader's message, re-save merges, search as you type finds a
+// word of the 40th post, author view, delete with undo, offline reading,
+// export/import into a fresh profile (through the page's file chooser), the
+// Markdown zip (a real download), the schema upgrade, and screenshots
+// (library-<scheme>.png in Chromium, library-<scheme>-firefox.png in Firefox).
+// Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { browserName } from './harness.mjs';
 import { openProfile, libraryState, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
 
@@ -410,7 +413,7 @@ test('screenshots of the library page, light and dark', async () => {
     // The palette follows the scheme: dark background in dark mode.
     const [r, g, b] = bg.match(/\d+/g).map(Number);
     assert.equal(r + g + b < 150, scheme === 'dark', `background ${bg} in ${scheme} mode`);
-    await A.page.screenshot({ path: path.join(shots, `library-${scheme}.png`) });
+    await A.page.screenshot({ path: path.join(shots, `library-${scheme}${browserName === 'chromium' ? '' : `-${browserName}`}.png`) });
   }
   await A.page.emulateMedia({ colorScheme: null });
   assert.equal(A.errors.length, 0, A.errors.join('\n'));

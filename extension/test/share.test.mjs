@@ -1,4 +1,4 @@
-// Share pages in Debian's Chromium against the native server
+// Share pages in a real browser (Chromium or Firefox) against the native server
 // (built from ./server, on 127.0.0.1, a port from 18500–18599):
 //   - a page published from the hostile fixture (script tags, javascript:
 //     links, on* attributes in text, hostile image URLs) runs nothing: no
@@ -9,7 +9,9 @@
 //   - the library's Publish / Copy link / Unpublish with the state shown,
 //     and the "sync off" message before sync is on;
 //   - the reader toolbar's Publish / Unpublish on a real X page (fixture).
-// Browsers: chromium only — reads the share page's closed shadow roots and the clipboard through CDP, not yet behind the driver
+// Screenshots are named share-<what>.png in Chromium (docs/ holds two of
+// them) and share-<what>-firefox.png in Firefox.
+// Browsers: chromium, firefox
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,13 +21,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
-import { openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { browserName, inReader, openBareBrowser, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { openProfile, until } from './library-helpers.mjs';
 import { fixturePages } from './pages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = process.env.UNSPOOL_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-share-shots-'));
+const shot = (name) => path.join(shots, `share-${name}${browserName === 'chromium' ? '' : `-${browserName}`}.png`);
 const readJSON = (p) => JSON.parse(fs.readFileSync(path.join(root, p), 'utf8'));
 const HOSTILE = readJSON('shared/render/testdata/made/hostile/thread.json');
 const THREAD25 = readJSON('shared/extract/testdata/x-dom/made-selfthread-25/expected.json');
@@ -98,11 +100,11 @@ after(async () => {
 });
 
 describe('the public page', () => {
-  let context, lib;
+  let b, lib;
   const offServer = []; // every URL a page asked for that is not the server
   before(async () => {
-    ({ context } = await launch());
-    await context.route('**/*', (route) => {
+    b = await openBareBrowser();
+    await b.context.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(srv.origin + '/')) return route.continue();
       offServer.push(url);
@@ -111,15 +113,15 @@ describe('the public page', () => {
     lib = await newLibrary(srv.origin);
   });
   after(async () => {
-    await context?.close();
+    await b?.close();
   });
 
   // open loads a page with listeners for everything that would show a
   // script ran or was attempted: page errors, dialogs, console messages,
-  // and CSP violations (recorded by a script CDP injects, which the page's
-  // CSP does not govern).
+  // and CSP violations (recorded by a script the driver injects — CDP, a
+  // BiDi preload script — which the page's CSP does not govern).
   async function open(url, { colorScheme = 'light' } = {}) {
-    const page = await context.newPage();
+    const page = await b.context.newPage();
     await page.emulateMedia({ colorScheme });
     const seen = { errors: [], dialogs: [], console: [] };
     page.on('pageerror', (e) => seen.errors.push(e.message));
@@ -159,13 +161,15 @@ describe('the public page', () => {
     const violations = await page.evaluate(() => window.__violations);
     assert.deepEqual(violations.filter((v) => /script/.test(v)), [], 'script attempts blocked by CSP (there should be none to block)');
     assert.deepEqual(seen.console.filter((m) => /script|Refused to execute/i.test(m)), [], 'console messages about script');
-    // Only https images reached out (and only to the hosts the thread names).
+    // Only https images reached out (and only to the hosts the thread names);
+    // they did reach out, so the driver saw every request.
+    assert.ok(offServer.some((u) => u.startsWith('https://media.test/')), `the thread's pictures were asked for: ${offServer.join(' ')}`);
     for (const u of offServer) assert.match(u, /^https:\/\/(media\.test|safe\.test|x\.com)\//, `unexpected request ${u}`);
     // The stylesheet applied: the CSP hash matched the inlined CSS.
     const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.unspool')).backgroundColor);
     assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'the reader stylesheet applied (its CSP hash matched)');
     await page.evaluate(() => window.scrollTo(0, 0)); // hovering scrolled down
-    await page.screenshot({ path: path.join(shots, 'share-hostile.png') }); // the top: header, notes, first post
+    await page.screenshot({ path: shot('hostile') }); // the top: header, notes, first post
     await page.close();
   });
 
@@ -180,7 +184,7 @@ describe('the public page', () => {
       assert.deepEqual(seen.errors, []);
       assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no CSP violation on a normal page');
       await page.setViewportSize({ width: 900, height: 1200 });
-      await page.screenshot({ path: path.join(shots, `share-${scheme}.png`) });
+      await page.screenshot({ path: shot(scheme) });
       if (scheme === 'light') {
         const alt = await page.evaluate(() => [...document.querySelectorAll('link[rel=alternate]')].map((l) => l.href));
         assert.deepEqual(alt, ['md', 'txt', 'json'].map((f) => `${srv.origin}${share.url}?format=${f}`));
@@ -213,7 +217,6 @@ describe('Publish, Copy link and Unpublish in the library', () => {
   const key = `${THREAD25.platform}:${THREAD25.id}`;
   before(async () => {
     P = await openProfile();
-    await P.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await P.send('library:save', { thread: THREAD25 });
   });
   after(async () => {
@@ -247,7 +250,7 @@ describe('Publish, Copy link and Unpublish in the library', () => {
 
     await P.page.click('#share-copy');
     await until(async () => /Copied/.test(await P.page.textContent('#share-state')), { what: 'the copy message' });
-    assert.equal(await P.page.evaluate(() => navigator.clipboard.readText()), url);
+    assert.equal(await P.readClipboard(), url);
 
     // The state survives a reload (and comes from the server's list).
     await P.page.reload();
@@ -278,35 +281,14 @@ describe('Publish and Unpublish in the reader toolbar', () => {
     await b?.close();
   });
 
-  // toolbar reads the reader's share buttons (closed shadow root: through
-  // CDP, as the harness reads the reader) and clicks one by its action id.
-  async function toolbar(page, click) {
-    const cdp = await page.context().newCDPSession(page);
-    try {
-      const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-      const find = (n, pred) => {
-        if (pred(n)) return n;
-        for (const k of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) {
-          const f = find(k, pred);
-          if (f) return f;
-        }
-        return null;
-      };
-      const host = find(root, (n) => n.nodeName === 'UNSPOOL-UI');
-      const { object } = await cdp.send('DOM.resolveNode', { nodeId: host.shadowRoots[0].nodeId });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
-        objectId: object.objectId, returnByValue: true, arguments: [{ value: click ?? null }],
-        functionDeclaration: String(function (click) {
-          const buttons = [...this.querySelectorAll('button[data-action^="share-"]')];
-          if (click) this.querySelector(`button[data-action="${click}"]`).click();
-          return Object.fromEntries(buttons.map((x) => [x.dataset.action, { shown: !x.hidden, label: x.textContent, title: x.title }]));
-        }),
-      });
-      return result.value;
-    } finally {
-      await cdp.detach();
-    }
-  }
+  // toolbar reads the reader's share buttons (in its closed shadow root,
+  // through the driver, as the harness reads the reader) and clicks one by
+  // its action id.
+  const toolbar = (page, click) => inReader(page, function (click) {
+    const buttons = [...this.querySelectorAll('button[data-action^="share-"]')];
+    if (click) this.querySelector(`button[data-action="${click}"]`).click();
+    return Object.fromEntries(buttons.map((x) => [x.dataset.action, { shown: !x.hidden, label: x.textContent, title: x.title }]));
+  }, click ?? null);
 
   test('sync off: Publish says so; sync on: Publish, then Copy link and Unpublish', async () => {
     const c = fixtures.cases.threeCells;

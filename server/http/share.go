@@ -218,15 +218,19 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
+// plainCSP allows one inline stylesheet and nothing else but the server's
+// own images: Firefox asks every page's server for /favicon.ico, and would
+// log that refused on each unpublished or unknown share page (as sharepage.CSP).
+const plainCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 // plainPage is the small HTML answer for a page that cannot be shown: no
-// stylesheet beyond one inline rule allowed by 'unsafe-inline' in a policy
-// that allows nothing else, nothing of any thread.
+// stylesheet beyond one inline rule, nothing of any thread (plainCSP).
 func plainPage(w http.ResponseWriter, status int, title, text string) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", plainCSP)
 	hd.Set("X-Robots-Tag", "noindex")
 	if hd.Get("Cache-Control") == "" {
 		hd.Set("Cache-Control", missingCache)

@@ -169,6 +169,9 @@ type gqlLegacy struct {
 	QuotedPermalink  *struct {
 		URL string `json:"url"`
 	} `json:"quoted_status_permalink"`
+	// Retweeted is set on a repost (a profile timeline's): the post shown
+	// is another's, not the reposter's.
+	Retweeted json.RawMessage `json:"retweeted_status_result"`
 }
 
 type gqlEntities struct {

@@ -22,7 +22,7 @@ const TIMEOUT_MS = 10_000;
 // The post's author: a handle (a domain name, at most 253 characters) or a
 // DID (did:<method>:<id>, at most 2 KB in the DID spec). Neither holds '/',
 // '?', '#' or '@', so the at:// URI cannot be bent into another record.
-const ACTOR = /^(?:[A-Za-z0-9.-]{1,253}|did:[a-z]+:[A-Za-z0-9._:%-]{1,2000})$/;
+export const ACTOR = /^(?:[A-Za-z0-9.-]{1,253}|did:[a-z]+:[A-Za-z0-9._:%-]{1,2000})$/;
 // A record key (atproto's record-key syntax: 1–512 of these characters,
 // never "." or "..").
 const RKEY = /^(?!\.{1,2}$)[A-Za-z0-9._:~-]{1,512}$/;

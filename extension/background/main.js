@@ -11,6 +11,7 @@ import * as shown from './shown.js';
 import './library-messages.js'; // the library and sync
 import './share.js'; // publishing a thread as a public page
 import './bluesky-appview.js'; // the Bluesky collector's request
+import './author-threads.js'; // "Threads by @author" on profile pages
 
 triggers.listen();
 messages.listen();

@@ -14,6 +14,7 @@ import './reader.js';
 import './reader-actions.js';
 import './library-save.js'; // the library's Save action
 import './share-actions.js'; // Publish / Unpublish / Copy link
+import './author-threads.js'; // "Threads by @author" on profile pages
 (() => {
   const U = globalThis.unspoolContent;
   if (U.start) return;
@@ -31,6 +32,11 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
       return { ok: true, closed: true };
     }
     busy = true;
+    // A profile page lists its author's threads instead (or closes the list).
+    if (!recollect && (await U.authorThreads.toggle().catch(() => false))) {
+      busy = false;
+      return { ok: true, listed: U.authorThreads.isOpen };
+    }
     const t = { clickedAt, started: now() };
     const collector = U.pickCollector();
     const abort = new AbortController();

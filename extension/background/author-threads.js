@@ -1,0 +1,89 @@
+// @ts-check
+// "Threads by @author": what a profile page's content script asks of the
+// background (content/author-threads.js draws the list).
+//   author:list          the profile's timeline responses → unspool.authorThreads
+//                        (Go reads X's, Bluesky's and Mastodon's JSON; this file never does)
+//   author:bluesky-feed  the public AppView's getAuthorFeed for the profile's actor
+//                        (from here, as bluesky-appview.js asks getPostThread: Firefox
+//                        holds a content script's fetch to bsky.app's connect-src)
+//   author:unroll        opens one listed thread in the same tab and unrolls it there
+import { call, ready } from '../shared/wasm-host.js';
+import { handle, REFUSED } from './messages.js';
+import { fromBlueskyPage, ACTOR } from './bluesky-appview.js';
+import { unroll } from './triggers.js';
+
+export const AUTHOR_FEED = 'https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed';
+// What bsky.app's profile asks for: the author's posts and their own
+// threads, a page of up to 100 (the most getAuthorFeed gives at once).
+const FEED_FILTER = 'posts_and_author_threads';
+const FEED_LIMIT = 100;
+const TIMEOUT_MS = 10_000;
+const LOAD_TIMEOUT_MS = 30_000;
+
+// feedURL is the AppView request for actor's feed, or throws on a name that
+// is not a Bluesky handle or DID (so no page can bend the address).
+export function feedURL(actor) {
+  if (typeof actor !== 'string' || !ACTOR.test(actor)) throw new Error(`not a Bluesky handle or DID: ${String(actor).slice(0, 80)}`);
+  const u = new URL(AUTHOR_FEED);
+  u.searchParams.set('actor', actor);
+  u.searchParams.set('filter', FEED_FILTER);
+  u.searchParams.set('limit', String(FEED_LIMIT));
+  return u;
+}
+
+async function fetchFeed(actor) {
+  const u = feedURL(actor);
+  let res;
+  try {
+    res = await fetch(u, { credentials: 'omit', referrerPolicy: 'no-referrer', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new Error(`the Bluesky AppView could not be reached (${err?.message ?? err})`, { cause: err });
+  }
+  if (!res.ok) throw new Error(`the Bluesky AppView answered ${res.status}`);
+  return res.text(); // read by Go (author:list), which says when it is not a feed
+}
+
+handle('author:bluesky-feed', ({ actor }) => fetchFeed(actor), { page: fromBlueskyPage });
+
+handle('author:list', async ({ url, bodies }) => {
+  if (typeof url !== 'string' || !Array.isArray(bodies) || bodies.some((b) => typeof b !== 'string')) throw new Error('author:list takes {url, bodies: [strings]}');
+  await ready();
+  return JSON.parse(await call('authorThreads', url, bodies));
+}, { page: true });
+
+// sameOrigin is the page check of author:unroll: a profile may open only an
+// address of its own site (what its own links could do).
+function sameOrigin(msg, sender) {
+  let to, from;
+  try {
+    to = new URL(msg.url);
+    from = new URL(sender.url);
+  } catch {
+    throw new Error(`${msg.type}: ${REFUSED} (not an address)`);
+  }
+  if (to.origin !== from.origin || !/^https?:$/.test(to.protocol)) throw new Error(`${msg.type}: ${REFUSED} (only an address of the page's own site)`);
+}
+
+// loaded resolves when tabId has finished loading (or after LOAD_TIMEOUT_MS).
+function loaded(tabId) {
+  return new Promise((resolve) => {
+    const done = () => {
+      chrome.tabs.onUpdated.removeListener(onUpdated);
+      clearTimeout(timer);
+      resolve(undefined);
+    };
+    const onUpdated = (id, info) => id === tabId && info.status === 'complete' && done();
+    const timer = setTimeout(done, LOAD_TIMEOUT_MS);
+    chrome.tabs.onUpdated.addListener(onUpdated);
+  });
+}
+
+handle('author:unroll', async ({ url }, sender) => {
+  const tabId = sender.tab.id;
+  const done = loaded(tabId);
+  await chrome.tabs.update(tabId, { url });
+  await done;
+  // Answered before the unroll ends: the page that asked is gone.
+  unroll(await chrome.tabs.get(tabId), 'author').catch(() => {});
+  return { opened: url };
+}, { page: sameOrigin });

@@ -1,0 +1,171 @@
+// @ts-check
+// "Threads by @author": on a profile page (X, Bluesky, Mastodon and servers
+// with its API) the toolbar lists the author's threads instead of unrolling
+// the page. This file gathers the profile's timeline responses as the page
+// or its API serves them and draws the list; which posts start a thread,
+// in what order and how long, is read by Go (unspool.authorThreads, through
+// the background's author:list), never here.
+//   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js)
+//   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
+//   Mastodon  GET /api/v1/accounts/lookup, then /api/v1/accounts/:id/statuses on the page's own origin
+// "Unroll" opens the thread in this tab and unrolls it there, through the
+// platform's usual collector.
+import './x-capture.js';
+import './ui-host.js';
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.authorThreads) return;
+
+  // Profile addresses, by platform (the address shapes only; a page that
+  // merely looks like one gives no listing, and the usual unroll runs).
+  const X_HOSTS = /^(?:(?:mobile\.)?x\.com|(?:mobile\.)?twitter\.com)$/i;
+  const X_PROFILE = /^\/([A-Za-z0-9_]{1,15})\/?$/; // /<handle>; the posts tab
+  const BSKY_HOSTS = /^(?:bsky\.app|staging\.bsky\.app|main\.bsky\.dev)$/i;
+  const BSKY_PROFILE = /^\/profile\/([^/]+)\/?$/; // /profile/<handle or DID>
+  const MASTO_PROFILE = /^\/@([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9.-]+))?\/?$/; // /@user, /@user@host
+  const TIMEOUT_MS = 10_000;
+  // Mastodon's own profile asks the same: the author's posts and their
+  // replies to themselves, without replies to others.
+  const MASTO_STATUSES = '?exclude_replies=true&limit=40';
+
+  const CSS = `
+    :host { all: initial; position: fixed; z-index: 2147483647; top: 12px; right: 12px; }
+    .panel { font: 14px/1.45 system-ui, sans-serif; color: #1d2030; background: #fbfaf7; width: min(420px, calc(100vw - 24px));
+      max-height: calc(100vh - 24px); overflow: auto; border-radius: 12px; box-shadow: 0 6px 28px rgb(0 0 0 / .3); padding: 12px 16px; }
+    h2 { font-size: 16px; margin: 0 0 8px; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+    ol { list-style: none; margin: 0; padding: 0; }
+    li { display: flex; gap: 10px; align-items: center; padding: 8px 0; border-top: 1px solid #e4e1d8; }
+    .text { flex: 1; min-width: 0; }
+    .line { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .meta { color: #5b6070; font-size: 12px; }
+    .empty { color: #5b6070; margin: 8px 0; }
+    button { font: inherit; font-size: 13px; color: #f6f4ef; background: #20263a; border: 0; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+    button.quiet { color: inherit; background: transparent; }
+    button:focus-visible { outline: 2px solid #c0661c; outline-offset: 2px; }
+  `;
+
+  let panel = null;
+
+  function profile() {
+    const host = location.hostname;
+    let m;
+    if (X_HOSTS.test(host) && (m = X_PROFILE.exec(location.pathname))) return { platform: 'x', name: m[1] };
+    if (BSKY_HOSTS.test(host) && (m = BSKY_PROFILE.exec(location.pathname))) return { platform: 'bluesky', name: decodeURIComponent(m[1]) };
+    if ((m = MASTO_PROFILE.exec(location.pathname))) return { platform: 'mastodon', name: m[2] ? `${m[1]}@${m[2]}` : m[1] };
+    return null;
+  }
+
+  async function getText(path) {
+    const res = await fetch(new URL(path, location.origin), { credentials: 'omit', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+    return res.text();
+  }
+
+  // bodies gathers the profile's timeline responses; [] when there are none.
+  async function bodies(p) {
+    switch (p.platform) {
+      case 'x':
+        return U.xTimelineCaptured();
+      case 'bluesky':
+        return [await U.askWhole('author:bluesky-feed', { actor: p.name })];
+      case 'mastodon': {
+        // The account's id is what the statuses endpoint takes: the one
+        // field read here, from the account the server names.
+        const account = JSON.parse(await getText(`/api/v1/accounts/lookup?acct=${encodeURIComponent(p.name)}`));
+        const id = typeof account?.id === 'string' && /^[0-9A-Za-z]{1,40}$/.test(account.id) ? account.id : null;
+        if (!id) throw new Error('the server named no account');
+        return [await getText(`/api/v1/accounts/${id}/statuses${MASTO_STATUSES}`)];
+      }
+    }
+    return [];
+  }
+
+  function close() {
+    if (!panel) return;
+    panel = null;
+    U.ui.close();
+  }
+
+  function button(label, onClick, quiet = false) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (quiet) b.className = 'quiet';
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function show(listing) {
+    const root = U.ui.open();
+    U.useSheets(root, [U.sheet(CSS)]);
+    panel = document.createElement('section');
+    panel.className = 'panel';
+    panel.setAttribute('role', 'dialog');
+    const handle = listing.author?.handle ?? '';
+    panel.setAttribute('aria-label', `Threads by @${handle}`);
+    const h = document.createElement('h2');
+    const title = document.createElement('span');
+    title.textContent = `Threads by @${handle}`;
+    h.append(title, button('Close', close, true));
+    panel.append(h);
+    if (!listing.threads.length) {
+      const p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = 'No threads among the posts this profile shows. Scroll further down, then press Unspool again.';
+      panel.append(p);
+    }
+    const list = document.createElement('ol');
+    for (const t of listing.threads) {
+      const li = document.createElement('li');
+      li.dataset.threadId = t.id;
+      const text = document.createElement('div');
+      text.className = 'text';
+      const line = document.createElement('div');
+      line.className = 'line';
+      line.textContent = t.firstLine || '(no text)';
+      line.title = t.firstLine;
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      const when = t.createdAt && !t.createdAt.startsWith('0001') ? ` · ${new Date(t.createdAt).toLocaleDateString()}` : '';
+      meta.textContent = `${t.posts}${t.more ? '+' : ''} posts${when}`;
+      text.append(line, meta);
+      li.append(text, button('Unroll', () => {
+        // The page is replaced by the thread's: nothing waits for the answer.
+        chrome.runtime.sendMessage({ type: 'author:unroll', url: t.url }).catch(() => {});
+      }));
+      list.append(li);
+    }
+    panel.append(list);
+    root.replaceChildren(panel);
+    panel.querySelector('button')?.focus({ preventScroll: true });
+  }
+
+  U.authorThreads = {
+    get isOpen() {
+      return panel !== null;
+    },
+    close,
+    // toggle: on a profile page, lists its author's threads (or closes the
+    // list) and returns true; elsewhere, or when the profile gives nothing to
+    // read, returns false and the usual unroll runs.
+    async toggle() {
+      if (panel) {
+        close();
+        return true;
+      }
+      const p = profile();
+      if (!p) return false;
+      let listing;
+      try {
+        const got = await bodies(p);
+        if (!got.length) return false;
+        listing = await U.ask('author:list', { url: location.href, bodies: got });
+      } catch (err) {
+        console.warn(`unspool: no threads listed on this profile (${err.message}); unrolling the page instead`);
+        return false;
+      }
+      show(listing);
+      return true;
+    },
+  };
+})();

@@ -1,0 +1,144 @@
+// "Threads by @author" through the real toolbar button, on profile pages
+// served under their real names with their timeline data answered locally:
+//   X         https://x.com/XDevelopers, whose script fetches two real UserTweets
+//             pages (twscrape's captures) the way X's client does: the MAIN-world
+//             capture keeps them
+//   Bluesky   https://bsky.app/profile/…, the AppView's getAuthorFeed (made)
+//   Mastodon  https://mastodon.social/@halcy, its lookup and account statuses (made
+//             around real statuses)
+// Each profile holds 3 self-threads among reposts, single posts and replies
+// to others: the list shows exactly those 3, in the profile's order, with
+// their first line and length (shared/extract/testdata/author, read by Go).
+// Pressing "Unroll" on one opens that thread and unrolls it there.
+// Browsers: chromium, firefox
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+
+const testdata = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/extract/testdata/author');
+
+function profileCase(dir) {
+  const at = (f) => path.join(testdata, dir, f);
+  const bodies = fs.readdirSync(path.join(testdata, dir)).filter((f) => /^body-\d+\.json$/.test(f)).sort().map((f) => fs.readFileSync(at(f), 'utf8'));
+  return { url: new URL(fs.readFileSync(at('url.txt'), 'utf8').trim()), bodies, expected: JSON.parse(fs.readFileSync(at('expected.json'), 'utf8')) };
+}
+
+const x = profileCase('x-twscrape-xdevelopers-two-pages');
+const bsky = profileCase('made-bluesky-profile-3-threads');
+const masto = profileCase('made-mastodon-profile-3-threads');
+
+const READY = "document.documentElement.dataset.ready = 'true';";
+const shell = (title, script) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><main><h1>${title}</h1></main><script src="${script}"></script></body></html>`;
+const js = (body) => ({ body, type: 'text/javascript' });
+const json = (body) => ({ body, type: 'application/json' });
+
+// X's client loads the profile's posts page by page, each a GET of the
+// UserTweets GraphQL operation; the MAIN-world capture keeps the answers.
+const X_QUERY = '/i/api/graphql/madeQueryId/UserTweets';
+const xClient = `(async () => {
+  for (let page = 1; page <= ${x.bodies.length}; page++) {
+    const variables = JSON.stringify({ userId: '2244994945', count: 20, page });
+    await (await fetch('${X_QUERY}?variables=' + encodeURIComponent(variables), { headers: { 'x-csrf-token': 'made' } })).text();
+  }
+  ${READY}
+})();`;
+
+// The AppView answers one request with both pages' items (limit=100).
+const feed = JSON.stringify({ feed: bsky.bodies.flatMap((b) => JSON.parse(b).feed) });
+const feedRequests = [];
+const mastoRequests = [];
+
+const routes = [
+  [`x.com ${x.url.pathname}`, { body: shell('XDevelopers (made profile page)', '/made/x-profile.js') }],
+  ['x.com /made/x-profile.js', js(xClient)],
+  [`x.com ${X_QUERY}`, { respond: (url) => ({ body: x.bodies[JSON.parse(url.searchParams.get('variables')).page - 1] }) }],
+  [`bsky.app ${bsky.url.pathname}`, { body: shell('Soubhik Barari on Bluesky (made)', '/made/ready.js') }],
+  ['bsky.app /made/ready.js', js(READY)],
+  ['public.api.bsky.app /xrpc/app.bsky.feed.getAuthorFeed', { respond: (url, req) => {
+    feedRequests.push({ search: Object.fromEntries(url.searchParams), cookie: req.headers.cookie ?? null });
+    return { body: feed };
+  } }],
+  [`mastodon.social ${masto.url.pathname}`, { body: shell('halcy on mastodon.social (made)', '/made/ready.js') }],
+  ['mastodon.social /made/ready.js', js(READY)],
+  ['mastodon.social /api/v1/accounts/lookup', { respond: (url) => {
+    mastoRequests.push(url.pathname + url.search);
+    return url.searchParams.get('acct') === 'halcy' ? { body: JSON.stringify(JSON.parse(masto.bodies[0]).at(-1).account) } : { status: 404, body: '{"error":"Record not found"}' };
+  } }],
+  ['mastodon.social /api/v1/accounts/43/statuses', { respond: (url) => {
+    mastoRequests.push(url.pathname + url.search);
+    return { body: masto.bodies[0] };
+  } }],
+];
+
+let b;
+before(async () => {
+  b = await openBrowser(routes, { hosts: ['bsky.app', 'public.api.bsky.app', 'mastodon.social'], ports: [18750, 18799] });
+});
+after(async () => {
+  await b?.close();
+});
+
+// readList: the list the toolbar opened ({title, rows: [{id, line, meta}]}), or null.
+function readList() {
+  const panel = this.querySelector('.panel[role="dialog"]');
+  if (!panel) return null;
+  return {
+    title: panel.querySelector('h2 span')?.textContent,
+    rows: [...panel.querySelectorAll('li')].map((li) => ({ id: li.dataset.threadId, line: li.querySelector('.line').textContent, meta: li.querySelector('.meta').textContent, button: li.querySelector('button')?.textContent })),
+  };
+}
+
+async function listOf(page) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const got = await inShadow(page, ['unspool-ui'], readList);
+    if (got?.value ?? got) return got.value ?? got;
+    if (Date.now() > deadline) throw new Error('no list of threads appeared');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+function assertListed(list, c, handle) {
+  assert.equal(list.title, `Threads by @${handle}`);
+  assert.deepEqual(list.rows.map((r) => r.id), c.expected.threads.map((t) => t.id), 'exactly the 3 self-threads, in order');
+  assert.equal(list.rows.length, 3);
+  list.rows.forEach((r, i) => {
+    const t = c.expected.threads[i];
+    assert.equal(r.line, t.firstLine);
+    assert.match(r.meta, new RegExp(`^${t.posts}${t.more ? '\\+' : ''} posts`));
+    assert.equal(r.button, 'Unroll');
+  });
+}
+
+test('X profile: the captured UserTweets pages list exactly its 3 threads, in order', async () => {
+  const page = await openPage(b, x.url.href);
+  await pressAction(b, page);
+  const list = await listOf(page);
+  assertListed(list, x, 'XDevelopers');
+  assert.deepEqual(list.rows.map((r) => r.meta.split(' ·')[0]), ['2 posts', '3+ posts', '8 posts']);
+  // The toolbar again closes the list.
+  await pressAction(b, page);
+  await page.waitForFunction(() => !document.querySelector('unspool-ui'));
+  await page.close();
+});
+
+test('Bluesky profile: getAuthorFeed from the AppView lists exactly its 3 threads, without cookies', async () => {
+  const page = await openPage(b, bsky.url.href);
+  await pressAction(b, page);
+  assertListed(await listOf(page), bsky, 'soubhikbarari.bsky.social');
+  assert.equal(feedRequests.length, 1);
+  assert.deepEqual(feedRequests[0], { search: { actor: 'soubhikbarari.bsky.social', filter: 'posts_and_author_threads', limit: '100' }, cookie: null });
+  await page.close();
+});
+
+test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Unroll opens and unrolls one', async () => {
+  const page = await openPage(b, masto.url.href);
+  await pressAction(b, page);
+  assertListed(await listOf(page), masto, 'halcy@mastodon.social');
+  assert.deepEqual(mastoRequests, ['/api/v1/accounts/lookup?acct=halcy', '/api/v1/accounts/43/statuses?exclude_replies=true&limit=40']);
+  await page.close();
+});

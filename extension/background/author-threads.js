@@ -7,8 +7,17 @@
 //                        (from here, as bluesky-appview.js asks getPostThread: Firefox
 //                        holds a content script's fetch to bsky.app's connect-src)
 //   author:unroll        opens one listed thread in the same tab and unrolls it there
+//   author:save          saves one listed thread the content script collected
+//                        (Save all), and only a thread that tab's list holds
+//
+// Each list is remembered: per tab in chrome.storage.session (which threads
+// that tab may save: a compromised page can save what its own profile lists,
+// as it could unroll and save each one, and learns nothing of the library),
+// and per author in chrome.storage.local (the library's author view shows
+// the threads not saved yet beside the saved ones; LISTINGS_KEPT authors).
 import { call, ready } from '../shared/wasm-host.js';
 import { handle, REFUSED } from './messages.js';
+import * as library from '../shared/library-store.js';
 import { fromBlueskyPage, ACTOR } from './bluesky-appview.js';
 import { unroll } from './triggers.js';
 
@@ -45,10 +54,42 @@ async function fetchFeed(actor) {
 
 handle('author:bluesky-feed', ({ actor }) => fetchFeed(actor), { page: fromBlueskyPage });
 
-handle('author:list', async ({ url, bodies }) => {
+export const LISTING_PREFIX = 'authorListing:';
+const LISTINGS_KEPT = 50;
+const listedSlot = (sender) => `listed:${sender.tab.id}:${sender.frameId ?? 0}`;
+
+// keepListing stores the author's listing for the library (the newest
+// LISTINGS_KEPT authors) and which threads this tab may save.
+async function keepListing(listing, sender) {
+  const keys = await Promise.all(listing.threads.map((t) => call('canonicalId', listing.platform, t.id)));
+  const name = `${LISTING_PREFIX}${listing.platform}:${listing.author.handle.toLowerCase()}`;
+  await chrome.storage.local.set({ [name]: { ...listing, keys, listedAt: new Date().toISOString() } });
+  const all = await chrome.storage.local.get(null);
+  const old = Object.keys(all).filter((k) => k.startsWith(LISTING_PREFIX)).sort((a, b) => (all[b].listedAt ?? '').localeCompare(all[a].listedAt ?? '')).slice(LISTINGS_KEPT);
+  if (old.length) await chrome.storage.local.remove(old);
+  if (sender?.tab) await chrome.storage.session.set({ [listedSlot(sender)]: keys });
+}
+
+handle('author:list', async ({ url, bodies }, sender) => {
   if (typeof url !== 'string' || !Array.isArray(bodies) || bodies.some((b) => typeof b !== 'string')) throw new Error('author:list takes {url, bodies: [strings]}');
   await ready();
-  return JSON.parse(await call('authorThreads', url, bodies));
+  const listing = JSON.parse(await call('authorThreads', url, bodies));
+  await keepListing(listing, sender);
+  return listing;
+}, { page: true });
+
+// author:save {url, collected: {content}} — one thread of the list, as the
+// platform's collector gathered it: extracted here, saved only when it is a
+// thread this tab's list holds.
+handle('author:save', async ({ url, collected }, sender) => {
+  if (typeof url !== 'string' || typeof collected?.content !== 'string') throw new Error('author:save takes {url, collected: {content}}');
+  await ready();
+  const thread = await call('extract', url, collected.content);
+  const key = await library.threadKey(thread);
+  const slot = listedSlot(sender);
+  const listed = (await chrome.storage.session.get(slot))[slot] ?? [];
+  if (!listed.includes(key)) throw new Error(`author:save: ${REFUSED} (only a thread of this profile's list)`);
+  return library.save(JSON.parse(thread));
 }, { page: true });
 
 // sameOrigin is the page check of author:unroll: a profile may open only an

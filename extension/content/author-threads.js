@@ -9,8 +9,14 @@
 //   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
 //   Mastodon  GET /api/v1/accounts/lookup, then /api/v1/accounts/:id/statuses on the page's own origin
 // "Unroll" opens the thread in this tab and unrolls it there, through the
-// platform's usual collector.
+// platform's usual collector. "Save all" (Bluesky, Mastodon) collects each
+// thread from this page as its collector would for the thread's own page
+// (getPostThread; the status and its context) and has the background save
+// it (author:save, which takes only threads of this list). X has no such
+// request a profile page can make: its threads are saved from their pages.
 import './x-capture.js';
+import './bluesky-collector.js';
+import './mastodon-collector.js';
 import './ui-host.js';
 (() => {
   const U = globalThis.unspoolContent;
@@ -28,7 +34,7 @@ import './ui-host.js';
   // replies to themselves, without replies to others.
   const MASTO_STATUSES = '?exclude_replies=true&limit=40';
 
-  const CSS = `
+  const PANEL_CSS = `
     :host { all: initial; position: fixed; z-index: 2147483647; top: 12px; right: 12px; }
     .panel { font: 14px/1.45 system-ui, sans-serif; color: #1d2030; background: #fbfaf7; width: min(420px, calc(100vw - 24px));
       max-height: calc(100vh - 24px); overflow: auto; border-radius: 12px; box-shadow: 0 6px 28px rgb(0 0 0 / .3); padding: 12px 16px; }
@@ -38,7 +44,8 @@ import './ui-host.js';
     .text { flex: 1; min-width: 0; }
     .line { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .meta { color: #5b6070; font-size: 12px; }
-    .empty { color: #5b6070; margin: 8px 0; }
+    .empty, .status { color: #5b6070; margin: 8px 0; }
+    .saved { color: #2d6a3e; font-size: 12px; }
     button { font: inherit; font-size: 13px; color: #f6f4ef; background: #20263a; border: 0; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
     button.quiet { color: inherit; background: transparent; }
     button:focus-visible { outline: 2px solid #c0661c; outline-offset: 2px; }
@@ -97,7 +104,7 @@ import './ui-host.js';
 
   function show(listing) {
     const root = U.ui.open();
-    U.useSheets(root, [U.sheet(CSS)]);
+    U.useSheets(root, [U.sheet(PANEL_CSS)]);
     panel = document.createElement('section');
     panel.className = 'panel';
     panel.setAttribute('role', 'dialog');
@@ -106,8 +113,17 @@ import './ui-host.js';
     const h = document.createElement('h2');
     const title = document.createElement('span');
     title.textContent = `Threads by @${handle}`;
-    h.append(title, button('Close', close, true));
-    panel.append(h);
+    const status = document.createElement('p');
+    status.className = 'status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    const collect = collectors[listing.platform];
+    const actions = document.createElement('span');
+    if (collect && listing.threads.length) actions.append(button('Save all', (e) => saveAll(listing, collect, status, /** @type {HTMLButtonElement} */ (e.currentTarget))));
+    actions.append(button('Close', close, true));
+    h.append(title, actions);
+    panel.append(h, status);
+    if (!collect && listing.threads.length) status.textContent = 'Unroll a thread to save it: X serves a whole thread only on its own page.';
     if (!listing.threads.length) {
       const p = document.createElement('p');
       p.className = 'empty';
@@ -138,6 +154,39 @@ import './ui-host.js';
     panel.append(list);
     root.replaceChildren(panel);
     panel.querySelector('button')?.focus({ preventScroll: true });
+  }
+
+  // collectors: a listed thread as its platform's collector gathers it on
+  // the thread's own page ({content} for the extractor).
+  const collectors = {
+    bluesky: async (t) => ({ content: await U.blueskyThread(t.url) }),
+    mastodon: async (t) => ({ content: await U.mastodonThread(t.id) }),
+  };
+
+  // saveAll saves each listed thread in turn, each collected whole; one that
+  // fails is named and the rest go on.
+  async function saveAll(listing, collect, status, btn) {
+    btn.disabled = true;
+    const failed = [];
+    let saved = 0;
+    for (const [i, t] of listing.threads.entries()) {
+      status.textContent = `Saving ${i + 1} of ${listing.threads.length}…`;
+      try {
+        const res = await U.ask('author:save', { url: t.url, collected: await collect(t) });
+        saved++;
+        const li = [...(panel?.querySelectorAll('li') ?? [])].find((x) => x.dataset.threadId === t.id)?.querySelector('.meta');
+        if (li) {
+          const mark = document.createElement('span');
+          mark.className = 'saved';
+          mark.textContent = ` · saved (${res.posts} posts)`;
+          li.append(mark);
+        }
+      } catch (err) {
+        failed.push(`${t.firstLine.slice(0, 40)}: ${err.message}`);
+      }
+    }
+    status.textContent = `Saved ${saved} of ${listing.threads.length} threads.${failed.length ? ` Not saved: ${failed.join('; ')}` : ''}`;
+    btn.disabled = false;
   }
 
   U.authorThreads = {

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { libraryState, until } from './library-helpers.mjs';
 
 const testdata = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/extract/testdata/author');
 
@@ -52,7 +53,20 @@ const feed = JSON.stringify({ feed: bsky.bodies.flatMap((b) => JSON.parse(b).fee
 const feedRequests = [];
 const mastoRequests = [];
 
+// The status API the Mastodon collector asks for each listed thread: the
+// status and its context (the author's replies under it), from the same
+// statuses. The last thread's context fails: Save all names it and goes on.
+const statuses = JSON.parse(masto.bodies[0]);
+const below = (id) => statuses.filter((s) => s.in_reply_to_id === id).flatMap((s) => [s, ...below(s.id)]);
+const failing = masto.expected.threads[2].id;
+const statusRoutes = masto.expected.threads.flatMap((t) => [
+  [`mastodon.social /api/v1/statuses/${t.id}`, json(JSON.stringify(statuses.find((s) => s.id === t.id)))],
+  [`mastodon.social /api/v1/statuses/${t.id}/context`, t.id === failing ? { status: 500, body: '{"error":"made failure"}', type: 'application/json' } : json(JSON.stringify({ ancestors: [], descendants: below(t.id) }))],
+  [`mastodon.social ${new URL(t.url).pathname}`, { body: shell(`status ${t.id} (made)`, '/made/ready.js') }],
+]);
+
 const routes = [
+  ...statusRoutes,
   [`x.com ${x.url.pathname}`, { body: shell('XDevelopers (made profile page)', '/made/x-profile.js') }],
   ['x.com /made/x-profile.js', js(xClient)],
   [`x.com ${X_QUERY}`, { respond: (url) => ({ body: x.bodies[JSON.parse(url.searchParams.get('variables')).page - 1] }) }],
@@ -135,10 +149,53 @@ test('Bluesky profile: getAuthorFeed from the AppView lists exactly its 3 thread
   await page.close();
 });
 
-test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Unroll opens and unrolls one', async () => {
+// clickIn presses the button labelled `label` in the list (row: a thread id).
+function clickIn({ label, row }) {
+  const scope = row ? this.querySelector(`li[data-thread-id="${row}"]`) : this.querySelector('.panel');
+  const btn = [...scope.querySelectorAll('button')].find((x) => x.textContent === label);
+  btn.click();
+  return true;
+}
+const statusOf = async (page) => (await inShadow(page, ['unspool-ui'], function () {
+  return this.querySelector('.status')?.textContent ?? '';
+}))?.value ?? '';
+
+test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Save all saves each whole; the library\'s author view shows saved and not-yet-saved side by side; Unroll opens one', async () => {
   const page = await openPage(b, masto.url.href);
   await pressAction(b, page);
   assertListed(await listOf(page), masto, 'halcy@mastodon.social');
   assert.deepEqual(mastoRequests, ['/api/v1/accounts/lookup?acct=halcy', '/api/v1/accounts/43/statuses?exclude_replies=true&limit=40']);
+
+  await inShadow(page, ['unspool-ui'], clickIn, { label: 'Save all' });
+  await until(async () => /^Saved /.test(await statusOf(page)), { ms: 30_000, what: 'Save all to finish' });
+  const said = await statusOf(page);
+  assert.match(said, /^Saved 2 of 3 threads\. Not saved: first status: .*500/);
+
+  const lib = await b.context.newPage();
+  await lib.goto(b.extensionURL('pages/library/library.html'));
+  const ext = { page: lib };
+  const saved = (await libraryState(ext)).filter((r) => r.key.startsWith('mastodon:'));
+  const [a, bb] = masto.expected.threads;
+  assert.deepEqual(saved.map((r) => r.key).sort(), [`mastodon:${a.id}`, `mastodon:${bb.id}`].sort());
+  // Each saved whole: the thread as its status API gives it, not as the
+  // profile showed it.
+  assert.deepEqual(saved.find((r) => r.key === `mastodon:${a.id}`).posts, [a.id, ...below(a.id).map((s) => s.id)]);
+  assert.equal(saved.find((r) => r.key === `mastodon:${bb.id}`).posts.length, 2);
+
+  await lib.goto(b.extensionURL('pages/library/library.html?handle=halcy%40mastodon.social'));
+  await lib.waitForFunction(() => !document.getElementById('author-columns').hidden && document.querySelectorAll('#author-unsaved li').length > 0);
+  const columns = await lib.evaluate(() => ({
+    saved: document.querySelector('#author-saved h3').textContent,
+    unsaved: [...document.querySelectorAll('#author-unsaved li a')].map((x) => [x.textContent, x.getAttribute('href')]),
+  }));
+  assert.equal(columns.saved, 'Saved (2)');
+  assert.deepEqual(columns.unsaved, [[masto.expected.threads[2].firstLine, masto.expected.threads[2].url]]);
+  await lib.close();
+
+  // Unroll: the thread's own page opens in this tab and unrolls there.
+  await inShadow(page, ['unspool-ui'], clickIn, { label: 'Unroll', row: a.id });
+  await page.waitForURL(a.url);
+  const reader = await waitForReader(page);
+  assert.deepEqual(reader.posts.map((p) => p.id), [a.id, ...below(a.id).map((s) => s.id)]);
   await page.close();
 });

@@ -81,16 +81,21 @@ handle('author:list', async ({ url, bodies }, sender) => {
 // author:save {url, collected: {content}} — one thread of the list, as the
 // platform's collector gathered it: extracted here, saved only when it is a
 // thread this tab's list holds.
+const listedHere = async (sender) => (await chrome.storage.session.get(listedSlot(sender)))[listedSlot(sender)] ?? [];
+
+// listsThreads is author:save's page check: this tab has listed threads.
+async function listsThreads(msg, sender) {
+  if (!(await listedHere(sender)).length) throw new Error(`${msg.type}: ${REFUSED} (no list of threads in this tab)`);
+}
+
 handle('author:save', async ({ url, collected }, sender) => {
   if (typeof url !== 'string' || typeof collected?.content !== 'string') throw new Error('author:save takes {url, collected: {content}}');
   await ready();
   const thread = await call('extract', url, collected.content);
   const key = await library.threadKey(thread);
-  const slot = listedSlot(sender);
-  const listed = (await chrome.storage.session.get(slot))[slot] ?? [];
-  if (!listed.includes(key)) throw new Error(`author:save: ${REFUSED} (only a thread of this profile's list)`);
+  if (!(await listedHere(sender)).includes(key)) throw new Error(`author:save: ${REFUSED} (only a thread of this profile's list)`);
   return library.save(JSON.parse(thread));
-}, { page: true });
+}, { page: listsThreads });
 
 // sameOrigin is the page check of author:unroll: a profile may open only an
 // address of its own site (what its own links could do).

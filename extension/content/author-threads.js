@@ -8,8 +8,9 @@
 //   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js)
 //   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
 //   Mastodon  GET /api/v1/accounts/lookup, then /api/v1/accounts/:id/statuses on the page's own origin
-// "Unroll" opens the thread in this tab and unrolls it there, through the
-// platform's usual collector. "Save all" (Bluesky, Mastodon) collects each
+// "Unroll" opens the reader on a thread: Bluesky's and Mastodon's collected
+// here as their collectors would on the thread's page; X's on its own page,
+// opened in this tab (X needs the page's own TweetDetail). "Save all" (Bluesky, Mastodon) collects each
 // thread from this page as its collector would for the thread's own page
 // (getPostThread; the status and its context) and has the background save
 // it (author:save, which takes only threads of this list). X has no such
@@ -145,10 +146,7 @@ import './ui-host.js';
       const when = t.createdAt && !t.createdAt.startsWith('0001') ? ` · ${new Date(t.createdAt).toLocaleDateString()}` : '';
       meta.textContent = `${t.posts}${t.more ? '+' : ''} posts${when}`;
       text.append(line, meta);
-      li.append(text, button('Unroll', () => {
-        // The page is replaced by the thread's: nothing waits for the answer.
-        chrome.runtime.sendMessage({ type: 'author:unroll', url: t.url }).catch(() => {});
-      }));
+      li.append(text, button('Unroll', () => unroll(listing, t)));
       list.append(li);
     }
     panel.append(list);
@@ -187,6 +185,19 @@ import './ui-host.js';
     }
     status.textContent = `Saved ${saved} of ${listing.threads.length} threads.${failed.length ? ` Not saved: ${failed.join('; ')}` : ''}`;
     btn.disabled = false;
+  }
+
+  // unroll opens the reader on one listed thread: here, collected as on its
+  // own page (Bluesky, Mastodon); X's on its own page, which the background
+  // opens in this tab and unrolls (nothing waits: this page goes).
+  function unroll(listing, t) {
+    const collect = collectors[listing.platform];
+    if (!collect) {
+      chrome.runtime.sendMessage({ type: 'author:unroll', url: t.url }).catch(() => {});
+      return;
+    }
+    close();
+    U.start({ via: 'author', collector: { id: `author-${listing.platform}`, pageURL: () => t.url, collect: () => collect(t) } });
   }
 
   U.authorThreads = {

@@ -9,7 +9,9 @@
 // Each profile holds 3 self-threads among reposts, single posts and replies
 // to others: the list shows exactly those 3, in the profile's order, with
 // their first line and length (shared/extract/testdata/author, read by Go).
-// Pressing "Unroll" on one opens that thread and unrolls it there.
+// "Unroll" opens the reader on one (X: on its own page, opened in the tab);
+// "Save all" saves each, collected whole; the library's author view shows
+// the saved and the not-yet-saved side by side.
 // Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { libraryState, until } from './library-helpers.mjs';
+import { madeCell } from './pages.mjs';
 
 const testdata = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/extract/testdata/author');
 
@@ -28,12 +31,25 @@ function profileCase(dir) {
 }
 
 const x = profileCase('x-twscrape-xdevelopers-two-pages');
+// The second listed X thread is twscrape's real TweetDetail capture of it
+// (an X golden): its status page loads it as X's client does, and an
+// unroll from the list reads it there.
+const xThreadDir = path.resolve(testdata, '../x-graphql/twscrape-raw_tweet_details');
+const xThread = {
+  url: fs.readFileSync(path.join(xThreadDir, 'url.txt'), 'utf8').trim(),
+  detail: fs.readFileSync(path.join(xThreadDir, 'source.json'), 'utf8'),
+  thread: JSON.parse(fs.readFileSync(path.join(xThreadDir, 'expected.json'), 'utf8')),
+};
+xThread.ids = xThread.thread.posts.map((p) => p.id);
+// X's page draws the opened post as a cell (the X collector starts on a
+// page that shows one); the thread itself is read from the TweetDetail.
+const xFocalCell = madeCell({ ...xThread.thread.posts[0], handle: 'XDevelopers', name: xThread.thread.author.name, media: [], focal: true });
 const bsky = profileCase('made-bluesky-profile-3-threads');
 const masto = profileCase('made-mastodon-profile-3-threads');
 
 const READY = "document.documentElement.dataset.ready = 'true';";
-const shell = (title, script) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
-<body><main><h1>${title}</h1></main><script src="${script}"></script></body></html>`;
+const shell = (title, script, main = `<h1>${title}</h1>`) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><main>${main}</main><script src="${script}"></script></body></html>`;
 const js = (body) => ({ body, type: 'text/javascript' });
 const json = (body) => ({ body, type: 'application/json' });
 
@@ -65,8 +81,18 @@ const statusRoutes = masto.expected.threads.flatMap((t) => [
   [`mastodon.social ${new URL(t.url).pathname}`, { body: shell(`status ${t.id} (made)`, '/made/ready.js') }],
 ]);
 
+const X_DETAIL = '/i/api/graphql/madeQueryId/TweetDetail';
+const xThreadClient = `(async () => {
+  const variables = JSON.stringify({ focalTweetId: '${xThread.ids[0]}', with_rux_injections: false });
+  await (await fetch('${X_DETAIL}?variables=' + encodeURIComponent(variables), { headers: { 'x-csrf-token': 'made' } })).text();
+  ${READY}
+})();`;
+
 const routes = [
   ...statusRoutes,
+  [`x.com ${new URL(xThread.url).pathname}`, { body: shell('XDevelopers thread (made page, real data)', '/made/x-thread.js', `<div aria-label="Timeline: Conversation">${xFocalCell}</div>`) }],
+  ['x.com /made/x-thread.js', js(xThreadClient)],
+  [`x.com ${X_DETAIL}`, json(xThread.detail)],
   [`x.com ${x.url.pathname}`, { body: shell('XDevelopers (made profile page)', '/made/x-profile.js') }],
   ['x.com /made/x-profile.js', js(xClient)],
   [`x.com ${X_QUERY}`, { respond: (url) => ({ body: x.bodies[JSON.parse(url.searchParams.get('variables')).page - 1] }) }],
@@ -128,15 +154,34 @@ function assertListed(list, c, handle) {
   });
 }
 
+// clickIn presses the button labelled `label` in the list (row: a thread id).
+function clickIn({ label, row }) {
+  const scope = row ? this.querySelector(`li[data-thread-id="${row}"]`) : this.querySelector('.panel');
+  const btn = [...scope.querySelectorAll('button')].find((x) => x.textContent === label);
+  btn.click();
+  return true;
+}
+const statusOf = async (page) => (await inShadow(page, ['unspool-ui'], function () {
+  return this.querySelector('.status')?.textContent ?? '';
+}))?.value ?? '';
+
 test('X profile: the captured UserTweets pages list exactly its 3 threads, in order', async () => {
   const page = await openPage(b, x.url.href);
   await pressAction(b, page);
   const list = await listOf(page);
   assertListed(list, x, 'XDevelopers');
   assert.deepEqual(list.rows.map((r) => r.meta.split(' ·')[0]), ['2 posts', '3+ posts', '8 posts']);
-  // The toolbar again closes the list.
+  // The toolbar again closes the list, and again opens it.
   await pressAction(b, page);
   await page.waitForFunction(() => !document.querySelector('unspool-ui'));
+  await pressAction(b, page);
+  assertListed(await listOf(page), x, 'XDevelopers');
+  // Unroll: X's thread is read on its own page, opened in this tab; the
+  // reader shows the whole thread (4 posts), not the 3 the profile showed.
+  await inShadow(page, ['unspool-ui'], clickIn, { label: 'Unroll', row: xThread.ids[0] });
+  await page.waitForFunction((u) => location.href === u && document.documentElement.dataset.ready === 'true', xThread.url);
+  const reader = await waitForReader(page);
+  assert.deepEqual(reader.posts.map((p) => p.id), xThread.ids);
   await page.close();
 });
 
@@ -148,17 +193,6 @@ test('Bluesky profile: getAuthorFeed from the AppView lists exactly its 3 thread
   assert.deepEqual(feedRequests[0], { search: { actor: 'soubhikbarari.bsky.social', filter: 'posts_and_author_threads', limit: '100' }, cookie: null });
   await page.close();
 });
-
-// clickIn presses the button labelled `label` in the list (row: a thread id).
-function clickIn({ label, row }) {
-  const scope = row ? this.querySelector(`li[data-thread-id="${row}"]`) : this.querySelector('.panel');
-  const btn = [...scope.querySelectorAll('button')].find((x) => x.textContent === label);
-  btn.click();
-  return true;
-}
-const statusOf = async (page) => (await inShadow(page, ['unspool-ui'], function () {
-  return this.querySelector('.status')?.textContent ?? '';
-}))?.value ?? '';
 
 test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Save all saves each whole; the library\'s author view shows saved and not-yet-saved side by side; Unroll opens one', async () => {
   const page = await openPage(b, masto.url.href);
@@ -192,10 +226,10 @@ test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Save
   assert.deepEqual(columns.unsaved, [[masto.expected.threads[2].firstLine, masto.expected.threads[2].url]]);
   await lib.close();
 
-  // Unroll: the thread's own page opens in this tab and unrolls there.
+  // Unroll: the reader opens here on the thread, collected as on its page.
   await inShadow(page, ['unspool-ui'], clickIn, { label: 'Unroll', row: a.id });
-  await page.waitForURL(a.url);
   const reader = await waitForReader(page);
+  assert.equal(await page.evaluate(() => location.href), masto.url.href, 'the profile stays');
   assert.deepEqual(reader.posts.map((p) => p.id), [a.id, ...below(a.id).map((s) => s.id)]);
   await page.close();
 });

@@ -64,7 +64,7 @@ async function keepListing(listing, sender) {
   const keys = await Promise.all(listing.threads.map((t) => call('canonicalId', listing.platform, t.id)));
   const name = `${LISTING_PREFIX}${listing.platform}:${listing.author.handle.toLowerCase()}`;
   await chrome.storage.local.set({ [name]: { ...listing, keys, listedAt: new Date().toISOString() } });
-  const all = await chrome.storage.local.get(null);
+  const all = /** @type {Record<string, {listedAt?: string}>} */ (await chrome.storage.local.get(null));
   const old = Object.keys(all).filter((k) => k.startsWith(LISTING_PREFIX)).sort((a, b) => (all[b].listedAt ?? '').localeCompare(all[a].listedAt ?? '')).slice(LISTINGS_KEPT);
   if (old.length) await chrome.storage.local.remove(old);
   if (sender?.tab) await chrome.storage.session.set({ [listedSlot(sender)]: keys });
@@ -81,7 +81,8 @@ handle('author:list', async ({ url, bodies }, sender) => {
 // author:save {url, collected: {content}} — one thread of the list, as the
 // platform's collector gathered it: extracted here, saved only when it is a
 // thread this tab's list holds.
-const listedHere = async (sender) => (await chrome.storage.session.get(listedSlot(sender)))[listedSlot(sender)] ?? [];
+/** @returns {Promise<string[]>} the library keys this tab's list holds */
+const listedHere = async (sender) => /** @type {string[]} */ ((await chrome.storage.session.get(listedSlot(sender)))[listedSlot(sender)] ?? []);
 
 // listsThreads is author:save's page check: this tab has listed threads.
 async function listsThreads(msg, sender) {

@@ -33,6 +33,7 @@ import './trim.js';
 
   // post names the post at `at` (this page by default): {actor, rkey}, or
   // null when it is not a Bluesky post address.
+  /** @param {{hostname: string, pathname: string}} [at] */
   function post(at = location) {
     if (!HOSTS.test(at.hostname)) return null;
     const m = POST_PATH.exec(at.pathname);

@@ -7,9 +7,12 @@
 // background computed with the library's own canonicalId.
 const PREFIX = 'authorListing:';
 
+/** @typedef {{platform: string, author: {handle: string}, threads: {id: string, url: string, firstLine: string, posts: number, more: boolean}[], keys?: string[]}} Listing */
+
 // listingsOf returns the stored lists whose author is handle (any platform).
+/** @returns {Promise<Listing[]>} */
 export async function listingsOf(handle) {
-  const all = await chrome.storage.local.get(null);
+  const all = /** @type {Record<string, Listing>} */ (await chrome.storage.local.get(null));
   const h = handle.toLowerCase();
   return Object.entries(all).filter(([k, v]) => k.startsWith(PREFIX) && v?.author?.handle?.toLowerCase() === h).map(([, v]) => v);
 }

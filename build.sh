@@ -30,7 +30,25 @@ ensure_apt() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
 }
 ensure_chromium() { ensure_apt chromium /usr/bin/chromium; }
-ensure_firefox() { ensure_apt firefox-esr /usr/bin/firefox-esr; }
+# Firefox must be at least the manifest's strict_min_version, or the add-on
+# refuses to install: a machine whose firefox-esr came from an old package
+# index gets the current one.
+ensure_firefox() {
+	ensure_apt firefox-esr /usr/bin/firefox-esr
+	local want have
+	want=$(node -p 'require("./extension/manifest.json").browser_specific_settings.gecko.strict_min_version')
+	have=$(/usr/bin/firefox-esr --version | grep -o '[0-9][0-9.]*' | head -1)
+	version_at_least "$have" "$want" && return
+	log "firefox-esr $have is older than the extension's minimum $want: upgrading (apt)"
+	local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --only-upgrade firefox-esr >/dev/null
+	have=$(/usr/bin/firefox-esr --version | grep -o '[0-9][0-9.]*' | head -1)
+	version_at_least "$have" "$want" || die "firefox-esr $have is older than $want (extension/manifest.json strict_min_version), and apt has no newer one"
+}
+
+# version_at_least A B: A >= B, comparing dotted numbers.
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
 
 # npm packages of one folder, from its lock file when there is one.
 ensure_npm() {

@@ -211,7 +211,7 @@ import "unspool/shared/thread"
 
 func rememberThread(string, *thread.Thread) {}
 EOF
-only_extract=("$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go")
+only_extract=("$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go")
 no_extract=("$ROOT/wasm/extract.go=-")
 overlay extract "${only_extract[@]}"
 variant extract "split: extract only (no render, no sync)" -overlay "$tmp/extract.json"
@@ -235,7 +235,15 @@ sed -i 's/http\.Flusher/interface{ Flush() }/' "$tmp/templ/runtime/buffer.go"
 cp go.mod "$tmp/edited.mod" && cp go.sum "$tmp/edited.sum"
 printf 'replace github.com/PuerkitoBio/goquery => %s\nreplace github.com/a-h/templ => %s\n' \
 	"$tmp/goquery" "$tmp/templ" >>"$tmp/edited.mod"
-no_http=("$ROOT/shared/sync/http.go=-")
+# shared/sync/http.go keeps the Doer transport the WASM uses; its net/http
+# helpers (status texts, HTTP dates, method names) become plain Go there.
+drop_decls shared/sync/http.go 'net/http|bytes|io' \
+	'^(// HTTPTransport|type HTTPTransport |var _ Transport = \(\*HTTPTransport|func NewHTTPTransport|func \(h \*HTTPTransport\) send|func stripURL)' |
+	sed -e 's/http\.StatusText(resp\.Status)/"HTTP status "+strconv.Itoa(resp.Status)/' \
+		-e 's/http\.ParseTime(ra)/time.Parse(time.RFC1123, ra)/' \
+		-e 's/http\.MethodGet/"GET"/; s/http\.MethodPost/"POST"/; s/http\.MethodDelete/"DELETE"/; s/http\.MethodPut/"PUT"/' \
+		>"$tmp/sync-http.go"
+no_http=("$ROOT/shared/sync/http.go=$tmp/sync-http.go")
 overlay nohttp "${no_http[@]}"
 overlay extract-nohttp "${only_extract[@]}" "${no_http[@]}"
 overlay render-nohttp "${no_extract[@]}" "${no_http[@]}"

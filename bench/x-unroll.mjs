@@ -69,7 +69,11 @@ function row(t) {
     jsonWasmMs: r1(c.wasmMs ?? 0),
     collect: r1(t.collectMs),
     inject: r1(t.injectMs),
+    // The unroll request after collecting; ~0 when the last look brought
+    // the unrolled thread (unrolledByLook), whose extraction and render are
+    // then inside jsonMs.
     background: r1(t.backgroundMs),
+    unrolledByLook: c.unrolledByLook ? 1 : 0,
     // of which the background's handler (the rest is messaging both ways)
     backgroundHandler: r1(t.handlerMs ?? 0),
     extract: r1(t.extract),

@@ -19,7 +19,7 @@ var (
 	devices = flag.Float64("devices", 2, "devices per user (assumption)")
 	views   = flag.Float64("views", 20, "share page views per user per month (assumption)")
 	months  = flag.Float64("months", 12, "months of saving the storage has accumulated")
-	cpuMs   = flag.Float64("cpu", 13.6, "Worker CPU ms per request")
+	cpuMs   = flag.Float64("cpu", 33, "Worker CPU ms per request (measured: docs/benchmarks.md, Share pages)")
 	peak    = flag.Float64("peak", 3, "peak request rate over the mean")
 	// Every request now writes its rate-limit counter in D1; 0 models
 	// counting them elsewhere (Workers' Rate Limiting binding).
@@ -48,17 +48,28 @@ type bill struct {
 	reqs, shards, storageGB, requests, cpu, reads, writes, storage, total float64
 }
 
+// What one request costs in D1 on Workers (server/store; docs/capacity.md
+// lists each statement): a pull reads the address's wrong-key count, the
+// library, bumps the rate-limit counter and reads the records; a push of one
+// new record also reads the database's storage usage and writes the record,
+// whose triggers update the library's and the database's counters.
+const (
+	pullQueries, pullReads           = 4, 4 // reads: + the records returned
+	pushQueries, pushReads, pushRows = 5, 8, 6
+	viewQueries, viewReads           = 1, 1
+)
+
 func model(users float64) bill {
 	pulls := *devices * *hours * 12 * 30 // every 5 minutes while the browser runs
 	pushes := 2 * *threads
 	perUser := pulls + pushes + *views
 	var b bill
 	b.reqs = users * perUser
-	writes := users * (pulls**pullWrites + pushes*4)
-	reads := users * (pulls*3 + pushes*4 + *views*1)
+	writes := users * (pulls**pullWrites + pushes*pushRows)
+	reads := users * (pulls*pullReads + pushes*pushReads + *views*viewReads)
 	bytes := users * *threads * *months * *stored
 	b.storageGB = bytes / 1e9
-	queries := users * (pulls*3 + pushes*3 + *views*1)
+	queries := users * (pulls*pullQueries + pushes*pushQueries + *views*viewQueries)
 	peakQPS := queries / (30 * 86400) * *peak
 	b.shards = math.Max(1, math.Ceil(math.Max(bytes/shardBytes, peakQPS/queriesPerSec)))
 	b.requests = math.Max(0, b.reqs-reqIncluded) * reqPrice

@@ -1,6 +1,6 @@
 // @ts-check
 // The library's and sync's part of the background worker, registered from
-// background.js by one import. It answers the reader's Save button and the
+// background/main.js by one import. It answers the reader's Save button and the
 // library/options pages ("library:…", "sync:…" messages through the shared
 // router), adds "Open library" to the toolbar button's menu, and runs sync:
 // soon after each local change, periodically by chrome.alarms, and on retry

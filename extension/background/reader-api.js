@@ -5,23 +5,7 @@
 import { call, callAhead, ready, stats } from '../shared/wasm-host.js';
 import { handle } from './messages.js';
 import { remember, showsAThread } from './shown.js';
-import { defaultReaderSettings, readerSettings } from '../shared/contract.gen.js';
-
-// Settings the reader remembers (chrome.storage.local): the renderer's
-// options (shared/render Settings, through contract.gen.js).
-// clean keeps only known settings with allowed values: a stored value from
-// an older version must not make every render fail.
-function clean(s) {
-  const out = { ...defaultReaderSettings };
-  for (const { name, choices } of readerSettings) if (choices.some((c) => c.value === s?.[name])) out[name] = s[name];
-  return out;
-}
-const SETTINGS_KEY = 'readerSettings';
-
-export async function loadSettings() {
-  const got = await chrome.storage.local.get(SETTINGS_KEY);
-  return clean(got[SETTINGS_KEY]);
-}
+import { loadReaderSettings, saveReaderSettings } from '../shared/reader-settings.js';
 
 // The last thread extracted, as JSON (for the console and tests: what the
 // extractor produced, beyond what the reader shows).
@@ -82,10 +66,17 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
     captures = { html: strings(collected.html), json: bodies.json, followed: bodies.followed, stoppedBy: typeof collected.stoppedBy === 'string' ? collected.stoppedBy : '' };
     xSessions.delete(`${sender.tab?.id} ${collected.session}`);
   }
-  const [, settings] = await Promise.all([ready(), loadSettings()]);
+  return unroll({ url, captures, content: collected.content, clickedAt, settings: loadReaderSettings() }, sender, t0);
+}, { page: true });
+
+// unroll extracts the thread from captures (or a whole page's content),
+// renders it with the reader's settings (a promise: read while the WASM
+// works) and records what the tab shows; t0 is when the request came.
+async function unroll({ url, captures, content, clickedAt, settings: settingsRead }, sender, t0) {
+  const [, settings] = await Promise.all([ready(), settingsRead]);
   const tReady = since(t0);
   const t1 = performance.now();
-  const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, collected.content);
+  const thread = captures ? await call('extractCollected', url, captures) : await call('extract', url, content);
   const tExtract = since(t1);
   lastThread = thread;
   // The tab's record of what it shows is written while the WASM renders
@@ -98,24 +89,32 @@ handle('reader:unroll', async ({ url, collected, clickedAt }, sender) => {
   });
   const [html] = await Promise.all([rendered, remember(sender, thread)]);
   return { thread, html, settings, timings: { wasmLoadedForThisClick: stats.loadedAt > clickedAt, wasmLoadMs: stats.loadMs, wasmWarmUp: stats.warmUp, wasmReady: tReady, extract: tExtract, render: tRender, handlerMs: since(t0) } };
-}, { page: true });
+}
 
 // The X collector's question before any scrolling: does X's JSON the page
 // fetched hold the whole chain, and which cursor would extend it? Asked
 // again after each answer, within a session; asked ahead of the click too
-// (ahead), as the page captures X's answers.
+// (ahead), as the page captures X's answers. A look of the click asks with
+// unroll (the click's clickedAt): when the chain is complete, the answer
+// carries the unrolled thread too (unrolled, as reader:unroll answers), so
+// the click's last look and its unroll are one round trip.
 handle('reader:x-continuations', async (msg, sender) => {
   const bodies = sessionBodies(sender, msg.session, msg.since, msg.collected);
   if (!bodies) return { resend: true };
+  const unrolling = msg.ahead !== true && typeof msg.unroll === 'number';
+  const settings = unrolling ? loadReaderSettings() : null;
   await ready();
-  const t0 = performance.now();
+  const t1 = performance.now();
   const chain = JSON.parse(await (msg.ahead === true ? callAhead : call)('xContinuations', msg.url, { json: bodies.json, followed: bodies.followed }));
-  return { ...chain, wasmMs: since(t0) };
+  const wasmMs = since(t1);
+  if (!unrolling || !chain.complete) return { ...chain, wasmMs };
+  xSessions.delete(`${sender.tab?.id} ${msg.session}`);
+  const captures = { html: [], json: bodies.json, followed: bodies.followed, stoppedBy: 'end' };
+  return { ...chain, wasmMs, unrolled: await unroll({ url: msg.url, captures, content: null, clickedAt: msg.unroll, settings }, sender, performance.now()) };
 }, { page: true });
 
 handle('reader:render', async ({ thread, settings }) => {
-  const merged = clean(settings);
-  await chrome.storage.local.set({ [SETTINGS_KEY]: merged });
+  const merged = await saveReaderSettings(settings);
   return { html: await call('render', thread, JSON.stringify(merged)), settings: merged };
 }, { page: true });
 

@@ -143,16 +143,33 @@ function host(cfg) {
   };
 }
 
+// deviceId is this device's stable id (the one its clock stamps edits
+// with), made here if no edit has made it yet: the engine names the
+// device's manifest with it (docs/sync-protocol.md).
+async function deviceId(ops) {
+  const d = await db();
+  const tx = d.transaction('meta', 'readwrite');
+  const meta = tx.objectStore('meta');
+  let id = (await req(meta.get('deviceId')))?.v;
+  if (!id) {
+    id = ops.newDeviceId();
+    meta.put({ k: 'deviceId', v: id });
+  }
+  await done(tx);
+  return id;
+}
+
 // engine runs one operation of the Go client ('sync', 'create', 'join',
 // 'delete') and resolves to its outcome ({error, retryInMs, pulled, pushed,
-// rejected, unsendable, pending, …}). The WASM is held while it runs: the
-// engine's goroutine lives in it. createToken (a private server's, for
-// 'create' only) is passed through and kept nowhere.
+// rejected, unsendable, pending, rolledBack, withheld, …}). The WASM is
+// held while it runs: the engine's goroutine lives in it. createToken (a
+// private server's, for 'create' only) is passed through and kept nowhere.
 async function engine(cfg, op, failures = 0, createToken = '') {
   const ops = await api();
+  const device = await deviceId(ops);
   const release = hold();
   try {
-    return await ops.run({ op, secret: cfg.secret, server: cfg.server, failures, ...(createToken ? { createToken } : {}) }, host(cfg));
+    return await ops.run({ op, secret: cfg.secret, server: cfg.server, failures, device, ...(createToken ? { createToken } : {}) }, host(cfg));
   } finally {
     release();
   }
@@ -191,7 +208,11 @@ export function syncNow(reason = 'manual') {
       // counted with when it was last found, and said while sync stays on,
       // not only after this sync (like unreadable).
       const lost = out.rolledBack ? { rolledBack: (st.rolledBack ?? 0) + out.rolledBack, rolledBackAt: Date.now() } : {};
-      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable, ...lost });
+      // Records another device wrote that the server did not give this one
+      // (the latest finding: the engine checks each again only when their
+      // writer lists them anew, so adding findings up would count twice).
+      const withheld = out.withheld ? { withheld: out.withheld, withheldAt: Date.now() } : {};
+      await setState({ lastSync: Date.now(), lastError: '', failures: 0, nextTry: 0, unreadable, tooLarge: out.unsendable, ...lost, ...withheld });
       chrome.alarms?.clear(ALARM_RETRY);
     } else {
       const nextTry = Date.now() + out.retryInMs;
@@ -309,6 +330,7 @@ export async function status() {
     lastSync: st.lastSync ?? 0, lastError: st.lastError ?? '', nextTry: st.nextTry ?? 0, pending,
     unreadable: st.unreadable ?? 0, tooLarge: st.tooLarge ?? 0,
     rolledBack: st.rolledBack ?? 0, rolledBackAt: st.rolledBackAt ?? 0,
+    withheld: st.withheld ?? 0, withheldAt: st.withheldAt ?? 0,
     syncing: running !== null,
   };
 }

@@ -48,16 +48,18 @@ import './author-threads.js'; // "Threads by @author" on profile pages
       U.reader.close({ restoreFocus: false });
       const progress = U.progress.show({ onCancel: () => abort.abort() });
       window.addEventListener('keydown', onEsc, true);
-      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n), strategy });
+      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n), strategy, clickedAt: t.clickedAt });
       window.removeEventListener('keydown', onEsc, true);
       t.collected = now();
       progress.update('Preparing the reader…');
       // A collector may also give a lighter form (wire) that the background
       // completes from what it was sent while collecting; a background that
       // restarted meanwhile asks for the whole (resend) or is lost with it.
-      const { wire, ...full } = collected;
+      // One that had the background unroll as it collected (unrolled) needs
+      // no second request.
+      const { wire, unrolled, ...full } = collected;
       const unroll = (c, ask = U.ask) => ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
-      let res = await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err)));
+      let res = unrolled ?? (await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err))));
       if (res.resend) res = await unroll(full, U.askWhole);
       t.answered = now();
       U.progress.hide();
@@ -85,7 +87,7 @@ import './author-threads.js'; // "Threads by @author" on profile pages
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
         cells: full.cells ?? 0,
         collect: full.stats ?? null,
-        bytesSent: JSON.stringify(wire ?? full).length,
+        bytesSent: unrolled ? 0 : JSON.stringify(wire ?? full).length,
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
       return { ok: true, timings };

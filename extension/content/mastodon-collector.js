@@ -23,10 +23,12 @@
 // Credentials omitted: the requests read only what the server shows anyone,
 // and a page that merely looks like a status page gains nothing. When the
 // API refuses or is absent (Mastodon in "secure mode", private posts, a site
-// that only shares the address shape, Misskey without a Mastodon API), the
-// page's HTML goes to the extractors instead, as the generic collector would
-// send it.
+// that only shares the address shape), on a /notes/<id> page the Misskey
+// family's own API is asked next (misskey-notes.js: Misskey, or Sharkey
+// without its Mastodon API); failing that, the page's HTML goes to the
+// extractors, as the generic collector would send it.
 import './collect.js';
+import './misskey-notes.js';
 import './trim.js';
 (() => {
   const U = globalThis.unspoolContent;
@@ -44,6 +46,9 @@ import './trim.js';
     /^\/@[^/]+\/statuses\/([0-9A-Za-z]{1,40})\/?$/,
     /^\/(?:notice|notes)\/([0-9A-Za-z]{1,40})\/?$/,
   ];
+  // MISSKEY_PATH is the Misskey family's note page, whose own API is the
+  // second road when the Mastodon API is absent.
+  const MISSKEY_PATH = /^\/notes\/([0-9A-Za-z]{1,40})\/?$/;
   const TIMEOUT_MS = 10_000;
 
   function statusId() {
@@ -89,6 +94,15 @@ import './trim.js';
         return { content: await U.mastodonThread(id, signal) };
       } catch (err) {
         if (signal?.aborted) throw new Error('cancelled', { cause: err });
+        if (MISSKEY_PATH.test(location.pathname)) {
+          try {
+            return { content: await U.misskeyThread(id, { signal, onProgress }) };
+          } catch (err2) {
+            if (signal?.aborted) throw new Error('cancelled', { cause: err2 });
+            console.warn(`unspool: no Mastodon or Misskey API here (${err.message}; ${err2.message}); reading the page instead`);
+            return { content: U.trimPage(document.documentElement) };
+          }
+        }
         console.warn(`unspool: no Mastodon-compatible API here (${err.message}); reading the page instead`);
         return { content: U.trimPage(document.documentElement) };
       }

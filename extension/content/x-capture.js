@@ -75,7 +75,10 @@ import './core.js';
   //                    when nothing is new since the last look, that
   //                    look's answer again (reused: true) without asking:
   //                    it depends on the captures alone, so the click's
-  //                    first look costs nothing after a look ahead of it
+  //                    first look costs nothing after a look ahead of it;
+  //                    with {unroll: clickedAt} (a look of the click), a
+  //                    complete chain comes back with the unrolled thread
+  //                    (unrolled: reader:unroll's answer)
   //   collected(c)   → {wire, full}: c (html, stoppedBy) with the bodies,
   //                    as the session's background needs it (wire) and
   //                    whole, for a background that forgot it (full)
@@ -96,19 +99,19 @@ import './core.js';
     };
     return {
       focalId,
-      look: ({ onlyNew = false } = {}) => inTurn(async () => {
+      look: ({ onlyNew = false, unroll = undefined } = {}) => inTurn(async () => {
         const got = await fresh();
         if (since === 0 && got.json.length === 0) return { empty: true }; // no capture in this page
         if (onlyNew && got.json.length === 0) return null;
         if (known && got.json.length === 0) return { ...known, wasmMs: 0, resent: false, sent: 0, reused: true };
         // ahead: a look before any click (only those ask for only what is
         // new), which lets the background's warm-up go on.
-        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, ahead: onlyNew, collected: { json: got.json, followed: got.followed } });
+        const ask = () => U.ask('reader:x-continuations', { url, session: id, since, ahead: onlyNew, unroll, collected: { json: got.json, followed: got.followed } });
         let chain = await ask().catch((err) => (err.lost ? { resend: true } : Promise.reject(err)));
         const resent = Boolean(chain.resend);
         if (resent) {
           id = crypto.randomUUID(); // a session that may hold part of this is not reused
-          chain = await U.askWhole('reader:x-continuations', { url, session: id, since: 0, collected: all });
+          chain = await U.askWhole('reader:x-continuations', { url, session: id, since: 0, unroll, collected: all });
         }
         since = got.last;
         known = chain;

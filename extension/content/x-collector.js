@@ -136,12 +136,14 @@ import './x-capture.js';
 
   // fromJSON follows X's cursors until the captured JSON holds the whole
   // chain, or nothing more can be asked. Returns {complete, chain, refused,
-  // cancelled}; chain is null when the page captured nothing.
-  async function fromJSON(session, focalId, { signal, onProgress, stats }) {
+  // cancelled}; chain is null when the page captured nothing. Its looks ask
+  // the background to unroll a complete chain at once (clickedAt): then
+  // chain.unrolled is the reader's answer.
+  async function fromJSON(session, focalId, { signal, onProgress, stats, clickedAt }) {
     const tried = new Set();
     for (;;) {
       const t0 = performance.now();
-      const chain = await session.look();
+      const chain = await session.look({ unroll: clickedAt });
       if (chain.empty) return { complete: false, chain: null };
       stats.rounds++;
       if (chain.reused) stats.reused++;
@@ -322,35 +324,40 @@ import './x-capture.js';
   // (stats: which road, API requests and their waits, scroll), with the
   // lighter form the session's background completes (wire; see xSession).
   // strategy "scroll" skips the JSON road (benchmarks compare the two).
-  async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first' }) {
+  async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first', clickedAt }) {
     const url = statusURL();
     const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
     const session = prepared?.focalId === focalId ? prepared : U.xSession(url, focalId);
     prepared = null;
     collecting = true;
     try {
-      return await collectIn(session, url, focalId, { signal, onProgress, limits, strategy });
+      return await collectIn(session, url, focalId, { signal, onProgress, limits, strategy, clickedAt });
     } finally {
       collecting = false;
     }
   }
 
-  async function collectIn(session, url, focalId, { signal, onProgress, limits, strategy }) {
+  async function collectIn(session, url, focalId, { signal, onProgress, limits, strategy, clickedAt }) {
     // jsonMs: asking the background about the JSON (wasmMs of it in the
     // WASM, the rest is messaging); apiWaitMs: waiting for X's answers;
     // bodiesSent: X's answers sent by the looks of the click (those sent
     // ahead of it are not counted); resends: looks a restarted background
     // needed everything for; reused: looks answered by the last look ahead
-    // of the click (nothing new captured since).
-    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, reused: 0, jsonMs: 0, wasmMs: 0, bodiesSent: 0, resends: 0, scrolled: false };
+    // of the click (nothing new captured since); unrolledByLook: the last
+    // look's answer held the unrolled thread (no separate unroll request).
+    const stats = { via: 'json', apiRequests: 0, apiWaitMs: 0, rateLimitedMs: 0, rounds: 0, reused: 0, jsonMs: 0, wasmMs: 0, bodiesSent: 0, resends: 0, scrolled: false, unrolledByLook: false };
     const done = async (c) => {
       const { wire, full } = await session.collected({ ...c, stats });
       return { ...full, wire };
     };
     let json = null;
     if (strategy !== 'scroll') {
-      json = await fromJSON(session, focalId, { signal, onProgress, stats });
-      if (json.complete || json.cancelled) return done({ html: [], stoppedBy: json.complete ? 'end' : 'cancelled', cells: 0 });
+      json = await fromJSON(session, focalId, { signal, onProgress, stats, clickedAt });
+      if (json.complete || json.cancelled) {
+        stats.unrolledByLook = Boolean(json.chain?.unrolled);
+        const c = await done({ html: [], stoppedBy: json.complete ? 'end' : 'cancelled', cells: 0 });
+        return stats.unrolledByLook ? { ...c, unrolled: json.chain.unrolled } : c;
+      }
       if (json.refused) stats.refused = json.refused;
     }
     stats.via = 'scroll';

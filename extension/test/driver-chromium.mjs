@@ -98,6 +98,8 @@ export async function openChromium(routes, serverOptions) {
 
   b.printMedia = (page, media) => page.emulateMedia({ media });
 
+  b.inContentWorld = (page, expression) => inContentWorldChromium(page, extensionId, expression);
+
   b.close = async () => {
     await context.close();
     await server.close();
@@ -151,6 +153,28 @@ export async function inShadowChromium(page, hosts, fn, arg) {
     // about one (progress → reader): not there yet, as far as this look goes.
     if (/No node with given id|Could not find node/.test(err.message)) return null;
     throw err;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// inContentWorldChromium evaluates expression (awaited, its JSON-able value
+// returned) in the isolated world the extension's content scripts run in on
+// page's tab: CDP lists it among the tab's execution contexts, by the
+// extension's origin.
+async function inContentWorldChromium(page, extensionId, expression) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const worlds = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+    await cdp.send('Runtime.enable'); // reports the contexts there already
+    let world;
+    for (const deadline = Date.now() + 20_000; !(world = worlds.find((w) => w.origin === `chrome-extension://${extensionId}`)); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error(`no content-script world of the extension in ${page.url()}`);
+    }
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value;
   } finally {
     await cdp.detach();
   }

@@ -101,7 +101,9 @@ const prefs = (proxyPort, downloads) => ({
 });
 
 // profileDir reopens a profile (a browser restart); a fresh one otherwise.
-export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
+// extension: false starts Firefox without the add-on (the renderer's output
+// alone).
+export async function openFirefox(routes, serverOptions, { profileDir, extension = true } = {}) {
   const server = await startServer(new Map(routes), serverOptions);
   const proxy = await startProxy(server.httpsPort);
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'unspool-downloads-'));
@@ -122,7 +124,7 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
       if (EXTENSION_ERROR.test(line)) errors.push(`extension: ${line}`);
     }
   });
-  await browser.installExtension(process.env.UNSPOOL_EXTENSION_DIR ?? extensionDir);
+  if (extension) await browser.installExtension(process.env.UNSPOOL_EXTENSION_DIR ?? extensionDir);
   const conn = browser.connection;
   const send = async (method, params) => {
     const r = await conn.send(method, params);
@@ -189,6 +191,8 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
         const target = await browser.waitForTarget((t) => t.type() === 'page' && !known.has(t));
         return wrap(await target.page());
       },
+      route: (match, handler) => routeFirefox(browser, match, handler),
+      close: () => b.close(),
     },
     // sw.evaluate(fn, arg) runs fn in the event page's world: from an
     // extension page, with globalThis.unspoolBackground taken from the event
@@ -290,6 +294,43 @@ export async function openFirefox(routes, serverOptions, { profileDir } = {}) {
     await page.waitForFunction((v) => matchMedia('(prefers-reduced-motion: reduce)').matches === (v === 'reduce'), value);
   };
 
+  // inContentWorld evaluates expression (awaited, its JSON-able value
+  // returned) in the extension's content-script world of page's tab: the
+  // sandbox Firefox made for its content scripts there, whose browser.* is
+  // theirs. A frame script in the tab's content process finds it (BiDi's
+  // realms list only the page's own and BiDi's sandboxes).
+  b.inContentWorld = async (page, expression) => {
+    await page.bringToFront();
+    const url = page.url();
+    const r = await chromeCall(async (EU, id, expression, frameScript, url) => {
+      const tab = gBrowser.selectedBrowser;
+      if (tab.currentURI.spec !== url) throw new Error(`the tab in front shows ${tab.currentURI.spec}, not ${url}`);
+      const mm = tab.messageManager;
+      const tag = `unspool-test:content-world:${Math.random()}`;
+      const answer = new Promise((resolve) => {
+        const got = (m) => { mm.removeMessageListener(tag, got); resolve(m.data); };
+        mm.addMessageListener(tag, got);
+      });
+      mm.loadFrameScript(`data:,(${encodeURIComponent(frameScript)})(${encodeURIComponent(JSON.stringify({ id, expression, tag }))})`, false);
+      return answer;
+    }, GECKO_ID, expression, contentWorldFrameScript.toString(), url);
+    if (r.error) throw new Error(`content-script world: ${r.error}`);
+    return JSON.parse(r.value).v;
+  };
+
+  // colorScheme: prefers-color-scheme ('light', 'dark', or null for the
+  // system's) for every tab, through Firefox's content-override pref: a
+  // browsing context's own override is lost when a navigation replaces it
+  // (a new document from the network), the pref stays.
+  b.colorScheme = async (page, value) => {
+    await chromeCall((EU, v) => {
+      const pref = 'layout.css.prefers-color-scheme.content-override';
+      if (v) Services.prefs.setIntPref(pref, v === 'dark' ? 0 : 1); // 0 dark, 1 light
+      else Services.prefs.clearUserPref(pref);
+    }, value);
+    if (value) await page.waitForFunction((v) => matchMedia(`(prefers-color-scheme: ${v})`).matches, value);
+  };
+
   b.downloads = downloads;
   b.close = async () => {
     await browser.close();
@@ -348,11 +389,12 @@ function firefoxPage(p, b) {
     setViewportSize: ({ width, height }) => p.setViewport({ width, height }),
     // playwright's emulateMedia: what the driver can set, and a clear refusal
     // of the rest (a test must not pass on a preference it did not get).
-    async emulateMedia({ media, reducedMotion, ...rest }) {
+    async emulateMedia({ media, reducedMotion, colorScheme, ...rest }) {
       const unknown = Object.keys(rest);
       if (unknown.length) throw new Error(`firefox driver: emulateMedia cannot set ${unknown.join(', ')}`);
       if (media !== undefined) await b.printMedia(proxy, media);
       if (reducedMotion !== undefined) await b.reducedMotion(proxy, reducedMotion);
+      if (colorScheme !== undefined) await b.colorScheme(proxy, colorScheme);
     },
     keyboard: {
       // playwright's "Shift+Tab": modifiers held while the key is pressed.
@@ -429,4 +471,64 @@ export async function inShadowFirefox(page, hosts, fn, arg) {
   const out = await call(`async function (a) { return JSON.stringify({ v: await (${fn}).call(this, JSON.parse(a)) }); }`, self, arg);
   if (!out) return null;
   return { value: JSON.parse(out.value).v };
+}
+
+// contentWorldFrameScript runs in the tab's content process (as a frame
+// script: `content` is the tab's window): it evaluates expression in the
+// extension's content-script sandbox for that document and sends back
+// {value: JSON} or {error}.
+/* global content, Cu, sendAsyncMessage -- a frame script's own */
+function contentWorldFrameScript({ id, expression, tag }) {
+  (async () => {
+    try {
+      const { ExtensionContent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionContent.sys.mjs');
+      const world = ExtensionContent.getContextByExtensionId(id, content);
+      if (!world) throw new Error(`no content script of ${id} in ${content.location.href}`);
+      const value = await Cu.evalInSandbox(`(async () => JSON.stringify({ v: await (${expression}) }))()`, world.sandbox);
+      sendAsyncMessage(tag, { value });
+    } catch (e) {
+      sendAsyncMessage(tag, { error: String(e?.message ?? e) });
+    }
+  })();
+}
+
+// routeFirefox is playwright's context.route(match, handler) over WebDriver
+// BiDi: one intercept for every request of every tab; handler(route) gets
+// route.request().url() and answers with route.fulfill({status,
+// contentType, headers, body}), route.continue() or route.abort(), one of
+// which it must call (the request waits in Firefox until then). match is a
+// predicate of the URL or '**/*' (everything).
+async function routeFirefox(browser, match, handler) {
+  if (typeof match !== 'function' && match !== '**/*') throw new Error(`firefox driver: route matches a predicate or '**/*', not ${match}`);
+  const matches = typeof match === 'function' ? match : () => true;
+  const send = (method, params) => browser.connection.send(method, params);
+  const { result: { intercept } } = await send('network.addIntercept', { phases: ['beforeRequestSent'] });
+  browser.connection.on('network.beforeRequestSent', async (event) => {
+    if (!event.isBlocked || !event.intercepts?.includes(intercept)) return;
+    const request = event.request.request;
+    const url = event.request.url;
+    let answered = false;
+    const once = (method, params) => {
+      if (answered) throw new Error(`${url}: answered twice`);
+      answered = true;
+      return send(method, { request, ...params });
+    };
+    const route = {
+      request: () => ({ url: () => url, method: () => event.request.method }),
+      continue: () => once('network.continueRequest', {}),
+      abort: () => once('network.failRequest', {}),
+      fulfill: ({ status = 200, contentType, headers = {}, body = '' }) => once('network.provideResponse', {
+        statusCode: status,
+        headers: Object.entries({ ...(contentType ? { 'content-type': contentType } : {}), ...headers })
+          .map(([name, value]) => ({ name, value: { type: 'string', value: String(value) } })),
+        body: { type: 'base64', value: Buffer.from(body).toString('base64') },
+      }),
+    };
+    try {
+      await (matches(new URL(url)) ? handler(route) : route.continue());
+    } catch (err) {
+      // The tab went away with its request: nothing left to answer.
+      if (!/no such request/i.test(err.message)) throw err;
+    }
+  });
 }

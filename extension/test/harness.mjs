@@ -8,10 +8,13 @@
 //   b.context.waitForEvent('page'), b.sw.evaluate(fn, arg) (in the
 //   background's world), b.pressAction(page) (the real toolbar button),
 //   b.trigger(page, 'menu'|'command'), b.stopBackground(),
-//   b.readClipboard(page), b.printMedia(page, 'print'|'screen'), b.close().
+//   b.readClipboard(page), b.printMedia(page, 'print'|'screen'),
+//   b.inContentWorld(page, expression) (evaluated in the extension's
+//   content-script world of page's tab), b.close().
 // Pages have playwright's page API in both browsers; the reader's closed
 // shadow roots are read through the driver (CDP's pierce mode, BiDi's
 // serialised shadow roots): page scripts have no way in.
+import { launch } from './browser.mjs';
 import { inShadowChromium, openChromium } from './driver-chromium.mjs';
 
 export const browserName = process.env.BROWSER ?? 'chromium';
@@ -25,6 +28,15 @@ const firefox = () => import('./driver-firefox.mjs');
 // name overrides BROWSER (the cross-browser tests open one of each).
 export async function openBrowser(routes, serverOptions, name = browserName) {
   return name === 'firefox' ? (await firefox()).openFirefox(routes, serverOptions) : openChromium(routes, serverOptions);
+}
+
+// openBareBrowser starts the browser without the extension, for what is
+// tested apart from it (the renderer's output): {name, context, close}, the
+// context with playwright's newPage and route(match, handler) in both.
+export async function openBareBrowser(name = browserName) {
+  if (name === 'firefox') return (await firefox()).openFirefox([], undefined, { extension: false });
+  const { context } = await launch();
+  return { name, context, close: () => context.close() };
 }
 
 // onlyIn marks what one browser cannot do: node:test's skip option with the

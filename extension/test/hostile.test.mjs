@@ -3,8 +3,11 @@
 // page can do) sends every message type the background answers. Only what
 // the reader needs goes through, and only for the thread this tab shows;
 // every privileged request is refused and changes nothing (sync settings,
-// the sync code, the library, the server's shares).
-// Browsers: chromium only — it evaluates in the extension's content-script world through CDP (Runtime execution contexts), which the Firefox driver has no equivalent for yet
+// the sync code, the library, the server's shares). The script runs in the
+// content-script world the extension's reader runs in (b.inContentWorld:
+// Chromium's isolated world through CDP, Firefox's content-script sandbox),
+// with that world's own chrome.runtime: every refusal is the background's.
+// Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, openPage, pressAction, readReader, waitForReader } from './harness.mjs';
@@ -27,6 +30,9 @@ before(async () => {
     return res.value;
   };
   ext = { page, send, url: (p) => b.extensionURL(p) };
+  // Firefox asks the user's consent to send data when sync is turned on:
+  // given, as their "Allow" would (Chromium does not ask).
+  await b.allowDataCollection?.();
   await send('sync:enable', { server: srv.origin });
   await send('library:save', { thread: other, tags: ['private'], note: 'not for the page' });
   await until(async () => (await send('sync:status')).pending === 0, { what: 'the first upload' });
@@ -36,25 +42,10 @@ after(async () => {
   await srv?.stop();
 });
 
-// inContentWorld runs expression in the tab's content-script world (the
-// isolated world the extension injected its reader into), through CDP: the
-// same chrome.runtime a content script has, from the page's renderer.
-async function inContentWorld(page, expression) {
-  const cdp = await page.context().newCDPSession(page);
-  const worlds = [];
-  cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
-  await cdp.send('Runtime.enable');
-  const world = await until(() => worlds.find((w) => w.origin === `chrome-extension://${b.extensionId}` || w.name === 'Unspool'),
-    { what: "the extension's content-script world" });
-  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
-  await cdp.detach();
-  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-  return result.value;
-}
-
 // The compromised page's script: each message as a content script sends it.
+// It first says whether it shares its world with the reader's scripts.
 const hostile = (calls) => `(async (calls) => {
-  const out = [];
+  const out = [{ readerWorld: typeof globalThis.unspoolContent === 'object' }];
   for (const [type, payload] of calls) {
     try {
       const res = await chrome.runtime.sendMessage({ type, ...payload });
@@ -113,7 +104,8 @@ test('hostile content script: every privileged message is refused and changes no
   for (const t of every) assert.ok(calls.some(([type]) => type === t) || reader.includes(t), `${t} is sent by the hostile script`);
 
   const before = { sync: await ext.send('sync:status'), code: await ext.send('sync:code'), library: await libraryState(ext) };
-  const result = await inContentWorld(page, hostile(calls.map(([t, p]) => [t, p])));
+  const [world, ...result] = await b.inContentWorld(page, hostile(calls.map(([t, p]) => [t, p])));
+  assert.deepEqual(world, { readerWorld: true }, "the script runs in the world the extension put the reader's scripts in");
   calls.forEach(([type, , allowed], i) => {
     assert.equal(result[i].ok, allowed, `${type} ${JSON.stringify(calls[i][1]).slice(0, 60)}: ${result[i].error}`);
     if (!allowed) assert.match(result[i].error, /not accepted from a web page/);

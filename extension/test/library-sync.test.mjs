@@ -6,13 +6,17 @@
 // outbox delivers it once, the server killed (SIGKILL) three times while
 // both devices save and sync and one imports a file with a corrupt record
 // loses nothing, a library wiped from the server and created again under
-// the same secret is said on both devices, and Firefox's consent to send
+// the same secret is said on both devices, a thread the server never shows
+// one device is said there (the writer's manifest lists it), and Firefox's
+// consent to send
 // data is asked on the press that turns sync on and holds everything back
 // while withdrawn.
 // Browsers: chromium, firefox
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
 import jsQR from 'jsqr';
 import { openProfile, libraryState, pending, serverRecords, startServer, until } from './library-helpers.mjs';
 import { Generator } from './library-data.mjs';
@@ -166,10 +170,11 @@ test('A restarted with a pending outbox delivers it once', async () => {
   assert.equal(lib.filter((s) => s.key === key(threads[5])).length, 1);
 
   // The server holds one record per thread ever saved (tombstones
-  // included): the delivery made one record, not two.
+  // included) and one per device (its manifest): the delivery made one
+  // record, not two.
   const all = await serverRecords(A, srv.origin);
   assert.equal(new Set(all.map((c) => c.id)).size, all.length);
-  assert.equal(all.length, threads.length, 'one record per saved thread');
+  assert.equal(all.length, threads.length + 2, 'one record per saved thread, and A\'s and B\'s manifests');
   // The server cannot read them: no text of any thread in any blob.
   const blobs = all.map((c) => c.blob).join('');
   assert.ok(!blobs.includes(threads[5].posts[0].text.slice(0, 20)));
@@ -337,6 +342,79 @@ test('a library deleted from the server and created again under the same secret:
   assert.ok(onServer.length >= 1, 'the copy is on the server again');
 });
 
+// startHidingProxy stands between one device and the sync server and leaves
+// the record with id hide out of every pull it answers: a server that
+// withholds one record from one device (the others still get it).
+async function startHidingProxy(target, hide) {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const pull = req.method === 'GET' && /\/changes$/.test(new URL(req.url, target).pathname);
+      const headers = { ...req.headers, ...(pull ? { 'accept-encoding': 'identity' } : {}) };
+      const up = http.request(new URL(req.url, target), { method: req.method, headers }, (r) => {
+        if (!pull || r.statusCode !== 200) {
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+          return;
+        }
+        const body = [];
+        r.on('data', (c) => body.push(c));
+        r.on('end', () => {
+          const page = JSON.parse(Buffer.concat(body).toString());
+          page.changes = page.changes.filter((c) => c.id !== hide);
+          const out = JSON.stringify(page);
+          res.writeHead(200, { ...r.headers, 'content-length': Buffer.byteLength(out) });
+          res.end(out);
+        });
+      });
+      up.on('error', () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}
+
+test('a thread the server never shows B: B says the server withheld it', async () => {
+  await converged();
+  const t = gen.thread({ posts: 4 });
+  await A.send('library:save', { thread: t });
+  const hidden = await A.page.evaluate(async (k) => {
+    const { getMeta } = await import('/shared/db.js');
+    const { get } = await import('/shared/library-store.js');
+    const { api } = await import('/shared/record-ops.js');
+    return (await api()).seal((await getMeta('sync')).secret, await get(k)).id;
+  }, key(t));
+  const proxy = await startHidingProxy(srv.origin, hidden);
+  const setServer = (p, server) => p.page.evaluate(async (s) => {
+    const { getMeta, setMeta } = await import('/shared/db.js');
+    await setMeta('sync', { ...(await getMeta('sync')), server: s });
+  }, server);
+  await setServer(B, proxy.origin);
+  try {
+    await A.send('sync:now');
+    await B.send('sync:now');
+    const st = await B.send('sync:status');
+    assert.equal(st.lastError, '', 'the sync itself went through');
+    assert.equal(st.withheld, 1, 'B counts the thread A sent that it was not shown');
+    assert.ok(!(await libraryState(B)).some((x) => x.key === key(t)), 'the proxy hid it from B');
+    await B.page.goto(B.url('pages/options/options.html'));
+    await until(async () => /withheld 1 saved thread/.test(await B.page.textContent('#status')), { what: 'B\'s status line says so' });
+  } finally {
+    await setServer(B, srv.origin);
+    await proxy.close();
+  }
+  // Shown again (A writes it again), B has it.
+  t._tags = ['shown'];
+  await tags(A, t);
+  const lib = await converged();
+  assert.deepEqual(lib.find((x) => x.key === key(t)).tags, ['shown']);
+});
+
 test('turn off sync and delete the library from the server', async () => {
   await A.page.goto(A.url('pages/options/options.html'));
   await A.page.waitForSelector('#on:not([hidden])');
@@ -383,7 +461,7 @@ test('the consent to send data: asked by the press that turns sync on (Firefox);
     await D.page.fill('#server', srv.origin);
     await D.page.click('#enable'); // Firefox asks; the test profile answers Allow
     await until(async () => /Synced/.test(await D.page.textContent('#status')), { what: 'D is synced' });
-    assert.equal((await serverRecords(D, srv.origin)).length, 1);
+    assert.equal((await serverRecords(D, srv.origin)).length, 2, 'the thread and D\'s manifest');
     if (!firefox) return; // Chromium has no such consent: nothing more to show
 
     // Withdrawn (about:addons → Permissions): a save waits, nothing is sent.
@@ -392,12 +470,12 @@ test('the consent to send data: asked by the press that turns sync on (Firefox);
     const st = await D.send('sync:now');
     assert.match(st.lastError, /Firefox's permission to send your saved threads to the sync server is off/);
     assert.equal(st.pending, 1, 'the save waits in the outbox');
-    assert.equal((await serverRecords(D, srv.origin)).length, 1, 'nothing reached the server');
+    assert.equal((await serverRecords(D, srv.origin)).length, 2, 'nothing reached the server');
     // Sync now on the options page asks again, and the save goes out.
     await D.page.goto(D.url('pages/options/options.html'));
     await D.page.click('#now');
     await until(async () => (await pending(D)) === 0 && /Synced/.test(await D.page.textContent('#status')), { what: 'the save sent after the consent' });
-    assert.equal((await serverRecords(D, srv.origin)).length, 2);
+    assert.equal((await serverRecords(D, srv.origin)).length, 3, 'the second thread, and the manifest written again in place');
   } finally {
     await D.close();
   }

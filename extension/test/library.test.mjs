@@ -110,8 +110,34 @@ test('a saved thread opens offline, rendered from the stored thread', async () =
     const text = await page.evaluate(() => document.getElementById('reader').shadowRoot.textContent);
     assert.ok(text.includes(long.posts[44].text.split(' (')[0]), 'the last post is shown');
     assert.ok(text.includes(long.posts[0].text.split(' (')[0]), 'the first post is shown');
+    // The tab's title is Go's title of the thread at the list's length (one
+    // title rule, shared/render Title), not a clip of the post's text.
+    const goTitle = await page.evaluate(async (t) => {
+      const [{ api }, { listTitle }] = await Promise.all([import('/shared/record-ops.js'), import('/shared/search.js')]);
+      return listTitle(await api(), t);
+    }, long);
+    assert.ok(goTitle.length > 60 || goTitle !== long.posts[0].text.slice(0, 60), 'the thread tells the two rules apart');
+    assert.equal(await page.title(), `${long.author.name || '@' + long.author.handle} — ${goTitle}`);
   } finally {
     await context.setOffline(false);
+  }
+});
+
+test('the saved-thread page renders with settings an older version stored, keeping those still allowed', async () => {
+  const { page, url } = A;
+  await page.goto(url(`pages/library/read.html?key=${encodeURIComponent(`x:${long.id}`)}`));
+  await page.waitForSelector('html[data-ready]');
+  await page.evaluate(() => chrome.storage.local.set({ readerSettings: { theme: 'neon', fontSize: 'large', spacing: 'loose' } }));
+  try {
+    await page.reload();
+    await page.waitForSelector('html[data-ready]', { timeout: 15_000 });
+    const shown = await page.evaluate(() => {
+      const u = document.getElementById('reader').shadowRoot.querySelector('.unspool');
+      return { theme: u.getAttribute('data-theme'), size: u.getAttribute('data-size') };
+    });
+    assert.deepEqual(shown, { theme: 'auto', size: 'large' });
+  } finally {
+    await page.evaluate(() => chrome.storage.local.remove('readerSettings'));
   }
 });
 

@@ -127,6 +127,7 @@ describe('JSON first', () => {
       const t = reader.timings;
       assert.equal(t.collect.via, 'json');
       assert.equal(t.collect.apiRequests, p.expected.continuations);
+      assert.equal(t.collect.unrolledByLook, true, 'the look that found the chain complete brought the reader too, without a request of its own');
       console.log(`${n} posts: click → reader ${t.clickToReaderMs} ms for ${t.collect.apiRequests} API waits of ${X_CLIENT.latencyMs} ms; ${JSON.stringify(t.collect)}`);
       await page.close();
     });

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"unspool/server/library"
 	"unspool/server/sharepage"
 	"unspool/shared/render"
 )
@@ -49,5 +50,33 @@ func TestPageSaysItIsAnUnverifiedCapture(t *testing.T) {
 		if !strings.Contains(string(b), "not verified by "+p.Name+".") {
 			t.Errorf("a %s thread's page does not name %s", p.Platform, p.Name)
 		}
+	}
+}
+
+// The page's Markdown and text forms say the same under their byline, with
+// the original's address; the JSON stays the plain Thread shape.
+func TestPageFormatsSayItIsAnUnverifiedCapture(t *testing.T) {
+	th := load(t)
+	p, err := sharepage.Build(th, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for format, want := range map[string]string{
+		library.PageMarkdown: "*Published by an Unspool user from a capture of [x.com/", // the handle's _ escaped
+		library.PageText:     "Published by an Unspool user from a capture of x.com/" + th.Author.Handle + "/status/",
+	} {
+		body := string(p.Bodies[format])
+		if !strings.Contains(body, want) {
+			t.Errorf("the %s form lacks its provenance line %q", format, want)
+			continue
+		}
+		for _, also := range []string{"not verified by X.", "See the original on X", th.URL} {
+			if !strings.Contains(body[strings.Index(body, want):], also) {
+				t.Errorf("the %s form's provenance line lacks %q", format, also)
+			}
+		}
+	}
+	if strings.Contains(string(p.Bodies[library.PageJSON]), "Published by") {
+		t.Error("the JSON form is the Thread shape; it has no provenance line")
 	}
 }

@@ -112,7 +112,9 @@ func Build(t *thread.Thread, indexable bool) (*library.SharePage, error) {
 		fmt  render.Format
 	}{{library.PageMarkdown, render.Markdown}, {library.PageText, render.Text}, {library.PageJSON, render.JSON}} {
 		var b bytes.Buffer
-		if err := render.Export(&b, t, f.fmt, render.Options{}); err != nil {
+		// The Markdown and text forms carry the page's provenance line too;
+		// the JSON is the Thread shape, which clients read back as a thread.
+		if err := render.Export(&b, t, f.fmt, render.Options{Head: render.Head{Published: true}}); err != nil {
 			return nil, err
 		}
 		p.Bodies[f.name] = b.Bytes()

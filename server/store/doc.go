@@ -18,7 +18,15 @@
 //   - records.go: push and pull, and the cursors pulls hand out;
 //   - ratelimit.go: the fixed-window limits and their counters (in the
 //     database on Workers, in memory natively, routed across shards);
-//   - share.go: published threads (library.ShareService);
+//   - keyguess.go: wrong auth keys counted per client address, read before
+//     any key is compared;
+//   - budget.go: Limits, each database's storage budget and the check
+//     before a write that grows it; share_limits.go: which limit refused a
+//     publish;
+//   - purge.go: unpublished pages and past rate-limit windows deleted a
+//     batch at a time, on the rare writes;
+//   - share.go: published threads (library.ShareService); takedown.go and
+//     takedown_sqlite.go (native): an operator's takedown of a page;
 //   - shard.go: Sharded, the services over N databases, and how a request
 //     finds its library's shard; shard_share.go: share slugs that name their
 //     shard, and pages that follow their library's moves;

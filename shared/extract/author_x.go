@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -15,35 +14,24 @@ import (
 // (the thread's first post), which groups them, and its in_reply_to user,
 // which tells the author's replies to themselves from replies to others.
 
-// gqlUserTimeline is a UserTweets answer: the timeline sits under
-// timeline_v2 (2022–2025) or timeline (since 2025), with the instructions
-// TweetDetail uses.
-type gqlUserTimeline struct {
-	Data struct {
-		User struct {
-			Result *struct {
-				TimelineV2 *struct {
-					Timeline *gqlTimeline `json:"timeline"`
-				} `json:"timeline_v2"`
-				Timeline *struct {
-					Timeline *gqlTimeline `json:"timeline"`
-				} `json:"timeline"`
-			} `json:"result"`
-		} `json:"user"`
-	} `json:"data"`
-}
-
-func (r *gqlUserTimeline) timeline() *gqlTimeline {
-	res := r.Data.User.Result
-	switch {
-	case res == nil:
-		return nil
-	case res.Timeline != nil && res.Timeline.Timeline != nil:
-		return res.Timeline.Timeline
-	case res.TimelineV2 != nil:
-		return res.TimelineV2.Timeline
+// gqlDecodeUserTimeline reads a UserTweets answer's timeline (with the
+// decoder of x_graphql_decode.go): it sits under timeline (since 2025) or
+// timeline_v2 (2022–2025), with the instructions TweetDetail uses; nil when
+// the answer has neither.
+func gqlDecodeUserTimeline(content []byte) (*gqlTimeline, error) {
+	p := gqlParsers.Get()
+	defer gqlParsers.Put(p)
+	v, err := p.ParseBytes(content)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	res := jObj(v, "data", "user", "result")
+	for _, name := range []string{"timeline", "timeline_v2"} {
+		if tl := jObj(res, name, "timeline"); tl != nil {
+			return gqlReadTimeline(tl), nil
+		}
+	}
+	return nil, nil
 }
 
 func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
@@ -54,17 +42,16 @@ func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
 	out := &AuthorThreads{Platform: thread.X}
 	var posts []authorPost
 	for i, body := range bodies {
-		var r gqlUserTimeline
-		if err := json.Unmarshal([]byte(body), &r); err != nil {
+		tl, err := gqlDecodeUserTimeline([]byte(body))
+		if err != nil {
 			return nil, thread.Errorf(thread.EINVALID, "author threads: X response %d cannot be read: %v", i+1, err)
 		}
-		tl := r.timeline()
 		if tl == nil {
 			return nil, thread.Errorf(thread.EINVALID, "author threads: X response %d is not a user timeline (UserTweets)", i+1)
 		}
 		for _, t := range xTimelineTweets(tl) {
 			p, ok := xGraphQLPost(t, 0)
-			if !ok || !strings.EqualFold(p.Author.Handle, handle) || len(t.Legacy.Retweeted) > 0 {
+			if !ok || !strings.EqualFold(p.Author.Handle, handle) || t.Legacy.Retweeted {
 				continue
 			}
 			if out.Author.Handle == "" {
@@ -95,17 +82,17 @@ func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
 func xTimelineTweets(tl *gqlTimeline) []*gqlTweet {
 	var out []*gqlTweet
 	add := func(ic *gqlItemContent) {
-		if ic == nil || ic.ItemType != "TimelineTweet" || (len(ic.PromotedMetadata) > 0 && string(ic.PromotedMetadata) != "null") {
+		if ic == nil || ic.ItemType != "TimelineTweet" || ic.Promoted {
 			return
 		}
-		if t := xTweetOf(ic.TweetResults.Result); t != nil {
+		if t := xTweetOf(ic.Tweet); t != nil {
 			out = append(out, t)
 		}
 	}
 	entry := func(e *gqlEntry) {
-		add(e.Content.ItemContent)
-		for i := range e.Content.Items {
-			add(&e.Content.Items[i].Item.ItemContent)
+		add(e.ItemContent)
+		for i := range e.Items {
+			add(&e.Items[i].Content)
 		}
 	}
 	for _, in := range tl.Instructions {

@@ -25,8 +25,9 @@ var (
 	// bskyURIRe splits an at:// post URI into its DID and record key.
 	bskyURIRe = regexp.MustCompile(`^at://([^/]+)/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]+)$`)
 	// bskyJSONMarker is how a getPostThread response starts to differ from
-	// every other JSON source: a threadViewPost type name.
-	bskyJSONMarker = []byte(`app.bsky.feed.defs#threadViewPost`)
+	// every other JSON source: a threadViewPost type name (…defs# since
+	// March 2023, …getPostThread# before).
+	bskyJSONMarker = []byte(`#threadViewPost`)
 )
 
 // Thread-view node types ($type) of getPostThread.
@@ -45,6 +46,27 @@ const (
 	bskyEmbedRecordWith = "app.bsky.embed.recordWithMedia#view"
 	bskyViewRecord      = "app.bsky.embed.record#viewRecord"
 )
+
+// bskyOldTypes are the names of the same views before the lexicon
+// refactor of March 2023 (thread views under getPostThread, embeds
+// "presented", the quoted record a "presentedRecord"); their fields are the
+// later ones', but for presentedRecord's "record" (later "value").
+var bskyOldTypes = map[string]string{
+	"app.bsky.feed.getPostThread#threadViewPost": bskyTypeThreadPost,
+	"app.bsky.feed.getPostThread#notFoundPost":   bskyTypeNotFound,
+	"app.bsky.embed.images#presented":            bskyEmbedImages,
+	"app.bsky.embed.external#presented":          bskyEmbedExternal,
+	"app.bsky.embed.record#presented":            bskyEmbedRecord,
+	"app.bsky.embed.record#presentedRecord":      bskyViewRecord,
+}
+
+// bskyType is a view's type under its current name.
+func bskyType(t string) string {
+	if now, ok := bskyOldTypes[t]; ok {
+		return now
+	}
+	return t
+}
 
 // Facet feature types: the rich-text annotations over byte ranges of the text.
 const (
@@ -172,6 +194,10 @@ type bskyEmbedRecordField struct {
 	Value  *bskyRecord           `json:"value"`
 	Embeds []*bskyEmbed          `json:"embeds"`
 	Labels []bskyLabel           `json:"labels"`
+	// bskyRecord holds a presentedRecord's post, which sits where a
+	// viewRecord sits in a record#view (its own "$type" and "labels" are
+	// shadowed by the fields above).
+	bskyRecord
 }
 
 type blueskyJSON struct{}
@@ -179,7 +205,7 @@ type blueskyJSON struct{}
 func (blueskyJSON) Name() string { return "bluesky-json" }
 
 func (blueskyJSON) Accepts(p *Page) bool {
-	return p.JSON && bytes.Contains(p.Content, bskyJSONMarker) && bytes.Contains(p.Content, []byte(`"thread"`))
+	return p.JSON && bytes.Contains(p.Content, bskyJSONMarker) && bytes.Contains(p.Content, []byte(`"thread"`)) && bytes.Contains(p.Content, []byte(`app.bsky.`))
 }
 
 func (blueskyJSON) Extract(p *Page) (*thread.Thread, error) {
@@ -192,7 +218,7 @@ func (blueskyJSON) Extract(p *Page) (*thread.Thread, error) {
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the response has no thread")
 	}
 	switch {
-	case root.Type == bskyTypeNotFound || root.NotFound:
+	case bskyType(root.Type) == bskyTypeNotFound || root.NotFound:
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the post was deleted or does not exist")
 	case root.Type == bskyTypeBlocked || root.Blocked:
 		return nil, thread.Errorf(thread.ENOTFOUND, "bluesky: the post is from an account that blocks or is blocked by the viewer")
@@ -365,7 +391,7 @@ func bskyApplyEmbed(p *thread.Post, e *bskyEmbed, quotes bool) {
 	if e == nil {
 		return
 	}
-	switch e.Type {
+	switch bskyType(e.Type) {
 	case bskyEmbedImages:
 		for _, img := range e.Images {
 			m := thread.Media{Type: thread.Photo, URL: img.Fullsize, Alt: img.Alt}
@@ -406,7 +432,12 @@ func bskyApplyEmbed(p *thread.Post, e *bskyEmbed, quotes bool) {
 // bskyQuote converts a quoted viewRecord; deleted, blocked and non-post
 // records (feeds, lists) give nil.
 func bskyQuote(r *bskyEmbedRecordField) *thread.Post {
-	if r == nil || r.Type != bskyViewRecord || r.Author == nil || r.Value == nil {
+	if r != nil && r.Value == nil && r.Record != nil && bskyType(r.Type) == bskyViewRecord {
+		// A presentedRecord (before March 2023) holds the post in "record".
+		v := r.Record.bskyRecord
+		r.Value = &v
+	}
+	if r == nil || bskyType(r.Type) != bskyViewRecord || r.Author == nil || r.Value == nil {
 		return nil
 	}
 	_, rkey := bskyURIParts(r.URI)

@@ -26,7 +26,7 @@ import (
 )
 
 // goldenSources are the testdata folders of the non-X sources.
-var goldenSources = []string{"bluesky", "mastodon", "threads", "nitter", "twitter-legacy", "threadreaderapp"}
+var goldenSources = []string{"bluesky", "mastodon", "misskey", "threads", "nitter", "twitter-legacy", "threadreaderapp"}
 
 // goldenNow pins CapturedAt, as in the X goldens.
 var goldenNow = xGoldenNow

@@ -25,8 +25,9 @@ var skipTags = map[string]bool{
 	"canvas": true, "head": true, "title": true,
 }
 
-// maxDepth bounds every recursive walk of markup, so that 10,000 nested
-// elements cost no more than a shallow page. Real pages nest posts a few
+// maxDepth bounds every recursive walk of markup (and of a page's embedded
+// data, Threads'), so that 10,000 nested elements cost no more than a
+// shallow page. Real pages nest posts a few
 // dozen levels deep; X's cells sit deepest, which is why the page-wide
 // search for them (xFindTestID) allows four times this.
 const maxDepth = 256

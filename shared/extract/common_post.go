@@ -184,3 +184,88 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// replyGraph is a reply graph an API hands over whole (Mastodon's context,
+// Misskey's conversation and children): posts by id and replies by the id
+// they answer, read as the focal author's chain.
+type replyGraph[T any] struct {
+	byID     map[string]T
+	children map[string][]T
+	id       func(T) string
+	parent   func(T) string // "" for a root
+	author   func(T) string
+	when     func(T) time.Time
+}
+
+func newReplyGraph[T any](id, parent, author func(T) string, when func(T) time.Time) *replyGraph[T] {
+	return &replyGraph[T]{byID: map[string]T{}, children: map[string][]T{}, id: id, parent: parent, author: author, when: when}
+}
+
+// add puts a post in the graph (a post seen twice counts once).
+func (g *replyGraph[T]) add(p T) {
+	id := g.id(p)
+	if _, seen := g.byID[id]; seen {
+		return
+	}
+	g.byID[id] = p
+	if pid := g.parent(p); pid != "" {
+		g.children[pid] = append(g.children[pid], p)
+	}
+}
+
+// up is the author's posts above focal, nearest first, and the first
+// post whose parent is not in the graph when the walk stopped there (else
+// the zero T, found false).
+func (g *replyGraph[T]) up(focal T) (above []T, orphan T, found bool) {
+	cur := focal
+	for steps := 0; steps < thread.MaxPosts && g.parent(cur) != ""; steps++ {
+		parent, ok := g.byID[g.parent(cur)]
+		if !ok {
+			return above, cur, true
+		}
+		if g.author(parent) != g.author(focal) {
+			break
+		}
+		above = append(above, parent)
+		cur = parent
+	}
+	return above, orphan, false
+}
+
+// down is the author's earliest own reply at each step below focal, and
+// the chain's last post.
+func (g *replyGraph[T]) down(focal T) (below []T, last T) {
+	last = focal
+	for steps := 0; steps < thread.MaxPosts; steps++ {
+		var own []T
+		for _, r := range g.children[g.id(last)] {
+			if g.author(r) == g.author(focal) {
+				own = append(own, r)
+			}
+		}
+		next, ok := earliestOf(own, g.when, g.id)
+		if !ok {
+			break
+		}
+		below = append(below, next)
+		last = next
+	}
+	return below, last
+}
+
+// postsOf converts a chain's items into posts.
+func postsOf[T any](list []T, post func(T) thread.Post) []thread.Post {
+	out := make([]thread.Post, 0, len(list))
+	for _, it := range list {
+		out = append(out, post(it))
+	}
+	return out
+}
+
+// deref is an optional JSON string: absent or null reads as "".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

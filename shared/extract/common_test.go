@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,6 +35,21 @@ func wantChain(t *testing.T, th *thread.Thread, want []string, complete bool) {
 	}
 	if th.ID != want[0] {
 		t.Errorf("thread id = %s, want the first post %s", th.ID, want[0])
+	}
+}
+
+// wantFediChain checks a fediverse golden (testdata/<folder>/<dir>): its
+// chain (wantChain), platform, source, and a handle naming its server.
+func wantFediChain(t *testing.T, folder, dir string, want []string, complete bool, source string) {
+	t.Helper()
+	gc, _ := loadCase(t, filepath.Join("testdata", folder, dir))
+	th := mustExtract(t, gc.URL, gc.Content)
+	wantChain(t, th, want, complete)
+	if th.Platform != thread.Mastodon || th.Source != source {
+		t.Errorf("platform %q source %q", th.Platform, th.Source)
+	}
+	if !strings.Contains(th.Author.Handle, "@") {
+		t.Errorf("handle %q lacks the server", th.Author.Handle)
 	}
 }
 

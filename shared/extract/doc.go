@@ -28,6 +28,8 @@
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
 //   - mastodon_dom.go  Mastodon web UI DOM, the fallback
+//   - misskey.go  the Misskey family's own API: a Note / {note, conversation, children}, as fediverse threads
+//   - misskey_mfm.go  MFM, Misskey's markup, into runs
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
@@ -45,7 +47,7 @@
 // x_dom_test.go, x_graphql_test.go and x_text_test.go pin single rules;
 // x_bad_input_test.go the bad inputs; bench_x_test.go has the benchmarks,
 // x_fuzz_test.go the fuzz targets.
-// common_golden_test.go walks testdata/bluesky, mastodon, threads, nitter, twitter-legacy and
+// common_golden_test.go walks testdata/bluesky, mastodon, misskey, threads, nitter, twitter-legacy and
 // threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and
 // Fuzz<Source> target with the helpers in common_test.go; common_bad_input_test.go holds the
 // checks every HTML source shares, the text limit's among them; platforms_features_test.go

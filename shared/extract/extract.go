@@ -46,6 +46,7 @@ var registry = []extractor{
 	blueskyJSON{},
 	blueskyDOM{},
 	mastodonJSON{},
+	misskeyJSON{},
 	mastodonDOM{},
 	nitter{},
 	threadReaderApp{},

@@ -157,69 +157,61 @@ func (mastodonJSON) Extract(p *Page) (*thread.Thread, error) {
 	if m := mastoStatusPathRe.FindStringSubmatch(p.URL.Path); m != nil && m[1] != focal.ID && (b.Status == nil || m[1] != b.Status.ID) {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon: the response is for status %s, the page is status %s", focal.ID, m[1])
 	}
-	return mastoChain(focal, b.Context)
+	t, err := mastoChain(focal, b.Context)
+	if err != nil {
+		return nil, err
+	}
+	// What an account or Status without its optional keys leaves open, the
+	// page answers: a Status without url or an http(s) uri (a compatible
+	// server's tag: URI) is the page's own; an account without acct's
+	// server or a url is local to the page's server.
+	if t.URL == "" {
+		t.URL = thread.SafeURL(p.URL.String())
+	}
+	if !strings.Contains(t.Author.Handle, "@") {
+		t.Author.Handle += "@" + pageHost(p.URL)
+	}
+	return t, nil
 }
 
 // mastoChain walks the focal account's chain through the context.
 func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 	acct := focal.Account.ID
-	byID := map[string]*mastoStatus{}
-	children := map[string][]*mastoStatus{}
+	g := newReplyGraph(
+		func(s *mastoStatus) string { return s.ID },
+		func(s *mastoStatus) string { return deref(s.InReplyToID) },
+		func(s *mastoStatus) string { return s.Account.ID },
+		func(s *mastoStatus) time.Time { return rfcTime(s.CreatedAt) },
+	)
 	if ctx != nil {
 		for _, list := range [][]*mastoStatus{ctx.Ancestors, ctx.Descendants} {
 			for _, s := range list {
-				if s == nil || s.ID == "" || s.Account == nil {
-					continue
-				}
-				byID[s.ID] = s
-				if s.InReplyToID != nil {
-					children[*s.InReplyToID] = append(children[*s.InReplyToID], s)
+				if s != nil && s.ID != "" && s.Account != nil {
+					g.add(s)
 				}
 			}
 		}
 	}
 	var gaps []string
 
-	var above []*mastoStatus
-	cur := focal
-	for steps := 0; steps < thread.MaxPosts && cur.InReplyToID != nil && *cur.InReplyToID != ""; steps++ {
-		parent := byID[*cur.InReplyToID]
-		if parent == nil {
-			// Not in the context (none fetched, deleted, or private): a gap
-			// only when it was the author's own post.
-			if cur.InReplyToAccountID != nil && *cur.InReplyToAccountID == acct {
-				if ctx == nil {
-					gaps = append(gaps, "earlier posts of the thread were not fetched (no context)")
-				} else {
-					gaps = append(gaps, "an earlier post of the thread is missing (deleted or not visible)")
-				}
-			}
-			break
+	above, orphan, found := g.up(focal)
+	// Not in the context (none fetched, deleted, or private): a gap only
+	// when it was the author's own post.
+	if found && deref(orphan.InReplyToAccountID) == acct {
+		if ctx == nil {
+			gaps = append(gaps, "earlier posts of the thread were not fetched (no context)")
+		} else {
+			gaps = append(gaps, "an earlier post of the thread is missing (deleted or not visible)")
 		}
-		if parent.Account.ID != acct {
-			break
-		}
-		above = append(above, parent)
-		cur = parent
 	}
-
-	var below []*mastoStatus
-	cur = focal
-	for steps := 0; steps < thread.MaxPosts; steps++ {
-		next := mastoSelfReply(children[cur.ID], acct)
-		if next == nil {
-			switch {
-			case ctx == nil && cur.RepliesCount > 0:
-				gaps = append(gaps, "replies were not fetched (no context)")
-			case ctx != nil && cur.RepliesCount > 0 && len(children[cur.ID]) == 0:
-				// The instance counts replies the context does not hold: it
-				// cuts long contexts (and hides what the viewer may not see).
-				gaps = append(gaps, "the last post's replies are not in the context (it may be cut short)")
-			}
-			break
-		}
-		below = append(below, next)
-		cur = next
+	below, last := g.down(focal)
+	switch {
+	case ctx == nil && last.RepliesCount > 0:
+		gaps = append(gaps, "replies were not fetched (no context)")
+	case ctx != nil && last.RepliesCount > 0 && len(g.children[last.ID]) == 0:
+		// The instance counts replies the context does not hold: it cuts
+		// long contexts (and hides what the viewer may not see).
+		gaps = append(gaps, "the last post's replies are not in the context (it may be cut short)")
 	}
 
 	t := &thread.Thread{
@@ -230,29 +222,10 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
-	convert := func(list []*mastoStatus) []thread.Post {
-		var out []thread.Post
-		for _, s := range list {
-			out = append(out, mastoPost(s, true))
-		}
-		return out
-	}
-	t.Posts = chainPosts(convert(above), mastoPost(focal, true), convert(below))
+	post := func(s *mastoStatus) thread.Post { return mastoPost(s, true) }
+	t.Posts = chainPosts(postsOf(above, post), post(focal), postsOf(below, post))
 	t.ID = t.Posts[0].ID
 	return t, nil
-}
-
-// mastoSelfReply is the account's own earliest reply among replies
-// (earliestOf).
-func mastoSelfReply(replies []*mastoStatus, acct string) *mastoStatus {
-	var own []*mastoStatus
-	for _, r := range replies {
-		if r.Account.ID == acct {
-			own = append(own, r)
-		}
-	}
-	best, _ := earliestOf(own, func(s *mastoStatus) time.Time { return rfcTime(s.CreatedAt) }, func(s *mastoStatus) string { return s.ID })
-	return best
 }
 
 func mastoStatusURL(s *mastoStatus) string {
@@ -366,12 +339,7 @@ func mastoQuote(raw json.RawMessage) *thread.Post {
 }
 
 func mastoMediaItem(m mastoMedia, postURL string) (thread.Media, bool) {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
+	str := deref
 	u := str(m.URL)
 	if u == "" {
 		u = str(m.RemoteURL)

@@ -27,8 +27,6 @@ import (
 const (
 	// threadsSelData: the server-rendered data blocks; only these hold the posts.
 	threadsSelData = `script[type="application/json"]`
-	// threadsMaxDepth bounds the walk through the (deeply nested) data.
-	threadsMaxDepth = 200
 )
 
 var (
@@ -168,9 +166,9 @@ func (threadsJSON) Extract(p *Page) (*thread.Thread, error) {
 }
 
 // threadsFindItems collects every "thread_items" list in the page data,
-// in document order.
+// in document order, as deep as the walks of markup go (maxDepth).
 func threadsFindItems(v any, depth int, out *[][]threadsItem) {
-	if depth > threadsMaxDepth {
+	if depth > maxDepth {
 		return
 	}
 	switch v := v.(type) {

@@ -61,6 +61,18 @@ func TestThreadsBadInput(t *testing.T) {
 	wantError(t, "dom without the post", u, []byte(`<div data-pressable-container="true"><a href="/@a">a</a></div>`), thread.ENOTFOUND)
 }
 
+// The page data is walked to the same depth bound as markup (maxDepth):
+// posts nested just inside it are found, posts past it are not.
+func TestThreadsDataDepthBound(t *testing.T) {
+	u := "https://www.threads.com/@a/post/DAbc"
+	page := func(depth int) []byte {
+		items := `{"thread_items":[{"post":{"code":"DAbc","user":{"username":"a"},"taken_at":1735689600,"caption":{"text":"hi"}}}]}`
+		return []byte(`<script type="application/json" data-sjs>` + strings.Repeat(`{"a":`, depth) + items + strings.Repeat(`}`, depth) + `</script>`)
+	}
+	wantChain(t, mustExtract(t, u, page(maxDepth-8)), []string{"DAbc"}, true)
+	wantError(t, "posts past the depth bound", u, page(maxDepth+8), thread.ENOTFOUND)
+}
+
 func FuzzExtractThreads(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("testdata", "threads", "made-selfthread-5-json", "source.html")); err == nil {
 		// The data block alone: the whole page is a slow seed.

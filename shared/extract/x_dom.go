@@ -1,8 +1,10 @@
 package extract
 
-// X's React web app, read from its DOM. Only data-testid markers (and a few
-// ARIA roles) are used: X's CSS class names are generated and change with
-// every build, while data-testid names have held since 2019.
+// X's React web app, read from its DOM. data-testid markers come first, with
+// a second, independent marker for each signal where X offers one (ARIA
+// roles, lang, media hosts, structure: docs/platforms.md, "X page markup"),
+// so one renamed attribute costs a detail, not the thread. X's CSS class
+// names are never used: they are generated and change with every build.
 //
 // A conversation page is a virtualised list of cells
 // ([data-testid=cellInnerDiv]). A cell holds one post (an article marked
@@ -66,7 +68,7 @@ var (
 	// xDOMMarker is what an X page must contain to be read as one: a post
 	// article or a timeline cell. Without it (a login wall, another site's
 	// page served from an X URL) the page is not taken for X.
-	xDOMMarkers = [][]byte{[]byte(`data-testid="tweet"`), []byte(`data-testid="cellInnerDiv"`)}
+	xDOMMarkers = [][]byte{[]byte(`data-testid="tweet"`), []byte(`data-testid="cellInnerDiv"`), []byte(`role="article"`)}
 	// xReplyingTo starts the line X shows above a post whose parent is not
 	// displayed ("Replying to @a"); an English-only signal, used only to
 	// learn that the start of a thread is missing.
@@ -125,7 +127,7 @@ func xCells(doc *nethtml.Node) []xCell {
 	var roots []*nethtml.Node
 	xFindTestID(doc, xTidCell, &roots, 0)
 	if len(roots) == 0 {
-		xFindTestID(doc, xTidTweet, &roots, 0)
+		xFindPosts(doc, &roots, 0)
 	}
 	cells := make([]xCell, 0, len(roots))
 	prevKey := ""
@@ -146,6 +148,23 @@ func xCells(doc *nethtml.Node) []xCell {
 // xFindTestID collects the outermost elements with data-testid=id, in
 // document order, without descending into them.
 func xFindTestID(n *nethtml.Node, id string, out *[]*nethtml.Node, depth int) {
+	xFindAll(n, func(c *nethtml.Node) bool { return attr(c, "data-testid") == id }, out, depth)
+}
+
+// xIsPost is a post's article: marked "tweet", or (the second marker) an
+// <article> with the ARIA role X gives posts.
+func xIsPost(n *nethtml.Node) bool {
+	return attr(n, "data-testid") == xTidTweet || (n.Data == "article" && attr(n, "role") == "article")
+}
+
+// xFindPosts collects the outermost post articles, in document order.
+func xFindPosts(n *nethtml.Node, out *[]*nethtml.Node, depth int) {
+	xFindAll(n, xIsPost, out, depth)
+}
+
+// xFindAll collects the outermost elements that match, in document order,
+// without descending into them.
+func xFindAll(n *nethtml.Node, match func(*nethtml.Node) bool, out *[]*nethtml.Node, depth int) {
 	if depth > maxDepth*4 {
 		return
 	}
@@ -156,20 +175,20 @@ func xFindTestID(n *nethtml.Node, id string, out *[]*nethtml.Node, depth int) {
 		if c.Data == "svg" || c.Data == "script" || c.Data == "style" {
 			continue
 		}
-		if attr(c, "data-testid") == id {
+		if match(c) {
 			*out = append(*out, c)
 			continue
 		}
-		xFindTestID(c, id, out, depth+1)
+		xFindAll(c, match, out, depth+1)
 	}
 }
 
 func xReadCell(root *nethtml.Node) xCell {
-	if attr(root, "data-testid") == xTidTweet {
+	if xIsPost(root) {
 		return xCellFromArticle(root, false)
 	}
 	var arts []*nethtml.Node
-	xFindTestID(root, xTidTweet, &arts, 0)
+	xFindPosts(root, &arts, 0)
 	if len(arts) > 0 {
 		var promo []*nethtml.Node
 		xFindTestID(root, xTidPromoted, &promo, 0)

@@ -270,3 +270,73 @@ func xArticleRuns(view *nethtml.Node) []thread.Run {
 	blocks(body, 0)
 	return thread.NormalizeRuns(out)
 }
+
+// Second markers for media, cards, polls and a cut-off text, read when
+// their data-testid is missing.
+
+// xPhotoHostPath is where X serves post photos (not avatars, emoji or card
+// images): an <img> from there is a photo wherever it sits.
+const xPhotoHostPath = "pbs.twimg.com/media/"
+
+// xCardImagePath is where X serves link-card images.
+const xCardImagePath = "/card_img/"
+
+// xCardImageIn is true when a (a link out of X) holds a card image.
+func xCardImageIn(a *nethtml.Node, depth int) bool {
+	href := attr(a, "href")
+	if depth == 0 && !strings.HasPrefix(href, "https://") && !strings.HasPrefix(href, "http://") {
+		return false
+	}
+	if depth > maxDepth {
+		return false
+	}
+	for c := a.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != nethtml.ElementNode {
+			continue
+		}
+		if c.Data == "img" && strings.Contains(attr(c, "src"), xCardImagePath) {
+			return true
+		}
+		if xCardImageIn(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// xLooksLikePoll is a card that is a list of choices (ul/li or ARIA
+// list items, as X draws a poll) without a link out (a link card has one).
+func xLooksLikePoll(card *nethtml.Node) bool {
+	var items, links []*nethtml.Node
+	xFindAll(card, func(n *nethtml.Node) bool { return n.Data == "li" || attr(n, "role") == "listitem" }, &items, 0)
+	xFindAll(card, func(n *nethtml.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "http") }, &links, 0)
+	return len(items) >= 2 && len(links) == 0
+}
+
+// xShowMoreLabel is what X's cut-off marker says (English only; the
+// data-testid is the first marker).
+const xShowMoreLabel = "Show more"
+
+// xShowMoreAfter is true when the element right after a post's text is
+// X's "Show more": a link to the post itself without a time or picture, or
+// a button saying so.
+func xShowMoreAfter(text *nethtml.Node, handle, id string) bool {
+	if text == nil {
+		return false
+	}
+	next := text.NextSibling
+	for next != nil && next.Type != nethtml.ElementNode {
+		next = next.NextSibling
+	}
+	if next == nil {
+		return false
+	}
+	switch next.Data {
+	case "button":
+		return strings.TrimSpace(nodeText(next, spaceExact)) == xShowMoreLabel
+	case "a":
+		h, sid, ok := xStatusHref(attr(next, "href"))
+		return ok && sid == id && strings.EqualFold(h, handle) && firstElement(next, "time", 0) == nil && firstElement(next, "img", 0) == nil
+	}
+	return false
+}

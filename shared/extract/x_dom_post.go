@@ -24,6 +24,12 @@ type xParts struct {
 	replyingTo                                bool
 	replyingHandles                           []string
 	avatarHandle                              string // from UserAvatar-Container-<handle>
+	// Second markers, read where the data-testid one is missing: the
+	// first element with a lang attribute (the text), the profile links
+	// with their texts (the name), a link out holding a card image.
+	langText, looseCard *nethtml.Node
+	region              *nethtml.Node   // a quote's div[role=link]
+	profileLinks        []*nethtml.Node // links to a profile, read only without User-Name
 }
 
 type xLink struct {
@@ -58,7 +64,7 @@ func xReadArticle(art *nethtml.Node) *xNode {
 	n := &xNode{Handle: strings.ToLower(handle)}
 	n.Post = xPostFromParts(own, handle, id)
 	n.EndKnown = own.replies == 0
-	n.ShowMore = own.showMore
+	n.ShowMore = own.showMore || xShowMoreAfter(own.textNode(), handle, id)
 	for _, h := range own.replyingHandles {
 		if strings.EqualFold(h, handle) {
 			n.ParentMissing = true
@@ -128,7 +134,7 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 			}
 			continue
 		case xTidVerified:
-			if p.userName != nil {
+			if p.userName != nil || p.text == nil {
 				p.verified = true
 			}
 			continue
@@ -155,9 +161,29 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 		}
 		if strings.HasPrefix(tid, "UserAvatar-Container-") && p.avatarHandle == "" {
 			p.avatarHandle = strings.TrimPrefix(tid, "UserAvatar-Container-")
+			if p.avatar == nil {
+				p.avatar = c
+			}
+		}
+		if p.text == nil && p.langText == nil && attr(c, "lang") != "" {
+			// The text's own element carries the post's language.
+			p.langText = c
+			continue
 		}
 		switch c.Data {
 		case "svg", "script", "style", "template", "noscript":
+			continue
+		case "img":
+			// A photo outside tweetPhoto: its file is on X's media host.
+			if strings.Contains(attr(c, "src"), xPhotoHostPath) && c.Parent != nil {
+				p.media = append(p.media, c.Parent)
+			}
+			continue
+		case "video":
+			// A video or GIF outside its player markers.
+			if c.Parent != nil {
+				p.media = append(p.media, c.Parent)
+			}
 			continue
 		case "time":
 			if p.timeNode == nil {
@@ -174,16 +200,24 @@ func (w *xWalker) walk(n *nethtml.Node, p *xParts, inLink bool, depth int) {
 				w.walk(c, p, true, depth+1)
 				continue
 			}
-			if p.replyingTo && p.userName != nil && p.text == nil {
-				if h := xProfileHref(href); h != "" {
+			if h := xProfileHref(href); h != "" {
+				if p.replyingTo && p.userName != nil && p.text == nil {
 					p.replyingHandles = append(p.replyingHandles, h)
 				}
+				if p.userName == nil {
+					p.profileLinks = append(p.profileLinks, c)
+				}
+			}
+			if p.card == nil && p.looseCard == nil && xCardImageIn(c, 0) {
+				// A link card outside card.wrapper: a link out around a card image.
+				p.looseCard = c.Parent
+				continue
 			}
 		case "div":
 			if attr(c, "role") == "link" && w.quote == nil && p == &w.own {
-				region := &xParts{replies: -1}
+				region := &xParts{replies: -1, region: c}
 				w.walk(c, region, inLink, depth+1)
-				if region.userName != nil {
+				if region.userName != nil || region.avatarHandle != "" {
 					w.quote = region
 				} else {
 					p.absorb(region)
@@ -215,6 +249,13 @@ func (p *xParts) absorb(r *xParts) {
 	if p.avatarHandle == "" {
 		p.avatarHandle = r.avatarHandle
 	}
+	if p.langText == nil {
+		p.langText = r.langText
+	}
+	if p.looseCard == nil {
+		p.looseCard = r.looseCard
+	}
+	p.profileLinks = append(p.profileLinks, r.profileLinks...)
 	if r.hasReplyBtn && !p.hasReplyBtn {
 		p.hasReplyBtn, p.replies = true, r.replies
 	}
@@ -237,6 +278,16 @@ func (p *xParts) primaryStatus() (handle, id string) {
 		return p.statusLinks[0].handle, p.statusLinks[0].id
 	}
 	return "", ""
+}
+
+// textNode is the post's text element: tweetText, else (the second
+// marker) the first element carrying a language, unless the post is an X
+// Article (which has neither).
+func (p *xParts) textNode() *nethtml.Node {
+	if p.text == nil && p.articleView == nil {
+		return p.langText
+	}
+	return p.text
 }
 
 // handleFromName reads "@handle" from a User-Name without links (quotes).
@@ -266,10 +317,25 @@ func (p *xParts) handleFromName() string {
 
 // displayName is User-Name's text before "@handle": the name, emoji included.
 func (p *xParts) displayName(handle string) string {
-	if p.userName == nil {
+	header := p.userName
+	if header == nil {
+		// Second markers: the text of a link to the profile (the post's
+		// header), else the quoted post's header, which has no links: its
+		// region's text starts with the name and "@handle".
+		for _, a := range p.profileLinks {
+			if !strings.EqualFold(xProfileHref(attr(a, "href")), handle) {
+				continue
+			}
+			if t := strings.TrimSpace(nodeText(a, spaceExact)); t != "" && !strings.HasPrefix(t, "@") {
+				return t
+			}
+		}
+		header = p.region
+	}
+	if header == nil {
 		return ""
 	}
-	t := nodeText(p.userName, spaceExact)
+	t := nodeText(header, spaceExact)
 	if i := strings.Index(strings.ToLower(t), "@"+strings.ToLower(handle)); i > 0 {
 		return strings.TrimSpace(t[:i])
 	}
@@ -290,25 +356,32 @@ func xPostFromParts(p *xParts, handle, id string) thread.Post {
 	if p.timeNode != nil {
 		post.CreatedAt = xParseTime(attr(p.timeNode, "datetime"))
 	}
+	text := p.textNode()
 	switch {
-	case p.text != nil:
-		post.Content = xDOMRuns(p.text)
-		post.Lang = attr(p.text, "lang")
+	case text != nil:
+		post.Content = xDOMRuns(text)
+		post.Lang = attr(text, "lang")
 	case p.articleView != nil:
 		post.Content = xArticleRuns(p.articleView)
 	}
 	setText(&post, post.Content)
-	post.Truncated = post.Truncated || p.showMore
+	post.Truncated = post.Truncated || p.showMore || xShowMoreAfter(text, handle, id)
 	for _, m := range p.media {
 		if md, ok := xDOMMedia(m, post.URL); ok && len(post.Media) < thread.MaxMedia {
 			post.Media = append(post.Media, md)
 		}
 	}
-	if p.card != nil {
-		if poll := xFindTestIDFirst(p.card, xTidPollMark); poll != nil {
+	card := p.card
+	if card == nil {
+		card = p.looseCard
+	}
+	if card != nil {
+		if poll := xFindTestIDFirst(card, xTidPollMark); poll != nil {
 			post.Poll = xDOMPoll(poll)
+		} else if xLooksLikePoll(card) {
+			post.Poll = xDOMPoll(card)
 		} else {
-			post.Card = xDOMCard(p.card)
+			post.Card = xDOMCard(card)
 		}
 	}
 	return post

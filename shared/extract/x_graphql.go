@@ -13,7 +13,6 @@ package extract
 // modules that are not the conversation (related posts, "Discover more").
 
 import (
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,197 +56,163 @@ func (xGraphQL) Extract(p *Page) (*thread.Thread, error) {
 
 // ---------------------------------------------------------------- wire types
 
+// The parts of X's response that are read. x_graphql_decode.go fills them
+// and names, beside each, the JSON keys it reads it from.
+
 type gqlResponse struct {
 	Data struct {
-		Conversation *gqlTimeline `json:"threaded_conversation_with_injections_v2"`
-		TweetResult  *struct {
-			Result *gqlTweet `json:"result"`
-		} `json:"tweetResult"`
-	} `json:"data"`
-	Errors []struct {
-		Message string `json:"message"`
-	} `json:"errors"`
+		Conversation *gqlTimeline
+		TweetResult  *gqlTweet // a TweetResultByRestId answer's one post
+	}
+	Errors []string // what X said went wrong, when it answered no data
 }
 
 type gqlTimeline struct {
-	Instructions []struct {
-		Type        string     `json:"type"`
-		Entries     []gqlEntry `json:"entries"`
-		Entry       *gqlEntry  `json:"entry"`
-		ModuleItems []gqlItem  `json:"moduleItems"`
-	} `json:"instructions"`
+	Instructions []gqlInstruction
+}
+
+type gqlInstruction struct {
+	Entries     []gqlEntry
+	Entry       *gqlEntry
+	ModuleItems []gqlItem // TimelineAddToModule: items appended to a module
 }
 
 type gqlEntry struct {
-	EntryID string `json:"entryId"`
-	Content struct {
-		EntryType   string          `json:"entryType"`
-		CursorType  string          `json:"cursorType"`
-		Value       string          `json:"value"`
-		ItemContent *gqlItemContent `json:"itemContent"`
-		Items       []gqlItem       `json:"items"`
-	} `json:"content"`
+	EntryID     string
+	CursorType  string // an entry that is a cursor (cursor-bottom-…)
+	Value       string
+	ItemContent *gqlItemContent
+	Items       []gqlItem // a module's (conversationthread-…)
 }
 
 type gqlItem struct {
-	EntryID string `json:"entryId"`
-	Item    struct {
-		ItemContent gqlItemContent `json:"itemContent"`
-	} `json:"item"`
+	Content gqlItemContent
 }
 
 type gqlItemContent struct {
-	ItemType     string `json:"itemType"`
-	CursorType   string `json:"cursorType"`
-	Value        string `json:"value"` // a cursor's: what the page sends as variables.cursor to load what it hides
-	TweetResults struct {
-		Result *gqlTweet `json:"result"`
-	} `json:"tweet_results"`
-	TweetDisplayType string          `json:"tweetDisplayType"`
-	PromotedMetadata json.RawMessage `json:"promotedMetadata"`
+	ItemType         string
+	CursorType       string
+	Value            string // a cursor's: what the page sends as variables.cursor to load what it hides
+	Tweet            *gqlTweet
+	TweetDisplayType string
+	Promoted         bool // an ad
 }
 
 type gqlTweet struct {
-	Typename string    `json:"__typename"`
-	RestID   string    `json:"rest_id"`
-	Tweet    *gqlTweet `json:"tweet"` // TweetWithVisibilityResults
-	Core     struct {
-		UserResults struct {
-			Result *gqlUser `json:"result"`
-		} `json:"user_results"`
-	} `json:"core"`
-	Legacy    *gqlLegacy `json:"legacy"`
-	NoteTweet *struct {
-		Results struct {
-			Result struct {
-				Text      string      `json:"text"`
-				EntitySet gqlEntities `json:"entity_set"`
-			} `json:"result"`
-		} `json:"note_tweet_results"`
-	} `json:"note_tweet"`
-	Quoted *struct {
-		Result *gqlTweet `json:"result"`
-	} `json:"quoted_status_result"`
-	Card *gqlCard `json:"card"`
+	Typename string
+	RestID   string
+	Tweet    *gqlTweet // TweetWithVisibilityResults
+	User     *gqlUser
+	Legacy   *gqlLegacy
+	Note     *gqlNote // a long post's whole text
+	Quoted   *gqlTweet
+	Card     *gqlCard
+}
+
+type gqlNote struct {
+	Text     string
+	Entities gqlEntities
 }
 
 type gqlUser struct {
-	RestID         string `json:"rest_id"`
-	IsBlueVerified bool   `json:"is_blue_verified"`
-	Legacy         struct {
-		ScreenName string `json:"screen_name"`
-		Name       string `json:"name"`
-		Image      string `json:"profile_image_url_https"`
-		Verified   bool   `json:"verified"`
-	} `json:"legacy"`
-	// Newer responses move name and handle to core and the image to avatar.
-	Core *struct {
-		ScreenName string `json:"screen_name"`
-		Name       string `json:"name"`
-	} `json:"core"`
-	Avatar *struct {
-		ImageURL string `json:"image_url"`
-	} `json:"avatar"`
-	Verification *struct {
-		Verified bool `json:"verified"`
-	} `json:"verification"`
+	RestID         string
+	IsBlueVerified bool
+	ScreenName     string
+	Name           string
+	Image          string
+	Verified       bool
+	// Newer responses move name and handle to core, the image to avatar
+	// and the badge to verification.
+	CoreScreenName string
+	CoreName       string
+	AvatarURL      string
+	Verification   bool
 }
 
 type gqlLegacy struct {
-	IDStr            string       `json:"id_str"`
-	ConversationID   string       `json:"conversation_id_str"`
-	FullText         string       `json:"full_text"`
-	CreatedAt        string       `json:"created_at"`
-	DisplayTextRange []int        `json:"display_text_range"`
-	Entities         gqlEntities  `json:"entities"`
-	ExtendedEntities *gqlEntities `json:"extended_entities"`
-	InReplyToStatus  string       `json:"in_reply_to_status_id_str"`
-	InReplyToUser    string       `json:"in_reply_to_user_id_str"`
-	InReplyToName    string       `json:"in_reply_to_screen_name"`
-	Lang             string       `json:"lang"`
-	ReplyCount       *int         `json:"reply_count"`
-	QuotedPermalink  *struct {
-		URL string `json:"url"`
-	} `json:"quoted_status_permalink"`
+	IDStr            string
+	ConversationID   string
+	FullText         string
+	CreatedAt        string
+	DisplayTextRange []int
+	Entities         gqlEntities
+	ExtendedEntities *gqlEntities
+	InReplyToStatus  string
+	InReplyToUser    string
+	InReplyToName    string
+	Lang             string
+	ReplyCount       *int
+	QuotedPermalink  string
 	// Retweeted is set on a repost (a profile timeline's): the post shown
 	// is another's, not the reposter's.
-	Retweeted json.RawMessage `json:"retweeted_status_result"`
+	Retweeted bool
 }
 
 type gqlEntities struct {
-	URLs []struct {
-		URL         string `json:"url"`
-		ExpandedURL string `json:"expanded_url"`
-		Indices     []int  `json:"indices"`
-	} `json:"urls"`
-	Mentions []struct {
-		ScreenName string `json:"screen_name"`
-		Indices    []int  `json:"indices"`
-	} `json:"user_mentions"`
-	Hashtags []struct {
-		Text    string `json:"text"`
-		Indices []int  `json:"indices"`
-	} `json:"hashtags"`
-	Symbols []struct {
-		Text    string `json:"text"`
-		Indices []int  `json:"indices"`
-	} `json:"symbols"`
-	Media []gqlMedia `json:"media"`
+	URLs     []gqlURLEntity
+	Mentions []gqlTextEntity // Text is the screen name
+	Hashtags []gqlTextEntity
+	Symbols  []gqlTextEntity
+	Media    []gqlMedia
+}
+
+type gqlURLEntity struct {
+	URL         string
+	ExpandedURL string
+	Indices     []int
+}
+
+type gqlTextEntity struct {
+	Text    string
+	Indices []int
 }
 
 type gqlMedia struct {
-	Type         string `json:"type"`
-	URL          string `json:"url"`
-	MediaURL     string `json:"media_url_https"`
-	AltText      string `json:"ext_alt_text"`
-	Indices      []int  `json:"indices"`
-	OriginalInfo struct {
-		Width  int `json:"width"`
-		Height int `json:"height"`
-	} `json:"original_info"`
-	VideoInfo *struct {
-		DurationMillis int `json:"duration_millis"`
-		Variants       []struct {
-			Bitrate     int    `json:"bitrate"`
-			ContentType string `json:"content_type"`
-			URL         string `json:"url"`
-		} `json:"variants"`
-	} `json:"video_info"`
+	Type           string
+	URL            string
+	MediaURL       string
+	AltText        string
+	Indices        []int
+	Width, Height  int
+	DurationMillis int
+	Variants       []gqlVariant
+}
+
+type gqlVariant struct {
+	Bitrate     int
+	ContentType string
+	URL         string
 }
 
 type gqlCard struct {
-	Legacy struct {
-		Name          string `json:"name"`
-		URL           string `json:"url"`
-		BindingValues []struct {
-			Key   string `json:"key"`
-			Value struct {
-				StringValue  string `json:"string_value"`
-				BooleanValue bool   `json:"boolean_value"`
-				ImageValue   *struct {
-					URL string `json:"url"`
-				} `json:"image_value"`
-			} `json:"value"`
-		} `json:"binding_values"`
-	} `json:"legacy"`
+	Name          string
+	URL           string
+	BindingValues []gqlBinding
+}
+
+type gqlBinding struct {
+	Key          string
+	StringValue  string
+	BooleanValue bool
+	ImageURL     *string // image_value.url, when the value is an image
 }
 
 // ---------------------------------------------------------------- reading
 
 // xParseGraphQL decodes a TweetDetail (or TweetResultByRestId) response.
 func xParseGraphQL(content []byte) (*gqlResponse, error) {
-	var r gqlResponse
-	if err := json.Unmarshal(content, &r); err != nil {
+	r, err := gqlDecode(content)
+	if err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "the X JSON cannot be read: %v", err)
 	}
-	if r.Data.Conversation == nil && (r.Data.TweetResult == nil || r.Data.TweetResult.Result == nil) {
+	if r.Data.Conversation == nil && r.Data.TweetResult == nil {
 		msg := "the X JSON is not a TweetDetail response (no threaded_conversation_with_injections_v2)"
 		if len(r.Errors) > 0 {
-			msg += ": X said " + strconv.Quote(r.Errors[0].Message)
+			msg += ": X said " + strconv.Quote(r.Errors[0])
 		}
 		return nil, thread.Errorf(thread.ENOTFOUND, "%s", msg)
 	}
-	return &r, nil
+	return r, nil
 }
 
 // Cursor types of X's conversation timeline that hide part of the author's
@@ -283,12 +248,12 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 	addItem := func(ic *gqlItemContent, outside bool) {
 		switch ic.ItemType {
 		case "TimelineTweet":
-			if len(ic.PromotedMetadata) > 0 && string(ic.PromotedMetadata) != "null" {
+			if ic.Promoted {
 				return
 			}
-			if n := xGraphQLNode(ic.TweetResults.Result); n != nil {
+			if n := xGraphQLNode(ic.Tweet); n != nil {
 				n.SelfThread = ic.TweetDisplayType == "SelfThread"
-				slots = append(slots, gqlSlot{node: n, conv: xTweetOf(ic.TweetResults.Result).Legacy.ConversationID, outside: outside})
+				slots = append(slots, gqlSlot{node: n, conv: xTweetOf(ic.Tweet).Legacy.ConversationID, outside: outside})
 			} else {
 				slots = append(slots, gqlSlot{hole: true, outside: outside})
 			}
@@ -298,7 +263,7 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 	}
 	addEntry := func(e *gqlEntry) {
 		outside := !xHasPrefix(e.EntryID, xConversationPrefixes) && !strings.HasPrefix(e.EntryID, "cursor-")
-		c := &e.Content
+		c := e
 		switch {
 		case c.ItemContent != nil:
 			addItem(c.ItemContent, outside)
@@ -306,7 +271,7 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 			slots = append(slots, gqlSlot{cursor: c.CursorType, value: c.Value, outside: outside})
 		}
 		for i := range c.Items {
-			addItem(&c.Items[i].Item.ItemContent, outside)
+			addItem(&c.Items[i].Content, outside)
 		}
 		if len(c.Items) > 0 {
 			slots = append(slots, gqlSlot{endMod: true, outside: outside})
@@ -322,7 +287,7 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 		// TimelineAddToModule: the items a "Show replies" cursor held back,
 		// appended to the module it sat in.
 		for i := range in.ModuleItems {
-			addItem(&in.ModuleItems[i].Item.ItemContent, false)
+			addItem(&in.ModuleItems[i].Content, false)
 		}
 	}
 	return slots
@@ -333,7 +298,7 @@ func gqlSlots(r *gqlResponse) []gqlSlot {
 // slots are gqlSlots(r).
 func xConversationOf(r *gqlResponse, slots []gqlSlot, focalID string) (conv string, hasFocal bool) {
 	if r.Data.Conversation == nil {
-		if t := xTweetOf(r.Data.TweetResult.Result); t != nil {
+		if t := xTweetOf(r.Data.TweetResult); t != nil {
 			return t.Legacy.ConversationID, t.RestID == focalID
 		}
 		return "", false
@@ -358,7 +323,7 @@ func xConversationOf(r *gqlResponse, slots []gqlSlot, focalID string) (conv stri
 func (g *xGraph) addGraphQL(r *gqlResponse, slots []gqlSlot, followed map[string]bool) {
 	if r.Data.Conversation == nil {
 		// TweetResultByRestId: one post, nothing of what follows it.
-		if n := xGraphQLNode(r.Data.TweetResult.Result); n != nil {
+		if n := xGraphQLNode(r.Data.TweetResult); n != nil {
 			g.add(n)
 		}
 		return
@@ -466,17 +431,15 @@ func xGraphQLAuthor(u *gqlUser) (thread.Author, bool) {
 	if u == nil {
 		return thread.Author{}, false
 	}
-	a := thread.Author{Handle: u.Legacy.ScreenName, Name: u.Legacy.Name, Avatar: u.Legacy.Image, ID: u.RestID}
-	if u.Core != nil {
-		if u.Core.ScreenName != "" {
-			a.Handle = u.Core.ScreenName
-		}
-		if u.Core.Name != "" {
-			a.Name = u.Core.Name
-		}
+	a := thread.Author{Handle: u.ScreenName, Name: u.Name, Avatar: u.Image, ID: u.RestID}
+	if u.CoreScreenName != "" {
+		a.Handle = u.CoreScreenName
 	}
-	if u.Avatar != nil && u.Avatar.ImageURL != "" {
-		a.Avatar = u.Avatar.ImageURL
+	if u.CoreName != "" {
+		a.Name = u.CoreName
+	}
+	if u.AvatarURL != "" {
+		a.Avatar = u.AvatarURL
 	}
 	if xProfileHref("/"+a.Handle) == "" {
 		return thread.Author{}, false
@@ -486,14 +449,14 @@ func xGraphQLAuthor(u *gqlUser) (thread.Author, bool) {
 	}
 	a.URL = xProfileURL(a.Handle)
 	a.Avatar = thread.SafeURL(xAvatar(a.Avatar))
-	a.Verified = u.IsBlueVerified || u.Legacy.Verified || (u.Verification != nil && u.Verification.Verified)
+	a.Verified = u.IsBlueVerified || u.Verified || u.Verification
 	return a, true
 }
 
 // xGraphQLPost reads one post; depth 1 is a quoted post (whose own quote is
 // not read: a Thread nests one level).
 func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
-	a, ok := xGraphQLAuthor(t.Core.UserResults.Result)
+	a, ok := xGraphQLAuthor(t.User)
 	if !ok {
 		return thread.Post{}, false
 	}
@@ -521,18 +484,18 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 		hidden[m.URL] = true
 	}
 	trailing := map[string]bool{}
-	if l.QuotedPermalink != nil {
-		trailing[l.QuotedPermalink.URL] = true
+	if l.QuotedPermalink != "" {
+		trailing[l.QuotedPermalink] = true
 	}
 	if t.Card != nil {
-		trailing[t.Card.Legacy.URL] = true
+		trailing[t.Card.URL] = true
 	}
 	text, ents, escaped, lo, hi := l.FullText, l.Entities, true, -1, -1
 	if len(l.DisplayTextRange) == 2 {
 		lo, hi = l.DisplayTextRange[0], l.DisplayTextRange[1]
 	}
-	if t.NoteTweet != nil && t.NoteTweet.Results.Result.Text != "" {
-		text, ents, escaped, lo, hi = t.NoteTweet.Results.Result.Text, t.NoteTweet.Results.Result.EntitySet, false, -1, -1
+	if t.Note != nil && t.Note.Text != "" {
+		text, ents, escaped, lo, hi = t.Note.Text, t.Note.Entities, false, -1, -1
 	}
 	expanded := map[string]string{}
 	for _, u := range l.Entities.URLs {
@@ -558,7 +521,7 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 		p.Card = card
 	}
 	if depth == 0 && t.Quoted != nil {
-		if q := xTweetOf(t.Quoted.Result); q != nil {
+		if q := xTweetOf(t.Quoted); q != nil {
 			if qp, ok := xGraphQLPost(q, 1); ok {
 				qp.ReplyTo = ""
 				p.Quote = &qp
@@ -587,8 +550,8 @@ func xGraphQLSpans(e gqlEntities, hidden map[string]bool, expanded map[string]st
 		}
 	}
 	for _, m := range e.Mentions {
-		if ok(m.Indices) && xProfileHref("/"+m.ScreenName) != "" {
-			spans = append(spans, xSpan{Start: m.Indices[0], End: m.Indices[1], Want: "@" + m.ScreenName, Run: xMentionRun(m.ScreenName)})
+		if ok(m.Indices) && xProfileHref("/"+m.Text) != "" {
+			spans = append(spans, xSpan{Start: m.Indices[0], End: m.Indices[1], Want: "@" + m.Text, Run: xMentionRun(m.Text)})
 		}
 	}
 	for _, h := range e.Hashtags {
@@ -630,20 +593,18 @@ func xGraphQLMedia(m gqlMedia) (thread.Media, bool) {
 		if u == "" {
 			return thread.Media{}, false
 		}
-		return thread.Media{Type: thread.Photo, URL: u, Alt: m.AltText, Width: m.OriginalInfo.Width, Height: m.OriginalInfo.Height}, true
+		return thread.Media{Type: thread.Photo, URL: u, Alt: m.AltText, Width: m.Width, Height: m.Height}, true
 	case "video", "animated_gif":
 		md := thread.Media{Type: thread.Video, Poster: thread.SafeURL(m.MediaURL), Alt: m.AltText,
-			Width: m.OriginalInfo.Width, Height: m.OriginalInfo.Height}
+			Width: m.Width, Height: m.Height}
 		if m.Type == "animated_gif" {
 			md.Type = thread.GIF
 		}
-		if m.VideoInfo != nil {
-			md.DurationMS = m.VideoInfo.DurationMillis
-			best := -1
-			for _, v := range m.VideoInfo.Variants {
-				if v.ContentType == "video/mp4" && v.Bitrate > best && thread.SafeURL(v.URL) != "" {
-					best, md.URL = v.Bitrate, v.URL
-				}
+		md.DurationMS = m.DurationMillis
+		best := -1
+		for _, v := range m.Variants {
+			if v.ContentType == "video/mp4" && v.Bitrate > best && thread.SafeURL(v.URL) != "" {
+				best, md.URL = v.Bitrate, v.URL
 			}
 		}
 		return md, md.URL != "" || md.Poster != ""

@@ -27,18 +27,18 @@ func xGraphQLCard(c *gqlCard) (*thread.Card, *thread.Poll) {
 	str := map[string]string{}
 	img := map[string]string{}
 	final := false
-	for _, b := range c.Legacy.BindingValues {
-		if b.Value.ImageValue != nil {
-			img[b.Key] = b.Value.ImageValue.URL
+	for _, b := range c.BindingValues {
+		if b.ImageURL != nil {
+			img[b.Key] = *b.ImageURL
 		}
-		if b.Value.StringValue != "" {
-			str[b.Key] = b.Value.StringValue
+		if b.StringValue != "" {
+			str[b.Key] = b.StringValue
 		}
 		if b.Key == "counts_are_final" {
-			final = b.Value.BooleanValue
+			final = b.BooleanValue
 		}
 	}
-	name := c.Legacy.Name
+	name := c.Name
 	if i := strings.LastIndex(name, ":"); i >= 0 {
 		name = name[i+1:] // promoted cards are named "<id>:summary"
 	}

@@ -3,8 +3,7 @@ package extract
 // The extension asks about the same TweetDetail bodies several times in one
 // unroll: once per cursor it follows (each time with every body so far), then
 // once more to extract the thread. Decoding a body and turning its entries
-// into posts is most of the cost in the WASM (encoding/json there is ~15×
-// slower than the browser's JSON.parse), so the last bodies read are kept as
+// into posts is most of the cost in the WASM, so the last bodies read are kept as
 // their flattened timeline (gqlSlots) and a body seen again is not read
 // again. The kept posts are never handed out: each use gets copies, since
 // building a graph fills posts in (gaps, ends, media and authors merged from

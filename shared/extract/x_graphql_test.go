@@ -1,9 +1,12 @@
 package extract
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"unspool/shared/thread"
 )
 
 // xWrapResults rewrites every tweet_results.result in a TweetDetail with
@@ -109,5 +112,42 @@ func TestXGraphQLPromotedAndRelatedSkipped(t *testing.T) {
 	}
 	if len(th.Posts) != 1 {
 		t.Errorf("got %d posts; related and promoted posts must not join the thread", len(th.Posts))
+	}
+}
+
+// TestXGraphQLFieldOfAnotherTypeReadsAsAbsent: one field X sends in another
+// shape (a language as a list, a reply count as a string, indices with a
+// hole) costs that detail, not the thread; text that is not valid UTF-8
+// keeps every valid character, each invalid byte read as U+FFFD.
+func TestXGraphQLFieldOfAnotherTypeReadsAsAbsent(t *testing.T) {
+	c := mkChain(mkWeaver, 3, 890, false)
+	c[2].Replies = 0
+	detail := mkTweetDetail(nil, c[0], c[1:], nil)
+	b := xWrapResults(t, detail, c[1].ID, func(r map[string]any) map[string]any {
+		l := r["legacy"].(map[string]any)
+		l["lang"] = []any{"en"}
+		l["reply_count"] = "many"
+		l["display_text_range"] = []any{0, nil}
+		return r
+	})
+	// After post 2's last entity, so no index moves; its text range is
+	// unread above, so the whole text shows.
+	b = bytes.Replace(b, []byte("Second line"), []byte("Second\xffx line"), 1)
+	th, err := Options{Now: xGoldenNow}.Extract(xStatusURL(mkWeaver.Handle, c[0].ID), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xCheckInvariants(t, th)
+	if len(th.Posts) != 3 || !th.Complete {
+		t.Fatalf("got %d posts, complete=%v %q; want 3, complete", len(th.Posts), th.Complete, th.Gaps)
+	}
+	if got := th.Posts[1].Lang; got != "" {
+		t.Errorf("a language sent as a list read as %q, want none", got)
+	}
+	if got := thread.PlainText(th.Posts[1].Content); !strings.Contains(got, "Thanks to") {
+		t.Errorf("post 2's text %q lost its words", got)
+	}
+	if got := thread.PlainText(th.Posts[1].Content); !strings.Contains(got, "Second\uFFFDx line") {
+		t.Errorf("post 2's text %q: want its invalid byte as U+FFFD", got)
 	}
 }

@@ -144,7 +144,7 @@ func xParseDOM(content []byte) (doc *nethtml.Node, release func(), err error) {
 	a := &xArena{}
 	doc = xScanInto(content, a)
 	var probe []*nethtml.Node
-	xFindTestID(doc, xTidTweet, &probe, 0)
+	xFindPosts(doc, &probe, 0)
 	if len(probe) > 0 {
 		return doc, a.release, nil
 	}

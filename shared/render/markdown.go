@@ -19,7 +19,7 @@ import (
 // link, an image, HTML, a heading or a list. Links come only from runs and
 // only with http(s) targets.
 func WriteMarkdown(w io.Writer, t *thread.Thread) error {
-	return writeMarkdown(w, t, nil)
+	return writeMarkdown(w, t, nil, false)
 }
 
 // Saved is what a library adds to a thread; WriteSavedMarkdown writes it
@@ -34,10 +34,12 @@ type Saved struct {
 // extension's Markdown export): the same document, whose front matter also
 // carries the library's fields, so notes and tags reach a vault.
 func WriteSavedMarkdown(w io.Writer, t *thread.Thread, s Saved) error {
-	return writeMarkdown(w, t, &s)
+	return writeMarkdown(w, t, &s, false)
 }
 
-func writeMarkdown(w io.Writer, t *thread.Thread, saved *Saved) error {
+// published: the document is a share page's (Head.Published), and says
+// so under its byline.
+func writeMarkdown(w io.Writer, t *thread.Thread, saved *Saved, published bool) error {
 	v, err := prepare(t, Options{})
 	if err != nil {
 		return err
@@ -87,6 +89,10 @@ func writeMarkdown(w io.Writer, t *thread.Thread, saved *Saved) error {
 		tw.s(" · ", mdLink("Read on "+mdEscape(v.Platform, false), v.Head.URL))
 	}
 	tw.s("\n\n")
+	if published {
+		tw.s("*", provenanceLead, mdLink(mdEscape(linkLabel(v.Head.URL), false), v.Head.URL), mdEscape(provenanceTail(v.Platform), false),
+			" ", mdLink(mdEscape(provenanceOriginal(v.Platform), false), v.Head.URL), ".*\n\n")
+	}
 	for _, n := range v.Notes {
 		tw.s("**This thread may be incomplete.** ", mdEscape(n, false), "\n\n")
 	}

@@ -144,15 +144,16 @@ func (f Format) MediaType() string {
 }
 
 // Export writes t in format f; HTML is the standalone document with o's
-// settings.
+// settings. A published page's (o.Head.Published) Markdown and text carry
+// its provenance line too.
 func Export(w io.Writer, t *thread.Thread, f Format, o Options) error {
 	switch f {
 	case HTML:
 		return Document(w, t, o)
 	case Markdown:
-		return WriteMarkdown(w, t)
+		return writeMarkdown(w, t, nil, o.Head.Published)
 	case Text:
-		return WriteText(w, t)
+		return writeText(w, t, o.Head.Published)
 	case JSON:
 		return WriteJSON(w, t)
 	}

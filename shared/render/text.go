@@ -11,7 +11,11 @@ import (
 // WriteText writes t as plain text: a short header, then the posts as
 // paragraphs with links written out in full, media and cards as bracketed
 // lines with their address, quoted posts indented with "> ".
-func WriteText(w io.Writer, t *thread.Thread) error {
+func WriteText(w io.Writer, t *thread.Thread) error { return writeText(w, t, false) }
+
+// published: the document is a share page's (Head.Published), and says so
+// under its header.
+func writeText(w io.Writer, t *thread.Thread, published bool) error {
 	v, err := prepare(t, Options{})
 	if err != nil {
 		return err
@@ -28,6 +32,9 @@ func WriteText(w io.Writer, t *thread.Thread) error {
 		tw.s(v.Head.URL, "\n")
 	}
 	tw.s("\n")
+	if published {
+		tw.s(provenanceLead, linkLabel(v.Head.URL), provenanceTail(v.Platform), " ", provenanceOriginal(v.Platform), ": ", v.Head.URL, "\n\n")
+	}
 	for _, n := range v.Notes {
 		tw.s("This thread may be incomplete. ", n, "\n\n")
 	}

@@ -567,3 +567,11 @@ func idSafe(s string) string {
 	}
 	return b.String()
 }
+
+// The provenance line of a published page (Head.Published), in every format
+// a share page has: the sentence around the link to the original.
+const provenanceLead = "Published by an Unspool user from a capture of "
+
+func provenanceTail(platform string) string { return "; not verified by " + platform + "." }
+
+func provenanceOriginal(platform string) string { return "See the original on " + platform }

@@ -40,6 +40,9 @@ type Client struct {
 	keys  Keys
 	clock *Clock
 	store Store
+	// own is the canonical id of this device's manifest record ("": it
+	// writes none, see Options.NoManifest).
+	own string
 
 	syncing gosync.Mutex // one Sync/Pull/Push at a time
 }
@@ -49,6 +52,10 @@ type Options struct {
 	Transport Transport
 	Secret    Secret
 	Device    string // HLC device id (NewDeviceID), stable for the device
+	// NoManifest: Device is not stable (an older caller of Run gives
+	// none), so this Client writes no manifest of its own; it still checks
+	// the other devices'.
+	NoManifest bool
 	// Store keeps the library (in memory when nil, restored from State).
 	Store Store
 	// Now is the wall clock (time.Now when nil); tests give each device
@@ -102,6 +109,34 @@ type Report struct {
 	// library created again. This device's copy is sent again, and Sync
 	// returns ErrRolledBack so the person is told.
 	RolledBack int `json:"rolledBack"`
+	// Withheld counts records another device's manifest lists that the
+	// server did not give this device even when it pulled the whole library
+	// again (or gave only at an older state), and that this device has no
+	// copy of to send back: the server withholds or lost them. Sync returns
+	// ErrWithheld so the person is told.
+	Withheld int `json:"withheld"`
+
+	// suspect: something looked rolled back or withheld; Sync pulls the
+	// whole library again (once) to find everything the server lacks.
+	suspect bool
+	// fullPull: this operation has pulled the whole library.
+	fullPull bool
+	// counted: the canonical ids counted in RolledBack, each once.
+	counted map[string]bool
+}
+
+// rollBack counts a thread record the server lost or rolled back (once
+// per operation) and marks the report suspect.
+func (rep *Report) rollBack(id string) {
+	rep.suspect = true
+	if IsManifestID(id) || rep.counted[id] {
+		return
+	}
+	if rep.counted == nil {
+		rep.counted = map[string]bool{}
+	}
+	rep.counted[id] = true
+	rep.RolledBack++
 }
 
 // ErrNotSaved is returned when editing a thread the library does not hold
@@ -117,6 +152,11 @@ var ErrUnsendable = errors.New("sync: a record cannot be sent")
 // sync itself went through and this device's copies were sent again; what
 // only another device had is back once that device syncs.
 var ErrRolledBack = errors.New("sync: the server lost or rolled back part of the library")
+
+// ErrWithheld is returned by a Sync that found records another device
+// wrote missing from the server's answers (see Report.Withheld). The sync
+// itself went through.
+var ErrWithheld = errors.New("sync: the server withheld records another device wrote")
 
 // maxPushBytes keeps a push request under the server's body limit, with
 // room for the JSON around the blobs.
@@ -160,7 +200,11 @@ func NewClient(o Options) (*Client, error) {
 	if store == nil {
 		store = newMemStore(o.State)
 	}
-	return &Client{opts: o, keys: DeriveKeys(o.Secret), clock: clock, store: store}, nil
+	c := &Client{opts: o, keys: DeriveKeys(o.Secret), clock: clock, store: store}
+	if !o.NoManifest {
+		c.own = ManifestID(o.Device)
+	}
+	return c, nil
 }
 
 // LibraryID is the library's id on the server.
@@ -325,19 +369,24 @@ func (c *Client) State() State {
 // place for the next Sync; the report says what was done before it.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
 	return c.run(ctx, func(rep *Report) error {
-		if err := c.pull(ctx, rep); err != nil {
+		start, err := c.ownManifest(ctx)
+		if err != nil {
 			return err
 		}
-		var unsendable error
-		for round := 0; round < c.opts.MaxRounds; round++ {
-			ids, _, err := c.store.Outbox(ctx)
-			if err != nil {
+		if err := c.pullChecked(ctx, rep, start); err != nil {
+			return err
+		}
+		unsendable, err := c.pushRounds(ctx, rep)
+		if err != nil {
+			return err
+		}
+		if rep.suspect && !rep.fullPull {
+			// A push met a rolled-back record or manifest: pull everything
+			// again to find the rest, and send back what this device has.
+			if err := c.pullAll(ctx, rep, start); err != nil {
 				return err
 			}
-			if len(ids) <= rep.Unsendable {
-				break
-			}
-			if unsendable, err = c.push(ctx, rep); err != nil {
+			if unsendable, err = c.pushRounds(ctx, rep); err != nil {
 				return err
 			}
 		}
@@ -345,9 +394,33 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 	})
 }
 
+// pushRounds pushes the outbox until it is empty or MaxRounds pushes were
+// made.
+func (c *Client) pushRounds(ctx context.Context, rep *Report) (unsendable, err error) {
+	for round := 0; round < c.opts.MaxRounds; round++ {
+		ids, _, err := c.store.Outbox(ctx)
+		if err != nil {
+			return unsendable, err
+		}
+		if len(ids) <= rep.Unsendable {
+			break
+		}
+		if unsendable, err = c.push(ctx, rep); err != nil {
+			return unsendable, err
+		}
+	}
+	return unsendable, nil
+}
+
 // Pull only receives changes.
 func (c *Client) Pull(ctx context.Context) (Report, error) {
-	return c.run(ctx, func(rep *Report) error { return cmp.Or(c.pull(ctx, rep), rolledBack(rep)) })
+	return c.run(ctx, func(rep *Report) error {
+		start, err := c.ownManifest(ctx)
+		if err != nil {
+			return err
+		}
+		return cmp.Or(c.pullChecked(ctx, rep, start), rolledBack(rep))
+	})
 }
 
 // Push sends the outbox once (one round, in batches).
@@ -370,11 +443,16 @@ func (c *Client) run(ctx context.Context, fn func(*Report) error) (Report, error
 	return rep, err
 }
 
+// rolledBack is the error that tells what Sync found the server lacking.
 func rolledBack(rep *Report) error {
-	if rep.RolledBack == 0 {
-		return nil
+	var errs []error
+	if rep.RolledBack > 0 {
+		errs = append(errs, fmt.Errorf("%w (%d records)", ErrRolledBack, rep.RolledBack))
 	}
-	return fmt.Errorf("%w (%d records)", ErrRolledBack, rep.RolledBack)
+	if rep.Withheld > 0 {
+		errs = append(errs, fmt.Errorf("%w (%d records)", ErrWithheld, rep.Withheld))
+	}
+	return errors.Join(errs...)
 }
 
 // remote is a state the server holds at seq.
@@ -383,7 +461,9 @@ type remote struct {
 	seq int64
 }
 
-func (c *Client) pull(ctx context.Context, rep *Report) error {
+// pull receives every change after the cursor; au gathers what the
+// checks after it need.
+func (c *Client) pull(ctx context.Context, rep *Report, au *audit) error {
 	for {
 		since, err := c.store.Cursor(ctx)
 		if err != nil {
@@ -398,17 +478,20 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 		}
 		got := map[string]remote{}
 		for _, rec := range page.Changes {
-			rep.Pulled++
 			st, err := c.keys.Open(rec.ID, rec.Blob)
 			if err != nil {
 				// A record no key of ours opens holds nothing we can read;
 				// skip it rather than stall the feed behind it.
+				rep.Pulled++
 				rep.Rejected++
 				continue
 			}
+			if !IsManifestID(st.ID) {
+				rep.Pulled++
+			}
 			got[st.ID] = remote{st, rec.Seq}
 		}
-		if err := c.absorb(ctx, got, true, rep); err != nil {
+		if err := c.absorb(ctx, got, true, rep, au); err != nil {
 			return err
 		}
 		// The cursor moves only after the page is merged, so a crash in
@@ -437,7 +520,14 @@ func (c *Client) pull(ctx context.Context, rep *Report) error {
 // was wiped and made again, its seqs starting over): it is counted in
 // rep.RolledBack, merged in, and the record is queued to go out again
 // based on that seq, so the server gets back what it lost.
-func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool, rep *Report) error {
+//
+// Manifests (manifest.go) are records too, with these differences: only
+// this device's own is ever queued (another device's is that device's to
+// write); one shown at a lower seq or counter than seen before marks the
+// report suspect (Sync then pulls everything again) without counting as a
+// rolled-back thread; and au gathers those newer than seen before, for
+// the checks after the pull.
+func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool, rep *Report, au *audit) error {
 	if len(got) == 0 {
 		return nil
 	}
@@ -454,21 +544,29 @@ func (c *Client) absorb(ctx context.Context, got map[string]remote, requeue bool
 	err = c.store.Update(ctx, ids, func(id string, cur *Local) (*Local, bool) {
 		r := got[id]
 		c.clock.Observe(r.st.MaxClock())
+		au.receive(id, r, cur)
+		manifest := IsManifestID(id)
+		mine := !manifest || id == c.own // a record this device may send
 		if cur == nil {
 			return &Local{r.st, r.seq}, false
 		}
 		next := Local{Merge(cur.Saved, r.st), cur.Seq}
 		if r.seq < cur.Seq {
-			rep.RolledBack++
+			rep.rollBack(id)
 			next.Seq = r.seq
-			return &next, !slices.Contains(queued, id)
+			return &next, mine && !slices.Contains(queued, id)
+		}
+		if manifest && r.st.Manifest != nil && cur.Saved.Manifest != nil && r.st.Manifest.Counter < cur.Saved.Manifest.Counter {
+			// An older manifest under a newer seq: an authentic old blob
+			// served again.
+			rep.suspect = true
 		}
 		next.Seq = r.seq
 		same := sameState(next.Saved, r.st)
 		if same {
 			clean = append(clean, id)
 		}
-		queue := requeue && !same && !slices.Contains(queued, id)
+		queue := mine && requeue && !same && !slices.Contains(queued, id)
 		if next.Seq == cur.Seq && !queue && sameState(next.Saved, cur.Saved) {
 			return nil, false // nothing to write
 		}
@@ -490,11 +588,22 @@ func sameState(a, b SavedThread) bool {
 // left in it and reported apart (unsendable, the first such error), so that
 // the rest still goes out; err is a failure of the round itself.
 func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) {
+	// A manifest of this device that the server never acknowledged goes
+	// out only once it lists nothing from another library.
+	if err := c.writeManifest(ctx, nil); err != nil {
+		return nil, err
+	}
 	ids, mark, err := c.store.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(ids) // a deterministic order: tests replay exactly
+	// This device's manifest goes last and alone: it lists what the
+	// batches before it applied, and a library at its record quota that
+	// has no room for it must not hold the threads back.
+	if i := slices.Index(ids, c.own); c.own != "" && i >= 0 {
+		ids = append(slices.Delete(ids, i, i+1), c.own)
+	}
 	rep.Unsendable = 0
 	for len(ids) > 0 {
 		n := min(len(ids), c.opts.BatchSize)
@@ -504,13 +613,20 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 		}
 		var (
 			req     protocol.PushRequest
-			batch   []string // canonical ids, as sent
-			nothing []string // queued ids with no record: nothing to send
+			batch   []string      // canonical ids, as sent
+			states  []SavedThread // each state sent
+			nothing []string      // queued ids with nothing to send
 			size    int
 			used    int
 		)
 		for i, l := range recs {
-			if l == nil {
+			if ids[i] == c.own && len(req.Changes) > 0 {
+				break
+			}
+			if l == nil || IsManifestID(ids[i]) && ids[i] != c.own {
+				// No record, or another device's manifest (queued by an
+				// older version, or by the extension queueing everything):
+				// only its device writes it.
 				nothing = append(nothing, ids[i])
 				used++
 				continue
@@ -531,6 +647,7 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 			size += len(blob)
 			req.Changes = append(req.Changes, protocol.Change{ID: rid, BaseSeq: l.Seq, Deleted: l.Saved.Deleted, Blob: blob})
 			batch = append(batch, ids[i])
+			states = append(states, l.Saved)
 			used++
 		}
 		ids = ids[used:]
@@ -547,40 +664,65 @@ func (c *Client) push(ctx context.Context, rep *Report) (unsendable, err error) 
 			resp, err = c.opts.Transport.Push(ctx, c.keys.LibraryID, c.keys.AuthKey, req)
 			return err
 		}); err != nil {
+			if batch[0] == c.own && isFull(err) {
+				// No room for a new record: the manifest waits for the next
+				// write (it is written again then), the threads went out.
+				if err := c.store.Ack(ctx, batch, mark); err != nil {
+					return unsendable, err
+				}
+				continue
+			}
 			return unsendable, err
 		}
-		if err := c.applyResults(ctx, req.Changes, batch, mark, resp, rep); err != nil {
+		held, err := c.applyResults(ctx, req.Changes, batch, states, mark, resp, rep)
+		if err != nil {
 			return unsendable, err
+		}
+		if w := manifestWrites(batch, states, held); len(w) > 0 {
+			if err := c.writeManifest(ctx, w); err != nil {
+				return unsendable, err
+			}
 		}
 	}
 	return unsendable, nil
 }
 
-func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch []string, mark int64, resp protocol.PushResponse, rep *Report) error {
+// applyResults records what the server answered a push: seqs of applied
+// changes, conflicts merged in. It returns, by canonical id, the seq at
+// which the server holds the very state sent (states): applied, or a
+// conflict with that state (a push whose answer was lost, sent again).
+func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch []string, states []SavedThread, mark int64, resp protocol.PushResponse, rep *Report) (map[string]int64, error) {
 	if len(resp.Results) != len(batch) {
-		return fmt.Errorf("sync: the server answered %d results for %d changes", len(resp.Results), len(batch))
+		return nil, fmt.Errorf("sync: the server answered %d results for %d changes", len(resp.Results), len(batch))
 	}
 	applied := map[string]int64{} // canonical id → seq
+	held := map[string]int64{}    // canonical id → seq of the state sent
 	rebase := map[string]int64{}  // canonical id → the seq to base the next push on
 	conflicts := map[string]remote{}
 	for i, res := range resp.Results {
 		id := batch[i]
 		if res.ID != sent[i].ID {
-			return fmt.Errorf("sync: the server answered result %d for another record", i)
+			return nil, fmt.Errorf("sync: the server answered result %d for another record", i)
 		}
+		manifest := IsManifestID(id) // counted apart from the threads
 		switch res.Status {
 		case protocol.Applied:
-			rep.Pushed++
+			if !manifest {
+				rep.Pushed++
+			}
 			applied[id] = res.Seq
+			held[id] = res.Seq
 		case protocol.Conflict:
-			rep.Conflicts++
+			if !manifest {
+				rep.Conflicts++
+			}
 			cur := res.Current
 			if cur == nil {
 				// The server holds no such record, yet this change was
 				// based on a state it had acknowledged: it lost the record
 				// (or the library was wiped and made again). Push it again
 				// as new.
-				rep.RolledBack++
+				rep.rollBack(id)
 				rebase[id] = 0
 				continue
 			}
@@ -592,8 +734,11 @@ func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch
 				continue
 			}
 			conflicts[id] = remote{st, cur.Seq}
+			if sameState(st, states[i]) {
+				held[id] = cur.Seq
+			}
 		default:
-			return fmt.Errorf("sync: the server answered status %q", res.Status)
+			return nil, fmt.Errorf("sync: the server answered status %q", res.Status)
 		}
 	}
 	if len(applied)+len(rebase) > 0 {
@@ -611,15 +756,15 @@ func (c *Client) applyResults(ctx context.Context, sent []protocol.Change, batch
 			}
 			return &next, false
 		}); err != nil {
-			return err
+			return nil, err
 		}
 		// An edit made while the push was in flight was queued after the
 		// mark: it stays in the outbox, now based on the seq just written.
 		if err := c.store.Ack(ctx, sortedKeys(applied), mark); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return c.absorb(ctx, conflicts, false, rep)
+	return held, c.absorb(ctx, conflicts, false, rep, nil)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -629,4 +774,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// isFull: the server has no room for another record (the library's quota,
+// or the deployment's storage budget).
+func isFull(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.Status == 413 || ae.Status == 507)
 }

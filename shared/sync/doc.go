@@ -23,6 +23,9 @@
 //     HTTPTransport, the extension's fetch in the WASM
 //   - store.go   the Store interface (records, outbox, cursor), in memory
 //   - client.go  Client, the engine: local edits, pull, push, conflicts
+//   - manifest.go  each device's sealed manifest of its latest writes
+//   - audit.go   the checks with the manifests after a pull: what the
+//     server rolled back (sent again) or withheld (reported)
 //   - backoff.go the sync policy: retries, rounds, waits between syncs
 //   - run.go     Run: one operation for the extension, with the words of
 //     its errors and when to try again (wasm/syncrun.go exposes it)

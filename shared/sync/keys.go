@@ -74,8 +74,9 @@ func (k Keys) RecordID(canonicalID string) string {
 func CanonicalID(t *thread.Thread) string { return string(t.Platform) + CanonicalIDSeparator + t.ID }
 
 // CanonicalIDSeparator separates the platform from the thread id in a
-// canonical id. The extension reads it from contract.gen.js (shared/jsgen)
-// where it splits a library key; it never joins one itself (APICanonicalID).
+// canonical id. The extension neither joins nor splits a library key: it
+// asks the WASM for one (APICanonicalID) and keeps the thread's platform
+// and id beside it.
 const CanonicalIDSeparator = ":"
 
 // APICanonicalID is CanonicalID for the extension (unspool.canonicalId):

@@ -32,6 +32,7 @@ import (
 //     resurrects it, with whatever tags and note were written after the
 //     delete. Tags, notes and read positions written after a delete survive
 //     in the tombstone but do not resurrect it: only saving does.
+//   - Manifest (a device's manifest record only): the greater counter.
 //
 // Merge is commutative, associative and idempotent on valid states (see
 // Validate), so replicas that receive the same edits in any order, any
@@ -79,6 +80,7 @@ func Merge(a, b SavedThread) SavedThread {
 		out.ReadPosition, out.Clocks.ReadPosition = rp, rh
 	}
 
+	out.Manifest = mergeManifest(a.Manifest, b.Manifest)
 	out.Deleted = d.After(out.Clocks.Thread)
 	return out
 }

@@ -30,6 +30,9 @@ type SavedThread struct {
 	// extension) and recomputed by every merge.
 	Deleted bool   `json:"deleted"`
 	Clocks  Clocks `json:"clocks"`
+	// Manifest is set only in a device's manifest record (manifest.go), a
+	// tombstone of the reserved platform ManifestPlatform.
+	Manifest *Manifest `json:"manifest,omitempty"`
 }
 
 // ReadPosition is how far the user has read: the post in view and, where
@@ -200,5 +203,5 @@ func (s *SavedThread) Validate() error {
 			return fmt.Errorf("sync: record %s: a tag has a bad clock", s.ID)
 		}
 	}
-	return nil
+	return s.validateManifest()
 }

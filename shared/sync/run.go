@@ -29,6 +29,10 @@ type RunRequest struct {
 	// CreateToken is a private server's creation token, sent only by
 	// "create" (and only when set): joining needs none.
 	CreateToken string `json:"createToken,omitempty"`
+	// Device is the device's stable id (the extension's deviceId), which
+	// names its manifest (manifest.go). Without one (an older extension)
+	// the sync writes no manifest and only checks the other devices'.
+	Device string `json:"device,omitempty"`
 }
 
 // RunOutcome is the answer: what the operation did, and on failure what to
@@ -45,13 +49,15 @@ func Run(ctx context.Context, req RunRequest, tr Transport, store Store) RunOutc
 	if err != nil {
 		return RunOutcome{Error: err.Error()}
 	}
-	// The Client's own clock stamps local edits only, which the extension
-	// makes itself (syncEdit): any device id does here.
-	device, err := NewDeviceID()
-	if err != nil {
-		return RunOutcome{Error: err.Error()}
+	// The Client's clock stamps only its manifest (the extension makes
+	// local edits itself, syncEdit), whose id must stay the device's.
+	device, stable := req.Device, req.Device != ""
+	if !stable {
+		if device, err = NewDeviceID(); err != nil {
+			return RunOutcome{Error: err.Error()}
+		}
 	}
-	c, err := NewClient(Options{Transport: tr, Secret: secret, Device: device, Store: store, CreateToken: req.CreateToken})
+	c, err := NewClient(Options{Transport: tr, Secret: secret, Device: device, NoManifest: !stable, Store: store, CreateToken: req.CreateToken})
 	if err != nil {
 		return RunOutcome{Error: err.Error()}
 	}
@@ -63,10 +69,10 @@ func Run(ctx context.Context, req RunRequest, tr Transport, store Store) RunOutc
 	switch req.Op {
 	case "sync":
 		out.Report, err = c.Sync(ctx)
-		if errors.Is(err, ErrUnsendable) || errors.Is(err, ErrRolledBack) {
-			// Counted in Unsendable or RolledBack and shown as such (the
-			// status line keeps when the server was last found to have
-			// lost data); the sync itself went through.
+		if errors.Is(err, ErrUnsendable) || errors.Is(err, ErrRolledBack) || errors.Is(err, ErrWithheld) {
+			// Counted in Unsendable, RolledBack or Withheld and shown as
+			// such (the status line keeps when the server was last found
+			// to have lost or withheld data); the sync went through.
 			err = nil
 		}
 		if err != nil {

@@ -62,7 +62,8 @@ function device(u, server) {
       });
     },
   };
-  d.run = async (op, secret, failures = 0) => JSON.parse(await u.syncRun(JSON.stringify({ op, secret, server: server.origin, failures }), d.host));
+  // The device's id names its manifest, as the extension's deviceId does.
+  d.run = async (op, secret, failures = 0) => JSON.parse(await u.syncRun(JSON.stringify({ op, secret, server: server.origin, failures, device: d.id }), d.host));
   d.library = () => [...d.records.values()].filter((r) => !r.deleted).map(({ seq, ...saved }) => JSON.stringify(saved)).sort();
   return d;
 }
@@ -105,6 +106,9 @@ test('two devices converge through syncRun; a conflict is merged; nothing is lef
   assert.equal(pushed.pushed, 2);
   assert.equal(pushed.pending, 0);
   assert.equal(a.outbox.length, 0, 'acknowledged entries leave the outbox');
+  const manifest = a.records.get(`unspool-manifest:${a.id}`);
+  assert.ok(manifest?.deleted && !manifest.thread, 'A keeps its manifest as a tombstone');
+  assert.deepEqual(manifest.manifest.entries.map((e) => e.id).sort(), ['x:1', 'x:2'], 'listing both writes');
 
   const pulled = await b.run('sync', secret);
   assert.equal(pulled.pulled, 2);

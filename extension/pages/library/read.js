@@ -5,6 +5,9 @@
 
 import { get, setTags, setNote, setReadPosition, remove, undoRemove } from '../../shared/library-store.js';
 import { call } from '../../shared/wasm-host.js';
+import { api } from '../../shared/record-ops.js';
+import { listTitle } from '../../shared/search.js';
+import { loadReaderSettings } from '../../shared/reader-settings.js';
 import { keep, drop, usage, served } from './offline-media.js';
 
 // This page's own elements by id (inputs, buttons, templates: each used as
@@ -12,7 +15,6 @@ import { keep, drop, usage, served } from './offline-media.js';
 /** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.search).get('key') ?? '';
-const READER_SETTINGS = 'readerSettings'; // the reader overlay's remembered theme and font
 const POSITION_SAVE_MS = 800;             // after scrolling stops
 const PIN_MS = 3000;                      // how long a restored position is held while pictures load
 
@@ -136,14 +138,15 @@ async function start() {
   const rec = await get(key);
   if (!rec || rec.deleted || !rec.thread) return fail('This thread is not in your library (it may have been deleted).');
   const t = rec.thread;
-  document.title = `${t.author?.name || '@' + t.author?.handle} — ${(t.posts[0]?.text ?? '').slice(0, 60)}`;
   $('original').href = t.url;
   $('tags').value = rec.tags.join(', ');
   $('note').value = rec.note ?? '';
   let settings = {};
-  try { settings = (await chrome.storage.local.get(READER_SETTINGS))[READER_SETTINGS] ?? {}; } catch { /* defaults */ }
+  try { settings = await loadReaderSettings(); } catch { /* defaults */ }
   try {
     await show(await call('render', JSON.stringify(t), JSON.stringify(settings)));
+    // The tab names the thread as the library's list does (Go's title).
+    document.title = `${t.author?.name || '@' + t.author?.handle} — ${listTitle(await api(), t)}`;
   } catch (e) {
     return fail(`This thread could not be shown: ${e.message}`);
   }

@@ -41,6 +41,9 @@ export function describe(st) {
   if (st.rolledBack) {
     parts.push(`The sync server lost or rolled back part of your library (${ago(st.rolledBackAt)}: ${st.rolledBack} saved thread${st.rolledBack === 1 ? '' : 's'} older than it had confirmed, or missing). This device sent its copies again; open Unspool on your other devices so they send theirs.`);
   }
+  if (st.withheld) {
+    parts.push(`The sync server withheld ${st.withheld} saved thread${st.withheld === 1 ? '' : 's'} your other devices sent it (${ago(st.withheldAt)}: missing here, or only an older copy, even after fetching the whole library again). It lost or is hiding them; the device that saved them still has them.`);
+  }
   if (st.lastError) {
     parts.push(st.lastError);
     if (st.nextTry > Date.now()) {

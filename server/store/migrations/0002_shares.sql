@@ -1,4 +1,4 @@
--- Share pages (issue 7): threads a library's owner published as public
+-- Share pages: threads a library's owner published as public
 -- reader pages. Plaintext by the user's choice; nothing here touches the
 -- encrypted records.
 --

@@ -3,9 +3,7 @@
 // background (content/author-threads.js draws the list).
 //   author:list          the profile's timeline responses → unspool.authorThreads
 //                        (Go reads X's, Bluesky's and Mastodon's JSON; this file never does)
-//   author:bluesky-feed  the public AppView's getAuthorFeed for the profile's actor
-//                        (from here, as bluesky-appview.js asks getPostThread: Firefox
-//                        holds a content script's fetch to bsky.app's connect-src)
+//   author:bluesky-feed  (in bluesky-appview.js) the AppView's getAuthorFeed for the profile
 //   author:unroll        opens one listed thread in the same tab and unrolls it there
 //   author:save          saves one listed thread the content script collected
 //                        (Save all), and only a thread that tab's list holds
@@ -18,41 +16,9 @@
 import { call, ready } from '../shared/wasm-host.js';
 import { handle, REFUSED } from './messages.js';
 import * as library from '../shared/library-store.js';
-import { fromBlueskyPage, ACTOR } from './bluesky-appview.js';
 import { unroll } from './triggers.js';
 
-export const AUTHOR_FEED = 'https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed';
-// What bsky.app's profile asks for: the author's posts and their own
-// threads, a page of up to 100 (the most getAuthorFeed gives at once).
-const FEED_FILTER = 'posts_and_author_threads';
-const FEED_LIMIT = 100;
-const TIMEOUT_MS = 10_000;
 const LOAD_TIMEOUT_MS = 30_000;
-
-// feedURL is the AppView request for actor's feed, or throws on a name that
-// is not a Bluesky handle or DID (so no page can bend the address).
-export function feedURL(actor) {
-  if (typeof actor !== 'string' || !ACTOR.test(actor)) throw new Error(`not a Bluesky handle or DID: ${String(actor).slice(0, 80)}`);
-  const u = new URL(AUTHOR_FEED);
-  u.searchParams.set('actor', actor);
-  u.searchParams.set('filter', FEED_FILTER);
-  u.searchParams.set('limit', String(FEED_LIMIT));
-  return u;
-}
-
-async function fetchFeed(actor) {
-  const u = feedURL(actor);
-  let res;
-  try {
-    res = await fetch(u, { credentials: 'omit', referrerPolicy: 'no-referrer', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (err) {
-    throw new Error(`the Bluesky AppView could not be reached (${err?.message ?? err})`, { cause: err });
-  }
-  if (!res.ok) throw new Error(`the Bluesky AppView answered ${res.status}`);
-  return res.text(); // read by Go (author:list), which says when it is not a feed
-}
-
-handle('author:bluesky-feed', ({ actor }) => fetchFeed(actor), { page: fromBlueskyPage });
 
 export const LISTING_PREFIX = 'authorListing:';
 const LISTINGS_KEPT = 50;

@@ -180,3 +180,18 @@ func TestAuthorThreadsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The author's answer to someone else inside their own thread's
+// conversation (X names the conversation of every reply) is not a post of
+// the thread: the thread keeps its length.
+func TestAuthorChainsLeaveOutRepliesToOthersInTheThread(t *testing.T) {
+	post := func(id string) thread.Post { return thread.Post{ID: id, URL: "https://x.com/a/status/" + id, Text: "post " + id} }
+	got := authorChains([]authorPost{
+		{post: post("3"), root: "1", parent: "9", selfReply: false}, // answers someone's reply "9"
+		{post: post("2"), root: "1", parent: "1", selfReply: true},
+		{post: post("1"), root: "1"},
+	})
+	if len(got) != 1 || got[0].ID != "1" || got[0].Posts != 2 || got[0].More {
+		t.Fatalf("got %+v, want thread 1 of 2 posts, nothing more", got)
+	}
+}

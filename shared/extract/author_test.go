@@ -185,7 +185,9 @@ func TestAuthorThreadsBadInput(t *testing.T) {
 // conversation (X names the conversation of every reply) is not a post of
 // the thread: the thread keeps its length.
 func TestAuthorChainsLeaveOutRepliesToOthersInTheThread(t *testing.T) {
-	post := func(id string) thread.Post { return thread.Post{ID: id, URL: "https://x.com/a/status/" + id, Text: "post " + id} }
+	post := func(id string) thread.Post {
+		return thread.Post{ID: id, URL: "https://x.com/a/status/" + id, Text: "post " + id}
+	}
 	got := authorChains([]authorPost{
 		{post: post("3"), root: "1", parent: "9", selfReply: false}, // answers someone's reply "9"
 		{post: post("2"), root: "1", parent: "1", selfReply: true},

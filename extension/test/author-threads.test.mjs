@@ -27,7 +27,7 @@ const testdata = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 function profileCase(dir) {
   const at = (f) => path.join(testdata, dir, f);
   const bodies = fs.readdirSync(path.join(testdata, dir)).filter((f) => /^body-\d+\.json$/.test(f)).sort().map((f) => fs.readFileSync(at(f), 'utf8'));
-  return { url: new URL(fs.readFileSync(at('url.txt'), 'utf8').trim()), bodies, expected: JSON.parse(fs.readFileSync(at('expected.json'), 'utf8')) };
+  return { url: new URL(fs.readFileSync(at('url.txt'), 'utf8').trim()), bodies, expected: JSON.parse(fs.readFileSync(at('expected-listing.json'), 'utf8')) };
 }
 
 const x = profileCase('x-twscrape-xdevelopers-two-pages');

@@ -2,8 +2,9 @@ package extract
 
 // Author threads: testdata/author/<case>/ holds a profile page's address
 // (url.txt), its timeline responses in the order the page loaded them
-// (body-1.json, body-2.json, …) and the listing they give (expected.json;
-// -update rewrites it). TestAuthorThreadsPinned states by hand which
+// (body-1.json, body-2.json, …) and the listing they give
+// (expected-listing.json — not expected.json, which every other walker of
+// testdata reads as a Thread; -update rewrites it). TestAuthorThreadsPinned states by hand which
 // threads each case must list, so a wrong golden cannot hide a bug.
 //
 //	go test ./shared/extract -run 'TestAuthorThreads'
@@ -52,7 +53,7 @@ func TestAuthorThreadsGoldens(t *testing.T) {
 			}
 			b, _ := json.MarshalIndent(got, "", "  ")
 			b = append(b, '\n')
-			want := filepath.Join(dir, "expected.json")
+			want := filepath.Join(dir, "expected-listing.json")
 			if xUpdate() {
 				if err := os.WriteFile(want, b, 0o644); err != nil {
 					t.Fatal(err)
@@ -64,7 +65,7 @@ func TestAuthorThreadsGoldens(t *testing.T) {
 				t.Fatalf("%v (run with -update to write it)", err)
 			}
 			if string(w) != string(b) {
-				t.Errorf("listing differs from expected.json:\n%s", xLineDiff(string(w), string(b)))
+				t.Errorf("listing differs from expected-listing.json:\n%s", xLineDiff(string(w), string(b)))
 			}
 		})
 	}

@@ -52,5 +52,5 @@
 // Fuzz<Source> target with the helpers in common_test.go; common_bad_input_test.go holds the
 // checks every HTML source shares, the text limit's among them; platforms_features_test.go
 // the features docs/platforms.md claims that no capture shows; author_test.go walks testdata/author
-// (profile pages: url.txt, body-N.json, expected.json) and pins each case's threads by hand.
+// (profile pages: url.txt, body-N.json, expected-listing.json) and pins each case's threads by hand.
 package extract

@@ -1,7 +1,7 @@
 // unspool.authorThreads, as the extension calls it on a profile page: the
 // page address and the timeline responses it captured, as an array of
 // strings (or that array as JSON text). Every case of
-// shared/extract/testdata/author gives its expected.json.
+// shared/extract/testdata/author gives its expected-listing.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ const testdata = path.join(root, 'shared/extract/testdata/author');
 function read(dir) {
   const at = (f) => path.join(testdata, dir, f);
   const bodies = fs.readdirSync(path.join(testdata, dir)).filter((f) => /^body-\d+\.json$/.test(f)).sort().map((f) => fs.readFileSync(at(f), 'utf8'));
-  return { url: fs.readFileSync(at('url.txt'), 'utf8').trim(), bodies, expected: JSON.parse(fs.readFileSync(at('expected.json'), 'utf8')) };
+  return { url: fs.readFileSync(at('url.txt'), 'utf8').trim(), bodies, expected: JSON.parse(fs.readFileSync(at('expected-listing.json'), 'utf8')) };
 }
 
 test('authorThreads: every profile case lists its golden threads, from an array or its JSON', async () => {

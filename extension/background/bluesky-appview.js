@@ -83,3 +83,43 @@ export function fromBlueskyPage(msg, sender) {
 }
 
 handle('reader:bluesky-thread', ({ actor, rkey }) => fetchThread(actor, rkey), { page: fromBlueskyPage });
+
+// A profile's posts, for "Threads by @author" (content/author-threads.js):
+//
+//   GET https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed
+//       ?actor=<handle or DID>&filter=posts_and_author_threads&limit=100
+//
+// asked by a content script on a Bluesky profile page, under the same rules
+// as the thread: a fixed address, the actor checked, no cookies, no referrer.
+// The answer goes to Go as text (author:list), which says when it is not a feed.
+export const AUTHOR_FEED = 'https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed';
+// What bsky.app's profile asks for: the author's posts and their own
+// threads, a page of up to 100 (the most getAuthorFeed gives at once).
+const FEED_FILTER = 'posts_and_author_threads';
+const FEED_LIMIT = 100;
+
+// feedURL is the AppView request for actor's feed, or throws on a name that
+// is not a Bluesky handle or DID (so no page can bend the address).
+export function feedURL(actor) {
+  if (typeof actor !== 'string' || !ACTOR.test(actor)) throw new Error(`not a Bluesky handle or DID: ${String(actor).slice(0, 80)}`);
+  const u = new URL(AUTHOR_FEED);
+  u.searchParams.set('actor', actor);
+  u.searchParams.set('filter', FEED_FILTER);
+  u.searchParams.set('limit', String(FEED_LIMIT));
+  return u;
+}
+
+export async function fetchFeed(actor) {
+  const u = feedURL(actor);
+  let res;
+  try {
+    res = await fetch(u, { credentials: 'omit', referrerPolicy: 'no-referrer', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    if (err?.name === 'TimeoutError') throw new Error(`the Bluesky AppView did not answer within ${TIMEOUT_MS / 1000} s`, { cause: err });
+    throw new Error(`the Bluesky AppView could not be reached (${err?.message ?? err})`, { cause: err });
+  }
+  if (!res.ok) throw new Error(`the Bluesky AppView answered ${res.status}`);
+  return res.text(); // read by Go (author:list), which says when it is not a feed
+}
+
+handle('author:bluesky-feed', ({ actor }) => fetchFeed(actor), { page: fromBlueskyPage });

@@ -12,6 +12,7 @@ import './library-messages.js'; // the library and sync
 import './share.js'; // publishing a thread as a public page
 import './bluesky-appview.js'; // the Bluesky collector's request
 import * as keepCurrent from './keep-current.js'; // saved threads kept up to date
+import './author-threads.js'; // "Threads by @author" on profile pages
 
 triggers.listen();
 messages.listen();

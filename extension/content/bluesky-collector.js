@@ -31,12 +31,23 @@ import './trim.js';
   // /profile/<handle or did>/post/<rkey>; rkeys are TIDs (base32-sortable).
   const POST_PATH = /^\/profile\/([^/]+)\/post\/([A-Za-z0-9._:~-]{1,512})\/?$/;
 
-  function post() {
-    if (!HOSTS.test(location.hostname)) return null;
-    const m = POST_PATH.exec(location.pathname);
+  // post names the post at `at` (this page by default): {actor, rkey}, or
+  // null when it is not a Bluesky post address.
+  /** @param {{hostname: string, pathname: string}} [at] */
+  function post(at = location) {
+    if (!HOSTS.test(at.hostname)) return null;
+    const m = POST_PATH.exec(at.pathname);
     if (!m) return null;
     return { actor: decodeURIComponent(m[1]), rkey: m[2] };
   }
+
+  // blueskyThread(url) → the AppView's getPostThread answer for the post at
+  // url (what collect sends), for a post listed on a profile page.
+  U.blueskyThread = (url) => {
+    const p = post(new URL(url));
+    if (!p) return Promise.reject(new Error(`not a Bluesky post address: ${url}`));
+    return U.askWhole('reader:bluesky-thread', p);
+  };
 
   // Settles (rejects) when signal aborts: the background's request runs on
   // to its own timeout, and its late answer is dropped.

@@ -14,6 +14,7 @@ import './reader.js';
 import './reader-actions.js';
 import './library-save.js'; // the library's Save action
 import './share-actions.js'; // Publish / Unpublish / Copy link
+import './author-threads.js'; // "Threads by @author" on profile pages
 (() => {
   const U = globalThis.unspoolContent;
   if (U.start) return;
@@ -22,8 +23,10 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
   const ms = (a, b) => Math.round((b - a) * 10) / 10;
   let busy = false;
 
-  /** @param {{via?: string, clickedAt?: number, recollect?: boolean, strategy?: string}} [options] */
-  U.start = async ({ via = 'action', clickedAt = now(), recollect = false, strategy } = {}) => {
+  // collector: one to use instead of the page's (a thread listed on a
+  // profile page, collected from there).
+  /** @param {{via?: string, clickedAt?: number, recollect?: boolean, strategy?: string, collector?: any}} [options] */
+  U.start = async ({ via = 'action', clickedAt = now(), recollect = false, strategy, collector: given } = {}) => {
     if (busy) return { ok: false, error: 'already collecting' };
     // The trigger again while the reader is open closes it.
     if (U.reader.isOpen && !recollect) {
@@ -31,8 +34,13 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
       return { ok: true, closed: true };
     }
     busy = true;
+    // A profile page lists its author's threads instead (or closes the list).
+    if (!recollect && !given && (await U.authorThreads.toggle().catch(() => false))) {
+      busy = false;
+      return { ok: true, listed: U.authorThreads.isOpen };
+    }
     const t = { clickedAt, started: now() };
-    const collector = U.pickCollector();
+    const collector = given ?? U.pickCollector();
     const abort = new AbortController();
     const onEsc = (e) => e.isTrusted && e.key === 'Escape' && abort.abort(); // the user's key, not the page's
     const returnFocus = (U.reader.isOpen ? U.reader.returnFocus : document.activeElement) ?? document.body;
@@ -56,7 +64,7 @@ import './share-actions.js'; // Publish / Unpublish / Copy link
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {
-        onRecollect: () => U.start({ via: 'recollect', recollect: true }),
+        onRecollect: () => U.start({ via: 'recollect', recollect: true, collector: given }),
         returnFocus,
       });
       t.built = now();

@@ -69,6 +69,20 @@ import './trim.js';
     return res.json();
   }
 
+  // mastodonThread(id, signal) → JSON.stringify({status, context}) for the
+  // status id on this page's server (what collect sends; also a status
+  // listed on a profile page).
+  U.mastodonThread = async (id, signal) => {
+    const [status, context] = await Promise.all([
+      getJSON(`/api/v1/statuses/${id}`, signal),
+      getJSON(`/api/v1/statuses/${id}/context`, signal),
+    ]);
+    if (status?.id !== id || !Array.isArray(context?.ancestors) || !Array.isArray(context?.descendants)) {
+      throw new Error('the API sent something other than this status and its context');
+    }
+    return JSON.stringify({ status, context });
+  };
+
   U.registerCollector({
     id: 'mastodon',
     matches: () => statusId() !== null,
@@ -77,14 +91,7 @@ import './trim.js';
       const id = statusId();
       onProgress?.('Asking the server for the thread…');
       try {
-        const [status, context] = await Promise.all([
-          getJSON(`/api/v1/statuses/${id}`, signal),
-          getJSON(`/api/v1/statuses/${id}/context`, signal),
-        ]);
-        if (status?.id !== id || !Array.isArray(context?.ancestors) || !Array.isArray(context?.descendants)) {
-          throw new Error('the API sent something other than this status and its context');
-        }
-        return { content: JSON.stringify({ status, context }) };
+        return { content: await U.mastodonThread(id, signal) };
       } catch (err) {
         if (signal?.aborted) throw new Error('cancelled', { cause: err });
         if (MISSKEY_PATH.test(location.pathname)) {

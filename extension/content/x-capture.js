@@ -52,6 +52,13 @@ import './core.js';
     };
   };
 
+  // xTimelineCaptured() → the UserTweets bodies the page kept (a profile's
+  // posts, for "Threads by @author"), oldest first; [] when none.
+  U.xTimelineCaptured = async () => {
+    const got = await ask({ op: 'timeline' });
+    return Array.isArray(got) ? got.filter((b) => typeof b === 'string') : [];
+  };
+
   // xSession(url, focalId) is one unroll's exchange with the background
   // about X's JSON. The background keeps what it was sent during the
   // session, so each look sends only what the page captured since the last

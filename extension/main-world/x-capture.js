@@ -15,6 +15,10 @@
 // Nothing is put on window.
 (() => {
   const ENDPOINT = /\/graphql\/[^/]+\/TweetDetail(\?|$)/;
+  // A profile's posts: kept (apart, never followed) for "Threads by
+  // @author", which finds the author's threads among them.
+  const TIMELINE = /\/graphql\/[^/]+\/UserTweets(\?|$)/;
+  const MAX_TIMELINE = 20;
   // Bounds on what is kept: a long thread is a handful of responses of
   // ~0.1–0.5 MB; older ones are dropped first.
   const MAX_KEPT = 40;
@@ -25,6 +29,7 @@
   const KEPT_EVENT = 'unspool:x-kept';
 
   const kept = []; // {seq, focalId, cursor, body, request}
+  const timeline = []; // UserTweets bodies, in the order the page loaded them
   let seq = 0; // numbers what is kept, so a reader can ask for what is new
   const requests = []; // {url, method, headers: [[name, value]…], focalId}, newest last
   let bytes = 0;
@@ -54,6 +59,14 @@
     document.dispatchEvent(new CustomEvent(KEPT_EVENT));
   }
 
+  // keepTimeline keeps a UserTweets body (the oldest go first; a profile
+  // visited before stays among them: the extractor keeps the author's posts).
+  function keepTimeline(body) {
+    if (typeof body !== 'string' || body.length === 0 || body.length > MAX_BYTES) return;
+    timeline.push(body);
+    while (timeline.length > MAX_TIMELINE || timeline.reduce((n, b) => n + b.length, 0) > MAX_BYTES) timeline.shift();
+  }
+
   const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input?.url ?? '');
 
   // headerList copies a request's headers as the page gave them (a Headers
@@ -81,6 +94,8 @@
         const request = remember({ url: new URL(url, location.href).href, method, headers: headerList(input, init), focalId: String(variablesOf(url).focalTweetId ?? '') });
         // A clone, so the page reads its response untouched.
         pending.then((res) => (res.ok ? res.clone().text() : '')).then((body) => keep(request, body), () => {});
+      } else if (TIMELINE.test(url)) {
+        pending.then((res) => (res.ok ? res.clone().text() : '')).then(keepTimeline, () => {});
       }
       return pending;
     };
@@ -108,6 +123,12 @@
           if (this.status < 200 || this.status >= 300) return;
           if (this.responseType === '' || this.responseType === 'text') keep(request, this.responseText);
           else if (this.responseType === 'json' && this.response) keep(request, JSON.stringify(this.response));
+        });
+      } else if (o && TIMELINE.test(o.url)) {
+        this.addEventListener('load', () => {
+          if (this.status < 200 || this.status >= 300) return;
+          if (this.responseType === '' || this.responseType === 'text') keepTimeline(this.responseText);
+          else if (this.responseType === 'json' && this.response) keepTimeline(JSON.stringify(this.response));
         });
       }
       return send.apply(this, arguments);
@@ -162,7 +183,7 @@
 
   // The content script asks with {detail: JSON {reply, focalId, op, cursor, since}}
   // and gets one JSON string on the event named by `reply`: at once for
-  // "captured" (the default), when the request is answered for "follow".
+  // "captured" (the default) and "timeline" (the UserTweets bodies), when the request is answered for "follow".
   // Only strings cross between the two JavaScript worlds.
   document.addEventListener(REQUEST_EVENT, (/** @type {CustomEvent} */ e) => {
     let ask;
@@ -175,6 +196,7 @@
     if (typeof reply !== 'string' || !reply.startsWith(REPLY_PREFIX)) return;
     const answer = (value) => document.dispatchEvent(new CustomEvent(reply, { detail: JSON.stringify(value) }));
     if (op === 'captured') answer(captured(String(focalId), Number(since) || 0));
+    else if (op === 'timeline') answer([...timeline]);
     else if (op === 'follow' && typeof cursor === 'string' && cursor) follow(String(focalId), cursor).then(answer);
   });
 })();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 
 const EXT = 'chrome-extension://unspool/';
 globalThis.chrome = { runtime: { id: 'unspool', getURL: (p) => EXT + p } };
-const { APPVIEW, fetchThread, threadURL } = await import('../background/bluesky-appview.js');
+const { APPVIEW, AUTHOR_FEED, fetchFeed, fetchThread, feedURL, threadURL } = await import('../background/bluesky-appview.js');
 const { admit } = await import('../background/messages.js');
 
 const realFetch = globalThis.fetch;
@@ -75,4 +75,26 @@ test('only a content script on a Bluesky page may ask', async () => {
     await assert.rejects(admit(msg.type, msg, from(url)), /not accepted from a web page/, String(url));
   }
   await assert.rejects(admit(msg.type, msg, { id: 'another-extension', url: 'https://bsky.app/' }), /not accepted/);
+});
+
+test('a profile\'s feed: a fixed address with only the actor from the page, no cookies; bad names never requested', async () => {
+  const u = feedURL('alice.bsky.social');
+  assert.equal(`${u.origin}${u.pathname}`, AUTHOR_FEED);
+  assert.deepEqual(Object.fromEntries(u.searchParams), { actor: 'alice.bsky.social', filter: 'posts_and_author_threads', limit: '100' });
+  for (const actor of ['', 'evil.example/x', 'a.b?actor=x', 'a.b#x', 'alice@bsky.social', null, 7]) assert.throws(() => feedURL(actor), /not a Bluesky handle or DID/, String(actor));
+  const seen = [];
+  globalThis.fetch = async (url, init) => {
+    seen.push({ url: String(url), init });
+    return new Response('{"feed":[]}');
+  };
+  assert.equal(await fetchFeed('did:plc:ewvi7nxzyoun6zhxrhs64oiz'), '{"feed":[]}');
+  assert.equal(seen[0].init.credentials, 'omit');
+  assert.equal(seen[0].init.referrerPolicy, 'no-referrer');
+  await assert.rejects(fetchFeed('evil.example/x'), /not a Bluesky handle/);
+  assert.equal(seen.length, 1, 'a refused name is never requested');
+  globalThis.fetch = async () => new Response('{"error":"InternalServerError"}', { status: 502 });
+  await assert.rejects(fetchFeed('alice.bsky.social'), /^Error: the Bluesky AppView answered 502$/);
+  const msg = { type: 'author:bluesky-feed', actor: 'alice.bsky.social' };
+  await admit(msg.type, msg, { id: 'unspool', url: 'https://bsky.app/profile/alice.bsky.social', tab: { id: 1 } });
+  await assert.rejects(admit(msg.type, msg, { id: 'unspool', url: 'https://x.com/alice', tab: { id: 1 } }), /not accepted from a web page/);
 });

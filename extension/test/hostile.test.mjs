@@ -90,6 +90,11 @@ test('hostile content script: every privileged message is refused and changes no
     ['share:unpublish', { key: otherKey }, false],
     // Only a Bluesky page has the background ask Bluesky (this is x.com).
     ['reader:bluesky-thread', { actor: 'bsky.app', rkey: '3kabc' }, false],
+    ['author:bluesky-feed', { actor: 'bsky.app' }, false],
+    // A profile's list opens only its own site's pages, and saves only
+    // threads of the list the background made for this tab (none here).
+    ['author:unroll', { url: 'https://evil.example/' }, false],
+    ['author:save', { url: 'https://x.com/a/status/1', collected: { content: '<html></html>' } }, false],
     ['reader:render', { thread: shown, settings: {} }, true],
     ['reader:export', { thread: shown, format: 'md' }, true],
     ['reader:player', {}, true],
@@ -97,7 +102,7 @@ test('hostile content script: every privileged message is refused and changes no
     ['share:status', { thread: shown }, true],
   ];
   const every = await b.sw.evaluate(() => globalThis.unspoolBackground.messageTypes());
-  const reader = ['reader:unroll', 'reader:x-continuations', 'library:save', 'library:edit', 'share:publish', 'share:unpublish'];
+  const reader = ['reader:unroll', 'reader:x-continuations', 'library:save', 'library:edit', 'share:publish', 'share:unpublish', 'author:list'];
   for (const t of every) assert.ok(calls.some(([type]) => type === t) || reader.includes(t), `${t} is sent by the hostile script`);
 
   const before = { sync: await ext.send('sync:status'), code: await ext.send('sync:code'), library: await libraryState(ext) };

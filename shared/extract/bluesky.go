@@ -117,6 +117,9 @@ type bskyRecord struct {
 		Parent struct {
 			URI string `json:"uri"`
 		} `json:"parent"`
+		Root struct {
+			URI string `json:"uri"`
+		} `json:"root"`
 	} `json:"reply"`
 	Labels *struct {
 		Values []bskyLabel `json:"values"`

@@ -33,6 +33,9 @@
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
+//   - author.go  ExtractAuthorThreads: a profile's timeline responses → the author's self-threads,
+//     grouped once for every platform (authorChains); author_x.go (UserTweets), author_bluesky.go
+//     (getAuthorFeed), author_mastodon.go (account statuses) read each platform's answers
 //   - threads.go  Threads post pages: the embedded data (thread_items)
 //   - threads_dom.go  Threads' rendered DOM, the fallback
 //
@@ -48,5 +51,6 @@
 // threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and
 // Fuzz<Source> target with the helpers in common_test.go; common_bad_input_test.go holds the
 // checks every HTML source shares, the text limit's among them; platforms_features_test.go
-// the features docs/platforms.md claims that no capture shows.
+// the features docs/platforms.md claims that no capture shows; author_test.go walks testdata/author
+// (profile pages: url.txt, body-N.json, expected-listing.json) and pins each case's threads by hand.
 package extract

@@ -143,6 +143,9 @@ type gqlLegacy struct {
 	Lang             string
 	ReplyCount       *int
 	QuotedPermalink  string
+	// Retweeted is set on a repost (a profile timeline's): the post shown
+	// is another's, not the reposter's.
+	Retweeted bool
 }
 
 type gqlEntities struct {

@@ -157,6 +157,7 @@ func gqlReadLegacy(v *fastjson.Value) *gqlLegacy {
 		InReplyToName:    jStr(v, "in_reply_to_screen_name"),
 		Lang:             jStr(v, "lang"),
 		QuotedPermalink:  jStr(v, "quoted_status_permalink", "url"),
+		Retweeted:        jPresent(v, "retweeted_status_result"),
 	}
 	if e := jObj(v, "extended_entities"); e != nil {
 		ext := gqlReadEntities(e)

@@ -11,6 +11,7 @@ import { SearchIndex } from '../../shared/search.js';
 import { api as recordOps } from '../../shared/record-ops.js';
 import { usage as mediaUsage } from './offline-media.js';
 import { platformNames } from '../../shared/contract.gen.js';
+import { renderColumns } from './author-listing.js'; // saved and not-yet-saved threads of the author
 
 // Loaded when used, not at open: exports and the WASM host.
 const exporter = () => import('./export.js');
@@ -164,6 +165,7 @@ function renderFilters() {
     const row = state.index.rows.find((r) => r.handle === h);
     $('author-title').textContent = `All saved threads by ${row?.name ? row.name + ' ' : ''}@${h}`;
   }
+  renderColumns($('author-columns'), h, h ? state.index.rows.filter((r) => r.handle.toLowerCase() === h.toLowerCase()) : []).catch(() => {});
 }
 
 // update runs the query and redraws; each call is timed so the benchmark can

@@ -1,0 +1,231 @@
+// @ts-check
+// "Threads by @author": on a profile page (X, Bluesky, Mastodon and servers
+// with its API) the toolbar lists the author's threads instead of unrolling
+// the page. This file gathers the profile's timeline responses as the page
+// or its API serves them and draws the list; which posts start a thread,
+// in what order and how long, is read by Go (unspool.authorThreads, through
+// the background's author:list), never here.
+//   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js)
+//   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
+//   Mastodon  GET /api/v1/accounts/lookup, then /api/v1/accounts/:id/statuses on the page's own origin
+// "Unroll" opens the reader on a thread: Bluesky's and Mastodon's collected
+// here as their collectors would on the thread's page; X's on its own page,
+// opened in this tab (X needs the page's own TweetDetail). "Save all" (Bluesky, Mastodon) collects each
+// thread from this page as its collector would for the thread's own page
+// (getPostThread; the status and its context) and has the background save
+// it (author:save, which takes only threads of this list). X has no such
+// request a profile page can make: its threads are saved from their pages.
+import './x-capture.js';
+import './bluesky-collector.js';
+import './mastodon-collector.js';
+import './ui-host.js';
+(() => {
+  const U = globalThis.unspoolContent;
+  if (U.authorThreads) return;
+
+  // Profile addresses, by platform (the address shapes only; a page that
+  // merely looks like one gives no listing, and the usual unroll runs).
+  const X_HOSTS = /^(?:(?:mobile\.)?x\.com|(?:mobile\.)?twitter\.com)$/i;
+  const X_PROFILE = /^\/([A-Za-z0-9_]{1,15})\/?$/; // /<handle>; the posts tab
+  const BSKY_HOSTS = /^(?:bsky\.app|staging\.bsky\.app|main\.bsky\.dev)$/i;
+  const BSKY_PROFILE = /^\/profile\/([^/]+)\/?$/; // /profile/<handle or DID>
+  const MASTO_PROFILE = /^\/@([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9.-]+))?\/?$/; // /@user, /@user@host
+  const TIMEOUT_MS = 10_000;
+  // Mastodon's own profile asks the same: the author's posts and their
+  // replies to themselves, without replies to others.
+  const MASTO_STATUSES = '?exclude_replies=true&limit=40';
+
+  const PANEL_CSS = `
+    :host { all: initial; position: fixed; z-index: 2147483647; top: 12px; right: 12px; }
+    .panel { font: 14px/1.45 system-ui, sans-serif; color: #1d2030; background: #fbfaf7; width: min(420px, calc(100vw - 24px));
+      max-height: calc(100vh - 24px); overflow: auto; border-radius: 12px; box-shadow: 0 6px 28px rgb(0 0 0 / .3); padding: 12px 16px; }
+    h2 { font-size: 16px; margin: 0 0 8px; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+    ol { list-style: none; margin: 0; padding: 0; }
+    li { display: flex; gap: 10px; align-items: center; padding: 8px 0; border-top: 1px solid #e4e1d8; }
+    .text { flex: 1; min-width: 0; }
+    .line { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .meta { color: #5b6070; font-size: 12px; }
+    .empty, .status { color: #5b6070; margin: 8px 0; }
+    .saved { color: #2d6a3e; font-size: 12px; }
+    button { font: inherit; font-size: 13px; color: #f6f4ef; background: #20263a; border: 0; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+    button.quiet { color: inherit; background: transparent; }
+    button:focus-visible { outline: 2px solid #c0661c; outline-offset: 2px; }
+  `;
+
+  let panel = null;
+
+  function profile() {
+    const host = location.hostname;
+    let m;
+    if (X_HOSTS.test(host) && (m = X_PROFILE.exec(location.pathname))) return { platform: 'x', name: m[1] };
+    if (BSKY_HOSTS.test(host) && (m = BSKY_PROFILE.exec(location.pathname))) return { platform: 'bluesky', name: decodeURIComponent(m[1]) };
+    if ((m = MASTO_PROFILE.exec(location.pathname))) return { platform: 'mastodon', name: m[2] ? `${m[1]}@${m[2]}` : m[1] };
+    return null;
+  }
+
+  async function getText(path) {
+    const res = await fetch(new URL(path, location.origin), { credentials: 'omit', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+    return res.text();
+  }
+
+  // bodies gathers the profile's timeline responses; [] when there are none.
+  async function bodies(p) {
+    switch (p.platform) {
+      case 'x':
+        return U.xTimelineCaptured();
+      case 'bluesky':
+        return [await U.askWhole('author:bluesky-feed', { actor: p.name })];
+      case 'mastodon': {
+        // The account's id is what the statuses endpoint takes: the one
+        // field read here, from the account the server names.
+        const account = JSON.parse(await getText(`/api/v1/accounts/lookup?acct=${encodeURIComponent(p.name)}`));
+        const id = typeof account?.id === 'string' && /^[0-9A-Za-z]{1,40}$/.test(account.id) ? account.id : null;
+        if (!id) throw new Error('the server named no account');
+        return [await getText(`/api/v1/accounts/${id}/statuses${MASTO_STATUSES}`)];
+      }
+    }
+    return [];
+  }
+
+  function close() {
+    if (!panel) return;
+    panel = null;
+    U.ui.close();
+  }
+
+  function button(label, onClick, quiet = false) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (quiet) b.className = 'quiet';
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function show(listing) {
+    const root = U.ui.open();
+    U.useSheets(root, [U.sheet(PANEL_CSS)]);
+    panel = document.createElement('section');
+    panel.className = 'panel';
+    panel.setAttribute('role', 'dialog');
+    const handle = listing.author?.handle ?? '';
+    panel.setAttribute('aria-label', `Threads by @${handle}`);
+    const h = document.createElement('h2');
+    const title = document.createElement('span');
+    title.textContent = `Threads by @${handle}`;
+    const status = document.createElement('p');
+    status.className = 'status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    const collect = collectors[listing.platform];
+    const actions = document.createElement('span');
+    if (collect && listing.threads.length) actions.append(button('Save all', (e) => saveAll(listing, collect, status, /** @type {HTMLButtonElement} */ (e.currentTarget))));
+    actions.append(button('Close', close, true));
+    h.append(title, actions);
+    panel.append(h, status);
+    if (!collect && listing.threads.length) status.textContent = 'Unroll a thread to save it: X serves a whole thread only on its own page.';
+    if (!listing.threads.length) {
+      const p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = 'No threads among the posts this profile shows. Scroll further down, then press Unspool again.';
+      panel.append(p);
+    }
+    const list = document.createElement('ol');
+    for (const t of listing.threads) {
+      const li = document.createElement('li');
+      li.dataset.threadId = t.id;
+      const text = document.createElement('div');
+      text.className = 'text';
+      const line = document.createElement('div');
+      line.className = 'line';
+      line.textContent = t.firstLine || '(no text)';
+      line.title = t.firstLine;
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      const when = t.createdAt && !t.createdAt.startsWith('0001') ? ` · ${new Date(t.createdAt).toLocaleDateString()}` : '';
+      meta.textContent = `${t.posts}${t.more ? '+' : ''} posts${when}`;
+      text.append(line, meta);
+      li.append(text, button('Unroll', () => unroll(listing, t)));
+      list.append(li);
+    }
+    panel.append(list);
+    root.replaceChildren(panel);
+    panel.querySelector('button')?.focus({ preventScroll: true });
+  }
+
+  // collectors: a listed thread as its platform's collector gathers it on
+  // the thread's own page ({content} for the extractor).
+  const collectors = {
+    bluesky: async (t) => ({ content: await U.blueskyThread(t.url) }),
+    mastodon: async (t) => ({ content: await U.mastodonThread(t.id) }),
+  };
+
+  // saveAll saves each listed thread in turn, each collected whole; one that
+  // fails is named and the rest go on.
+  async function saveAll(listing, collect, status, btn) {
+    btn.disabled = true;
+    const failed = [];
+    let saved = 0;
+    for (const [i, t] of listing.threads.entries()) {
+      status.textContent = `Saving ${i + 1} of ${listing.threads.length}…`;
+      try {
+        const res = await U.ask('author:save', { url: t.url, collected: await collect(t) });
+        saved++;
+        const li = [...(panel?.querySelectorAll('li') ?? [])].find((x) => x.dataset.threadId === t.id)?.querySelector('.meta');
+        if (li) {
+          const mark = document.createElement('span');
+          mark.className = 'saved';
+          mark.textContent = ` · saved (${res.posts} posts)`;
+          li.append(mark);
+        }
+      } catch (err) {
+        failed.push(`${t.firstLine.slice(0, 40)}: ${err.message}`);
+      }
+    }
+    status.textContent = `Saved ${saved} of ${listing.threads.length} threads.${failed.length ? ` Not saved: ${failed.join('; ')}` : ''}`;
+    btn.disabled = false;
+  }
+
+  // unroll opens the reader on one listed thread: here, collected as on its
+  // own page (Bluesky, Mastodon); X's on its own page, which the background
+  // opens in this tab and unrolls (nothing waits: this page goes).
+  function unroll(listing, t) {
+    const collect = collectors[listing.platform];
+    if (!collect) {
+      chrome.runtime.sendMessage({ type: 'author:unroll', url: t.url }).catch(() => {});
+      return;
+    }
+    close();
+    U.start({ via: 'author', collector: { id: `author-${listing.platform}`, pageURL: () => t.url, collect: () => collect(t) } });
+  }
+
+  U.authorThreads = {
+    get isOpen() {
+      return panel !== null;
+    },
+    close,
+    // toggle: on a profile page, lists its author's threads (or closes the
+    // list) and returns true; elsewhere, or when the profile gives nothing to
+    // read, returns false and the usual unroll runs.
+    async toggle() {
+      if (panel) {
+        close();
+        return true;
+      }
+      const p = profile();
+      if (!p) return false;
+      let listing;
+      try {
+        const got = await bodies(p);
+        if (!got.length) return false;
+        listing = await U.ask('author:list', { url: location.href, bodies: got });
+      } catch (err) {
+        console.warn(`unspool: no threads listed on this profile (${err.message}); unrolling the page instead`);
+        return false;
+      }
+      show(listing);
+      return true;
+    },
+  };
+})();

@@ -1,0 +1,47 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"syscall/js"
+
+	"unspool/shared/extract"
+)
+
+func init() {
+	// authorThreads(pageURL, bodies) → JSON of extract.AuthorThreads: the
+	// author's self-threads among a profile page's timeline responses
+	// (X UserTweets, Bluesky getAuthorFeed, Mastodon account statuses), in
+	// page order. bodies is an array of response texts, or that array as
+	// JSON text. The extension lists them; it never reads the JSON itself.
+	register("authorThreads", func(args []js.Value) (any, error) {
+		const usage = "unspool.authorThreads(pageURL, bodies) takes a string and an array of strings (or its JSON)"
+		if len(args) != 2 || args[0].Type() != js.TypeString {
+			return nil, errors.New(usage)
+		}
+		var bodies []string
+		switch args[1].Type() {
+		case js.TypeString:
+			if err := json.Unmarshal(bytesOf(args[1].String()), &bodies); err != nil {
+				return nil, errors.New(usage + ": " + err.Error())
+			}
+		case js.TypeObject:
+			holder := js.Global().Get("Object").New()
+			holder.Set("bodies", args[1])
+			var err error
+			if bodies, err = stringsOf(holder, "bodies"); err != nil {
+				return nil, errors.New(usage + ": " + err.Error())
+			}
+		default:
+			return nil, errors.New(usage)
+		}
+		a, err := extract.ExtractAuthorThreads(args[0].String(), bodies)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(a)
+		return string(b), err
+	})
+}

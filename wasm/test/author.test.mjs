@@ -1,0 +1,38 @@
+// unspool.authorThreads, as the extension calls it on a profile page: the
+// page address and the timeline responses it captured, as an array of
+// strings (or that array as JSON text). Every case of
+// shared/extract/testdata/author gives its expected-listing.json.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadUnspool, root } from './load.mjs';
+
+const testdata = path.join(root, 'shared/extract/testdata/author');
+
+function read(dir) {
+  const at = (f) => path.join(testdata, dir, f);
+  const bodies = fs.readdirSync(path.join(testdata, dir)).filter((f) => /^body-\d+\.json$/.test(f)).sort().map((f) => fs.readFileSync(at(f), 'utf8'));
+  return { url: fs.readFileSync(at('url.txt'), 'utf8').trim(), bodies, expected: JSON.parse(fs.readFileSync(at('expected-listing.json'), 'utf8')) };
+}
+
+test('authorThreads: every profile case lists its golden threads, from an array or its JSON', async () => {
+  const unspool = await loadUnspool();
+  const dirs = fs.readdirSync(testdata);
+  assert.ok(dirs.length >= 3);
+  for (const dir of dirs) {
+    const c = read(dir);
+    assert.deepEqual(JSON.parse(unspool.authorThreads(c.url, c.bodies)), c.expected, dir);
+    assert.deepEqual(JSON.parse(unspool.authorThreads(c.url, JSON.stringify(c.bodies))), c.expected, dir);
+    assert.equal(c.expected.threads.length, 3, dir);
+  }
+});
+
+test('authorThreads throws a clear Error on bad arguments and bad bodies', async () => {
+  const unspool = await loadUnspool();
+  assert.throws(() => unspool.authorThreads('https://x.com/a'), /takes a string and an array of strings/);
+  assert.throws(() => unspool.authorThreads('https://x.com/a', [1]), /not a string/);
+  assert.throws(() => unspool.authorThreads('https://x.com/a', '[1'), /takes a string and an array/);
+  assert.throws(() => unspool.authorThreads('https://x.com/a', ['{"data":{}}']), /not a user timeline/);
+  assert.throws(() => unspool.authorThreads('https://x.com/a', []), /nothing was captured/);
+});

@@ -5,7 +5,9 @@
 //     of the repository (tracked, or new and not ignored) and, with a
 //     #fragment into a Markdown file, one of its headings;
 //   - every `./build.sh <verb>` they name is a verb of build.sh, and every
-//     verb has the one-line description `./build.sh help` prints.
+//     verb has the one-line description `./build.sh help` prints;
+//   - none holds a merge's conflict markers (git merges prose as text, and
+//     a marker committed by mistake reads as part of the page).
 //
 // Absolute URLs are not fetched: tests never reach the network.
 package docs_test
@@ -36,6 +38,8 @@ var (
 	scheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 	// An inline code span, taken out before links are looked for.
 	codeSpan = regexp.MustCompile("`+[^`]*`+")
+	// A line git writes around the two sides of a conflict.
+	conflictMarker = regexp.MustCompile(`(?m)^(<{7} |={7}$|>{7} )`)
 	// An ATX heading, whose text GitHub turns into an anchor.
 	heading = regexp.MustCompile(`^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$`)
 	// What GitHub drops from heading text when it makes an anchor: all
@@ -217,6 +221,18 @@ func TestLinksResolve(t *testing.T) {
 		}
 		for _, msg := range checkLinks(doc, text, exists, readRoot) {
 			t.Error(msg)
+		}
+	}
+}
+
+func TestNoConflictMarkers(t *testing.T) {
+	for _, doc := range documents(t) {
+		text, err := readRoot(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := conflictMarker.FindStringIndex(text); loc != nil {
+			t.Errorf("%s:%d: a merge's conflict marker", doc, strings.Count(text[:loc[0]], "\n")+1)
 		}
 	}
 }

@@ -32,10 +32,13 @@ func (c Changes) Any() bool { return c != Changes{} }
 //     the marks the saved copy gave it; if its text changed it is marked
 //     EditedAt now; if it was marked removed, the mark goes (it is back).
 //   - A saved post fresh lacks is never dropped. It is marked RemovedAt now
-//     only where fresh vouches for its absence: fresh holds a post of the
-//     thread before it (or is complete) and one after it (or is complete).
-//     A partial reading (an X page that loaded part of the thread) leaves
-//     the posts it did not reach as they were.
+//     only where fresh vouches for its absence: fresh holds posts of the
+//     thread before and after it; or fresh is complete and the post is the
+//     one right before fresh's first or after its last saved post — where
+//     the chain broke. What lies beyond that break cannot be seen from
+//     fresh: a reply to a deleted post is cut off from the thread at the
+//     source, not deleted. A partial reading (an X page that loaded part of
+//     the thread) leaves the posts it did not reach as they were.
 //
 // The thread's identity (ID, URL, FocalID) stays the saved one's; the rest
 // of its metadata (author, completeness, gaps, capture time, source) is
@@ -78,7 +81,8 @@ func Follow(saved, fresh *Thread, now time.Time) (Thread, Changes, error) {
 	}
 
 	// Where fresh vouches for an absence: between its first and last post
-	// of the saved order, or anywhere at all if it is complete.
+	// of the saved order, and, if it is complete, at the break on either
+	// side of them.
 	first, last := -1, -1
 	for i := range saved.Posts {
 		if inFresh[saved.Posts[i].ID] {
@@ -96,7 +100,7 @@ func Follow(saved, fresh *Thread, now time.Time) (Thread, Changes, error) {
 		if inFresh[p.ID] {
 			continue
 		}
-		vouched := (fresh.Complete || i > first) && (fresh.Complete || i < last)
+		vouched := (i > first && i < last) || (fresh.Complete && (i == first-1 || i == last+1))
 		if vouched && p.RemovedAt.IsZero() {
 			p.RemovedAt = now
 			ch.Removed++

@@ -97,10 +97,17 @@ func TestFollowPartialReadingRemovesNothing(t *testing.T) {
 	if ch.Any() || fmtIDs(got) != "[p1 p2 p3 p4]" {
 		t.Errorf("changes %+v, posts %s", ch, fmtIDs(got))
 	}
-	// Complete: the source says the thread ends at p2.
-	_, ch, _ = thread.Follow(chain(true, 1, 2, 3, 4), chain(true, 1, 2), later)
-	if ch != (thread.Changes{Removed: 2}) {
-		t.Errorf("complete reading: changes %+v, want 2 removed", ch)
+	// Complete: the source says the thread ends at p2, so p3, where it
+	// broke, is gone there; p4 replied to p3 and is cut off from the
+	// thread, which says nothing of whether p4 itself is still there.
+	got, ch, _ = thread.Follow(chain(true, 1, 2, 3, 4), chain(true, 1, 2), later)
+	if ch != (thread.Changes{Removed: 1}) || !byID(got, "p3").RemovedAt.Equal(later) || !byID(got, "p4").RemovedAt.IsZero() {
+		t.Errorf("complete reading: changes %+v, p3 removed %v, p4 removed %v; want only p3", ch, byID(got, "p3").RemovedAt, byID(got, "p4").RemovedAt)
+	}
+	// The last post deleted: the reading ends right before it.
+	got, ch, _ = thread.Follow(chain(true, 1, 2, 3, 4), chain(true, 1, 2, 3), later)
+	if ch != (thread.Changes{Removed: 1}) || !byID(got, "p4").RemovedAt.Equal(later) {
+		t.Errorf("last post deleted: changes %+v, p4 removed %v", ch, byID(got, "p4").RemovedAt)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/valyala/fastjson"
+
 	"unspool/shared/thread"
 )
 
@@ -19,19 +21,15 @@ import (
 // timeline_v2 (2022–2025), with the instructions TweetDetail uses; nil when
 // the answer has neither.
 func gqlDecodeUserTimeline(content []byte) (*gqlTimeline, error) {
-	p := gqlParsers.Get()
-	defer gqlParsers.Put(p)
-	v, err := p.ParseBytes(content)
-	if err != nil {
-		return nil, err
-	}
-	res := jObj(v, "data", "user", "result")
-	for _, name := range []string{"timeline", "timeline_v2"} {
-		if tl := jObj(res, name, "timeline"); tl != nil {
-			return gqlReadTimeline(tl), nil
+	return gqlParse(content, func(v *fastjson.Value) *gqlTimeline {
+		res := jObj(v, "data", "user", "result")
+		for _, name := range []string{"timeline", "timeline_v2"} {
+			if tl := jObj(res, name, "timeline"); tl != nil {
+				return gqlReadTimeline(tl)
+			}
 		}
-	}
-	return nil, nil
+		return nil
+	})
 }
 
 func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {

@@ -28,13 +28,22 @@ import (
 // to the next. Each call has its own parser while it reads the tree.
 var gqlParsers fastjson.ParserPool
 
-func gqlDecode(content []byte) (*gqlResponse, error) {
+// gqlParse parses content with a pooled parser and reads the tree with
+// read, before the parser goes back to the pool.
+func gqlParse[T any](content []byte, read func(*fastjson.Value) T) (T, error) {
 	p := gqlParsers.Get()
 	defer gqlParsers.Put(p)
 	v, err := p.ParseBytes(content)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
+	return read(v), nil
+}
+
+func gqlDecode(content []byte) (*gqlResponse, error) { return gqlParse(content, gqlReadResponse) }
+
+func gqlReadResponse(v *fastjson.Value) *gqlResponse {
 	r := &gqlResponse{}
 	data := jObj(v, "data")
 	// The timeline's name since the web app's "withV2Timeline" switch, then
@@ -48,7 +57,7 @@ func gqlDecode(content []byte) (*gqlResponse, error) {
 	for _, e := range jArr(v, "errors") {
 		r.Errors = append(r.Errors, jStr(e, "message"))
 	}
-	return r, nil
+	return r
 }
 
 func gqlReadTimeline(v *fastjson.Value) *gqlTimeline {

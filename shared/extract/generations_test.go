@@ -8,19 +8,33 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
-// generationCases runs every golden of source whose source.json holds from,
-// with from replaced by to, against the golden's expected.json.
+// generationCases runs every golden of source whose source.json holds
+// renames[0], with each renames[i] replaced by renames[i+1], against the
+// golden's expected.json.
 func generationCases(t *testing.T, source string, renames ...string) {
+	t.Helper()
+	generationRewrite(t, source, renames[0], func(b []byte) []byte {
+		for i := 0; i+1 < len(renames); i += 2 {
+			b = bytes.ReplaceAll(b, []byte(renames[i]), []byte(renames[i+1]))
+		}
+		return b
+	})
+}
+
+// generationRewrite runs every golden of source whose source.json holds
+// marker, rewritten by older, against the golden's expected.json.
+func generationRewrite(t *testing.T, source, marker string, older func([]byte) []byte) {
 	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join("testdata", source, "*"))
 	ran := 0
 	for _, dir := range dirs {
 		src, err := os.ReadFile(filepath.Join(dir, "source.json"))
-		if err != nil || !bytes.Contains(src, []byte(renames[0])) {
+		if err != nil || !bytes.Contains(src, []byte(marker)) {
 			continue
 		}
 		want, err := os.ReadFile(filepath.Join(dir, "expected.json"))
@@ -30,9 +44,7 @@ func generationCases(t *testing.T, source string, renames ...string) {
 		ran++
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			c, _ := xLoadCase(t, source, dir)
-			for i := 0; i+1 < len(renames); i += 2 {
-				c.Content = bytes.ReplaceAll(c.Content, []byte(renames[i]), []byte(renames[i+1]))
-			}
+			c.Content = older(c.Content)
 			th, err := xRunCase(c)
 			if err != nil {
 				t.Fatalf("the older shape is refused: %v", err)
@@ -43,7 +55,7 @@ func generationCases(t *testing.T, source string, renames ...string) {
 		})
 	}
 	if ran == 0 {
-		t.Fatalf("no %s golden holds %q", source, renames[0])
+		t.Fatalf("no %s golden holds %q", source, marker)
 	}
 }
 
@@ -66,6 +78,16 @@ func TestBluesky2023LexiconNames(t *testing.T) {
 		`"app.bsky.embed.record#viewRecord"`, `"app.bsky.embed.record#presentedRecord"`,
 		`"value":`, `"record":`,
 	)
+}
+
+// Mastodon 1.x sent every id as a JSON number (2.0 made them strings, the
+// same digits): the string ids of the later captures, made numbers, read
+// the same.
+func TestMastodon1xNumericIDs(t *testing.T) {
+	ids := regexp.MustCompile(`("(?:id|in_reply_to_id|in_reply_to_account_id)":\s*)"([0-9]+)"`)
+	generationRewrite(t, "mastodon", `"in_reply_to_id"`, func(b []byte) []byte {
+		return ids.ReplaceAll(b, []byte("$1$2"))
+	})
 }
 
 // A post with only the keys its format has always had (every optional key

@@ -128,27 +128,29 @@ func TestAbsentOptionalKeys(t *testing.T) {
 // of before the refactor was found), whose post views are the very postView
 // getPostThread held. Each is read as a thread's post and pinned by hand:
 // "#presented" images, a "#presentedRecord" quote holding its post in
-// "record", the pre-facet "entities" left as plain text.
+// "record", the pre-facet "entities" read as links where their range holds
+// their URL (counted in UTF-16 units) and left plain where the app of the
+// time miscounted (the first post here: the range is one character early).
 func TestBlueskyPre2023RealPostViews(t *testing.T) {
 	for _, c := range []struct {
 		file string
-		want []string // root, parent, post: id ← replyTo (- for none) | time | text | media | quote
+		want []string // root, parent, post: id ← replyTo (- for none) | time | text [links] | media | quote
 	}{
 		{"theblue-2023-03-07-feedview-selfreply-images.json", []string{
-			"3jqdczigkv32q ← - | 2023-03-07T07:20:26Z | \"URLテスト\\n\\n<https://お名前.com>\" | " +
+			"3jqdczigkv32q ← - | 2023-03-07T07:20:26Z | \"URLテスト\\n\\n<https://お名前.com>\"  | " +
 				"photo https://cdn.bsky.social/imgproxy/GD84batpj2iRw2yjxxo46FstoUkH8tUB2POypR2HUNc/rs:fit:2000:2000:1:0/plain/bafkreifv2ts6joucwxbzdgcpp7tchqcqqesiiybwhneuhzozopa3t3lxpa@jpeg, " +
 				"photo https://cdn.bsky.social/imgproxy/nuK1gj1WoTuxawk_sBaPFeYzH9y47NbClwDXfGJRKsU/rs:fit:2000:2000:1:0/plain/bafkreiclrsftihvy5f77ch2qmjepxztgqyiyn3mukjy27pgoeujch7lgpe@jpeg | ",
-			"3jqdemzsrok2j ← 3jqddc4mq6c2w | 2023-03-07T07:49:16Z | \"https://はじめよう.みんな\\n\\nどうなるか\" | " +
+			"3jqdemzsrok2j ← 3jqddc4mq6c2w | 2023-03-07T07:49:16Z | \"https://はじめよう.みんな\\n\\nどうなるか\" [link \"https://はじめよう.みんな\" → https://はじめよう.みんな] | " +
 				"photo https://cdn.bsky.social/imgproxy/krl8B4jbEW-asFdQY1pPZAdZUaAW68yFAwErEQRmKm4/rs:fit:2000:2000:1:0/plain/bafkreibg76v7hqy63ktrpeaquqpzx2rwebsxr232rafbva7xgxirlr6mji@jpeg | ",
-			"3jqdeq62vtl2q ← 3jqdemzsrok2j | 2023-03-07T07:51:01Z | \"これはさすがにいける\" |  | ",
+			"3jqdeq62vtl2q ← 3jqdemzsrok2j | 2023-03-07T07:51:01Z | \"これはさすがにいける\"  |  | ",
 		}},
 		{"theblue-2023-03-19-feedview-reply-link.json", []string{
-			"3jrcflarvx22n ← - | 2023-03-19T15:58:41Z | \"そういえばBlueskyはお引越しがいい感じにできるみたいなの聞いたけど、IDとかってどうなるんだろう、移行先でも新しく取得する形になる？\" |  | ",
-			"3jrcgadc2dc2o ← 3jrcflarvx22n | 2023-03-19T16:10:29Z | \"私のDIDはこれなんですが\\ndid:plc:ohwup7m7r565tbdhulp77tkp\\nこれはお引越ししても変わらないです。@以降のやつは再取得する必要があるんですが、自分でドメインを持ってると引っ越しても変えずに済みます。\\n興味があるならSegmentさんの発表がおすすめです。わかりやすい\\nhttps://www.youtube.com/watch?v=OjP0VkjRsC4\" |  | ",
-			"3jrcgvjswtc2o ← 3jrcgadc2dc2o | 2023-03-19T16:22:20Z | \"なるほど......！\\nITよわよわなんですが何となくわかりました！ありがとうございます🙇✨\" |  | ",
+			"3jrcflarvx22n ← - | 2023-03-19T15:58:41Z | \"そういえばBlueskyはお引越しがいい感じにできるみたいなの聞いたけど、IDとかってどうなるんだろう、移行先でも新しく取得する形になる？\"  |  | ",
+			"3jrcgadc2dc2o ← 3jrcflarvx22n | 2023-03-19T16:10:29Z | \"私のDIDはこれなんですが\\ndid:plc:ohwup7m7r565tbdhulp77tkp\\nこれはお引越ししても変わらないです。@以降のやつは再取得する必要があるんですが、自分でドメインを持ってると引っ越しても変えずに済みます。\\n興味があるならSegmentさんの発表がおすすめです。わかりやすい\\nhttps://www.youtube.com/watch?v=OjP0VkjRsC4\" [link \"https://www.youtube.com/watch?v=OjP0VkjRsC4\" → https://www.youtube.com/watch?v=OjP0VkjRsC4] |  | ",
+			"3jrcgvjswtc2o ← 3jrcgadc2dc2o | 2023-03-19T16:22:20Z | \"なるほど......！\\nITよわよわなんですが何となくわかりました！ありがとうございます🙇✨\"  |  | ",
 		}},
 		{"theblue-2023-03-20-feedview-quote.json", []string{
-			"3jre2prnrwc2d ← - | 2023-03-20T07:49:41Z | \"・シンプルだと怖い人\\n・シンプルじゃないと嫌な人\\n・昔できたことできなくなるのが嫌な人\\n・できる機能の数が価値だと思ってる人\\nなどがいるので難しい\" |  | " +
+			"3jre2prnrwc2d ← - | 2023-03-20T07:49:41Z | \"・シンプルだと怖い人\\n・シンプルじゃないと嫌な人\\n・昔できたことできなくなるのが嫌な人\\n・できる機能の数が価値だと思ってる人\\nなどがいるので難しい\"  |  | " +
 				"3jrdyffzwi22p by shin.bsky.social at 2023-03-20T07:08:06Z: \"「機能が多くて色々出来る」は人によっては「うんざりするシロモノ」なんだよね。\"",
 		}},
 	} {
@@ -188,9 +190,15 @@ func bskyPostSummary(p thread.Post) string {
 	if q := p.Quote; q != nil {
 		quote = fmt.Sprintf("%s by %s at %s: %q", q.ID, q.Author.Handle, q.CreatedAt.Format(time.RFC3339), q.Text)
 	}
+	var marks []string
+	for _, r := range p.Content {
+		if r.Type != thread.TextRun {
+			marks = append(marks, fmt.Sprintf("[%s %q → %s]", r.Type, r.Text, r.URL))
+		}
+	}
 	replyTo := p.ReplyTo
 	if replyTo == "" {
 		replyTo = "-"
 	}
-	return fmt.Sprintf("%s ← %s | %s | %q | %s | %s", p.ID, replyTo, p.CreatedAt.Format(time.RFC3339), p.Text, strings.Join(media, ", "), quote)
+	return fmt.Sprintf("%s ← %s | %s | %q %s | %s | %s", p.ID, replyTo, p.CreatedAt.Format(time.RFC3339), p.Text, strings.Join(marks, " "), strings.Join(media, ", "), quote)
 }

@@ -97,6 +97,7 @@ export const defaultReaderSettings = deepFreeze({
 export const platformNames = deepFreeze({
   "bluesky": "Bluesky",
   "mastodon": "Mastodon",
+  "misskey": "Misskey",
   "threads": "Threads",
   "x": "X"
 });

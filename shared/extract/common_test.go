@@ -40,12 +40,12 @@ func wantChain(t *testing.T, th *thread.Thread, want []string, complete bool) {
 
 // wantFediChain checks a fediverse golden (testdata/<folder>/<dir>): its
 // chain (wantChain), platform, source, and a handle naming its server.
-func wantFediChain(t *testing.T, folder, dir string, want []string, complete bool, source string) {
+func wantFediChain(t *testing.T, folder, dir string, want []string, complete bool, platform thread.Platform, source string) {
 	t.Helper()
 	gc, _ := loadCase(t, filepath.Join("testdata", folder, dir))
 	th := mustExtract(t, gc.URL, gc.Content)
 	wantChain(t, th, want, complete)
-	if th.Platform != thread.Mastodon || th.Source != source {
+	if th.Platform != platform || th.Source != source {
 		t.Errorf("platform %q source %q", th.Platform, th.Source)
 	}
 	if !strings.Contains(th.Author.Handle, "@") {

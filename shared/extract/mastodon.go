@@ -135,6 +135,15 @@ type mastoBundle struct {
 	Context *mastoContext `json:"context"`
 }
 
+// mastoInput is every shape Extract takes, read in one pass: the bundle,
+// a bare Status, a bare /context (refused). Their keys differ, so each
+// shape fills only its own part.
+type mastoInput struct {
+	mastoBundle
+	mastoStatus
+	mastoContext
+}
+
 type mastodonJSON struct{}
 
 func (mastodonJSON) Name() string { return "mastodon-api" }
@@ -152,23 +161,17 @@ func (mastodonJSON) Accepts(p *Page) bool {
 }
 
 func (mastodonJSON) Extract(p *Page) (*thread.Thread, error) {
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(p.Content, &probe); err != nil {
-		return nil, thread.Errorf(thread.EINVALID, "mastodon: the API response is not a JSON object: %v", err)
-	}
-	var b mastoBundle
-	var err error
-	switch {
-	case probe["status"] != nil:
-		err = json.Unmarshal(p.Content, &b)
-	case probe["account"] != nil:
-		b.Status = new(mastoStatus)
-		err = json.Unmarshal(p.Content, b.Status)
-	case probe["ancestors"] != nil || probe["descendants"] != nil:
-		return nil, thread.Errorf(thread.EINVALID, "mastodon: a /context response lacks the status itself; pass {\"status\": …, \"context\": …}")
-	}
-	if err != nil {
+	var in mastoInput
+	if err := json.Unmarshal(p.Content, &in); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon: the API response cannot be read: %v", err)
+	}
+	b := in.mastoBundle
+	switch {
+	case b.Status != nil:
+	case in.Account != nil:
+		b.Status = &in.mastoStatus
+	case in.Ancestors != nil || in.Descendants != nil:
+		return nil, thread.Errorf(thread.EINVALID, "mastodon: a /context response lacks the status itself; pass {\"status\": …, \"context\": …}")
 	}
 	focal := b.Status
 	if focal == nil || focal.ID == "" || focal.Account == nil || focal.Account.ID == "" {

@@ -34,7 +34,7 @@ func TestMastodonSelfThread(t *testing.T) {
 		// answer to her are out.
 		{"made-dom-ancestors-cw-media", []string{"101", "102", "103", "104"}, true, "mastodon-dom"},
 	} {
-		t.Run(c.dir, func(t *testing.T) { wantFediChain(t, "mastodon", c.dir, c.want, c.complete, c.source) })
+		t.Run(c.dir, func(t *testing.T) { wantFediChain(t, "mastodon", c.dir, c.want, c.complete, thread.Mastodon, c.source) })
 	}
 }
 

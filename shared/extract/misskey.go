@@ -8,8 +8,8 @@ package extract
 // replies of each of the author's notes below it (POST /api/notes/children).
 // The thread is the focal user's chain (same userId) through replyId; the
 // text is MFM, Misskey's markup (misskey_mfm.go). Threads read here are
-// fediverse threads like Mastodon's: platform "mastodon", source
-// "misskey-api".
+// platform "misskey" (source "misskey-api"): their ids are the server's
+// note ids and only Misskey's API reads them again (keep current).
 
 import (
 	"encoding/json"
@@ -108,6 +108,13 @@ type missBundle struct {
 	Children     []*missNote `json:"children"`
 }
 
+// missInput is both shapes Extract takes, read in one pass: the bundle
+// or a bare Note (whose keys are not the bundle's).
+type missInput struct {
+	missBundle
+	missNote
+}
+
 type misskeyJSON struct{}
 
 func (misskeyJSON) Name() string { return "misskey-api" }
@@ -117,20 +124,13 @@ func (misskeyJSON) Accepts(p *Page) bool {
 }
 
 func (misskeyJSON) Extract(p *Page) (*thread.Thread, error) {
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(p.Content, &probe); err != nil {
-		return nil, thread.Errorf(thread.EINVALID, "misskey: the API response is not a JSON object: %v", err)
-	}
-	var b missBundle
-	var err error
-	if probe["note"] != nil {
-		err = json.Unmarshal(p.Content, &b)
-	} else {
-		b.Note = new(missNote)
-		err = json.Unmarshal(p.Content, b.Note)
-	}
-	if err != nil {
+	var in missInput
+	if err := json.Unmarshal(p.Content, &in); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "misskey: the API response cannot be read: %v", err)
+	}
+	b := in.missBundle
+	if b.Note == nil {
+		b.Note = &in.missNote
 	}
 	opened := b.Note
 	if opened == nil || opened.ID == "" || opened.UserID == "" || opened.User == nil {
@@ -199,7 +199,7 @@ func missChain(focal *missNote, b missBundle, host string) (*thread.Thread, erro
 	}
 
 	t := &thread.Thread{
-		Platform: thread.Mastodon,
+		Platform: thread.Misskey,
 		Author:   missAuthor(focal.User, host),
 		URL:      missNoteURL(focal, host),
 		FocalID:  focal.ID,

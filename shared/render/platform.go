@@ -19,6 +19,7 @@ var PlatformNames = []PlatformName{
 	{thread.X, "X"},
 	{thread.Bluesky, "Bluesky"},
 	{thread.Mastodon, "Mastodon"},
+	{thread.Misskey, "Misskey"},
 	{thread.Threads, "Threads"},
 }
 
@@ -63,7 +64,8 @@ func entityURL(p thread.Platform, instance string, r thread.Run) string {
 		case thread.HashtagRun:
 			s = "https://bsky.app/hashtag/" + esc
 		}
-	case thread.Mastodon:
+	case thread.Mastodon, thread.Misskey:
+		// Both name profiles /@user and tags /tags/<tag> on every server.
 		switch r.Type {
 		case thread.MentionRun:
 			// @user@server lives on its own server; @user on this one.

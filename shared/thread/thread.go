@@ -12,7 +12,12 @@ const (
 	X        Platform = "x"
 	Bluesky  Platform = "bluesky"
 	Mastodon Platform = "mastodon"
-	Threads  Platform = "threads"
+	// Misskey is the Misskey family (Misskey, Sharkey, Firefish, …) read
+	// through Misskey's own API: its ids, addresses and API are not
+	// Mastodon's, so a saved note is re-read and keyed as Misskey's. The
+	// family's servers that speak the Mastodon API are read as Mastodon.
+	Misskey Platform = "misskey"
+	Threads Platform = "threads"
 )
 
 // Thread is one author's chain of posts, in reading order.

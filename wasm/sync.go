@@ -47,6 +47,7 @@ func init() {
 	str2("syncEdit", "savedThreadJSON, editJSON", usync.APIEdit)
 	str2("syncRefresh", "savedThreadJSON, followJSON", usync.APIRefresh)
 	str1("syncNewPosts", "savedThreadJSON", usync.APINewPosts)
+	str1("syncMoved", "savedThreadJSON", usync.APIMoved)
 	// syncClockNext(last, deviceId, nowMs): nowMs is a number (Date.now()).
 	register("syncClockNext", func(args []js.Value) (any, error) {
 		if len(args) != 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString || args[2].Type() != js.TypeNumber {

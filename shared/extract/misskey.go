@@ -117,7 +117,7 @@ type missInput struct {
 
 type misskeyJSON struct{}
 
-func (misskeyJSON) Name() string { return "misskey-api" }
+func (misskeyJSON) Name() string { return thread.MisskeySource }
 
 func (misskeyJSON) Accepts(p *Page) bool {
 	return p.JSON && containsAll(p.Content, missNoteKeys)

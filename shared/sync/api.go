@@ -35,7 +35,8 @@ type SealedJSON struct {
 
 // EditJSON is one local edit for APIEdit. At is the edit's HLC (from
 // APIClockNext). Op is "save" (Thread, SavedAt), "delete", "tags" (Tags),
-// "note" (Note) or "readPosition" (ReadPosition, null to clear).
+// "note" (Note), "readPosition" (ReadPosition, null to clear) or
+// "keepCurrent" (KeepCurrent, null for the default).
 type EditJSON struct {
 	Op           string         `json:"op"`
 	At           HLC            `json:"at"`
@@ -44,6 +45,7 @@ type EditJSON struct {
 	Tags         []string       `json:"tags,omitempty"`
 	Note         string         `json:"note,omitempty"`
 	ReadPosition *ReadPosition  `json:"readPosition,omitempty"`
+	KeepCurrent  *bool          `json:"keepCurrent,omitempty"`
 }
 
 // keysFor derives the keys of a secret once and remembers the last one: a
@@ -196,8 +198,10 @@ func APIEdit(savedJSON, editJSON string) (string, error) {
 		st.SetNote(e.Note, e.At)
 	case "readPosition":
 		st.SetReadPosition(e.ReadPosition, e.At)
+	case "keepCurrent":
+		st.SetKeepCurrent(e.KeepCurrent, e.At)
 	default:
-		return "", fmt.Errorf("sync: unknown edit %q (save, delete, tags, note, readPosition)", e.Op)
+		return "", fmt.Errorf("sync: unknown edit %q (save, delete, tags, note, readPosition, keepCurrent)", e.Op)
 	}
 	return marshal(st)
 }

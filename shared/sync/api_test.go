@@ -74,6 +74,34 @@ func TestAPI_EditSealOpenMerge(t *testing.T) {
 	}
 }
 
+// The per-thread "keep current" switch as the extension edits it: set off
+// on one device, sealed, opened on another, it is off there; null puts the
+// default back.
+func TestAPI_KeepCurrentEdit(t *testing.T) {
+	must := mustFor(t)
+	var k sync.KeysJSON
+	json.Unmarshal([]byte(must(sync.APINewSecret())), &k)
+	th, _ := json.Marshal(synctest.Thread("42", []int{1, 2}, 0))
+	clock := must(sync.APIClockNext("", "devA", 1_800_000_000_000))
+	a := must(sync.APIEdit("", `{"op":"save","at":"`+clock+`","thread":`+string(th)+`,"savedAt":"2026-11-26T12:00:00Z"}`))
+	if strings.Contains(a, `"keepCurrent"`) {
+		t.Fatalf("a save set the switch: %s", a)
+	}
+	clock = must(sync.APIClockNext(clock, "devA", 1_800_000_000_001))
+	a = must(sync.APIEdit(a, `{"op":"keepCurrent","at":"`+clock+`","keepCurrent":false}`))
+	b := must(sync.APIOpen(k.Secret, must(sync.APISeal(k.Secret, a))))
+	var got sync.SavedThread
+	json.Unmarshal([]byte(b), &got)
+	if got.KeepCurrent == nil || *got.KeepCurrent || got.Clocks.KeepCurrent.String() != clock {
+		t.Fatalf("opened on the other device: %s", b)
+	}
+	clockB := must(sync.APIClockNext(must(sync.APIMaxClock(b)), "devB", 1_800_000_000_002))
+	b = must(sync.APIEdit(b, `{"op":"keepCurrent","at":"`+clockB+`"}`))
+	if m := must(sync.APIMerge(a, b)); strings.Contains(m, `"keepCurrent":false`) || !strings.Contains(m, `"keepCurrent":"`+clockB) {
+		t.Fatalf("the later default did not win: %s", m)
+	}
+}
+
 func TestAPI_Errors(t *testing.T) {
 	must := mustFor(t)
 	var k sync.KeysJSON

@@ -299,6 +299,12 @@ func (c *Client) SetReadPosition(canonicalID string, p *ReadPosition) error {
 	return c.edit(canonicalID, false, func(s *SavedThread, at HLC) error { s.SetReadPosition(p, at); return nil })
 }
 
+// SetKeepCurrent sets the thread's own "keep current" switch (nil: the
+// default).
+func (c *Client) SetKeepCurrent(canonicalID string, on *bool) error {
+	return c.edit(canonicalID, false, func(s *SavedThread, at HLC) error { s.SetKeepCurrent(on, at); return nil })
+}
+
 // edit applies one local edit atomically with a fresh HLC, and queues the
 // record in the outbox. Only Save may create or resurrect a record.
 func (c *Client) edit(canonicalID string, create bool, fn func(*SavedThread, HLC) error) error {

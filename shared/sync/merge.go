@@ -14,7 +14,7 @@ import (
 // edit of both. The rules, register by register:
 //
 //   - Each register (the capture, each post, each tag, the note, the read
-//     position) keeps the value with the greater HLC: last writer wins.
+//     position, the keep-current switch) keeps the value with the greater HLC: last writer wins.
 //     Equal HLCs mean the same write; if the values still differ (only a
 //     corrupt or hand-made record can do that), the greater JSON encoding
 //     wins so the result does not depend on argument order.
@@ -29,8 +29,9 @@ import (
 //     nothing newer. The thread is deleted while its newest capture is older
 //     than the newest delete; a capture newer than the delete (a re-save)
 //     resurrects it, with whatever tags and note were written after the
-//     delete. Tags, notes and read positions written after a delete survive
-//     in the tombstone but do not resurrect it: only saving does.
+//     delete. Tags, notes, read positions and switches written after a
+//     delete survive in the tombstone but do not resurrect it: only saving
+//     does.
 //   - Manifest (a device's manifest record only): the greater counter.
 //
 // Merge is commutative, associative and idempotent on valid states (see
@@ -77,6 +78,18 @@ func Merge(a, b SavedThread) SavedThread {
 			rp = &c
 		}
 		out.ReadPosition, out.Clocks.ReadPosition = rp, rh
+	}
+
+	kc, kh := a.KeepCurrent, a.Clocks.KeepCurrent
+	if takeB(a.Clocks.KeepCurrent, b.Clocks.KeepCurrent, func() int { return compareJSON(a.KeepCurrent, b.KeepCurrent) }) {
+		kc, kh = b.KeepCurrent, b.Clocks.KeepCurrent
+	}
+	if live(kh) {
+		if kc != nil {
+			v := *kc
+			kc = &v
+		}
+		out.KeepCurrent, out.Clocks.KeepCurrent = kc, kh
 	}
 
 	out.Manifest = mergeManifest(a.Manifest, b.Manifest)

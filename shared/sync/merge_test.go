@@ -64,7 +64,7 @@ func genHistory(r *rand.Rand, devices, ops int) hist {
 	for range ops {
 		d := r.IntN(devices)
 		s := local[d]
-		switch op := r.IntN(10); {
+		switch op := r.IntN(11); {
 		case op < 3:
 			// A capture of a random contiguous run of posts 1..12.
 			from := 1 + r.IntN(6)
@@ -108,6 +108,13 @@ func genHistory(r *rand.Rand, devices, ops int) hist {
 				s.ID = "x:77"
 			}
 			s.SetReadPosition(&sync.ReadPosition{PostID: fmt.Sprintf("770%d", 1+r.IntN(12)), Progress: float64(r.IntN(5)) / 4}, clocks[d].Now())
+		case op < 9:
+			if s.ID == "" {
+				s.ID = "x:77"
+			}
+			// On, off, or back to the default.
+			on := []*bool{new(true), new(false), nil}[r.IntN(3)]
+			s.SetKeepCurrent(on, clocks[d].Now())
 		default:
 			// Receive a state some device held earlier (possibly stale).
 			if len(h.states) > 0 {
@@ -302,6 +309,39 @@ func TestMerge_NoteAndReadPositionLastWriterWins(t *testing.T) {
 	m := sync.Merge(b, a)
 	if m.Note != "from A" || m.ReadPosition == nil || m.ReadPosition.PostID != "101" {
 		t.Fatalf("merged = %s", js(t, m))
+	}
+}
+
+// The keep-current switch is a register like the note: switched off on one
+// device after it was switched on on another, it is off on both; a delete
+// clears a switch set before it.
+func TestMerge_KeepCurrentLastWriterWins(t *testing.T) {
+	at := func(sec int64, dev string) sync.HLC { return sync.HLC{Wall: 1_800_000_000_000 + sec*1000, Device: dev} }
+	var laptop sync.SavedThread
+	_ = laptop.Save(synctest.Thread("1", []int{1, 2}, 0), time.Time{}, at(0, "A"))
+	phone := laptop
+	if laptop.KeepCurrent != nil {
+		t.Fatalf("a fresh save has a switch: %s", js(t, laptop))
+	}
+	phone.SetKeepCurrent(new(true), at(1, "B"))
+	laptop.SetKeepCurrent(new(false), at(2, "A"))
+	for _, m := range []sync.SavedThread{sync.Merge(phone, laptop), sync.Merge(laptop, phone)} {
+		if m.KeepCurrent == nil || *m.KeepCurrent {
+			t.Fatalf("merged = %s, want keepCurrent false", js(t, m))
+		}
+		if err := m.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to the default, later, wins too.
+	phone.SetKeepCurrent(nil, at(3, "B"))
+	if m := sync.Merge(laptop, phone); m.KeepCurrent != nil || m.Clocks.KeepCurrent != at(3, "B") {
+		t.Fatalf("merged = %s, want the default as of 3", js(t, m))
+	}
+	gone := laptop
+	gone.Delete(at(4, "B"))
+	if m := sync.Merge(laptop, gone); m.KeepCurrent != nil || !m.Clocks.KeepCurrent.IsZero() {
+		t.Fatalf("a switch older than the delete survived: %s", js(t, m))
 	}
 }
 

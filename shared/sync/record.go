@@ -25,6 +25,11 @@ type SavedThread struct {
 	Tags         []string      `json:"tags"`
 	Note         string        `json:"note,omitempty"`
 	ReadPosition *ReadPosition `json:"readPosition,omitempty"`
+	// KeepCurrent is the thread's own "keep current" switch, nil where the
+	// user never set one: then the device's default applies (on for
+	// threads saved less than N days ago), which is also how a record
+	// written before the switch synced reads.
+	KeepCurrent *bool `json:"keepCurrent,omitempty"`
 	// Deleted is derived, never set: the newest delete is newer than the
 	// newest capture. It is written out for readers of the JSON (the
 	// extension) and recomputed by every merge.
@@ -59,6 +64,7 @@ type Clocks struct {
 	Tags         map[string]HLC `json:"tags,omitempty"`
 	Note         HLC            `json:"note,omitzero"`
 	ReadPosition HLC            `json:"readPosition,omitzero"`
+	KeepCurrent  HLC            `json:"keepCurrent,omitzero"`
 	// Deleted is the HLC of the newest delete: every register older than it
 	// is cleared.
 	Deleted HLC `json:"deleted,omitzero"`
@@ -133,11 +139,21 @@ func (s *SavedThread) SetReadPosition(p *ReadPosition, at HLC) {
 	*s = Merge(*s, SavedThread{ID: s.ID, ReadPosition: p, Clocks: Clocks{ReadPosition: at}})
 }
 
+// SetKeepCurrent sets the thread's own "keep current" switch as of at
+// (nil: back to the default).
+func (s *SavedThread) SetKeepCurrent(on *bool, at HLC) {
+	if on != nil {
+		v := *on
+		on = &v
+	}
+	*s = Merge(*s, SavedThread{ID: s.ID, KeepCurrent: on, Clocks: Clocks{KeepCurrent: at}})
+}
+
 // MaxClock is the greatest HLC in s: a device folds it into its Clock
 // (Observe) when it receives s, so its next edit is ordered after it.
 func (s *SavedThread) MaxClock() HLC {
 	c := s.Clocks
-	m := maxHLC(maxHLC(c.Thread, c.Note), maxHLC(c.ReadPosition, c.Deleted))
+	m := maxHLC(maxHLC(c.Thread, c.Note), maxHLC(maxHLC(c.ReadPosition, c.KeepCurrent), c.Deleted))
 	for _, h := range c.Posts {
 		m = maxHLC(m, h)
 	}
@@ -160,10 +176,10 @@ func (s *SavedThread) Validate() error {
 		return fmt.Errorf("sync: record %s: thread and its clock disagree", s.ID)
 	}
 	older := func(h HLC) bool { return !h.IsZero() && c.Deleted.After(h) }
-	if older(c.Thread) || older(c.Note) || older(c.ReadPosition) {
+	if older(c.Thread) || older(c.Note) || older(c.ReadPosition) || older(c.KeepCurrent) {
 		return fmt.Errorf("sync: record %s keeps an edit older than its delete", s.ID)
 	}
-	if c.Note.IsZero() && s.Note != "" || c.ReadPosition.IsZero() && s.ReadPosition != nil {
+	if c.Note.IsZero() && s.Note != "" || c.ReadPosition.IsZero() && s.ReadPosition != nil || c.KeepCurrent.IsZero() && s.KeepCurrent != nil {
 		return fmt.Errorf("sync: record %s has a field without a clock", s.ID)
 	}
 	if s.Deleted != c.Deleted.After(c.Thread) {

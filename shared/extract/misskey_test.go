@@ -30,7 +30,9 @@ func TestMisskeySelfThread(t *testing.T) {
 		// same-display-name account and a later own branch are out.
 		{"made-v13-selfthread-3-quote-video-mfm", []string{"9r00000001", "9r00000002", "9r00000003"}, true},
 	} {
-		t.Run(c.dir, func(t *testing.T) { wantFediChain(t, "misskey", c.dir, c.want, c.complete, thread.Misskey, "misskey-api") })
+		t.Run(c.dir, func(t *testing.T) {
+			wantFediChain(t, "misskey", c.dir, c.want, c.complete, thread.Misskey, "misskey-api")
+		})
 	}
 }
 

@@ -44,4 +44,13 @@ func init() {
 		b, err := json.Marshal(a)
 		return string(b), err
 	})
+	// mastodonAccountId(pageURL, lookupBody) → the account id of the
+	// profile at pageURL, read from the server's answer to
+	// /api/v1/accounts/lookup: what the statuses request takes.
+	register("mastodonAccountId", func(args []js.Value) (any, error) {
+		if err := stringArgs(args, 2, "mastodonAccountId", "pageURL, lookupBody"); err != nil {
+			return nil, err
+		}
+		return extract.MastodonAccountID(args[0].String(), args[1].String())
+	})
 }

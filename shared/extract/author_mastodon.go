@@ -21,19 +21,57 @@ import (
 // and GoToSocial; tabs after it (/with_replies, /media) allowed.
 var mastoProfilePageRe = regexp.MustCompile(`^/(?:@|users/)([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9.-]+))?(?:/[a-z_]*)?/?$`)
 
-func mastoAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
+// mastoAccountIDRe is an account id the statuses request may take: it goes
+// into the request's path, so nothing but letters and digits (Mastodon's
+// numbers, Pleroma's and GoToSocial's flake ids and ULIDs).
+var mastoAccountIDRe = regexp.MustCompile(`^[0-9A-Za-z]{1,40}$`)
+
+// mastoProfile reads a profile page's address: the user, the host for a
+// remote account ("" for a local one), and whether an account is that one.
+func mastoProfile(u *url.URL) (user, host string, isAuthor func(*mastoAccount) bool, err error) {
 	m := mastoProfilePageRe.FindStringSubmatch(u.Path)
 	if m == nil {
-		return nil, thread.Errorf(thread.EINVALID, "author threads: %s is not a profile page (X, Bluesky, or a Mastodon-compatible server)", u)
+		return "", "", nil, thread.Errorf(thread.EINVALID, "author threads: %s is not a profile page (X, Bluesky, or a Mastodon-compatible server)", u)
 	}
-	user, host := m[1], m[2]
-	isAuthor := func(a *mastoAccount) bool {
+	user, host = m[1], m[2]
+	isAuthor = func(a *mastoAccount) bool {
 		if a == nil || !strings.EqualFold(a.Username, user) {
 			return false
 		}
 		// /@user on its own server is a local account (acct without
 		// host); /@user@host is that remote one.
 		return host == "" && !strings.Contains(a.Acct, "@") || strings.EqualFold(a.Acct, user+"@"+host)
+	}
+	return user, host, isAuthor, nil
+}
+
+// MastodonAccountID reads the answer of GET /api/v1/accounts/lookup?acct=…
+// asked from a profile page (pageURL): the id of the profile's account,
+// which /api/v1/accounts/:id/statuses takes. An answer naming another
+// account, or none, is refused.
+func MastodonAccountID(pageURL, body string) (string, error) {
+	u, err := url.Parse(pageURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", thread.Errorf(thread.EINVALID, "author threads: %q is not a page address", pageURL)
+	}
+	user, host, isAuthor, err := mastoProfile(u)
+	if err != nil {
+		return "", err
+	}
+	var a mastoAccount
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		return "", thread.Errorf(thread.EINVALID, "author threads: the account lookup is not a Mastodon account: %v", err)
+	}
+	if !isAuthor(&a) || !mastoAccountIDRe.MatchString(a.ID) {
+		return "", thread.Errorf(thread.ENOTFOUND, "author threads: the server named no account @%s", strings.TrimSuffix(user+"@"+host, "@"))
+	}
+	return a.ID, nil
+}
+
+func mastoAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
+	user, host, isAuthor, err := mastoProfile(u)
+	if err != nil {
+		return nil, err
 	}
 	out := &AuthorThreads{Platform: thread.Mastodon}
 	var posts []authorPost

@@ -198,3 +198,49 @@ func TestAuthorChainsLeaveOutRepliesToOthersInTheThread(t *testing.T) {
 		t.Fatalf("got %+v, want thread 1 of 2 posts, nothing more", got)
 	}
 }
+
+// The account lookup a Mastodon profile asks first: testdata/author-lookup/
+// <case>/ holds the profile's address (url.txt), the recorded answer
+// (source.json) and the id it names (expected.txt). Answers that name
+// another account, no account, or an id unfit for a request path are
+// refused.
+func TestMastodonAccountID(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "author-lookup", "*"))
+	if len(dirs) == 0 {
+		t.Fatal("no cases under testdata/author-lookup")
+	}
+	read := func(dir, name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	var recorded string
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			recorded = read(dir, "source.json")
+			got, err := MastodonAccountID(read(dir, "url.txt"), recorded)
+			if want := read(dir, "expected.txt"); err != nil || got != want {
+				t.Fatalf("MastodonAccountID = %q, %v; want %q", got, err, want)
+			}
+		})
+	}
+	for name, c := range map[string]struct{ url, body, code string }{
+		// The same cassette's answer for an unknown account (a 404's body).
+		"not found":           {"https://localhost:3000/@nobody", `{"error":"Record not found"}`, "not_found"},
+		"another account":     {"https://localhost:3000/@someone_else", recorded, "not_found"},
+		"remote, got local":   {"https://localhost:3000/@mastodonpy_test@elsewhere.example", recorded, "not_found"},
+		"id unfit for a path": {"https://localhost:3000/@mastodonpy_test", strings.Replace(recorded, `"id":"109440137734600341"`, `"id":"../admin"`, 1), "not_found"},
+		"not JSON":            {"https://localhost:3000/@mastodonpy_test", `<html>`, "invalid"},
+		"not a profile":       {"https://localhost:3000/about", recorded, "invalid"},
+		"not an address":      {"localhost:3000/@mastodonpy_test", recorded, "invalid"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			id, err := MastodonAccountID(c.url, c.body)
+			if got := thread.ErrorCode(err); err == nil || got != c.code {
+				t.Errorf("got %q, code %q (%v); want code %q", id, got, err, c.code)
+			}
+		})
+	}
+}

@@ -36,3 +36,12 @@ test('authorThreads throws a clear Error on bad arguments and bad bodies', async
   assert.throws(() => unspool.authorThreads('https://x.com/a', ['{"data":{}}']), /not a user timeline/);
   assert.throws(() => unspool.authorThreads('https://x.com/a', []), /nothing was captured/);
 });
+
+test('mastodonAccountId reads the profile account id from a recorded lookup, and refuses another account', async () => {
+  const unspool = await loadUnspool();
+  const dir = path.join(root, 'shared/extract/testdata/author-lookup/mastodonpy-account-lookup');
+  const at = (f) => fs.readFileSync(path.join(dir, f), 'utf8').trim();
+  assert.equal(unspool.mastodonAccountId(at('url.txt'), at('source.json')), at('expected.txt'));
+  assert.throws(() => unspool.mastodonAccountId('http://localhost:3000/@someone_else', at('source.json')), /named no account @someone_else/);
+  assert.throws(() => unspool.mastodonAccountId(at('url.txt')), /takes/);
+});

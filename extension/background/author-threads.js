@@ -3,6 +3,8 @@
 // background (content/author-threads.js draws the list).
 //   author:list          the profile's timeline responses → unspool.authorThreads
 //                        (Go reads X's, Bluesky's and Mastodon's JSON; this file never does)
+//   author:mastodon-account  a Mastodon profile's account lookup answer → the
+//                        account id its statuses request takes (unspool.mastodonAccountId)
 //   author:bluesky-feed  (in bluesky-appview.js) the AppView's getAuthorFeed for the profile
 //   author:unroll        opens one listed thread in the same tab and unrolls it there
 //   author:save          saves one listed thread the content script collected
@@ -42,6 +44,12 @@ handle('author:list', async ({ url, bodies }, sender) => {
   const listing = JSON.parse(await call('authorThreads', url, bodies));
   await keepListing(listing, sender);
   return listing;
+}, { page: true });
+
+handle('author:mastodon-account', async ({ url, body }) => {
+  if (typeof url !== 'string' || typeof body !== 'string') throw new Error('author:mastodon-account takes {url, body}');
+  await ready();
+  return call('mastodonAccountId', url, body);
 }, { page: true });
 
 // author:save {url, collected: {content}} — one thread of the list, as the

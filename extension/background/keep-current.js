@@ -8,6 +8,9 @@
 // through the same public requests its collector makes —
 //   Bluesky:  the AppView's getPostThread for the saved post (bluesky-appview.js)
 //   Mastodon: GET <server>/api/v1/statuses/<id> and …/<id>/context
+//   Misskey:  POST <server>/api/notes/show, …/conversation, …/children for
+//             the saved note (shared/misskey-api.js), on the server it was
+//             read on
 // — with no cookies and no referrer: what leaves the browser is the post's
 // own address. At most one reading per thread per interval; a 429 or 5xx
 // answer puts that thread off (Retry-After honoured, else doubling from the
@@ -25,7 +28,8 @@ import { callAhead } from '../shared/wasm-host.js';
 import { onAheadCaptures } from './reader-api.js';
 import * as library from '../shared/library-store.js';
 import { fetchThread } from './bluesky-appview.js';
-import { settings, threadSwitches, follows } from '../shared/keep-settings.js';
+import { misskeyNote, MisskeyAPIError } from '../shared/misskey-api.js';
+import { settings, follows, adoptDeviceSwitches } from '../shared/keep-settings.js';
 
 export const ALARM = 'unspool-keep-current';
 export const INTERVAL_MIN = 60;
@@ -35,6 +39,10 @@ const TIMEOUT_MS = 10_000;
 // When each thread may be read next and how many times in a row it failed
 // ({[key]: {next, fails}}), on this device.
 const STATE_KEY = 'keepCurrentState';
+
+// The platforms read again here; X's threads come from its pages
+// (onXCaptures), others are not read again.
+const READ_AGAIN = ['bluesky', 'mastodon', 'misskey'];
 
 // A Bluesky post page: the AppView request is made of its two parts
 // (bluesky-appview.js checks them again).
@@ -107,6 +115,22 @@ export async function reading(t) {
     // The collector's shape, joined as text: the extractor reads it.
     return { url: t.url, content: `{"status":${status},"context":${context}}` };
   }
+  if (t.platform === 'misskey') {
+    // The server the thread was read on names the author's profile
+    // (shared/extract missAuthor: https://<server>/@user[@their server]);
+    // a remote author's note keeps its origin's address in t.url, and the
+    // ids are that server's. The opened note is asked again there, as the
+    // collector asked it, and its note page is the extractor's page.
+    const origin = new URL(t.author?.url ?? '').origin;
+    if (!origin.startsWith('https://')) throw new Error(`not an https server: ${t.author?.url}`);
+    const id = String(t.focalId || t.id);
+    try {
+      return { url: new URL(`/notes/${id}`, origin).href, content: await misskeyNote(origin, id) };
+    } catch (err) {
+      if (err instanceof MisskeyAPIError && (err.status === 429 || err.status >= 500)) throw new Busy(err.status, null);
+      throw err;
+    }
+  }
   return null;
 }
 
@@ -119,11 +143,11 @@ export async function run({ force = false } = {}) {
   if (globalThis.navigator?.onLine === false) return { ...out, offline: true };
   // The list's rows say which threads are due (live ones, small); only
   // those records are read.
-  const [rows, switches] = await Promise.all([library.rows(), threadSwitches()]);
+  const rows = await library.rows();
   const state = (await chrome.storage.local.get(STATE_KEY))[STATE_KEY] ?? {};
   const now = Date.now();
   for (const row of rows) {
-    if (!follows(row, s, switches) || !['bluesky', 'mastodon'].includes(row.platform)) continue;
+    if (!follows(row, s) || !READ_AGAIN.includes(row.platform)) continue;
     const st = state[row.key] ?? { next: 0, fails: 0 };
     if (!force && st.next > now) {
       out.skipped++;
@@ -162,12 +186,12 @@ export async function run({ force = false } = {}) {
 export async function onXCaptures(url, json) {
   const s = await settings();
   if (!s.on || !json.length) return null;
-  const [rows, switches] = await Promise.all([library.rows(), threadSwitches()]);
+  const rows = await library.rows();
   // Which kept X threads the captures could hold: X's data of any post of
   // a thread names its first post (the thread's id: the key after shared/sync
   // CanonicalIDSeparator ":") among the ancestors. Only then is the WASM
   // asked.
-  const kept = rows.filter((r) => r.platform === 'x' && follows(r, s, switches) && json.some((b) => b.includes(`"${r.key.slice(r.key.indexOf(':') + 1)}"`)));
+  const kept = rows.filter((r) => r.platform === 'x' && follows(r, s) && json.some((b) => b.includes(`"${r.key.slice(r.key.indexOf(':') + 1)}"`)));
   if (!kept.length) return null;
   const fresh = JSON.parse(await callAhead('extractCollected', url, { html: [], json, followed: [], stoppedBy: '' }));
   const key = await library.threadKey(fresh);

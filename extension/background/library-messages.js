@@ -13,6 +13,7 @@ import { ready } from '../shared/wasm-host.js';
 import * as library from '../shared/library-store.js';
 import * as sync from './sync.js';
 import { useWasm } from '../shared/record-ops.js';
+import { adoptDeviceSwitches } from '../shared/keep-settings.js';
 
 useWasm(ready);
 
@@ -65,7 +66,17 @@ chrome.runtime.onInstalled.addListener(() => {
     chrome.contextMenus.create({ id: MENU_LIBRARY, title: 'Open library', contexts: ['action'] });
   });
   sync.schedule();
+  upgrade().catch((err) => console.warn(`unspool: library upgrade: ${err.message}`));
 });
+
+// upgrade brings what an earlier version kept another way to this one's
+// (on install and on every update): the keep-current switches this device
+// kept for itself go into their records (and sync), then records saved
+// under a key their thread no longer has move to it, switches and all.
+async function upgrade() {
+  await adoptDeviceSwitches(library);
+  await library.relocate();
+}
 chrome.runtime.onStartup.addListener(() => sync.schedule());
 
 // Each time the worker starts (browser start, or woken by any event):

@@ -139,6 +139,8 @@ function host(cfg) {
       }, { queue: (key) => queued.has(key), origin: 'sync', silent: true });
       // Pages hear of real changes only, not of seqs recorded.
       if (changed.length) library.announce(changed, 'sync');
+      // A device on an earlier version may still save under an old key.
+      if (changed.length) await library.relocate(changed);
     },
   };
 }

@@ -7,7 +7,8 @@
 // the background's author:list), never here.
 //   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js)
 //   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
-//   Mastodon  GET /api/v1/accounts/lookup, then /api/v1/accounts/:id/statuses on the page's own origin
+//   Mastodon  GET /api/v1/accounts/lookup (the id read by Go: unspool.mastodonAccountId, through
+//             author:mastodon-account), then /api/v1/accounts/:id/statuses on the page's own origin
 // "Unroll" opens the reader on a thread: Bluesky's and Mastodon's collected
 // here as their collectors would on the thread's page; X's on its own page,
 // opened in this tab (X needs the page's own TweetDetail). "Save all" (Bluesky, Mastodon) collects each
@@ -77,12 +78,11 @@ import './ui-host.js';
       case 'bluesky':
         return [await U.askWhole('author:bluesky-feed', { actor: p.name })];
       case 'mastodon': {
-        // The account's id is what the statuses endpoint takes: the one
-        // field read here, from the account the server names.
-        const account = JSON.parse(await getText(`/api/v1/accounts/lookup?acct=${encodeURIComponent(p.name)}`));
-        const id = typeof account?.id === 'string' && /^[0-9A-Za-z]{1,40}$/.test(account.id) ? account.id : null;
-        if (!id) throw new Error('the server named no account');
-        return [await getText(`/api/v1/accounts/${id}/statuses${MASTO_STATUSES}`)];
+        // The account's id is what the statuses endpoint takes; Go reads it
+        // from the lookup's answer (author:mastodon-account).
+        const lookup = await getText(`/api/v1/accounts/lookup?acct=${encodeURIComponent(p.name)}`);
+        const id = await U.askWhole('author:mastodon-account', { url: location.href, body: lookup });
+        return [await getText(`/api/v1/accounts/${encodeURIComponent(id)}/statuses${MASTO_STATUSES}`)];
       }
     }
     return [];

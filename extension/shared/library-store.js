@@ -199,6 +199,14 @@ export async function setReadPosition(key, pos) {
   });
 }
 
+// setKeepCurrent sets the thread's own keep-current switch (true, false,
+// or null for the default); it syncs with the thread, the last switch by
+// the sync clock winning on every device.
+export async function setKeepCurrent(key, on) {
+  await mutate([key], (ops, old, hlc) =>
+    (old && !old.deleted && (old.keepCurrent ?? null) !== (typeof on === 'boolean' ? on : null) ? ops.setKeepCurrent(old, on, hlc()) : null));
+}
+
 // refresh merges a later reading of a saved thread at its source (keep
 // current: thread.Follow's rules in the WASM) and returns what changed
 // ({added, edited, removed, restored}); null when the thread is not in the
@@ -314,7 +322,42 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
   }, { queue, origin, silent: true });
   // Pages hear of real changes only, not of seqs recorded.
   if (touched.length) announce(touched, origin);
+  if (touched.length) await relocate(touched);
   return { added, updated, unchanged, failed };
+}
+
+// relocate moves the records of keys (all of them when keys is omitted)
+// that an earlier version saved under a key their thread no longer has: Go
+// says where each belongs (ops.moved); the record is merged there and the
+// old one deleted, in one transaction, and both are queued, so every
+// device follows. Returns how many moved.
+/** @param {string[]} [keys] */
+export async function relocate(keys) {
+  const ops = await api();
+  const recs = keys ? await Promise.all(keys.map(get)) : await all();
+  const targets = new Map();
+  for (const r of recs) {
+    const m = r && !r.deleted && r.thread ? ops.moved(r) : null;
+    if (m) targets.set(r.key, m.id);
+  }
+  if (!targets.size) return 0;
+  // The old keys come first: each is read again inside the transaction, so
+  // an edit made since the look above moves with it.
+  const arriving = new Map();
+  let moved = 0;
+  await mutate([...targets.keys(), ...new Set(targets.values())], (o, old, hlc, key) => {
+    if (targets.has(key)) {
+      const m = old && !old.deleted && old.thread ? o.moved(old) : null;
+      if (!m) return null;
+      arriving.set(m.id, [...(arriving.get(m.id) ?? []), m]);
+      moved++;
+      return o.remove(old, hlc());
+    }
+    let rec = old ?? null;
+    for (const m of arriving.get(key) ?? []) rec = o.merge(rec, m);
+    return rec === old ? null : rec;
+  });
+  return moved;
 }
 
 function plainOf(rec) {

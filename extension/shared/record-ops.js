@@ -50,7 +50,14 @@ export async function api() {
     setTags: (rec, tags, at) => edit(rec, { op: 'tags', at, tags }),
     setNote: (rec, note, at) => edit(rec, { op: 'note', at, note }),
     setReadPosition: (rec, readPosition, at) => edit(rec, { op: 'readPosition', at, readPosition }),
+    // The thread's own keep-current switch: true, false, or null for the
+    // default (keep-settings.js follows).
+    setKeepCurrent: (rec, on, at) => edit(rec, { op: 'keepCurrent', at, ...(typeof on === 'boolean' ? { keepCurrent: on } : {}) }),
     merge: (a, b) => p(f('syncMerge')(a ? j(plain(a)) : '', j(plain(b)))),
+    // The record under the key its thread has now, or null when it is
+    // where it belongs (a Misskey thread an earlier version saved as
+    // Mastodon's: shared/sync Moved).
+    moved: (rec) => p(f('syncMoved')(j(plain(rec)))),
     // Keep current: a later reading of the thread at its source merged in
     // ({saved, changes}), and how many posts are new since it was read
     // ({count, since}).

@@ -58,6 +58,9 @@ export function indexRow(rec, title, fresh = 0) {
     savedAt: rec.savedAt,
     complete: t.complete !== false,
     read: rec.readPosition?.progress ?? 0,
+    // The thread's own keep-current switch, synced with it; absent where
+    // never set (keep-settings.js follows reads that as the default).
+    ...(typeof rec.keepCurrent === 'boolean' ? { keepCurrent: rec.keepCurrent } : {}),
     fresh,
     words,
   };

@@ -95,6 +95,8 @@ test('hostile content script: every privileged message is refused and changes no
     // threads of the list the background made for this tab (none here).
     ['author:unroll', { url: 'https://evil.example/' }, false],
     ['author:save', { url: 'https://x.com/a/status/1', collected: { content: '<html></html>' } }, false],
+    // Any page may have Go read an account lookup: it only answers an id.
+    ['author:mastodon-account', { url: 'https://mastodon.example/@a', body: '{"id":"7","username":"a","acct":"a"}' }, true],
     ['reader:render', { thread: shown, settings: {} }, true],
     ['reader:export', { thread: shown, format: 'md' }, true],
     ['reader:player', {}, true],

@@ -3,8 +3,8 @@
 // WASM renderer in this page (no network, no background round trip), with
 // the thread's tags and note editable and delete with undo.
 
-import { get, setTags, setNote, setReadPosition, remove, undoRemove, markSeen } from '../../shared/library-store.js';
-import { settings as keepSettings, threadSwitches, follows, setThread } from '../../shared/keep-settings.js';
+import { get, setTags, setNote, setReadPosition, setKeepCurrent, remove, undoRemove, markSeen } from '../../shared/library-store.js';
+import { settings as keepSettings, follows } from '../../shared/keep-settings.js';
 import { call } from '../../shared/wasm-host.js';
 import { api } from '../../shared/record-ops.js';
 import { listTitle } from '../../shared/search.js';
@@ -155,11 +155,11 @@ async function start() {
     return fail(`This thread could not be shown: ${e.message}`);
   }
   if (fresh.count) markSeen(key).catch(() => {});
-  const [ks, switches] = await Promise.all([keepSettings(), threadSwitches()]);
-  $('keep').checked = follows(rec, ks, switches);
+  const ks = await keepSettings();
+  $('keep').checked = follows(rec, ks);
   $('keep').disabled = !ks.on;
   $('keep').addEventListener('change', async () => {
-    await setThread(key, $('keep').checked);
+    await setKeepCurrent(key, $('keep').checked);
     $('saved-state').textContent = $('keep').checked ? 'This thread is kept current.' : 'This thread is no longer kept current.';
   });
   trackPosition(rec);

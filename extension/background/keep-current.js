@@ -29,7 +29,7 @@ import { onAheadCaptures } from './reader-api.js';
 import * as library from '../shared/library-store.js';
 import { fetchThread } from './bluesky-appview.js';
 import { misskeyNote, MisskeyAPIError } from '../shared/misskey-api.js';
-import { settings, follows, adoptDeviceSwitches } from '../shared/keep-settings.js';
+import { settings, follows } from '../shared/keep-settings.js';
 
 export const ALARM = 'unspool-keep-current';
 export const INTERVAL_MIN = 60;

@@ -5,7 +5,11 @@
 // now", the keep:run message), adds the 2 new posts of each, and the other
 // profile gets them by sync: its library rows say "2 new". Opening the
 // thread marks them new in the reader, and reading clears the count. A post
-// then deleted at the source stays, marked; a 429 puts the thread off.
+// then deleted at the source stays, marked. A thread's own switch, turned
+// off on one profile, is off on the other after sync and stops its
+// readings there. A Misskey thread saved the way an earlier version did
+// (platform "mastodon") moves to its misskey: key on both profiles and is
+// read again through Misskey's API. A 429 puts the thread off.
 // Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +34,30 @@ const status = (i) => ({
 });
 const MASTO_URL = `https://${INSTANCE}/@baker/${mid(1)}`;
 
+// ------------------------------------------------------------- Misskey
+// A Misskey server without a Mastodon API (made, in the shape of Misskey
+// 13's packed notes, as the made golden
+// shared/extract/testdata/misskey/made-v13-selfthread-3-quote-video-mfm):
+// a self-thread of 2, later 3.
+const MK = 'misskey.example';
+const mkUser = { id: '9u0000000a', name: 'Ada', username: 'ada', host: null, avatarUrl: null, emojis: {} };
+const nid = (i) => `9r0000000${i}`;
+const note = (i) => ({
+  id: nid(i), createdAt: `2026-02-0${i}T11:00:00.000Z`, userId: mkUser.id, user: mkUser, text: `Knitting, row ${i}.`, cw: null,
+  visibility: 'public', replyId: i > 1 ? nid(i - 1) : null, renoteId: null, files: [], fileIds: [], poll: null, emojis: {},
+  repliesCount: i < now.miss ? 1 : 0, uri: null, url: null,
+});
+// Misskey's API takes JSON POSTs and answers CORS (preflight included).
+const mkAPI = (path, answer) => [`${MK} ${path}`, { respond: async (url, req) => {
+  const headers = { ...cors, 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST' };
+  if (req.method === 'OPTIONS') return { status: 204, body: '', headers };
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const params = JSON.parse(body || '{}');
+  requests.push({ host: 'misskey', url: `${url.pathname} ${params.noteId}`, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
+  return { body: JSON.stringify(answer(params)), headers };
+} }];
+
 // ------------------------------------------------------------- Bluesky
 // A real-shaped AppView answer (the made golden's), focal on post 3 of 6;
 // its self-replies are cut to give the thread 3 or 5 posts.
@@ -50,7 +78,7 @@ function bskyAnswer(posts) {
 }
 
 // What the sources answer now.
-const now = { masto: 3, bsky: 3, mastoGone: 0, limited: false };
+const now = { masto: 3, bsky: 3, mastoGone: 0, limited: false, miss: 2 };
 const requests = [];
 const cors = { 'access-control-allow-origin': '*' };
 // Mastodon's rate-limit answer: the reset time in X-RateLimit-Reset, which
@@ -75,11 +103,14 @@ const routes = new Map([
     const descendants = [2, 3, 4, 5].slice(0, now.masto - 1).filter((i) => i !== now.mastoGone).map(status);
     return { body: JSON.stringify({ ancestors: [], descendants }), headers: cors };
   } }],
+  mkAPI('/api/notes/show', (p) => note(Number(p.noteId.slice(-1)))),
+  mkAPI('/api/notes/conversation', () => []),
+  mkAPI('/api/notes/children', (p) => [note(Number(p.noteId.slice(-1)) + 1)].filter((n) => Number(n.id.slice(-1)) <= now.miss)),
 ]);
 
 let pages, srv, A, B;
 before(async () => {
-  const serverOptions = { hosts: ['public.api.bsky.app', INSTANCE], ports: [18600, 18699] };
+  const serverOptions = { hosts: ['public.api.bsky.app', INSTANCE, MK], ports: [18600, 18699] };
   // Chromium is pointed at one page server by flags; each Firefox profile
   // starts its own on the same routes.
   pages = browserName === 'chromium' ? await startPages(routes, serverOptions) : null;
@@ -175,10 +206,84 @@ test('new posts of a Bluesky and a Mastodon thread arrive on both profiles, mark
   assert.ok(marks.some((m) => /^Removed at the source/.test(m)), marks.join(' | '));
 });
 
+test('a thread\'s own switch crosses devices: off on B stops A reading it, on again on A reaches B', async () => {
+  const mKey = (await rows(A)).find((x) => x.platform === 'mastodon').key;
+  const bKey = (await rows(A)).find((x) => x.platform === 'bluesky').key;
+  const keepBox = async (p, key) => {
+    await p.page.goto(p.url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
+    await p.page.waitForSelector('html[data-ready="1"]');
+    return p.page.evaluate(() => document.getElementById('keep').checked);
+  };
+  // Never switched: both follow the default (saved today: on), and the
+  // records carry no switch.
+  assert.equal((await record(A, mKey)).keepCurrent, undefined);
+  assert.equal(await keepBox(A, mKey), true);
+
+  // Off on B, by the switch on the thread's page.
+  assert.equal(await keepBox(B, mKey), true);
+  await B.page.click('#keep');
+  await until(async () => (await record(B, mKey)).keepCurrent === false, { what: 'the switch is off in B\'s record' });
+  await syncBoth();
+  assert.equal((await record(A, mKey)).keepCurrent, false, 'the switch synced to A');
+  assert.equal((await rows(A)).find((x) => x.key === mKey).keepCurrent, false, 'A\'s list row has it');
+  assert.equal(await keepBox(A, mKey), false, 'A\'s thread page shows it off');
+  assert.equal(await keepBox(A, bKey), true, 'the other thread keeps the default');
+  requests.length = 0;
+  const r = await A.send('keep:run');
+  assert.equal(r.checked, 1, JSON.stringify(r));
+  assert.deepEqual(requests.map((q) => q.host), ['bsky'], 'A no longer reads the thread switched off on B');
+
+  // On again, on A this time: the later switch wins on B.
+  await keepBox(A, mKey);
+  await A.page.click('#keep');
+  await until(async () => (await record(A, mKey)).keepCurrent === true, { what: 'the switch is on in A\'s record' });
+  await syncBoth();
+  assert.equal((await record(B, mKey)).keepCurrent, true, 'B has the later switch');
+  assert.equal(await keepBox(B, mKey), true);
+});
+
+test('a Misskey thread saved as an earlier version did moves to misskey: on both devices and is read again through Misskey\'s API', async () => {
+  const pageURL = `https://${MK}/notes/${nid(1)}`;
+  const read2 = await extractIn(B, pageURL, JSON.stringify({ note: note(1), conversation: [], children: [note(2)] }));
+  assert.equal(read2.platform, 'misskey');
+  assert.equal(read2.posts.length, 2);
+  // As an earlier version saved it: platform "mastodon", source misskey-api.
+  const oldKey = (await B.send('library:save', { thread: { ...read2, platform: 'mastodon' } })).key;
+  const newKey = await B.page.evaluate(async (t) => (await import('/shared/library-store.js')).threadKey(t), read2);
+  assert.deepEqual([oldKey, newKey], [`mastodon:${nid(1)}`, `misskey:${nid(1)}`]);
+  await B.page.evaluate(async (k) => (await import('/shared/library-store.js')).setTags(k, ['yarn']), oldKey);
+  // A pulls the old record and moves it; B gets the move back.
+  await syncBoth();
+  await syncBoth();
+  for (const p of [A, B]) {
+    const [old, moved] = [await record(p, oldKey), await record(p, newKey)];
+    assert.equal(old.deleted, true, `${p === A ? 'A' : 'B'}: the old record is deleted`);
+    assert.equal(moved?.deleted, false, `${p === A ? 'A' : 'B'}: the thread is under its new key`);
+    assert.deepEqual([moved.thread.platform, moved.tags], ['misskey', ['yarn']]);
+    assert.deepEqual((await rows(p)).filter((x) => x.key.endsWith(nid(1))).map((x) => x.key), [newKey], 'one row');
+  }
+
+  // The server now has a third note: keep current asks Misskey's API.
+  now.miss = 3;
+  requests.length = 0;
+  const r = await A.send('keep:run');
+  assert.equal(r.failed.length, 0, JSON.stringify(r));
+  assert.equal(r.added, 1, JSON.stringify(r));
+  const mine = requests.filter((q) => q.host === 'misskey');
+  assert.deepEqual(mine.map((q) => q.url), [
+    `/api/notes/show ${nid(1)}`,
+    `/api/notes/children ${nid(1)}`, `/api/notes/children ${nid(2)}`, `/api/notes/children ${nid(3)}`,
+  ]);
+  for (const q of mine) assert.deepEqual([q.cookie, q.referer], ['', ''], q.url);
+  await syncBoth();
+  assert.deepEqual((await record(B, newKey)).thread.posts.map((x) => x.id), [nid(1), nid(2), nid(3)]);
+});
+
 test('a 429 puts the thread off as long as the server asks, and the switch off stops all requests', async () => {
   now.limited = true;
   let r = await A.send('keep:run');
   assert.equal(r.failed.length, 1, JSON.stringify(r));
+  assert.match(r.failed[0].key, /^mastodon:/);
   // The next alarm (not forced) leaves the limited thread alone.
   const before = requests.length;
   await A.page.evaluate(() => chrome.storage.local.get('keepCurrentState')).then((s) => {

@@ -76,7 +76,7 @@ export async function libraryState(p) {
     const { all } = await import('/shared/library-store.js');
     return (await all()).filter((r) => !r.deleted && r.thread).map((r) => ({
       key: r.key, posts: r.thread.posts.map((x) => x.id), text: r.thread.posts.map((x) => x.text).join('\n'),
-      tags: r.tags, note: r.note ?? '',
+      tags: r.tags, note: r.note ?? '', keepCurrent: r.keepCurrent ?? null,
     })).sort((a, b) => (a.key < b.key ? -1 : 1));
   });
 }

@@ -6,7 +6,8 @@
 // outbox delivers it once, the server killed (SIGKILL) three times while
 // both devices save and sync and one imports a file with a corrupt record
 // loses nothing, a library wiped from the server and created again under
-// the same secret is said on both devices, a thread the server never shows
+// the same secret is said on both devices, a thread's keep-current switch
+// crosses devices (the later switch winning), a thread the server never shows
 // one device is said there (the writer's manifest lists it), and Firefox's
 // consent to send
 // data is asked on the press that turns sync on and holds everything back
@@ -122,6 +123,22 @@ test('tag on B, delete on A, re-save on B: both converge', async () => {
   const got = lib.find((s) => s.key === key(t));
   assert.ok(got, 'the re-save after the delete brings the thread back everywhere');
   assert.deepEqual(got.posts, t.posts.map((p) => p.id));
+});
+
+test('a thread\'s keep-current switch syncs: off on A is off on B; switched on A, then off on B before they sync, the later one wins on both', async () => {
+  const k = key(threads[0]);
+  const setKeep = (p, on) => p.page.evaluate(async ([kk, o]) => (await import('/shared/library-store.js')).setKeepCurrent(kk, o), [k, on]);
+  const keepOf = async (lib) => lib.find((s) => s.key === k).keepCurrent;
+  assert.equal(await keepOf(await converged()), null, 'never set: the default, on both');
+  await setKeep(A, false);
+  assert.equal(await keepOf(await converged()), false, 'off on A is off on B');
+  // A on, then B off a moment later (whether or not B has seen A's yet).
+  await setKeep(A, true);
+  await new Promise((r) => setTimeout(r, 20));
+  await setKeep(B, false);
+  assert.equal(await keepOf(await converged()), false, 'the later switch (B\'s) wins on both');
+  await setKeep(B, true);
+  assert.equal(await keepOf(await converged()), true);
 });
 
 test('offline: A saves and deletes, B edits the same threads; server back: both converge, nothing lost', async () => {

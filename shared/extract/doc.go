@@ -28,14 +28,15 @@
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
 //   - mastodon_dom.go  Mastodon web UI DOM, the fallback
-//   - misskey.go  the Misskey family's own API: a Note / {note, conversation, children}, as fediverse threads
+//   - misskey.go  the Misskey family's own API: a Note / {note, conversation, children}, as platform misskey
 //   - misskey_mfm.go  MFM, Misskey's markup, into runs
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
 //   - author.go  ExtractAuthorThreads: a profile's timeline responses → the author's self-threads,
 //     grouped once for every platform (authorChains); author_x.go (UserTweets), author_bluesky.go
-//     (getAuthorFeed), author_mastodon.go (account statuses) read each platform's answers
+//     (getAuthorFeed), author_mastodon.go (account statuses; MastodonAccountID reads the account
+//     lookup that comes first) read each platform's answers
 //   - threads.go  Threads post pages: the embedded data (thread_items)
 //   - threads_dom.go  Threads' rendered DOM, the fallback
 //

@@ -17,6 +17,8 @@
 //   - hlc.go     hybrid logical clocks: HLC, NextHLC, Clock
 //   - record.go  SavedThread, its edit methods and Validate
 //   - merge.go   Merge: the convergence rules
+//   - moved.go   Moved: a record an earlier version saved under a key its
+//     thread no longer has, under the new one (APIMoved)
 //   - follow.go  keep current: Refresh (a later reading of the source,
 //     stored as a capture), NewSinceRead, APIRefresh, APINewPosts
 //   - seal.go    Seal and Open: compression and XChaCha20-Poly1305

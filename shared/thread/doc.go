@@ -11,6 +11,8 @@
 //   - runs.go     structured, escape-safe post text and its plain-text form
 //   - validate.go Validate and the error codes
 //   - url.go      which URLs may be emitted (http/https only)
+//   - legacy.go   CurrentPlatform: the platform a thread saved by an earlier
+//     version has now
 //   - follow.go   Follow: a saved thread brought up to date with a later
 //     reading of its source (new posts marked, edits noted, posts gone at
 //     the source kept and marked), and PostOrder

@@ -28,6 +28,10 @@ func TestEntityURL(t *testing.T) {
 		{thread.Mastodon, thread.MentionRun, "@bob", "", "fosstodon.org", "https://fosstodon.org/@bob"},
 		{thread.Mastodon, thread.HashtagRun, "#foss", "", "fosstodon.org", "https://fosstodon.org/tags/foss"},
 		{thread.Mastodon, thread.MentionRun, "@bob@evil/x", "", "fosstodon.org", ""},
+		// Misskey names profiles and tags as Mastodon does.
+		{thread.Misskey, thread.MentionRun, "@ada", "", "misskey.example", "https://misskey.example/@ada"},
+		{thread.Misskey, thread.MentionRun, "@bob@hachyderm.io", "", "misskey.example", "https://hachyderm.io/@bob"},
+		{thread.Misskey, thread.HashtagRun, "#knit", "", "misskey.example", "https://misskey.example/tags/knit"},
 		{thread.Threads, thread.MentionRun, "@zuck", "", "", "https://www.threads.net/@zuck"},
 		{thread.Threads, thread.HashtagRun, "#food", "", "", "https://www.threads.net/search?serp_type=tags&q=food"},
 		{thread.X, thread.MentionRun, "@two words", "", "", ""},

@@ -68,33 +68,29 @@ func Merge(a, b SavedThread) SavedThread {
 		out.Note, out.Clocks.Note = "", HLC{}
 	}
 
-	rp, rh := a.ReadPosition, a.Clocks.ReadPosition
-	if takeB(a.Clocks.ReadPosition, b.Clocks.ReadPosition, func() int { return compareJSON(a.ReadPosition, b.ReadPosition) }) {
-		rp, rh = b.ReadPosition, b.Clocks.ReadPosition
-	}
-	if live(rh) {
-		if rp != nil {
-			c := *rp
-			rp = &c
-		}
-		out.ReadPosition, out.Clocks.ReadPosition = rp, rh
-	}
-
-	kc, kh := a.KeepCurrent, a.Clocks.KeepCurrent
-	if takeB(a.Clocks.KeepCurrent, b.Clocks.KeepCurrent, func() int { return compareJSON(a.KeepCurrent, b.KeepCurrent) }) {
-		kc, kh = b.KeepCurrent, b.Clocks.KeepCurrent
-	}
-	if live(kh) {
-		if kc != nil {
-			v := *kc
-			kc = &v
-		}
-		out.KeepCurrent, out.Clocks.KeepCurrent = kc, kh
-	}
+	out.ReadPosition, out.Clocks.ReadPosition = mergeValue(a.ReadPosition, b.ReadPosition, a.Clocks.ReadPosition, b.Clocks.ReadPosition, live)
+	out.KeepCurrent, out.Clocks.KeepCurrent = mergeValue(a.KeepCurrent, b.KeepCurrent, a.Clocks.KeepCurrent, b.Clocks.KeepCurrent, live)
 
 	out.Manifest = mergeManifest(a.Manifest, b.Manifest)
 	out.Deleted = d.After(out.Clocks.Thread)
 	return out
+}
+
+// mergeValue decides a register holding an optional value (nil: none):
+// the value with the greater clock, a copy of it, while it is live.
+func mergeValue[T any](va, vb *T, ha, hb HLC, live func(HLC) bool) (*T, HLC) {
+	v, h := va, ha
+	if takeB(ha, hb, func() int { return compareJSON(va, vb) }) {
+		v, h = vb, hb
+	}
+	if !live(h) {
+		return nil, HLC{}
+	}
+	if v != nil {
+		c := *v
+		v = &c
+	}
+	return v, h
 }
 
 // takeB decides one register: b's value wins if its HLC is greater, or on

@@ -337,7 +337,10 @@ export async function relocate(keys) {
   const recs = keys ? await Promise.all(keys.map(get)) : await all();
   const targets = new Map();
   for (const r of recs) {
-    const m = r && !r.deleted && r.thread ? ops.moved(r) : null;
+    if (!r || r.deleted || !r.thread) continue;
+    // A record the merge rules refuse stays as it is (mergeIn names it).
+    let m = null;
+    try { m = ops.moved(r); } catch { /* left where it is */ }
     if (m) targets.set(r.key, m.id);
   }
   if (!targets.size) return 0;

@@ -7,7 +7,8 @@
 // thread marks them new in the reader, and reading clears the count. A post
 // then deleted at the source stays, marked. A thread's own switch, turned
 // off on one profile, is off on the other after sync and stops its
-// readings there. A Misskey thread saved the way an earlier version did
+// readings there, and one an earlier version kept on one device alone is
+// written into its thread. A Misskey thread saved the way an earlier version did
 // (platform "mastodon") moves to its misskey: key on both profiles and is
 // read again through Misskey's API. A 429 puts the thread off.
 // Browsers: chromium, firefox
@@ -240,6 +241,19 @@ test('a thread\'s own switch crosses devices: off on B stops A reading it, on ag
   await syncBoth();
   assert.equal((await record(B, mKey)).keepCurrent, true, 'B has the later switch');
   assert.equal(await keepBox(B, mKey), true);
+
+  // A switch an earlier version kept on A alone goes into its thread on
+  // update, and so reaches B; the storage it lived in is emptied.
+  await A.page.evaluate((k) => chrome.storage.local.set({ keepCurrentThreads: { [k]: false } }), bKey);
+  assert.equal(await A.page.evaluate(async () => (await import('/shared/keep-settings.js')).adoptDeviceSwitches(await import('/shared/library-store.js'))), 1);
+  assert.deepEqual(await A.page.evaluate(() => chrome.storage.local.get('keepCurrentThreads')), {});
+  await syncBoth();
+  assert.equal((await record(B, bKey)).keepCurrent, false, 'the adopted switch synced to B');
+  // Back to the default (saved today: on) for the tests below.
+  await A.page.evaluate(async (k) => (await import('/shared/library-store.js')).setKeepCurrent(k, null), bKey);
+  await syncBoth();
+  for (const p of [A, B]) assert.equal((await record(p, bKey)).keepCurrent, undefined, p === A ? 'A' : 'B');
+  assert.equal(await keepBox(B, bKey), true);
 });
 
 test('a Misskey thread saved as an earlier version did moves to misskey: on both devices and is read again through Misskey\'s API', async () => {

@@ -62,10 +62,10 @@ func MastodonAccountID(pageURL, body string) (string, error) {
 	if err := json.Unmarshal([]byte(body), &a); err != nil {
 		return "", thread.Errorf(thread.EINVALID, "author threads: the account lookup is not a Mastodon account: %v", err)
 	}
-	if !isAuthor(&a) || !mastoAccountIDRe.MatchString(a.ID) {
-		return "", thread.Errorf(thread.ENOTFOUND, "author threads: the server named no account @%s", strings.TrimSuffix(user+"@"+host, "@"))
+	if id := string(a.ID); isAuthor(&a) && mastoAccountIDRe.MatchString(id) {
+		return id, nil
 	}
-	return a.ID, nil
+	return "", thread.Errorf(thread.ENOTFOUND, "author threads: the server named no account @%s", strings.TrimSuffix(user+"@"+host, "@"))
 }
 
 func mastoAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {

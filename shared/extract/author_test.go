@@ -226,6 +226,11 @@ func TestMastodonAccountID(t *testing.T) {
 			}
 		})
 	}
+	// Mastodon 1.x sent ids as JSON numbers.
+	numeric := strings.Replace(recorded, `"id":"109440137734600341"`, `"id":109440137734600341`, 1)
+	if got, err := MastodonAccountID("http://localhost:3000/@mastodonpy_test", numeric); err != nil || got != "109440137734600341" {
+		t.Errorf("a numeric id: %q, %v", got, err)
+	}
 	for name, c := range map[string]struct{ url, body, code string }{
 		// The same cassette's answer for an unknown account (a 404's body).
 		"not found":           {"https://localhost:3000/@nobody", `{"error":"Record not found"}`, "not_found"},

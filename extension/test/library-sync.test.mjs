@@ -125,18 +125,19 @@ test('tag on B, delete on A, re-save on B: both converge', async () => {
   assert.deepEqual(got.posts, t.posts.map((p) => p.id));
 });
 
-test('a thread\'s keep-current switch syncs: off on A is off on B; switched on A, then off on B before they sync, the later one wins on both', async () => {
+test('a thread\'s keep-current switch syncs: off on A is off on B; switched on on A, then back to the default on B before they sync, the later one wins on both', async () => {
   const k = key(threads[0]);
   const setKeep = (p, on) => p.page.evaluate(async ([kk, o]) => (await import('/shared/library-store.js')).setKeepCurrent(kk, o), [k, on]);
   const keepOf = async (lib) => lib.find((s) => s.key === k).keepCurrent;
   assert.equal(await keepOf(await converged()), null, 'never set: the default, on both');
   await setKeep(A, false);
   assert.equal(await keepOf(await converged()), false, 'off on A is off on B');
-  // A on, then B off a moment later (whether or not B has seen A's yet).
+  // A on, then B back to the default a moment later (whether or not B has
+  // seen A's switch yet).
   await setKeep(A, true);
   await new Promise((r) => setTimeout(r, 20));
-  await setKeep(B, false);
-  assert.equal(await keepOf(await converged()), false, 'the later switch (B\'s) wins on both');
+  await setKeep(B, null);
+  assert.equal(await keepOf(await converged()), null, 'the later switch (B\'s) wins on both');
   await setKeep(B, true);
   assert.equal(await keepOf(await converged()), true);
 });

@@ -19,6 +19,7 @@ import { call, ready } from '../shared/wasm-host.js';
 import { handle, REFUSED } from './messages.js';
 import * as library from '../shared/library-store.js';
 import { inject, unroll } from './triggers.js';
+import { NO_AWAY_TAB } from '../shared/author-away.js';
 
 const LOAD_TIMEOUT_MS = 30_000;
 
@@ -82,18 +83,20 @@ function sameOrigin(msg, sender) {
 }
 
 // loaded resolves when tabId has finished loading (or after LOAD_TIMEOUT_MS);
-// with already, also when it has finished before this was asked.
-function loaded(tabId, { already = false } = {}) {
+// with at, when it has finished loading that address (a new tab completes
+// its about:blank first in Firefox), also if it had before this was asked.
+function loaded(tabId, { at = null } = {}) {
   return new Promise((resolve) => {
     const done = () => {
       chrome.tabs.onUpdated.removeListener(onUpdated);
       clearTimeout(timer);
       resolve(undefined);
     };
-    const onUpdated = (id, info) => id === tabId && info.status === 'complete' && done();
+    const there = (tab) => tab.status === 'complete' && (!at || tab.url === at);
+    const onUpdated = (id, info, tab) => id === tabId && info.status === 'complete' && there(tab) && done();
     const timer = setTimeout(done, LOAD_TIMEOUT_MS);
     chrome.tabs.onUpdated.addListener(onUpdated);
-    if (already) chrome.tabs.get(tabId).then((t) => t.status === 'complete' && done(), done);
+    if (at) chrome.tabs.get(tabId).then((t) => there(t) && done(), done);
   });
 }
 
@@ -126,9 +129,13 @@ async function listsThisURL(msg, sender) {
 }
 
 handle('author:save-away', async ({ url }, sender) => {
+  const origin = `${new URL(url).origin}/*`;
+  if (!(await chrome.permissions.contains({ origins: [origin] }))) {
+    throw new Error(`${NO_AWAY_TAB}: Unspool may not read ${new URL(url).host} in a tab it opens (grant it in the browser's extension settings, or unroll each thread from the list)`);
+  }
   const tab = await chrome.tabs.create({ url, active: false, windowId: sender.tab.windowId, index: sender.tab.index + 1 });
   try {
-    await loaded(tab.id, { already: true });
+    await loaded(tab.id, { at: url });
     await inject(tab.id);
     const res = await chrome.tabs.sendMessage(tab.id, { type: 'content:collect-thread', budgetMs: AWAY_BUDGET_MS });
     if (!res?.ok) throw new Error(res?.error ?? 'the thread\'s page did not answer');

@@ -24,6 +24,7 @@ import './x-capture.js';
 import './bluesky-collector.js';
 import './mastodon-collector.js';
 import './ui-host.js';
+import { NO_AWAY_TAB } from '../shared/author-away.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.authorThreads) return;
@@ -206,6 +207,12 @@ import './ui-host.js';
           li.append(mark);
         }
       } catch (err) {
+        // The background cannot open a tab for any of them: said once.
+        if (err.message.startsWith(NO_AWAY_TAB)) {
+          status.textContent = err.message;
+          btn.disabled = false;
+          return;
+        }
         failed.push(`${t.firstLine.slice(0, 40)}: ${err.message}`);
       }
     }

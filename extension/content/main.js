@@ -85,7 +85,7 @@ import './author-threads.js'; // "Threads by @author" on profile pages
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
         cells: full.cells ?? 0,
         collect: full.stats ?? null,
-        bytesSent,
+        bytesSent: bytesSent(),
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
       return { ok: true, timings };
@@ -101,7 +101,8 @@ import './author-threads.js'; // "Threads by @author" on profile pages
 
   // unrollWith collects the thread with collector and has the background
   // extract it (reader:unroll): {res: its answer, full: what was collected,
-  // bytesSent: the size of what was sent for it}.
+  // bytesSent(): the size of what was sent for it, measured when asked, out
+  // of the timed path}.
   // A collector may also give a lighter form (wire) that the background
   // completes from what it was sent while collecting; a background that
   // restarted meanwhile asks for the whole (resend) or is lost with it. One
@@ -115,7 +116,7 @@ import './author-threads.js'; // "Threads by @author" on profile pages
     const unroll = (c, ask = U.ask) => ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt });
     let res = unrolled ?? (await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err))));
     if (res.resend) res = await unroll(full, U.askWhole);
-    return { res, full, bytesSent: unrolled ? 0 : JSON.stringify(wire ?? full).length };
+    return { res, full, bytesSent: () => (unrolled ? 0 : JSON.stringify(wire ?? full).length) };
   }
 
   // collectThread is an unroll without the reader, in a tab the background

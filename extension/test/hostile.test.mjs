@@ -95,6 +95,9 @@ test('hostile content script: every privileged message is refused and changes no
     // threads of the list the background made for this tab (none here).
     ['author:unroll', { url: 'https://evil.example/' }, false],
     ['author:save', { url: 'https://x.com/a/status/1', collected: { content: '<html></html>' } }, false],
+    // X's Save all opens a tab only on an address of this tab's list.
+    ['author:save-away', { url: 'https://x.com/a/status/1' }, false],
+    ['author:save-away', { url: 'https://evil.example/' }, false],
     ['reader:render', { thread: shown, settings: {} }, true],
     ['reader:export', { thread: shown, format: 'md' }, true],
     ['reader:player', {}, true],

@@ -33,9 +33,11 @@
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
-//   - author.go  ExtractAuthorThreads: a profile's timeline responses → the author's self-threads,
-//     grouped once for every platform (authorChains); author_x.go (UserTweets), author_bluesky.go
-//     (getAuthorFeed), author_mastodon.go (account statuses) read each platform's answers
+//   - author.go  ExtractAuthorThreads, ExtractAuthorPage: a profile's timeline responses (and X's
+//     rendered cells) → the author's self-threads, grouped once for every platform (authorChains);
+//     author_x.go (UserTweets), author_x_dom.go (X's profile cells: the thread line, "Show this
+//     thread"; merged with UserTweets in page order), author_bluesky.go (getAuthorFeed),
+//     author_mastodon.go (account statuses) read each platform's answers
 //   - threads.go  Threads post pages: the embedded data (thread_items)
 //   - threads_dom.go  Threads' rendered DOM, the fallback
 //

@@ -40,6 +40,9 @@ type xNode struct {
 	// ParentMissing is true when the source shows the post answers an
 	// earlier post by its own author that the source does not hold.
 	ParentMissing bool
+	// ReplyingTo lists the handles X names above the post ("Replying to
+	// @a"), lower-cased: a profile tells a reply to others by them.
+	ReplyingTo []string
 	// ShowMore is true when X itself cut the post's text (the "Show more"
 	// link under it): its gap says so, where a post cut by the text limit
 	// gets the limit's gap (explainCuts).

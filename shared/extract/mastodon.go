@@ -49,8 +49,11 @@ type mastoEmoji struct {
 }
 
 type mastoStatus struct {
-	ID                 string          `json:"id"`
-	CreatedAt          string          `json:"created_at"`
+	ID        string `json:"id"`
+	CreatedAt string `json:"created_at"`
+	// EditedAt: Mastodon 3.5+, and Pleroma, Akkoma and GoToSocial under
+	// the same key; null or absent when never edited.
+	EditedAt           *string         `json:"edited_at"`
 	InReplyToID        *string         `json:"in_reply_to_id"`
 	InReplyToAccountID *string         `json:"in_reply_to_account_id"`
 	Sensitive          bool            `json:"sensitive"`
@@ -258,6 +261,7 @@ func mastoAuthor(a *mastoAccount) thread.Author {
 // nests one level).
 func mastoPost(s *mastoStatus, quotes bool) thread.Post {
 	p := thread.Post{ID: s.ID, URL: mastoStatusURL(s), CreatedAt: rfcTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
+	p.EditedAt = editedTime(p.CreatedAt, s.EditedAt)
 	if s.Language != nil {
 		p.Lang = *s.Language
 	}

@@ -21,9 +21,10 @@ import (
 
 var (
 	// mastoStatusPathRe is a status page on any instance: /@user/<id>,
-	// /@user@remote/<id>, /users/<user>/statuses/<id>, /notice/<id> (Pleroma,
-	// Akkoma), /statuses/<id>.
-	mastoStatusPathRe = regexp.MustCompile(`^/(?:@[^/]+|users/[^/]+/statuses|notice|statuses)/([0-9A-Za-z]+)/?$`)
+	// /@user@remote/<id>, /@user/statuses/<id> (GoToSocial),
+	// /users/<user>/statuses/<id>, /notice/<id> (Pleroma, Akkoma),
+	// /statuses/<id>.
+	mastoStatusPathRe = regexp.MustCompile(`^/(?:@[^/]+(?:/statuses)?|users/[^/]+/statuses|notice|statuses)/([0-9A-Za-z]+)/?$`)
 	// mastoShortcodeRe finds custom emoji shortcodes in text (:blobcat:).
 	mastoShortcodeRe = regexp.MustCompile(`:([A-Za-z0-9_]{2,}):`)
 	// mastoStatusKeys are keys every Status has; together they tell a Status

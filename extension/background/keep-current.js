@@ -16,8 +16,8 @@
 // own address. At most one request per thread per interval; a 429 or 5xx
 // answer puts that thread off (Retry-After honoured, else doubling from the
 // interval up to a day); nothing is asked while the browser is offline. The
-// answers are read by the Go extractors (unspool.extract), never here, and
-// merged by Go's rules (library-store refresh → shared/sync Refresh).
+// answers are read by Go (unspool.extract, mastodonReading), never here,
+// and merged by Go's rules (library-store refresh → shared/sync Refresh).
 //
 // X: nothing is fetched. keep-x.js hands this module what an X page
 // captured itself (onXCaptures).

@@ -37,10 +37,11 @@ func (c Changes) Any() bool { return c != Changes{} }
 //   - An edit is what the source says, never a guess from the text (an
 //     extractor's improvement or a fuller reading changes text too): it
 //     counts when fresh's EditedAt (the source's time) is later than the
-//     saved copy's and than the saved reading (saved.CapturedAt: an edit
-//     before it is in the saved text already), or when the post has a new
-//     id since; the post keeps the source's time (now where it has none).
-//     A reading without edit data keeps the saved copy's EditedAt.
+//     saved copy's, or when the post has a new id since; the post keeps
+//     the source's time (now where it has none). The source's clock is
+//     not compared with the reader's: a time that skews is still later
+//     than the last edit the same source dated. A reading without edit
+//     data keeps the saved copy's EditedAt.
 //   - A saved post fresh lacks is never dropped. It is marked RemovedAt now
 //     only where fresh vouches for its absence: fresh holds posts of the
 //     thread before and after it; or fresh is complete and the post is the
@@ -110,7 +111,7 @@ func Follow(saved, fresh *Thread, now time.Time) (Thread, Changes, error) {
 			renamed[o.ID] = p.ID
 		}
 		p.AddedAt = o.AddedAt
-		if sourceEdit(saved, o, &p, now) {
+		if sourceEdit(o, &p, now) {
 			ch.Edited++
 		}
 		p.RemovedAt = time.Time{}
@@ -170,7 +171,7 @@ func sameThread(saved, fresh *Thread) bool {
 
 // sourceEdit sets p.EditedAt, p being fresh's version of the saved o, and
 // says whether it is an edit the saved copy lacks.
-func sourceEdit(saved *Thread, o, p *Post, now time.Time) bool {
+func sourceEdit(o, p *Post, now time.Time) bool {
 	switch {
 	case p.ID != o.ID:
 		if p.EditedAt.IsZero() {
@@ -181,7 +182,7 @@ func sourceEdit(saved *Thread, o, p *Post, now time.Time) bool {
 		p.EditedAt = o.EditedAt
 		return false
 	}
-	return p.EditedAt.After(o.EditedAt) && p.EditedAt.After(saved.CapturedAt)
+	return p.EditedAt.After(o.EditedAt)
 }
 
 // SlotIn puts extra posts among posts (kept in their order) by PostOrder:

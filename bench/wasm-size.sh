@@ -2,7 +2,8 @@
 # What makes extension/unspool.wasm big, measured: builds a ladder of small
 # GOOS=js GOARCH=wasm programs with ./build.sh's flags, each adding one part
 # of the real ./wasm, then the real ./wasm and variants of it that answer
-# "what would it take to shrink it" (split modules, no net/http, wasm-opt):
+# "what would it take to shrink it" (split modules, wasm-opt) and what
+# wasm/trimdeps saves (the dependencies as released):
 # raw and gzip -9 bytes, and what each step adds. Then the Go packages that
 # weigh most in the real wasm's code section and what imports the heavy ones.
 # Usage: bench/wasm-size.sh   (from the repository root; no network: the
@@ -17,10 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # The ladder's programs and the variants' edits live only in go build's
 # -overlay, under paths that do not exist in the tree, so the tree is never
-# written to. STEPS is the virtual package directory of the ladder.
+# written to (but for dist/wasm-deps, which ./build.sh writes the same way). STEPS is the virtual package directory of the ladder.
 STEPS=$ROOT/bench/wasm-size.ladder
-GOQUERY=$(go list -m -f '{{.Dir}}' github.com/PuerkitoBio/goquery)
-TEMPL=$(go list -m -f '{{.Dir}}' github.com/a-h/templ)
 
 # Each ladder step adds imports and main's lines to the step before; every
 # import is used the way ./wasm uses it, so the linker keeps what ./wasm's
@@ -153,16 +152,6 @@ overlay() {
 	printf '%s}}\n' "$json" >"$tmp/$name.json"
 }
 
-# drop_decls FILE IMPORTS [REGEX]: FILE without the import lines of IMPORTS
-# (a|b) and without the top-level declarations whose first line matches REGEX.
-drop_decls() {
-	awk -v re="${3:-}" -v imp="$2" '
-		skip { if ($0 ~ /^[})]/) skip = 0; next }
-		re != "" && $0 ~ re { skip = ($0 !~ /}$/); next }
-		$0 ~ "^\t\"(" imp ")\"$" { next }
-		{ print }' "$1"
-}
-
 # build NAME PKG [GO-BUILD-FLAGS...]: $tmp/NAME.wasm, built as ./build.sh
 # builds (a later -ldflags replaces the first).
 build() { go build -trimpath -ldflags='-s -w' "${@:3}" -o "$tmp/$1.wasm" "$2"; }
@@ -190,15 +179,21 @@ for ((n = 1; n <= ${#step_name[@]}; n++)); do
 	row "${step_name[n - 1]}" "step$n" "$prev"
 	prev=step$n
 done
-build wasm ./wasm
+# The real ./wasm as ./build.sh builds it: against wasm/trimdeps' copies of
+# goquery and templ (no net/http, no html/template), in dist/wasm-deps.
+env -u GOOS -u GOARCH go run ./wasm/trimdeps -out dist/wasm-deps
+SHIPPED=(-modfile dist/wasm-deps/wasm.mod)
+build wasm ./wasm "${SHIPPED[@]}"
 measure wasm
-row "8 the real ./wasm" wasm "$prev"
+row "8 the real \`./wasm\` as shipped (goquery, templ trimmed by wasm/trimdeps)" wasm "$prev"
 echo
 echo "| variant of the real ./wasm | raw KB | gzip -9 KB | Δ gzip KB vs ./wasm |"
 echo "|---|---:|---:|---:|"
 
 # variant NAME LABEL [GO-BUILD-FLAGS...]: one row of the second table.
 variant() { build "$1" ./wasm "${@:3}" && measure "$1" && row "$2" "$1" wasm; }
+
+variant released "goquery and templ as released (net/http, html/template linked)"
 
 # Split: extract alone (render.go's thread memo replaced by a no-op), and
 # render + sync, the module a reader page would load afterwards.
@@ -211,55 +206,10 @@ import "unspool/shared/thread"
 
 func rememberThread(string, *thread.Thread) {}
 EOF
-only_extract=("$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go")
-no_extract=("$ROOT/wasm/extract.go=-")
-overlay extract "${only_extract[@]}"
-variant extract "split: extract only (no render, no sync)" -overlay "$tmp/extract.json"
-overlay render "${no_extract[@]}"
-variant render "split: render + sync (no extract)" -overlay "$tmp/render.json"
-
-# No net/http: the declarations that use it cut from copies of goquery (the
-# deprecated URL/response constructors) and templ (its HTTP handler and CSS
-# middleware, the Flusher check), put in place by a go.mod replace through
-# -modfile, and shared/sync's HTTPTransport left out by -overlay (./wasm does
-# not call it: the extension syncs from JS). Last, templ's html/template
-# bridge (FromGoHTML/ToGoHTML) cut too.
-cp -r "$GOQUERY" "$tmp/goquery" && cp -r "$TEMPL" "$tmp/templ" && chmod -R u+w "$tmp/goquery" "$tmp/templ"
-cut_decls() { drop_decls "$@" >"$tmp/cut.go" && mv "$tmp/cut.go" "$1"; }
-cut_decls "$tmp/goquery/type.go" 'net/http|errors' '^func NewDocument(FromResponse)?\('
-rm "$tmp/templ/handler.go"
-cut_decls "$tmp/templ/runtime.go" net/http \
-	'^(func NewCSSMiddleware|type CSSMiddleware |func \(cssm CSSMiddleware\) ServeHTTP|func \(cssh CSSHandler\) ServeHTTP)'
-cut_decls "$tmp/templ/runtime/buffer.go" net/http
-sed -i 's/http\.Flusher/interface{ Flush() }/' "$tmp/templ/runtime/buffer.go"
-cp go.mod "$tmp/edited.mod" && cp go.sum "$tmp/edited.sum"
-printf 'replace github.com/PuerkitoBio/goquery => %s\nreplace github.com/a-h/templ => %s\n' \
-	"$tmp/goquery" "$tmp/templ" >>"$tmp/edited.mod"
-# shared/sync/http.go keeps the Doer transport the WASM uses; its net/http
-# helpers (status texts, HTTP dates, method names) become plain Go there.
-drop_decls shared/sync/http.go 'net/http|bytes|io' \
-	'^(// HTTPTransport|type HTTPTransport |var _ Transport = \(\*HTTPTransport|func NewHTTPTransport|func \(h \*HTTPTransport\) send|func stripURL)' |
-	sed -e 's/http\.StatusText(resp\.Status)/"HTTP status "+strconv.Itoa(resp.Status)/' \
-		-e 's/http\.ParseTime(ra)/time.Parse(time.RFC1123, ra)/' \
-		-e 's/http\.MethodGet/"GET"/; s/http\.MethodPost/"POST"/; s/http\.MethodDelete/"DELETE"/; s/http\.MethodPut/"PUT"/' \
-		>"$tmp/sync-http.go"
-no_http=("$ROOT/shared/sync/http.go=$tmp/sync-http.go")
-overlay nohttp "${no_http[@]}"
-overlay extract-nohttp "${only_extract[@]}" "${no_http[@]}"
-overlay render-nohttp "${no_extract[@]}" "${no_http[@]}"
-# gone VARIANT PKG: says so when the edits left PKG linked.
-gone() {
-	go list -modfile "$tmp/edited.mod" -overlay "$tmp/$1.json" -deps ./wasm >"$tmp/deps-$1.txt"
-	if grep -qx "$2" "$tmp/deps-$1.txt"; then echo "($1 still links $2: the edits no longer fit this goquery/templ)"; fi
-}
-for v in nohttp extract-nohttp render-nohttp; do gone "$v" net/http; done
-variant nohttp "./wasm without net/http (goquery, templ, sync edited)" -modfile "$tmp/edited.mod" -overlay "$tmp/nohttp.json"
-variant extract-nohttp "split + no net/http: extract only" -modfile "$tmp/edited.mod" -overlay "$tmp/extract-nohttp.json"
-variant render-nohttp "split + no net/http: render + sync" -modfile "$tmp/edited.mod" -overlay "$tmp/render-nohttp.json"
-cut_decls "$tmp/templ/runtime.go" html/template '^func (From|To)GoHTML\('
-gone nohttp html/template
-variant notemplate "./wasm without net/http nor html/template (templ's bridge cut too)" \
-	-modfile "$tmp/edited.mod" -overlay "$tmp/nohttp.json"
+overlay extract "$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go"
+variant extract "split: extract only (no render, no sync)" "${SHIPPED[@]}" -overlay "$tmp/extract.json"
+overlay render "$ROOT/wasm/extract.go=-" "$ROOT/wasm/author.go=-"
+variant render "split: render + sync (no extract)" "${SHIPPED[@]}" -overlay "$tmp/render.json"
 
 if command -v wasm-opt >/dev/null; then
 	# Go's wasm uses these post-MVP features; binaryen refuses the module without them.
@@ -279,8 +229,8 @@ fi
 # the longest first; generic code counts under the package of the generic
 # function (slices.SortFunc[…] under slices). The data section (strings,
 # type descriptors, pclntab) is not split: its size is printed as a whole.
-build named ./wasm -ldflags=-w
-go list -deps ./wasm >"$tmp/deps.txt"
+build named ./wasm "${SHIPPED[@]}" -ldflags=-w
+go list "${SHIPPED[@]}" -deps ./wasm >"$tmp/deps.txt"
 cat >"$tmp/pkgs.mjs" <<'JS'
 import fs from 'node:fs';
 const [file, depsFile, top] = process.argv.slice(2);
@@ -330,7 +280,8 @@ JS
 node "$tmp/pkgs.mjs" "$tmp/named.wasm" "$tmp/deps.txt" 25
 
 # What brings the heavy packages in: their importers among ./wasm's
-# dependencies (std's own internal links left out where a listed
+# dependencies as released (wasm/trimdeps' copies import neither net/http
+# nor html/template) (std's own internal links left out where a listed
 # package already explains them).
 echo
 echo "| linked package | imported by (in ./wasm's dependencies) |"

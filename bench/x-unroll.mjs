@@ -21,8 +21,10 @@
 // and the WASM for each look at the JSON, the API waits, the final
 // extraction and render in the background, paint. Anchors in the same
 // page and run: DOMParser on the page's cells, JSON.parse of X's answers.
-// The browser and its version, and the load average before and after, are
-// printed with the figures.
+// The WASM's linear memory (MiB) is reported preloaded, after the click
+// (page-open), after all warm runs, and once released. The browser and its
+// version, and the load average before and after, are printed with the
+// figures.
 import os from 'node:os';
 import { openBrowser, openPage, pressAction, waitForReader } from '../extension/test/harness.mjs';
 import { xAppPage, X_CLIENT } from '../extension/test/pages.mjs';
@@ -88,6 +90,8 @@ function row(t) {
   };
 }
 
+const wasmMiB = async (b) => r1(await b.sw.evaluate(() => globalThis.unspoolBackground.wasm.memoryBytes()) / 2 ** 20);
+
 const summarise = (rows) => Object.fromEntries(Object.keys(rows[0]).map((k) => {
   const xs = rows.map((r) => r[k]);
   return [k, typeof xs[0] === 'number' ? `${r1(median(xs))} (${r1(Math.min(...xs))})` : xs[0]];
@@ -125,8 +129,14 @@ for (const n of SIZES) {
     const b = await open(p.routes);
     try {
       const page = await openPage(b, p.url);
-      if (waitMs) await page.waitForTimeout(waitMs);
-      return row(await unroll(b, page, 'json-first'));
+      if (!waitMs) return row(await unroll(b, page, 'json-first'));
+      await page.waitForTimeout(waitMs);
+      // What a preloaded WASM holds before the click, and after it: its
+      // linear memory (the Go heap inside it; it never shrinks until the
+      // instance is released).
+      const preloadedMiB = await wasmMiB(b);
+      const r = row(await unroll(b, page, 'json-first'));
+      return { ...r, wasmMiBPreloaded: preloadedMiB, wasmMiBAfterClick: await wasmMiB(b) };
     } finally {
       await b.close();
     }
@@ -150,8 +160,13 @@ for (const n of SIZES) {
         out.push(row(await unroll(b, page, strategy)));
       }
     }
+    // Held after every warm and scroll run, then released as the idle
+    // timer would release it.
+    const wasmMiBWarm = await wasmMiB(b);
+    await b.sw.evaluate(() => globalThis.unspoolBackground.wasm.release());
+    const wasmMiBReleased = await wasmMiB(b);
     const anchor = await anchors(page, p);
-    results.push({ posts: n, continuations: p.expected.continuations, targetMs: n <= 40 ? 150 : p.expected.continuations * X_CLIENT.latencyMs + 300, cold: summarise(cold), pageOpen: summarise(pageOpen), warm: summarise(warm), scroll: summarise(scroll), ...anchor, errors: b.errors.filter((e) => !/Failed to load resource/.test(e)).length });
+    results.push({ posts: n, continuations: p.expected.continuations, targetMs: n <= 40 ? 150 : p.expected.continuations * X_CLIENT.latencyMs + 300, cold: summarise(cold), pageOpen: summarise(pageOpen), warm: summarise(warm), scroll: summarise(scroll), wasmMiBWarm, wasmMiBReleased, ...anchor, errors: b.errors.filter((e) => !/Failed to load resource/.test(e)).length });
   } finally {
     await b.close();
   }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"unspool/shared/sync"
+	"unspool/shared/sync/synchttp"
 	"unspool/shared/sync/synctest"
 )
 
@@ -22,7 +23,7 @@ import (
 // numbers the extension runs with, against the server under test.
 func newSyncClient(t *testing.T, secret sync.Secret, url string) *sync.Client {
 	t.Helper()
-	tr, err := sync.NewHTTPTransport(url, client)
+	tr, err := synchttp.New(url, client)
 	if err != nil {
 		t.Fatal(err)
 	}

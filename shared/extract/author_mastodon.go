@@ -51,7 +51,7 @@ func mastoAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
 			}
 			p := authorPost{post: mastoPost(s, true)}
 			if s.InReplyToID != nil {
-				p.parent = *s.InReplyToID
+				p.parent = s.InReplyToID.str()
 				p.selfReply = s.InReplyToAccountID != nil && *s.InReplyToAccountID == s.Account.ID
 			}
 			posts = append(posts, p)

@@ -124,6 +124,20 @@ type bskyRecord struct {
 	Labels *struct {
 		Values []bskyLabel `json:"values"`
 	} `json:"labels"`
+	// Entities annotated the text before facets did (until March 2023).
+	Entities []bskyEntity `json:"entities"`
+}
+
+// bskyEntity is a link (its URL) or a mention (a DID) over a range of the
+// text counted in UTF-16 code units, JavaScript's string indexes, which is
+// how the app of the time counted.
+type bskyEntity struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	Index struct {
+		Start int `json:"start"`
+		End   int `json:"end"`
+	} `json:"index"`
 }
 
 type bskyFacet struct {
@@ -379,7 +393,7 @@ func bskyPost(v *bskyPostView) thread.Post {
 	if v.Record.Reply != nil {
 		_, p.ReplyTo = bskyURIParts(v.Record.Reply.Parent.URI)
 	}
-	setText(&p, tidyRuns(bskyRuns(v.Record.Text, v.Record.Facets)))
+	setText(&p, tidyRuns(bskyRuns(v.Record.Text, v.Record.annotations())))
 	p.ContentWarning = bskyWarning(v.Labels, v.Record.Labels)
 	bskyApplyEmbed(&p, v.Embed, true)
 	return p
@@ -449,7 +463,7 @@ func bskyQuote(r *bskyEmbedRecordField) *thread.Post {
 	if len(r.Value.Langs) > 0 {
 		q.Lang = r.Value.Langs[0]
 	}
-	setText(q, tidyRuns(bskyRuns(r.Value.Text, r.Value.Facets)))
+	setText(q, tidyRuns(bskyRuns(r.Value.Text, r.Value.annotations())))
 	q.ContentWarning = bskyWarning(r.Labels, r.Value.Labels)
 	for _, e := range r.Embeds {
 		bskyApplyEmbed(q, e, false)
@@ -495,6 +509,38 @@ func bskyRuns(text string, facets []bskyFacet) []thread.Run {
 	}
 	runs = append(runs, thread.Run{Type: thread.TextRun, Text: text[pos:]})
 	return runs
+}
+
+// annotations are the record's facets, or for a record from before facets
+// its entities as facets: only those whose range holds what they say (a
+// link's range its URL, a mention's an "@name"), since the units of their
+// indexes were never written down and the app of the time sometimes
+// miscounted them; the others leave their text plain.
+func (r *bskyRecord) annotations() []bskyFacet {
+	if len(r.Facets) > 0 || len(r.Entities) == 0 {
+		return r.Facets
+	}
+	idx := unitOffsets(r.Text, true) // a UTF-16 index → its byte offset
+	var facets []bskyFacet
+	for _, e := range r.Entities {
+		if e.Index.Start < 0 || e.Index.End >= len(idx) || e.Index.End <= e.Index.Start {
+			continue
+		}
+		s, end := idx[e.Index.Start], idx[e.Index.End]
+		f := bskyFacet{}
+		f.Index.ByteStart, f.Index.ByteEnd = s, end
+		shown := r.Text[s:end]
+		switch {
+		case e.Type == "link" && shown == e.Value:
+			f.Features = []bskyFeature{{Type: bskyFacetLink, URI: e.Value}}
+		case e.Type == "mention" && strings.HasPrefix(shown, "@") && strings.HasPrefix(e.Value, "did:"):
+			f.Features = []bskyFeature{{Type: bskyFacetMention, DID: e.Value}}
+		default:
+			continue
+		}
+		facets = append(facets, f)
+	}
+	return facets
 }
 
 func bskyFacetRun(shown string, f bskyFacet) (thread.Run, bool) {

@@ -61,6 +61,35 @@ func TestBlueskyFacetsAreByteOffsets(t *testing.T) {
 	}
 }
 
+// Before facets a record's "entities" held links and mentions over UTF-16
+// indexes; only those whose range holds what they claim are read.
+func TestBlueskyEntitiesBeforeFacets(t *testing.T) {
+	// "📈" is 2 UTF-16 units (4 bytes), "é" 1 (2 bytes): the link starts at
+	// unit 7, byte 10.
+	r := bskyRecord{Text: "📈 é: https://a.example @bob.test", Entities: make([]bskyEntity, 4)}
+	set := func(i int, typ, value string, start, end int) {
+		r.Entities[i].Type, r.Entities[i].Value = typ, value
+		r.Entities[i].Index.Start, r.Entities[i].Index.End = start, end
+	}
+	set(0, "link", "https://a.example", 6, 23)
+	set(1, "mention", "did:plc:bob", 24, 33)
+	set(2, "link", "https://a.example", 5, 22)   // miscounted: the text stays plain
+	set(3, "link", "https://b.example", 6, 1000) // out of the text
+	runs := thread.NormalizeRuns(bskyRuns(r.Text, r.annotations()))
+	if len(runs) != 4 || runs[1].Type != thread.LinkRun || runs[1].URL != "https://a.example" ||
+		runs[3].Type != thread.MentionRun || runs[3].Text != "@bob.test" || runs[3].URL != "https://bsky.app/profile/did:plc:bob" {
+		t.Errorf("runs = %+v", runs)
+	}
+	if thread.PlainText(runs) != r.Text {
+		t.Errorf("text changed: %q", thread.PlainText(runs))
+	}
+	// Facets, where a record has them, are the only annotations read.
+	r.Facets = []bskyFacet{{}}
+	if got := r.annotations(); len(got) != 1 || len(got[0].Features) != 0 {
+		t.Errorf("facets and entities mixed: %+v", got)
+	}
+}
+
 func TestBlueskyBadInput(t *testing.T) {
 	u := "https://bsky.app/profile/a.example/post/3kabc"
 	wantError(t, "invalid JSON", u, []byte(`{"thread": {"$type": "app.bsky.feed.defs#threadViewPost", `), thread.EINVALID)

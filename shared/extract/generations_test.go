@@ -6,21 +6,40 @@ package extract
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"unspool/shared/thread"
 )
 
-// generationCases runs every golden of source whose source.json holds from,
-// with from replaced by to, against the golden's expected.json.
+// generationCases runs every golden of source whose source.json holds
+// renames[0], with each renames[i] replaced by renames[i+1], against the
+// golden's expected.json.
 func generationCases(t *testing.T, source string, renames ...string) {
+	t.Helper()
+	generationRewrite(t, source, renames[0], func(b []byte) []byte {
+		for i := 0; i+1 < len(renames); i += 2 {
+			b = bytes.ReplaceAll(b, []byte(renames[i]), []byte(renames[i+1]))
+		}
+		return b
+	})
+}
+
+// generationRewrite runs every golden of source whose source.json holds
+// marker, rewritten by older, against the golden's expected.json.
+func generationRewrite(t *testing.T, source, marker string, older func([]byte) []byte) {
 	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join("testdata", source, "*"))
 	ran := 0
 	for _, dir := range dirs {
 		src, err := os.ReadFile(filepath.Join(dir, "source.json"))
-		if err != nil || !bytes.Contains(src, []byte(renames[0])) {
+		if err != nil || !bytes.Contains(src, []byte(marker)) {
 			continue
 		}
 		want, err := os.ReadFile(filepath.Join(dir, "expected.json"))
@@ -30,9 +49,7 @@ func generationCases(t *testing.T, source string, renames ...string) {
 		ran++
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			c, _ := xLoadCase(t, source, dir)
-			for i := 0; i+1 < len(renames); i += 2 {
-				c.Content = bytes.ReplaceAll(c.Content, []byte(renames[i]), []byte(renames[i+1]))
-			}
+			c.Content = older(c.Content)
 			th, err := xRunCase(c)
 			if err != nil {
 				t.Fatalf("the older shape is refused: %v", err)
@@ -43,7 +60,7 @@ func generationCases(t *testing.T, source string, renames ...string) {
 		})
 	}
 	if ran == 0 {
-		t.Fatalf("no %s golden holds %q", source, renames[0])
+		t.Fatalf("no %s golden holds %q", source, marker)
 	}
 }
 
@@ -66,6 +83,16 @@ func TestBluesky2023LexiconNames(t *testing.T) {
 		`"app.bsky.embed.record#viewRecord"`, `"app.bsky.embed.record#presentedRecord"`,
 		`"value":`, `"record":`,
 	)
+}
+
+// Mastodon 1.x sent every id as a JSON number (2.0 made them strings, the
+// same digits): the string ids of the later captures, made numbers, read
+// the same.
+func TestMastodon1xNumericIDs(t *testing.T) {
+	ids := regexp.MustCompile(`("(?:id|in_reply_to_id|in_reply_to_account_id)":\s*)"([0-9]+)"`)
+	generationRewrite(t, "mastodon", `"in_reply_to_id"`, func(b []byte) []byte {
+		return ids.ReplaceAll(b, []byte("$1$2"))
+	})
 }
 
 // A post with only the keys its format has always had (every optional key
@@ -94,4 +121,84 @@ func TestAbsentOptionalKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Bluesky's post views before its March 2023 lexicon refactor, as bsky.social
+// sent them: real feed items of the time (getTimeline; no real getPostThread
+// of before the refactor was found), whose post views are the very postView
+// getPostThread held. Each is read as a thread's post and pinned by hand:
+// "#presented" images, a "#presentedRecord" quote holding its post in
+// "record", the pre-facet "entities" read as links where their range holds
+// their URL (counted in UTF-16 units) and left plain where the app of the
+// time miscounted (the first post here: the range is one character early).
+func TestBlueskyPre2023RealPostViews(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []string // root, parent, post: id ← replyTo (- for none) | time | text [links] | media | quote
+	}{
+		{"theblue-2023-03-07-feedview-selfreply-images.json", []string{
+			"3jqdczigkv32q ← - | 2023-03-07T07:20:26Z | \"URLテスト\\n\\n<https://お名前.com>\"  | " +
+				"photo https://cdn.bsky.social/imgproxy/GD84batpj2iRw2yjxxo46FstoUkH8tUB2POypR2HUNc/rs:fit:2000:2000:1:0/plain/bafkreifv2ts6joucwxbzdgcpp7tchqcqqesiiybwhneuhzozopa3t3lxpa@jpeg, " +
+				"photo https://cdn.bsky.social/imgproxy/nuK1gj1WoTuxawk_sBaPFeYzH9y47NbClwDXfGJRKsU/rs:fit:2000:2000:1:0/plain/bafkreiclrsftihvy5f77ch2qmjepxztgqyiyn3mukjy27pgoeujch7lgpe@jpeg | ",
+			"3jqdemzsrok2j ← 3jqddc4mq6c2w | 2023-03-07T07:49:16Z | \"https://はじめよう.みんな\\n\\nどうなるか\" [link \"https://はじめよう.みんな\" → https://はじめよう.みんな] | " +
+				"photo https://cdn.bsky.social/imgproxy/krl8B4jbEW-asFdQY1pPZAdZUaAW68yFAwErEQRmKm4/rs:fit:2000:2000:1:0/plain/bafkreibg76v7hqy63ktrpeaquqpzx2rwebsxr232rafbva7xgxirlr6mji@jpeg | ",
+			"3jqdeq62vtl2q ← 3jqdemzsrok2j | 2023-03-07T07:51:01Z | \"これはさすがにいける\"  |  | ",
+		}},
+		{"theblue-2023-03-19-feedview-reply-link.json", []string{
+			"3jrcflarvx22n ← - | 2023-03-19T15:58:41Z | \"そういえばBlueskyはお引越しがいい感じにできるみたいなの聞いたけど、IDとかってどうなるんだろう、移行先でも新しく取得する形になる？\"  |  | ",
+			"3jrcgadc2dc2o ← 3jrcflarvx22n | 2023-03-19T16:10:29Z | \"私のDIDはこれなんですが\\ndid:plc:ohwup7m7r565tbdhulp77tkp\\nこれはお引越ししても変わらないです。@以降のやつは再取得する必要があるんですが、自分でドメインを持ってると引っ越しても変えずに済みます。\\n興味があるならSegmentさんの発表がおすすめです。わかりやすい\\nhttps://www.youtube.com/watch?v=OjP0VkjRsC4\" [link \"https://www.youtube.com/watch?v=OjP0VkjRsC4\" → https://www.youtube.com/watch?v=OjP0VkjRsC4] |  | ",
+			"3jrcgvjswtc2o ← 3jrcgadc2dc2o | 2023-03-19T16:22:20Z | \"なるほど......！\\nITよわよわなんですが何となくわかりました！ありがとうございます🙇✨\"  |  | ",
+		}},
+		{"theblue-2023-03-20-feedview-quote.json", []string{
+			"3jre2prnrwc2d ← - | 2023-03-20T07:49:41Z | \"・シンプルだと怖い人\\n・シンプルじゃないと嫌な人\\n・昔できたことできなくなるのが嫌な人\\n・できる機能の数が価値だと思ってる人\\nなどがいるので難しい\"  |  | " +
+				"3jrdyffzwi22p by shin.bsky.social at 2023-03-20T07:08:06Z: \"「機能が多くて色々出来る」は人によっては「うんざりするシロモノ」なんだよね。\"",
+		}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			var item struct {
+				Post  *bskyPostView `json:"post"`
+				Reply *struct {
+					Root   *bskyPostView `json:"root"`
+					Parent *bskyPostView `json:"parent"`
+				} `json:"reply"`
+			}
+			if err := json.Unmarshal(sourceFixture(t, "bluesky/"+c.file), &item); err != nil {
+				t.Fatal(err)
+			}
+			views := []*bskyPostView{item.Post}
+			if item.Reply != nil {
+				views = []*bskyPostView{item.Reply.Root, item.Reply.Parent, item.Post}
+			}
+			var got []string
+			for _, v := range views {
+				got = append(got, bskyPostSummary(bskyPost(v)))
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+// bskyPostSummary is what TestBlueskyPre2023RealPostViews pins of a post.
+func bskyPostSummary(p thread.Post) string {
+	var media []string
+	for _, m := range p.Media {
+		media = append(media, string(m.Type)+" "+m.URL)
+	}
+	quote := ""
+	if q := p.Quote; q != nil {
+		quote = fmt.Sprintf("%s by %s at %s: %q", q.ID, q.Author.Handle, q.CreatedAt.Format(time.RFC3339), q.Text)
+	}
+	var marks []string
+	for _, r := range p.Content {
+		if r.Type != thread.TextRun {
+			marks = append(marks, fmt.Sprintf("[%s %q → %s]", r.Type, r.Text, r.URL))
+		}
+	}
+	replyTo := p.ReplyTo
+	if replyTo == "" {
+		replyTo = "-"
+	}
+	return fmt.Sprintf("%s ← %s | %s | %q %s | %s | %s", p.ID, replyTo, p.CreatedAt.Format(time.RFC3339), p.Text, strings.Join(marks, " "), strings.Join(media, ", "), quote)
 }

@@ -32,8 +32,32 @@ var (
 	mastoStatusKeys = [][]byte{[]byte(`"account"`), []byte(`"content"`), []byte(`"in_reply_to_id"`), []byte(`"media_attachments"`)}
 )
 
+// mastoID is an id as Mastodon sends it since 2.0, a string; 1.x sent the
+// same ids as JSON numbers (and so does the odd compatible server).
+type mastoID string
+
+func (id *mastoID) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*id = mastoID(n)
+		return nil
+	}
+	return json.Unmarshal(b, (*string)(id))
+}
+
+// str is the id, "" when absent.
+func (id *mastoID) str() string {
+	if id == nil {
+		return ""
+	}
+	return string(*id)
+}
+
 type mastoAccount struct {
-	ID           string       `json:"id"`
+	ID           mastoID      `json:"id"`
 	Username     string       `json:"username"`
 	Acct         string       `json:"acct"`
 	DisplayName  string       `json:"display_name"`
@@ -50,13 +74,13 @@ type mastoEmoji struct {
 }
 
 type mastoStatus struct {
-	ID        string `json:"id"`
-	CreatedAt string `json:"created_at"`
+	ID        mastoID `json:"id"`
+	CreatedAt string  `json:"created_at"`
 	// EditedAt: Mastodon 3.5+, and Pleroma, Akkoma and GoToSocial under
 	// the same key; null or absent when never edited.
 	EditedAt           *string         `json:"edited_at"`
-	InReplyToID        *string         `json:"in_reply_to_id"`
-	InReplyToAccountID *string         `json:"in_reply_to_account_id"`
+	InReplyToID        *mastoID        `json:"in_reply_to_id"`
+	InReplyToAccountID *mastoID        `json:"in_reply_to_account_id"`
 	Sensitive          bool            `json:"sensitive"`
 	SpoilerText        string          `json:"spoiler_text"`
 	Language           *string         `json:"language"`
@@ -158,7 +182,7 @@ func (mastodonJSON) Extract(p *Page) (*thread.Thread, error) {
 		// A boost's page shows the boosted status; its thread is the one to read.
 		focal = focal.Reblog
 	}
-	if m := mastoStatusPathRe.FindStringSubmatch(p.URL.Path); m != nil && m[1] != focal.ID && (b.Status == nil || m[1] != b.Status.ID) {
+	if m := mastoStatusPathRe.FindStringSubmatch(p.URL.Path); m != nil && m[1] != string(focal.ID) && (b.Status == nil || m[1] != string(b.Status.ID)) {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon: the response is for status %s, the page is status %s", focal.ID, m[1])
 	}
 	t, err := mastoChain(focal, b.Context)
@@ -175,16 +199,22 @@ func (mastodonJSON) Extract(p *Page) (*thread.Thread, error) {
 	if !strings.Contains(t.Author.Handle, "@") {
 		t.Author.Handle += "@" + pageHost(p.URL)
 	}
+	// Mastodon 1.x gave an account without a picture the instance's default
+	// as a path ("/avatars/original/missing.png"), relative to the instance
+	// that answered: the page's.
+	if t.Author.Avatar == "" {
+		t.Author.Avatar = absURL(p.URL, focal.Account.Avatar)
+	}
 	return t, nil
 }
 
 // mastoChain walks the focal account's chain through the context.
 func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
-	acct := focal.Account.ID
+	acct := string(focal.Account.ID)
 	g := newReplyGraph(
-		func(s *mastoStatus) string { return s.ID },
-		func(s *mastoStatus) string { return deref(s.InReplyToID) },
-		func(s *mastoStatus) string { return s.Account.ID },
+		func(s *mastoStatus) string { return string(s.ID) },
+		func(s *mastoStatus) string { return s.InReplyToID.str() },
+		func(s *mastoStatus) string { return string(s.Account.ID) },
 		func(s *mastoStatus) time.Time { return rfcTime(s.CreatedAt) },
 	)
 	if ctx != nil {
@@ -201,7 +231,7 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 	above, orphan, found := g.up(focal)
 	// Not in the context (none fetched, deleted, or private): a gap only
 	// when it was the author's own post.
-	if found && deref(orphan.InReplyToAccountID) == acct {
+	if found && orphan.InReplyToAccountID.str() == acct {
 		if ctx == nil {
 			gaps = append(gaps, "earlier posts of the thread were not fetched (no context)")
 		} else {
@@ -212,7 +242,7 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 	switch {
 	case ctx == nil && last.RepliesCount > 0:
 		gaps = append(gaps, "replies were not fetched (no context)")
-	case ctx != nil && last.RepliesCount > 0 && len(g.children[last.ID]) == 0:
+	case ctx != nil && last.RepliesCount > 0 && len(g.children[string(last.ID)]) == 0:
 		// The instance counts replies the context does not hold: it cuts
 		// long contexts (and hides what the viewer may not see).
 		gaps = append(gaps, "the last post's replies are not in the context (it may be cut short)")
@@ -222,7 +252,7 @@ func mastoChain(focal *mastoStatus, ctx *mastoContext) (*thread.Thread, error) {
 		Platform: thread.Mastodon,
 		Author:   mastoAuthor(focal.Account),
 		URL:      mastoStatusURL(focal),
-		FocalID:  focal.ID,
+		FocalID:  string(focal.ID),
 		Complete: len(gaps) == 0,
 		Gaps:     gaps,
 	}
@@ -255,20 +285,18 @@ func mastoAuthor(a *mastoAccount) thread.Author {
 	if avatar == "" {
 		avatar = a.AvatarStatic
 	}
-	return safeAuthor(thread.Author{Handle: strings.TrimPrefix(handle, "@"), Name: a.DisplayName, URL: a.URL, Avatar: avatar, ID: a.ID})
+	return safeAuthor(thread.Author{Handle: strings.TrimPrefix(handle, "@"), Name: a.DisplayName, URL: a.URL, Avatar: avatar, ID: string(a.ID)})
 }
 
 // mastoPost converts a Status; quotes is false inside a quote (the model
 // nests one level).
 func mastoPost(s *mastoStatus, quotes bool) thread.Post {
-	p := thread.Post{ID: s.ID, URL: mastoStatusURL(s), CreatedAt: rfcTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
+	p := thread.Post{ID: string(s.ID), URL: mastoStatusURL(s), CreatedAt: rfcTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
 	p.EditedAt = editedTime(p.CreatedAt, s.EditedAt)
 	if s.Language != nil {
 		p.Lang = *s.Language
 	}
-	if s.InReplyToID != nil {
-		p.ReplyTo = *s.InReplyToID
-	}
+	p.ReplyTo = s.InReplyToID.str()
 	var quote *thread.Post
 	if quotes {
 		quote = mastoQuote(s.Quote)

@@ -105,9 +105,10 @@ func mastoContextReading(saved *thread.Thread, first int, body []byte) (*thread.
 	if acct == "" {
 		acct = mastoAccountOf(saved.Author, ctx.Descendants)
 	}
-	stand := &mastoStatus{ID: root.ID, CreatedAt: root.CreatedAt.Format(time.RFC3339Nano), Account: &mastoAccount{ID: acct}}
+	stand := &mastoStatus{ID: mastoID(root.ID), CreatedAt: root.CreatedAt.Format(time.RFC3339Nano), Account: &mastoAccount{ID: mastoID(acct)}}
 	if root.ReplyTo != "" {
-		stand.InReplyToID = &root.ReplyTo
+		parent := mastoID(root.ReplyTo)
+		stand.InReplyToID = &parent
 	}
 	if acct == "" && len(saved.Posts) > first+1 {
 		// Without the account the author's later posts cannot be told from
@@ -131,7 +132,7 @@ func mastoStatusReading(saved *thread.Thread, first int, body []byte) (*thread.T
 	if err := json.Unmarshal(body, &s); err != nil {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon reading: the status is not valid JSON: %v", err)
 	}
-	if s.ID != saved.ID || s.Account == nil || (saved.Author.ID != "" && s.Account.ID != saved.Author.ID) {
+	if string(s.ID) != saved.ID || s.Account == nil || (saved.Author.ID != "" && string(s.Account.ID) != saved.Author.ID) {
 		return nil, thread.Errorf(thread.EINVALID, "mastodon reading: the answer is not status %s by the thread's author", saved.ID)
 	}
 	t := *saved
@@ -180,7 +181,7 @@ func mastoAccountOf(a thread.Author, statuses []*mastoStatus) string {
 			continue
 		}
 		if b := mastoAuthor(s.Account); strings.EqualFold(b.Handle, a.Handle) || (a.URL != "" && b.URL == a.URL) {
-			return s.Account.ID
+			return string(s.Account.ID)
 		}
 	}
 	return ""

@@ -21,8 +21,9 @@
 //     stored as a capture), NewSinceRead, APIRefresh, APINewPosts
 //   - seal.go    Seal and Open: compression and XChaCha20-Poly1305
 //   - transport.go  the Transport interface and APIError
-//   - http.go    /v1 over a Doer (one request, one answer): net/http's in
-//     HTTPTransport, the extension's fetch in the WASM
+//   - http.go    /v1 over a Doer (one request, one answer): the extension's
+//     fetch in the WASM, net/http in subpackage synchttp (kept out of this
+//     package so the WASM does not carry net/http)
 //   - store.go   the Store interface (records, outbox, cursor), in memory
 //   - client.go  Client, the engine: local edits, pull, push, conflicts
 //   - manifest.go  each device's sealed manifest of its latest writes
@@ -33,7 +34,7 @@
 //     its errors and when to try again (wasm/syncrun.go exposes it)
 //   - api.go     the string-in, string-out functions wasm/sync.go exposes
 //
-// Subpackage synctest holds an in-memory server with the protocol's
-// semantics (and fault injection) and thread builders, for tests here and
-// in other packages.
+// Subpackage synchttp is the Doer over net/http; synctest holds an
+// in-memory server with the protocol's semantics (and fault injection) and
+// thread builders, for tests here and in other packages.
 package sync

@@ -43,7 +43,7 @@ func ExampleMerge() {
 }
 
 // Two devices through a server (here the in-memory reference one; with a
-// real server, sync.NewHTTPTransport("http://127.0.0.1:8787", nil)).
+// real server, synchttp.New("http://127.0.0.1:8787", nil)).
 func ExampleClient() {
 	ctx := context.Background()
 	server := synctest.NewServer()

@@ -1,13 +1,10 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,8 +14,9 @@ import (
 )
 
 // Request is one HTTP request of the /v1 protocol; Response its answer.
-// A Doer sends them: net/http in HTTPTransport, the extension's fetch in
-// the WASM. Everything else — paths, JSON, error answers, Retry-After — is
+// A Doer sends them: net/http in package synchttp, the extension's fetch
+// in the WASM (this package stays free of net/http, which the WASM would
+// otherwise carry). Everything else — paths, JSON, error answers, Retry-After — is
 // read the same way whichever sends it.
 type Request struct {
 	Method  string
@@ -47,13 +45,14 @@ type doerTransport struct{ do Doer }
 
 var _ Transport = doerTransport{}
 
-// maxResponseBytes bounds what one answer may hold: a full pull page of
-// the largest records, with room for JSON.
-const maxResponseBytes = protocol.MaxPullLimit*protocol.MaxRecordBlobBytes + 1<<20
+// MaxResponseBytes bounds what one answer may hold: a full pull page of
+// the largest records, with room for JSON. A Doer reads at most one byte
+// more, so that a larger answer is refused rather than cut.
+const MaxResponseBytes = protocol.MaxPullLimit*protocol.MaxRecordBlobBytes + 1<<20
 
 func (t doerTransport) CreateLibrary(ctx context.Context, req protocol.CreateLibraryRequest) (protocol.CreateLibraryResponse, error) {
 	var out protocol.CreateLibraryResponse
-	err := t.call(ctx, http.MethodPost, "/v1/libraries", "", req, &out)
+	err := t.call(ctx, methodPost, "/v1/libraries", "", req, &out)
 	return out, err
 }
 
@@ -70,18 +69,18 @@ func (t doerTransport) Pull(ctx context.Context, lib, authKey, since string, lim
 		path += "?" + q.Encode()
 	}
 	var out protocol.PullResponse
-	err := t.call(ctx, http.MethodGet, path, authKey, nil, &out)
+	err := t.call(ctx, methodGet, path, authKey, nil, &out)
 	return out, err
 }
 
 func (t doerTransport) Push(ctx context.Context, lib, authKey string, req protocol.PushRequest) (protocol.PushResponse, error) {
 	var out protocol.PushResponse
-	err := t.call(ctx, http.MethodPost, "/v1/libraries/"+url.PathEscape(lib)+"/changes", authKey, req, &out)
+	err := t.call(ctx, methodPost, "/v1/libraries/"+url.PathEscape(lib)+"/changes", authKey, req, &out)
 	return out, err
 }
 
 func (t doerTransport) DeleteLibrary(ctx context.Context, lib, authKey string) error {
-	return t.call(ctx, http.MethodDelete, "/v1/libraries/"+url.PathEscape(lib), authKey, nil, nil)
+	return t.call(ctx, methodDelete, "/v1/libraries/"+url.PathEscape(lib), authKey, nil, nil)
 }
 
 // call sends one request. Errors name the method and path (the library id
@@ -99,8 +98,8 @@ func (t doerTransport) call(ctx context.Context, method, path, authKey string, i
 	if err != nil {
 		return fmt.Errorf("sync: %s %s: %w", method, pathOnly(path), err)
 	}
-	if len(resp.Body) > maxResponseBytes {
-		return fmt.Errorf("sync: %s %s: the answer is larger than %d bytes", method, pathOnly(path), maxResponseBytes)
+	if len(resp.Body) > MaxResponseBytes {
+		return fmt.Errorf("sync: %s %s: the answer is larger than %d bytes", method, pathOnly(path), MaxResponseBytes)
 	}
 	if resp.Status < 200 || resp.Status > 299 {
 		return apiError(resp)
@@ -123,17 +122,49 @@ func apiError(resp Response) *APIError {
 		e.Code, e.Message = er.Error.Code, er.Error.Message
 	} else {
 		// Not our server's error shape (a proxy, a load balancer): keep the
-		// status, which is what Retryable decides on.
-		e.Code, e.Message = codeForStatus(resp.Status), http.StatusText(resp.Status)
+		// status, which is what Retryable decides on, and say so.
+		e.Code, e.Message = codeForStatus(resp.Status), notOurAnswer
 	}
 	if ra := resp.RetryAfter; ra != "" {
 		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
 			e.RetryAfter = time.Duration(s) * time.Second
-		} else if t, err := http.ParseTime(ra); err == nil {
+		} else if t, err := parseHTTPDate(ra); err == nil {
 			e.RetryAfter = max(time.Until(t), 0)
 		}
 	}
 	return e
+}
+
+// notOurAnswer is the message of an error answer without the server's
+// error shape.
+const notOurAnswer = "the answer did not come from an Unspool server (a proxy or gateway on the way?)"
+
+// The methods /v1 uses (net/http's constants, which this package does not
+// import).
+const (
+	methodGet    = "GET"
+	methodPost   = "POST"
+	methodDelete = "DELETE"
+)
+
+// httpDateLayouts are the three forms of an HTTP date a recipient must
+// accept (RFC 9110, 5.6.7): IMF-fixdate, then the obsolete RFC 850 and
+// asctime forms.
+var httpDateLayouts = []string{
+	"Mon, 02 Jan 2006 15:04:05 GMT",
+	"Monday, 02-Jan-06 15:04:05 GMT",
+	time.ANSIC,
+}
+
+func parseHTTPDate(s string) (time.Time, error) {
+	var err error
+	for _, layout := range httpDateLayouts {
+		var t time.Time
+		if t, err = time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
 }
 
 func codeForStatus(status int) string {
@@ -148,65 +179,4 @@ func codeForStatus(status int) string {
 func pathOnly(p string) string {
 	p, _, _ = strings.Cut(p, "?")
 	return p
-}
-
-// HTTPTransport speaks /v1 to a server over net/http.
-type HTTPTransport struct {
-	doerTransport
-	base   string
-	client *http.Client
-}
-
-var _ Transport = (*HTTPTransport)(nil)
-
-// NewHTTPTransport returns a transport to the server at baseURL (http or
-// https, no trailing /v1), using client (http.DefaultClient when nil).
-func NewHTTPTransport(baseURL string, client *http.Client) (*HTTPTransport, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("sync: server address %q is not an http(s) URL", baseURL)
-	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	h := &HTTPTransport{base: strings.TrimRight(baseURL, "/"), client: client}
-	h.doerTransport = doerTransport{h.send}
-	return h, nil
-}
-
-func (h *HTTPTransport) send(ctx context.Context, r Request) (Response, error) {
-	var body io.Reader
-	if r.Body != nil {
-		body = bytes.NewReader(r.Body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, h.base+r.Path, body)
-	if err != nil {
-		return Response{}, err
-	}
-	if r.Body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	if r.AuthKey != "" {
-		req.Header.Set("Authorization", "Bearer "+r.AuthKey)
-	}
-	resp, err := h.client.Do(req)
-	if err != nil {
-		return Response{}, fmt.Errorf("%w: %w", ErrUnreachable, stripURL(err))
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return Response{}, fmt.Errorf("%w: reading the answer: %w", ErrUnreachable, err)
-	}
-	return Response{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Body: data}, nil
-}
-
-// stripURL drops the URL from a *url.Error (net/http's error type), which
-// would repeat the server address and query; the cause stays.
-func stripURL(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
 }

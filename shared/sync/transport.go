@@ -9,8 +9,8 @@ import (
 	"unspool/shared/protocol"
 )
 
-// Transport carries the /v1 protocol (see package protocol). HTTPTransport
-// speaks it over HTTP; tests inject an in-memory server (synctest) or wrap a
+// Transport carries the /v1 protocol (see package protocol). NewTransport
+// speaks it through a Doer (synchttp.New over net/http); tests inject an in-memory server (synctest) or wrap a
 // Transport to fail on purpose. Methods return *APIError for an error answer
 // of the server and any other error for a failure to reach it or read it.
 type Transport interface {

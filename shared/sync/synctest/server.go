@@ -1,6 +1,6 @@
 // Package synctest is an in-memory sync server with the semantics of
 // package protocol, for tests: it implements sync.Transport directly (fast,
-// deterministic) and http.Handler (to test HTTPTransport and anything else
+// deterministic) and http.Handler (to test package synchttp and anything else
 // that speaks HTTP), and it can fail on purpose before or after applying a
 // request, as a dropped connection does. It also builds test threads.
 //

@@ -1,6 +1,6 @@
 //go:build !js
 
-package sync_test
+package synchttp_test
 
 import (
 	"context"
@@ -13,11 +13,14 @@ import (
 
 	"unspool/shared/protocol"
 	"unspool/shared/sync"
+	"unspool/shared/sync/synchttp"
 	"unspool/shared/sync/synctest"
 )
 
+var ctx = context.Background()
+
 func httpClient(t *testing.T, srv *httptest.Server, secret sync.Secret, device string) *sync.Client {
-	tr, err := sync.NewHTTPTransport(srv.URL+"/", srv.Client())
+	tr, err := synchttp.New(srv.URL+"/", srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func httpClient(t *testing.T, srv *httptest.Server, secret sync.Secret, device s
 
 // Two devices through the HTTP transport against the reference server,
 // with the connection dropped after the server applied a push.
-func TestHTTPTransport_TwoDevices(t *testing.T) {
+func TestTransport_TwoDevices(t *testing.T) {
 	fake := synctest.NewServer()
 	fake.Faults = func(op string, n int) synctest.Fault {
 		if op == "push" && n == 1 {
@@ -79,13 +82,13 @@ func TestHTTPTransport_TwoDevices(t *testing.T) {
 	}
 }
 
-func TestHTTPTransport_Errors(t *testing.T) {
+func TestTransport_Errors(t *testing.T) {
 	fake := synctest.NewServer()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	secret, _ := sync.NewSecret()
 	keys := sync.DeriveKeys(secret)
-	tr, _ := sync.NewHTTPTransport(srv.URL, nil)
+	tr, _ := synchttp.New(srv.URL, nil)
 	if _, err := tr.CreateLibrary(ctx, protocol.CreateLibraryRequest{LibraryID: keys.LibraryID, AuthKey: keys.AuthKey}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +105,7 @@ func TestHTTPTransport_Errors(t *testing.T) {
 	if _, err := tr.Pull(ctx, keys.LibraryID, keys.AuthKey, "not-a-cursor", 0); !errors.As(err, &ae) || ae.Status != 400 {
 		t.Fatalf("bad cursor: %v", err)
 	}
-	if _, err := sync.NewHTTPTransport("ftp://example.com", nil); err == nil {
+	if _, err := synchttp.New("ftp://example.com", nil); err == nil {
 		t.Fatal("an ftp URL was accepted")
 	}
 
@@ -113,6 +116,9 @@ func TestHTTPTransport_Errors(t *testing.T) {
 			w.Header().Set("Retry-After", "12")
 			w.WriteHeader(429)
 			w.Write([]byte(`{"error":{"code":"rate_limited","message":"slow down"}}`))
+		case "503":
+			w.Header().Set("Retry-After", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+			w.WriteHeader(503)
 		case "502":
 			w.WriteHeader(502)
 			w.Write([]byte("<html>Bad Gateway</html>"))
@@ -121,13 +127,17 @@ func TestHTTPTransport_Errors(t *testing.T) {
 		}
 	}))
 	defer proxy.Close()
-	ptr, _ := sync.NewHTTPTransport(proxy.URL, nil)
+	ptr, _ := synchttp.New(proxy.URL, nil)
 	_, err = ptr.Pull(ctx, keys.LibraryID, keys.AuthKey, "429", 0)
 	if !errors.As(err, &ae) || ae.RetryAfter != 12*time.Second || ae.Message != "slow down" || !sync.Retryable(err) {
 		t.Fatalf("429: %#v", err)
 	}
+	_, err = ptr.Pull(ctx, keys.LibraryID, keys.AuthKey, "503", 0)
+	if !errors.As(err, &ae) || ae.RetryAfter < 59*time.Minute || ae.RetryAfter > time.Hour || !sync.Retryable(err) {
+		t.Fatalf("503 with an HTTP date: %#v", err)
+	}
 	_, err = ptr.Pull(ctx, keys.LibraryID, keys.AuthKey, "502", 0)
-	if !errors.As(err, &ae) || ae.Status != 502 || !sync.Retryable(err) {
+	if !errors.As(err, &ae) || ae.Status != 502 || !strings.Contains(ae.Message, "not come from an Unspool server") || !sync.Retryable(err) {
 		t.Fatalf("502: %v", err)
 	}
 	if _, err = ptr.Pull(ctx, keys.LibraryID, keys.AuthKey, "", 0); err == nil || !sync.Retryable(err) {

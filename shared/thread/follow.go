@@ -52,9 +52,8 @@ func (c Changes) Any() bool { return c != Changes{} }
 //     the thread) leaves the posts it did not reach as they were.
 //
 // The thread's identity (ID, URL, FocalID) stays the saved one's (FocalID
-// follows its post to a new id); the rest
-// of its metadata (author, completeness, gaps, capture time, source) is
-// fresh's. Order: fresh's posts in its order, saved-only posts slotted in
+// follows its post to a new id); the rest of its metadata (author,
+// completeness, gaps, capture time, source) is fresh's. Order: fresh's posts in its order, saved-only posts slotted in
 // by (createdAt, id) — the library's merge rule (shared/sync Merge).
 func Follow(saved, fresh *Thread, now time.Time) (Thread, Changes, error) {
 	if saved.Platform != fresh.Platform || !sameThread(saved, fresh) {

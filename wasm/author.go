@@ -11,15 +11,27 @@ import (
 )
 
 func init() {
-	// authorThreads(pageURL, bodies) → JSON of extract.AuthorThreads: the
-	// author's self-threads among a profile page's timeline responses
-	// (X UserTweets, Bluesky getAuthorFeed, Mastodon account statuses), in
-	// page order. bodies is an array of response texts, or that array as
-	// JSON text. The extension lists them; it never reads the JSON itself.
+	// authorThreads(pageURL, bodies[, html]) → JSON of
+	// extract.AuthorThreads: the author's self-threads among a profile
+	// page's timeline responses (X UserTweets, Bluesky getAuthorFeed,
+	// Mastodon account statuses) and, on X, its rendered cells (html: their
+	// outerHTML), in page order. bodies is an array of response texts, or
+	// that array as JSON text. The extension lists them; it never reads the
+	// JSON or the cells itself.
 	register("authorThreads", func(args []js.Value) (any, error) {
-		const usage = "unspool.authorThreads(pageURL, bodies) takes a string and an array of strings (or its JSON)"
-		if len(args) != 2 || args[0].Type() != js.TypeString {
+		const usage = "unspool.authorThreads(pageURL, bodies[, html]) takes a string, an array of strings (or its JSON) and a string"
+		if len(args) < 2 || len(args) > 3 || args[0].Type() != js.TypeString {
 			return nil, errors.New(usage)
+		}
+		page := extract.AuthorPage{}
+		if len(args) == 3 {
+			switch args[2].Type() {
+			case js.TypeString:
+				page.HTML = args[2].String()
+			case js.TypeUndefined, js.TypeNull:
+			default:
+				return nil, errors.New(usage)
+			}
 		}
 		var bodies []string
 		switch args[1].Type() {
@@ -37,7 +49,8 @@ func init() {
 		default:
 			return nil, errors.New(usage)
 		}
-		a, err := extract.ExtractAuthorThreads(args[0].String(), bodies)
+		page.Bodies = bodies
+		a, err := extract.ExtractAuthorPage(args[0].String(), page)
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,9 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"syscall/js"
+	"time"
 	"unsafe"
 
 	"unspool/shared/extract"
@@ -41,6 +43,46 @@ func init() {
 			return nil, err
 		}
 		t, err := extract.ExtractCollected(args[0].String(), c)
+		if err != nil {
+			return nil, err
+		}
+		return threadJSON(t)
+	})
+}
+
+func init() {
+	// mastodonRequest(savedThreadJSON, turn) → JSON {url, kind}: the one
+	// request of keep current's turn-th reading of a saved Mastodon thread
+	// (extract.MastodonRequest); throws for a thread that cannot be asked.
+	// mastodonReading(savedThreadJSON, kind, body) → Thread JSON string:
+	// keep current's reading of a saved Mastodon thread from one answer of
+	// its server (extract.MastodonReading): kind "context" (the body of
+	// /api/v1/statuses/<thread id>/context), "status" (of
+	// /api/v1/statuses/<thread id>) or "gone" (either answered 404; body "").
+	register("mastodonRequest", func(args []js.Value) (any, error) {
+		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeNumber {
+			return nil, errors.New("unspool.mastodonRequest(savedThreadJSON, turn) takes a string and a number")
+		}
+		var saved thread.Thread
+		if err := json.Unmarshal(bytesOf(args[0].String()), &saved); err != nil {
+			return nil, fmt.Errorf("unspool.mastodonRequest: the saved thread is not valid JSON: %w", err)
+		}
+		url, kind, err := extract.MastodonRequest(&saved, args[1].Int())
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(map[string]string{"url": url, "kind": kind})
+		return string(b), err
+	})
+	register("mastodonReading", func(args []js.Value) (any, error) {
+		if len(args) != 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
+			return nil, errors.New("unspool.mastodonReading(savedThreadJSON, kind, body) takes three strings")
+		}
+		var saved thread.Thread
+		if err := json.Unmarshal(bytesOf(args[0].String()), &saved); err != nil {
+			return nil, fmt.Errorf("unspool.mastodonReading: the saved thread is not valid JSON: %w", err)
+		}
+		t, err := extract.MastodonReading(&saved, args[1].String(), bytesOf(args[2].String()), time.Now())
 		if err != nil {
 			return nil, err
 		}

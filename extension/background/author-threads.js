@@ -9,6 +9,8 @@
 //   author:unroll        opens one listed thread in the same tab and unrolls it there
 //   author:save          saves one listed thread the content script collected
 //                        (Save all), and only a thread that tab's list holds
+//   author:save-away     (X) saves one listed thread collected on its own page,
+//                        in a tab opened for it beside the profile and closed after
 //
 // Each list is remembered: per tab in chrome.storage.session (which threads
 // that tab may save: a compromised page can save what its own profile lists,
@@ -18,13 +20,15 @@
 import { call, ready } from '../shared/wasm-host.js';
 import { handle, REFUSED } from './messages.js';
 import * as library from '../shared/library-store.js';
-import { unroll } from './triggers.js';
+import { inject, unroll } from './triggers.js';
+import { NO_AWAY_TAB } from '../shared/author-away.js';
 
 const LOAD_TIMEOUT_MS = 30_000;
 
 export const LISTING_PREFIX = 'authorListing:';
 const LISTINGS_KEPT = 50;
 const listedSlot = (sender) => `listed:${sender.tab.id}:${sender.frameId ?? 0}`;
+const listedURLsSlot = (sender) => `listedURLs:${sender.tab.id}:${sender.frameId ?? 0}`;
 
 // keepListing stores the author's listing for the library (the newest
 // LISTINGS_KEPT authors) and which threads this tab may save.
@@ -35,13 +39,14 @@ async function keepListing(listing, sender) {
   const all = /** @type {Record<string, {listedAt?: string}>} */ (await chrome.storage.local.get(null));
   const old = Object.keys(all).filter((k) => k.startsWith(LISTING_PREFIX)).sort((a, b) => (all[b].listedAt ?? '').localeCompare(all[a].listedAt ?? '')).slice(LISTINGS_KEPT);
   if (old.length) await chrome.storage.local.remove(old);
-  if (sender?.tab) await chrome.storage.session.set({ [listedSlot(sender)]: keys });
+  if (sender?.tab) await chrome.storage.session.set({ [listedSlot(sender)]: keys, [listedURLsSlot(sender)]: listing.threads.map((t) => t.url) });
 }
 
-handle('author:list', async ({ url, bodies }, sender) => {
-  if (typeof url !== 'string' || !Array.isArray(bodies) || bodies.some((b) => typeof b !== 'string')) throw new Error('author:list takes {url, bodies: [strings]}');
+// author:list {url, bodies, html?} — html: an X profile's rendered cells.
+handle('author:list', async ({ url, bodies, html = '' }, sender) => {
+  if (typeof url !== 'string' || !Array.isArray(bodies) || bodies.some((b) => typeof b !== 'string') || typeof html !== 'string') throw new Error('author:list takes {url, bodies: [strings], html?: string}');
   await ready();
-  const listing = JSON.parse(await call('authorThreads', url, bodies));
+  const listing = JSON.parse(await call('authorThreads', url, bodies, html));
   await keepListing(listing, sender);
   return listing;
 }, { page: true });
@@ -85,17 +90,21 @@ function sameOrigin(msg, sender) {
   if (to.origin !== from.origin || !/^https?:$/.test(to.protocol)) throw new Error(`${msg.type}: ${REFUSED} (only an address of the page's own site)`);
 }
 
-// loaded resolves when tabId has finished loading (or after LOAD_TIMEOUT_MS).
-function loaded(tabId) {
+// loaded resolves when tabId has finished loading (or after LOAD_TIMEOUT_MS);
+// with at, when it has finished loading that address (a new tab completes
+// its about:blank first in Firefox), also if it had before this was asked.
+function loaded(tabId, { at = null } = {}) {
   return new Promise((resolve) => {
     const done = () => {
       chrome.tabs.onUpdated.removeListener(onUpdated);
       clearTimeout(timer);
       resolve(undefined);
     };
-    const onUpdated = (id, info) => id === tabId && info.status === 'complete' && done();
+    const there = (tab) => tab.status === 'complete' && (!at || tab.url === at);
+    const onUpdated = (id, info, tab) => id === tabId && info.status === 'complete' && there(tab) && done();
     const timer = setTimeout(done, LOAD_TIMEOUT_MS);
     chrome.tabs.onUpdated.addListener(onUpdated);
+    if (at) chrome.tabs.get(tabId).then((t) => there(t) && done(), done);
   });
 }
 
@@ -108,3 +117,40 @@ handle('author:unroll', async ({ url }, sender) => {
   unroll(await chrome.tabs.get(tabId), 'author').catch(() => {});
   return { opened: url };
 }, { page: sameOrigin });
+
+// author:save-away {url} — X's Save all. X gives a whole thread only to its
+// own page, and the extension requests nothing of X on its own: each listed
+// thread is opened in a tab beside the profile, not shown, where the usual
+// unroll collects it (X's JSON the page fetched, its cursors followed with
+// the page's own request); the thread is saved like any other, and the tab
+// closed. One at a time: the profile's Save all waits for each answer.
+const AWAY_BUDGET_MS = 60_000;
+
+/** @returns {Promise<string[]>} the thread addresses this tab's list holds */
+const listedURLsHere = async (sender) => /** @type {string[]} */ ((await chrome.storage.session.get(listedURLsSlot(sender)))[listedURLsSlot(sender)] ?? []);
+
+// listsThisURL is author:save-away's page check: only an address of this
+// tab's own list, on the page's own site.
+async function listsThisURL(msg, sender) {
+  sameOrigin(msg, sender);
+  if (!(await listedURLsHere(sender)).includes(msg.url)) throw new Error(`${msg.type}: ${REFUSED} (only a thread of this profile's list)`);
+}
+
+handle('author:save-away', async ({ url }, sender) => {
+  const origin = `${new URL(url).origin}/*`;
+  if (!(await chrome.permissions.contains({ origins: [origin] }))) {
+    throw new Error(`${NO_AWAY_TAB}: Unspool may not read ${new URL(url).host} in a tab it opens (grant it in the browser's extension settings, or unroll each thread from the list)`);
+  }
+  const tab = await chrome.tabs.create({ url, active: false, windowId: sender.tab.windowId, index: sender.tab.index + 1 });
+  try {
+    await loaded(tab.id, { at: url });
+    await inject(tab.id);
+    const res = await chrome.tabs.sendMessage(tab.id, { type: 'content:collect-thread', budgetMs: AWAY_BUDGET_MS });
+    if (!res?.ok) throw new Error(res?.error ?? 'the thread\'s page did not answer');
+    const thread = JSON.parse(res.value.thread);
+    const saved = await library.save(thread);
+    return { ...saved, complete: thread.complete };
+  } finally {
+    chrome.tabs.remove(tab.id).catch(() => {});
+  }
+}, { page: listsThisURL });

@@ -2,21 +2,25 @@
 // Keep current: saved threads brought up to date when their author adds
 // posts, edits or deletes one, without the user collecting them again.
 //
-// Bluesky and Mastodon (and the servers that speak its API): every
+// Bluesky, Mastodon (and the servers that speak its API) and Misskey: every
 // INTERVAL_MIN, on chrome.alarms, each thread kept current (keep-settings.js
 // follows: its own switch, else saved less than N days ago) is read again
-// through the same public requests its collector makes —
+// with public requests (one, but for Misskey) —
 //   Bluesky:  the AppView's getPostThread for the saved post (bluesky-appview.js)
-//   Mastodon: GET <server>/api/v1/statuses/<id> and …/<id>/context
+//   Mastodon: GET <server>/api/v1/statuses/<first post>/context, whose
+//             descendants are the rest of the thread as the server has it
+//             now; every other reading GET <server>/api/v1/statuses/<first
+//             post> instead, for that post's own edits; a 404 of either says
+//             the first post is gone (Go's extract.MastodonReading)
 //   Misskey:  POST <server>/api/notes/show, …/conversation, …/children for
 //             the saved note (shared/misskey-api.js), on the server it was
 //             read on
 // — with no cookies and no referrer: what leaves the browser is the post's
-// own address. At most one reading per thread per interval; a 429 or 5xx
+// own address. At most one request per thread per interval; a 429 or 5xx
 // answer puts that thread off (Retry-After honoured, else doubling from the
 // interval up to a day); nothing is asked while the browser is offline. The
-// answers are read by the Go extractors (unspool.extract), never here, and
-// merged by Go's rules (library-store refresh → shared/sync Refresh).
+// answers are read by Go (unspool.extract, mastodonReading), never here,
+// and merged by Go's rules (library-store refresh → shared/sync Refresh).
 //
 // X: nothing is fetched. keep-x.js hands this module what an X page
 // captured itself (onXCaptures).
@@ -36,8 +40,9 @@ export const INTERVAL_MIN = 60;
 const INTERVAL_MS = INTERVAL_MIN * 60_000;
 const MAX_BACKOFF_MS = 24 * 60 * 60_000;
 const TIMEOUT_MS = 10_000;
-// When each thread may be read next and how many times in a row it failed
-// ({[key]: {next, fails}}), on this device.
+// When each thread may be read next, how many times in a row it failed,
+// and how many readings it had (Mastodon alternates its two requests by
+// it): {[key]: {next, fails, turn}}, on this device.
 const STATE_KEY = 'keepCurrentState';
 
 // The platforms read again here; X's threads come from its pages
@@ -47,13 +52,6 @@ const READ_AGAIN = ['bluesky', 'mastodon', 'misskey'];
 // A Bluesky post page: the AppView request is made of its two parts
 // (bluesky-appview.js checks them again).
 const BLUESKY_POST = /^https:\/\/(?:bsky\.app|staging\.bsky\.app|main\.bsky\.dev)\/profile\/([^/?#]+)\/post\/([^/?#]+)/;
-// The status addresses of Mastodon and its kin, as the collector knows them
-// (content/mastodon-collector.js STATUS_PATHS): the id is the server's own.
-const MASTODON_STATUS = [
-  /^(?:\/deck)?\/@[^/]+\/(\d{1,32})\/?$/,
-  /^\/@[^/]+\/statuses\/([0-9A-Za-z]{1,40})\/?$/,
-  /^\/(?:notice|notes)\/([0-9A-Za-z]{1,40})\/?$/,
-];
 
 // An answer that says "not now": the thread is put off, not dropped.
 class Busy extends Error {
@@ -77,7 +75,8 @@ function retryAfterMs(res) {
   return null;
 }
 
-async function getText(url) {
+// getText fetches url; gone is what a 404 gives instead of the text.
+async function getText(url, gone) {
   const res = await fetch(url, {
     credentials: 'omit',
     referrerPolicy: 'no-referrer',
@@ -85,35 +84,36 @@ async function getText(url) {
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   if (res.status === 429 || res.status >= 500) throw new Busy(res.status, retryAfterMs(res));
+  if (res.status === 404 && gone !== undefined) return gone;
   if (!res.ok) throw new Error(`${new URL(url).host} answered ${res.status}`);
   return res.text();
 }
 
-// reading fetches the source's answer for a saved thread: {url, content}
-// for unspool.extract, or null for a platform read only from its pages.
-export async function reading(t) {
+// reading reads a saved thread again at its source, with one request, the
+// turn-th time: the fresh Thread JSON from the Go extractors, or null for a
+// platform read only from its pages.
+export async function reading(t, turn = 0) {
   if (t.platform === 'bluesky') {
     const m = BLUESKY_POST.exec(t.url);
     if (!m) throw new Error(`not a Bluesky post address: ${t.url}`);
+    let content;
     try {
-      return { url: t.url, content: await fetchThread(decodeURIComponent(m[1]), decodeURIComponent(m[2])) };
+      content = await fetchThread(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
     } catch (err) {
       const status = Number(/answered (\d{3})/.exec(err?.message ?? '')?.[1]);
       if (status === 429 || status >= 500) throw new Busy(status, null);
       throw err;
     }
+    return callAhead('extract', t.url, content);
   }
   if (t.platform === 'mastodon') {
-    const u = new URL(t.url);
-    if (u.protocol !== 'https:') throw new Error(`not an https address: ${t.url}`);
-    const id = MASTODON_STATUS.map((re) => re.exec(u.pathname)?.[1]).find(Boolean);
-    if (!id) throw new Error(`not a status address: ${t.url}`);
-    const [status, context] = await Promise.all([
-      getText(new URL(`/api/v1/statuses/${id}`, u.origin).href),
-      getText(new URL(`/api/v1/statuses/${id}/context`, u.origin).href),
-    ]);
-    // The collector's shape, joined as text: the extractor reads it.
-    return { url: t.url, content: `{"status":${status},"context":${context}}` };
+    // Go says what to ask (and refuses a thread its address's server
+    // cannot answer for), and reads the answer against the saved thread.
+    const saved = JSON.stringify(t);
+    const req = JSON.parse(await callAhead('mastodonRequest', saved, turn));
+    const GONE = {};
+    const body = await getText(req.url, GONE);
+    return body === GONE ? callAhead('mastodonReading', saved, 'gone', '') : callAhead('mastodonReading', saved, req.kind, body);
   }
   if (t.platform === 'misskey') {
     // The server the thread was read on names the author's profile
@@ -125,7 +125,7 @@ export async function reading(t) {
     if (!origin.startsWith('https://')) throw new Error(`not an https server: ${t.author?.url}`);
     const id = String(t.focalId || t.id);
     try {
-      return { url: new URL(`/notes/${id}`, origin).href, content: await misskeyNote(origin, id) };
+      return callAhead('extract', new URL(`/notes/${id}`, origin).href, await misskeyNote(origin, id));
     } catch (err) {
       if (err instanceof MisskeyAPIError && (err.status === 429 || err.status >= 500)) throw new Busy(err.status, null);
       throw err;
@@ -148,7 +148,7 @@ export async function run({ force = false } = {}) {
   const now = Date.now();
   for (const row of rows) {
     if (!follows(row, s) || !READ_AGAIN.includes(row.platform)) continue;
-    const st = state[row.key] ?? { next: 0, fails: 0 };
+    const st = { next: 0, fails: 0, turn: 0, ...state[row.key] };
     if (!force && st.next > now) {
       out.skipped++;
       continue;
@@ -157,19 +157,19 @@ export async function run({ force = false } = {}) {
     if (!rec?.thread || rec.deleted) continue;
     out.checked++;
     try {
-      const r = await reading(rec.thread);
-      const fresh = await callAhead('extract', r.url, r.content);
+      const fresh = await reading(rec.thread, st.turn);
       const ch = await library.refresh(rec.key, JSON.parse(fresh));
       if (ch && (ch.added || ch.edited || ch.removed || ch.restored)) out.updated++;
       out.added += ch?.added ?? 0;
       // A little under the interval, so the next alarm finds it due.
-      state[rec.key] = { next: now + INTERVAL_MS * 0.9, fails: 0 };
+      state[rec.key] = { next: now + INTERVAL_MS * 0.9, fails: 0, turn: st.turn + 1 };
     } catch (err) {
       const fails = st.fails + 1;
       const wait = err instanceof Busy
         ? Math.min(MAX_BACKOFF_MS, Math.max(err.retryAfterMs ?? 0, INTERVAL_MS * 2 ** (fails - 1)))
         : INTERVAL_MS * 0.9;
-      state[rec.key] = { next: now + wait, fails: err instanceof Busy ? fails : 0 };
+      // A refused answer of one request does not hold back the other.
+      state[rec.key] = { next: now + wait, fails: err instanceof Busy ? fails : 0, turn: err instanceof Busy ? st.turn : st.turn + 1 };
       out.failed.push({ key: rec.key, error: String(err?.message ?? err) });
     }
   }
@@ -194,8 +194,12 @@ export async function onXCaptures(url, json) {
   const kept = rows.filter((r) => r.platform === 'x' && follows(r, s) && json.some((b) => b.includes(`"${r.key.slice(r.key.indexOf(':') + 1)}"`)));
   if (!kept.length) return null;
   const fresh = JSON.parse(await callAhead('extractCollected', url, { html: [], json, followed: [], stoppedBy: '' }));
-  const key = await library.threadKey(fresh);
-  if (!kept.some((r) => r.key === key)) return null;
+  // An edited first post has a new id on X; the thread is kept under its
+  // first version's (the reading lists it among previousIds).
+  const ids = [fresh.id, ...(fresh.posts?.[0]?.previousIds ?? [])];
+  const keys = await Promise.all(ids.map((id) => library.threadKey({ platform: fresh.platform, id })));
+  const key = keys.find((k) => kept.some((r) => r.key === k));
+  if (!key) return null;
   return library.refresh(key, fresh);
 }
 

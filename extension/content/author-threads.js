@@ -5,21 +5,27 @@
 // or its API serves them and draws the list; which posts start a thread,
 // in what order and how long, is read by Go (unspool.authorThreads, through
 // the background's author:list), never here.
-//   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js)
+//   X         the UserTweets responses the page itself fetched (kept by main-world/x-capture.js),
+//             and the timeline cells the profile shows (their outerHTML: a page loaded before
+//             the extension came has no captured responses, but its cells are there)
 //   Bluesky   app.bsky.feed.getAuthorFeed from the public AppView (the background asks it)
 //   Mastodon  GET /api/v1/accounts/lookup (the id read by Go: unspool.mastodonAccountId, through
 //             author:mastodon-account), then /api/v1/accounts/:id/statuses on the page's own origin
 // "Unroll" opens the reader on a thread: Bluesky's and Mastodon's collected
 // here as their collectors would on the thread's page; X's on its own page,
-// opened in this tab (X needs the page's own TweetDetail). "Save all" (Bluesky, Mastodon) collects each
-// thread from this page as its collector would for the thread's own page
-// (getPostThread; the status and its context) and has the background save
-// it (author:save, which takes only threads of this list). X has no such
-// request a profile page can make: its threads are saved from their pages.
+// opened in this tab (X needs the page's own TweetDetail). "Save all"
+// (Bluesky, Mastodon) collects each thread from this page as its collector
+// would for the thread's own page (getPostThread; the status and its
+// context) and has the background save it (author:save, which takes only
+// threads of this list). X has no such request a profile page can make: the
+// background opens each thread's own page in a tab beside this one, not
+// shown, unrolls it there as usual, saves it and closes the tab
+// (author:save-away), one thread at a time.
 import './x-capture.js';
 import './bluesky-collector.js';
 import './mastodon-collector.js';
 import './ui-host.js';
+import { NO_AWAY_TAB } from '../shared/author-away.js';
 (() => {
   const U = globalThis.unspoolContent;
   if (U.authorThreads) return;
@@ -27,7 +33,11 @@ import './ui-host.js';
   // Profile addresses, by platform (the address shapes only; a page that
   // merely looks like one gives no listing, and the usual unroll runs).
   const X_HOSTS = /^(?:(?:mobile\.)?x\.com|(?:mobile\.)?twitter\.com)$/i;
-  const X_PROFILE = /^\/([A-Za-z0-9_]{1,15})\/?$/; // /<handle>; the posts tab
+  const X_PROFILE = /^\/([A-Za-z0-9_]{1,15})(?:\/with_replies)?\/?$/; // /<handle>: the posts tab, or the replies tab
+  // X's timeline cells, in the page's main column when it has one (the
+  // side column's are not the profile's).
+  const X_CELLS = '[data-testid="cellInnerDiv"]';
+  const X_MAIN = '[data-testid="primaryColumn"]';
   const BSKY_HOSTS = /^(?:bsky\.app|staging\.bsky\.app|main\.bsky\.dev)$/i;
   const BSKY_PROFILE = /^\/profile\/([^/]+)\/?$/; // /profile/<handle or DID>
   const MASTO_PROFILE = /^\/@([A-Za-z0-9_.-]+)(?:@([A-Za-z0-9.-]+))?\/?$/; // /@user, /@user@host
@@ -68,6 +78,14 @@ import './ui-host.js';
     const res = await fetch(new URL(path, location.origin), { credentials: 'omit', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!res.ok) throw new Error(`${path} answered ${res.status}`);
     return res.text();
+  }
+
+  // xCells is the outerHTML of the timeline cells the X profile shows now
+  // ("" when none): Go reads them (the list is virtualised: only those near
+  // the viewport are in the page).
+  function xCells() {
+    const scope = document.querySelector(X_MAIN) ?? document;
+    return [...scope.querySelectorAll(X_CELLS)].map((c) => c.outerHTML).join('\n');
   }
 
   // bodies gathers the profile's timeline responses; [] when there are none.
@@ -118,13 +136,12 @@ import './ui-host.js';
     status.className = 'status';
     status.setAttribute('role', 'status');
     status.setAttribute('aria-live', 'polite');
-    const collect = collectors[listing.platform];
+    const save = savers[listing.platform];
     const actions = document.createElement('span');
-    if (collect && listing.threads.length) actions.append(button('Save all', (e) => saveAll(listing, collect, status, /** @type {HTMLButtonElement} */ (e.currentTarget))));
+    if (save && listing.threads.length) actions.append(button('Save all', (e) => saveAll(listing, save, status, /** @type {HTMLButtonElement} */ (e.currentTarget))));
     actions.append(button('Close', close, true));
     h.append(title, actions);
     panel.append(h, status);
-    if (!collect && listing.threads.length) status.textContent = 'Unroll a thread to save it: X serves a whole thread only on its own page.';
     if (!listing.threads.length) {
       const p = document.createElement('p');
       p.className = 'empty';
@@ -161,25 +178,41 @@ import './ui-host.js';
     mastodon: async (t) => ({ content: await U.mastodonThread(t.id) }),
   };
 
+  // savers: how Save all saves one listed thread, collected whole: here as
+  // its collector would on its own page, then author:save (Bluesky,
+  // Mastodon); on its own page, in a tab the background opens for it (X).
+  const savers = {
+    bluesky: async (t) => U.ask('author:save', { url: t.url, collected: await collectors.bluesky(t) }),
+    mastodon: async (t) => U.ask('author:save', { url: t.url, collected: await collectors.mastodon(t) }),
+    x: (t) => U.ask('author:save-away', { url: t.url }),
+  };
+
   // saveAll saves each listed thread in turn, each collected whole; one that
   // fails is named and the rest go on.
-  async function saveAll(listing, collect, status, btn) {
+  async function saveAll(listing, save, status, btn) {
     btn.disabled = true;
     const failed = [];
     let saved = 0;
+    const away = listing.platform === 'x' ? ' (on its own page, in a tab beside this one)' : '';
     for (const [i, t] of listing.threads.entries()) {
-      status.textContent = `Saving ${i + 1} of ${listing.threads.length}…`;
+      status.textContent = `Saving ${i + 1} of ${listing.threads.length}${away}…`;
       try {
-        const res = await U.ask('author:save', { url: t.url, collected: await collect(t) });
+        const res = await save(t);
         saved++;
         const li = [...(panel?.querySelectorAll('li') ?? [])].find((x) => x.dataset.threadId === t.id)?.querySelector('.meta');
         if (li) {
           const mark = document.createElement('span');
           mark.className = 'saved';
-          mark.textContent = ` · saved (${res.posts} posts)`;
+          mark.textContent = ` · saved (${res.posts} posts${res.complete === false ? ', incomplete' : ''})`;
           li.append(mark);
         }
       } catch (err) {
+        // The background cannot open a tab for any of them: said once.
+        if (err.message.startsWith(NO_AWAY_TAB)) {
+          status.textContent = err.message;
+          btn.disabled = false;
+          return;
+        }
         failed.push(`${t.firstLine.slice(0, 40)}: ${err.message}`);
       }
     }
@@ -218,8 +251,9 @@ import './ui-host.js';
       let listing;
       try {
         const got = await bodies(p);
-        if (!got.length) return false;
-        listing = await U.ask('author:list', { url: location.href, bodies: got });
+        const html = p.platform === 'x' ? xCells() : '';
+        if (!got.length && !html) return false;
+        listing = await U.ask('author:list', { url: location.href, bodies: got, html });
       } catch (err) {
         console.warn(`unspool: no threads listed on this profile (${err.message}); unrolling the page instead`);
         return false;

@@ -48,19 +48,17 @@ import './author-threads.js'; // "Threads by @author" on profile pages
       U.reader.close({ restoreFocus: false });
       const progress = U.progress.show({ onCancel: () => abort.abort() });
       window.addEventListener('keydown', onEsc, true);
-      const collected = await collector.collect({ signal: abort.signal, onProgress: (n) => progress.update(n), strategy, clickedAt: t.clickedAt });
-      window.removeEventListener('keydown', onEsc, true);
-      t.collected = now();
-      progress.update('Preparing the reader…');
-      // A collector may also give a lighter form (wire) that the background
-      // completes from what it was sent while collecting; a background that
-      // restarted meanwhile asks for the whole (resend) or is lost with it.
-      // One that had the background unroll as it collected (unrolled) needs
-      // no second request.
-      const { wire, unrolled, ...full } = collected;
-      const unroll = (c, ask = U.ask) => ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt: t.clickedAt });
-      let res = unrolled ?? (await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err))));
-      if (res.resend) res = await unroll(full, U.askWhole);
+      const { res, full, bytesSent } = await unrollWith(collector, {
+        signal: abort.signal,
+        onProgress: (n) => progress.update(n),
+        strategy,
+        clickedAt: t.clickedAt,
+        onCollected: () => {
+          window.removeEventListener('keydown', onEsc, true);
+          t.collected = now();
+          progress.update('Preparing the reader…');
+        },
+      });
       t.answered = now();
       U.progress.hide();
       U.reader.open(res, {
@@ -87,7 +85,7 @@ import './author-threads.js'; // "Threads by @author" on profile pages
         clickToReaderExclCollectMs: ms(t.clickedAt, t.painted) - ms(t.started, t.collected),
         cells: full.cells ?? 0,
         collect: full.stats ?? null,
-        bytesSent: unrolled ? 0 : JSON.stringify(wire ?? full).length,
+        bytesSent: bytesSent(),
       };
       if (U.ui.host) U.ui.host.dataset.timings = JSON.stringify(timings);
       return { ok: true, timings };
@@ -101,7 +99,60 @@ import './author-threads.js'; // "Threads by @author" on profile pages
     }
   };
 
+  // unrollWith collects the thread with collector and has the background
+  // extract it (reader:unroll): {res: its answer, full: what was collected,
+  // bytesSent(): the size of what was sent for it, measured when asked, out
+  // of the timed path}.
+  // A collector may also give a lighter form (wire) that the background
+  // completes from what it was sent while collecting; a background that
+  // restarted meanwhile asks for the whole (resend) or is lost with it. One
+  // that had the background unroll as it collected (unrolled) needs no
+  // second request.
+  /** @param {any} collector @param {{signal: AbortSignal, onProgress: (n: any) => void, clickedAt: number, strategy?: string, onCollected?: () => void}} options */
+  async function unrollWith(collector, { signal, onProgress, strategy, clickedAt, onCollected }) {
+    const collected = await collector.collect({ signal, onProgress, strategy, clickedAt });
+    onCollected?.();
+    const { wire, unrolled, ...full } = collected;
+    const unroll = (c, ask = U.ask) => ask('reader:unroll', { url: collector.pageURL(), collected: c, clickedAt });
+    let res = unrolled ?? (await unroll(wire ?? full).catch((err) => (wire && err.lost ? { resend: true } : Promise.reject(err))));
+    if (res.resend) res = await unroll(full, U.askWhole);
+    return { res, full, bytesSent: () => (unrolled ? 0 : JSON.stringify(wire ?? full).length) };
+  }
+
+  // collectThread is an unroll without the reader, in a tab the background
+  // opened on one thread of an X profile's list (its Save all): it waits
+  // for the page to show the post (or for X's JSON of it), collects as an
+  // unroll would, and answers the Thread JSON. Nothing is drawn: the tab is
+  // not shown, and closes after.
+  const PAGE_WAIT_MS = 15_000;
+  async function collectThread({ budgetMs }) {
+    if (busy) throw new Error('already collecting');
+    busy = true;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), budgetMs);
+    try {
+      const deadline = Date.now() + PAGE_WAIT_MS;
+      let collector = U.pickCollector();
+      const focalId = /\/status(?:es)?\/(\d+)/.exec(location.pathname)?.[1] ?? '';
+      while (Date.now() < deadline && (collector?.id !== 'x' || !(await U.xCaptured(focalId)).json.length)) {
+        await U.sleep(200);
+        collector = U.pickCollector();
+      }
+      if (collector?.id !== 'x') throw new Error('X showed no post on its page (signed out, or the post is gone)');
+      const { res, full } = await unrollWith(collector, { signal: abort.signal, onProgress: () => {}, clickedAt: now() });
+      if (full.stoppedBy === 'cancelled') throw new Error('X did not give the whole thread in time');
+      return { thread: res.thread };
+    } finally {
+      clearTimeout(timer);
+      busy = false;
+    }
+  }
+
   chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+    if (msg?.type === 'content:collect-thread') {
+      collectThread({ budgetMs: Number(msg.budgetMs) || 60_000 }).then((value) => sendResponse({ ok: true, value }), (err) => sendResponse({ ok: false, error: err.message }));
+      return true; // answered when the thread is collected
+    }
     if (msg?.type !== 'content:unroll') return false;
     // Answer at once: collection can take seconds, and the trigger only
     // needs to know the page took the request.

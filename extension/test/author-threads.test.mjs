@@ -6,12 +6,16 @@
 //   Bluesky   https://bsky.app/profile/…, the AppView's getAuthorFeed (made)
 //   Mastodon  https://mastodon.social/@halcy, its lookup and account statuses (made
 //             around real statuses)
+//   X, cells  https://x.com/threadwright, a profile whose timeline responses were
+//             not captured (as when the extension came after the page): only its
+//             rendered cells (made from real ones) are there to read
 // Each profile holds 3 self-threads among reposts, single posts and replies
 // to others: the list shows exactly those 3, in the profile's order, with
 // their first line and length (shared/extract/testdata/author, read by Go).
 // "Unroll" opens the reader on one (X: on its own page, opened in the tab);
-// "Save all" saves each, collected whole; the library's author view shows
-// the saved and the not-yet-saved side by side.
+// "Save all" saves each, collected whole (X: on its own page, in a tab the
+// background opens beside the profile and closes); the library's author view
+// shows the saved and the not-yet-saved side by side.
 // Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
 import { libraryState, until } from './library-helpers.mjs';
-import { madeCell } from './pages.mjs';
+import { gapCell, madeCell, xAppPage } from './pages.mjs';
 
 const testdata = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/extract/testdata/author');
 
@@ -88,7 +92,40 @@ const xThreadClient = `(async () => {
   ${READY}
 })();`;
 
+// The cells-only X profile of @threadwright (the made X app's author): three
+// of its threads, each served on its own page as X's client loads it (the
+// first held back behind two cursors), drawn on the profile as X draws them —
+// the thread line between the posts it shows, a hidden post ("Show more
+// replies"), a first post alone with "Show this thread" — among single posts
+// and the author's answer to someone else.
+const cellsA = xAppPage({ name: 'profile-a', n: 12, firstPart: 5, partSize: 4, base: 1910000000000000000n });
+const cellsB = xAppPage({ name: 'profile-b', n: 4, base: 1920000000000000000n });
+const cellsC = xAppPage({ name: 'profile-c', n: 3, base: 1930000000000000000n });
+const single = (k) => ({ ...cellsA.posts[0], id: String(1940000000000000000n + BigInt(k)), text: `A single post (${k}), not a thread`, media: [] });
+const asker = { ...single(5), handle: 'replier1', name: 'Replier 1', text: 'Someone else asks a question' };
+// On a profile no post is the opened one: each time links to its post.
+const profileCell = (p, options) => madeCell({ ...p, focal: false }, options);
+const cellsProfile = [
+  profileCell(single(1), { lines: 'none' }),
+  profileCell(cellsA.posts[0], { lines: 'below' }),
+  profileCell(cellsA.posts[1], { lines: 'both' }),
+  profileCell(cellsA.posts[2], { lines: 'above' }),
+  profileCell(single(2), { lines: 'none' }),
+  profileCell(cellsB.posts[0], { lines: 'below' }),
+  gapCell(cellsB.posts[1].id),
+  profileCell(cellsB.posts[3], { lines: 'above' }),
+  profileCell(asker, { lines: 'below' }),
+  profileCell({ ...single(6), text: 'The author answers someone else' }, { lines: 'above' }),
+  profileCell(cellsC.posts[0], { lines: 'none', showThread: true }),
+  profileCell(single(3), { lines: 'none' }),
+].join('');
+const cellsThreads = [cellsA, cellsB, cellsC];
+const cellsURL = 'https://x.com/threadwright';
+
 const routes = [
+  ...cellsThreads.flatMap((c) => c.routes),
+  ['x.com /threadwright', { body: shell('Thread Wright (made profile page, real cells, nothing captured)', '/made/ready.js', `<div data-testid="primaryColumn"><section role="region">${cellsProfile}</section></div>`) }],
+  ['x.com /made/ready.js', js(READY)],
   ...statusRoutes,
   [`x.com ${new URL(xThread.url).pathname}`, { body: shell('XDevelopers thread (made page, real data)', '/made/x-thread.js', `<div aria-label="Timeline: Conversation">${xFocalCell}</div>`) }],
   ['x.com /made/x-thread.js', js(xThreadClient)],
@@ -182,6 +219,33 @@ test('X profile: the captured UserTweets pages list exactly its 3 threads, in or
   await page.waitForFunction((u) => location.href === u && document.documentElement.dataset.ready === 'true', xThread.url);
   const reader = await waitForReader(page);
   assert.deepEqual(reader.posts.map((p) => p.id), xThread.ids);
+  await page.close();
+});
+
+test('X profile with rendered cells and no captured UserTweets: exactly its 3 threads, in order; Save all saves each whole from its own page', async () => {
+  const page = await openPage(b, cellsURL);
+  const tabsBefore = b.context.pages?.().length;
+  await pressAction(b, page);
+  const list = await listOf(page);
+  assert.equal(list.title, 'Threads by @threadwright');
+  assert.deepEqual(list.rows.map((r) => r.id), cellsThreads.map((c) => c.posts[0].id), 'exactly the 3 self-threads, in order');
+  assert.deepEqual(list.rows.map((r) => r.line), cellsThreads.map((c) => c.posts[0].text));
+  assert.deepEqual(list.rows.map((r) => r.meta.split(' ·')[0]), ['3 posts', '2+ posts', '1+ posts']);
+
+  await inShadow(page, ['unspool-ui'], clickIn, { label: 'Save all' });
+  await until(async () => /^Saved /.test(await statusOf(page)), { ms: 150_000, what: 'Save all to finish' });
+  assert.equal(await statusOf(page), 'Saved 3 of 3 threads.');
+  const lib = await b.context.newPage();
+  await lib.goto(b.extensionURL('pages/library/library.html'));
+  const saved = (await libraryState({ page: lib })).filter((r) => r.key.startsWith('x:19'));
+  // Each complete: every post of the thread, the first one's held back
+  // behind X's cursors, where the profile showed 3, 2 and 1 of them.
+  assert.deepEqual(saved.map((r) => r.key).sort(), cellsThreads.map((c) => `x:${c.posts[0].id}`).sort());
+  for (const c of cellsThreads) assert.deepEqual(saved.find((r) => r.key === `x:${c.posts[0].id}`).posts, c.expected.ids);
+  assert.ok(cellsA.requests.some((r) => r.cursor), "the first thread's cursors were followed with its page's own request");
+  await lib.close();
+  // The tabs opened for the threads are closed.
+  if (tabsBefore !== undefined) await until(async () => b.context.pages().length === tabsBefore, { ms: 10_000, what: 'the threads\' tabs to close' });
   await page.close();
 });
 

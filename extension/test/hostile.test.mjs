@@ -95,6 +95,9 @@ test('hostile content script: every privileged message is refused and changes no
     // threads of the list the background made for this tab (none here).
     ['author:unroll', { url: 'https://evil.example/' }, false],
     ['author:save', { url: 'https://x.com/a/status/1', collected: { content: '<html></html>' } }, false],
+    // X's Save all opens a tab only on an address of this tab's list.
+    ['author:save-away', { url: 'https://x.com/a/status/1' }, false],
+    ['author:save-away', { url: 'https://evil.example/' }, false],
     // Any page may have Go read an account lookup: it only answers an id.
     ['author:mastodon-account', { url: 'https://mastodon.example/@a', body: '{"id":"7","username":"a","acct":"a"}' }, true],
     ['reader:render', { thread: shown, settings: {} }, true],

@@ -5,12 +5,16 @@
 // now", the keep:run message), adds the 2 new posts of each, and the other
 // profile gets them by sync: its library rows say "2 new". Opening the
 // thread marks them new in the reader, and reading clears the count. A post
-// then deleted at the source stays, marked. A thread's own switch, turned
-// off on one profile, is off on the other after sync and stops its
-// readings there, and one an earlier version kept on one device alone is
-// written into its thread. A Misskey thread saved the way an earlier version did
-// (platform "mastodon") moves to its misskey: key on both profiles and is
-// read again through Misskey's API. A 429 puts the thread off.
+// then deleted at the source stays, marked; posts edited at the source
+// (Mastodon's edited_at) keep their latest text with the server's edit
+// time, and the reader notes it; the first post gone (404) is kept, marked.
+// Each run asks each thread's source once: the Mastodon server's answers
+// are counted per thread per run. A thread's own switch, turned off on one
+// profile, is off on the other after sync and stops its readings there,
+// and one an earlier version kept on one device alone is written into its
+// thread. A Misskey thread saved the way an earlier version did (platform
+// "mastodon") moves to its misskey: key on both profiles and is read again
+// through Misskey's API. A 429 puts the thread off.
 // Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,11 +31,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const INSTANCE = 'social.example';
 const account = { id: '7', username: 'baker', acct: 'baker', display_name: 'Baker', url: `https://${INSTANCE}/@baker`, avatar: '', note: '' };
 const mid = (i) => `11400000000000000${i}`;
+// Edits made at the source: {[i]: {at, content}}.
+const edits = {};
 const status = (i) => ({
-  id: mid(i), created_at: `2026-02-0${i}T10:00:00.000Z`, in_reply_to_id: i > 1 ? mid(i - 1) : null, in_reply_to_account_id: i > 1 ? '7' : null,
+  id: mid(i), created_at: `2026-02-0${i}T10:00:00.000Z`, edited_at: edits[i]?.at ?? null, in_reply_to_id: i > 1 ? mid(i - 1) : null, in_reply_to_account_id: i > 1 ? '7' : null,
   sensitive: false, spoiler_text: '', visibility: 'public', language: 'en',
   uri: `https://${INSTANCE}/users/baker/statuses/${mid(i)}`, url: `https://${INSTANCE}/@baker/${mid(i)}`,
-  content: `<p>Sourdough, part ${i}.</p>`, reblog: null, account, media_attachments: [], mentions: [], tags: [], emojis: [], card: null, poll: null,
+  content: edits[i]?.content ?? `<p>Sourdough, part ${i}.</p>`, reblog: null, account, media_attachments: [], mentions: [], tags: [], emojis: [], card: null, poll: null,
 });
 const MASTO_URL = `https://${INSTANCE}/@baker/${mid(1)}`;
 
@@ -79,7 +85,7 @@ function bskyAnswer(posts) {
 }
 
 // What the sources answer now.
-const now = { masto: 3, bsky: 3, mastoGone: 0, limited: false, miss: 2 };
+const now = { masto: 3, bsky: 3, mastoGone: 0, rootGone: false, limited: false, miss: 2 };
 const requests = [];
 const cors = { 'access-control-allow-origin': '*' };
 // Mastodon's rate-limit answer: the reset time in X-RateLimit-Reset, which
@@ -88,6 +94,15 @@ const limited = () => ({
   status: 429, body: '{"error":"Too many requests"}',
   headers: { ...cors, 'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id', 'x-ratelimit-reset': new Date(Date.now() + 3 * 3_600_000).toISOString() },
 });
+// What Mastodon answers for a deleted status.
+const gone = () => ({ status: 404, body: '{"error":"Record not found"}', headers: cors });
+// How many requests each thread's source got since the last call (every
+// route above answers for one thread).
+const perThread = () => {
+  const n = {};
+  for (const q of requests.splice(0)) n[q.host] = (n[q.host] ?? 0) + 1;
+  return n;
+};
 const routes = new Map([
   ['public.api.bsky.app /xrpc/app.bsky.feed.getPostThread', { respond: (url, req) => {
     requests.push({ host: 'bsky', url: url.href, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
@@ -96,11 +111,13 @@ const routes = new Map([
   [`${INSTANCE} /api/v1/statuses/${mid(1)}`, { respond: (url, req) => {
     requests.push({ host: 'masto', url: url.href, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
     if (now.limited) return limited();
+    if (now.rootGone) return gone();
     return { body: JSON.stringify(status(1)), headers: cors };
   } }],
-  [`${INSTANCE} /api/v1/statuses/${mid(1)}/context`, { respond: (url) => {
-    requests.push({ host: 'masto', url: url.href, cookie: '', referer: '' });
+  [`${INSTANCE} /api/v1/statuses/${mid(1)}/context`, { respond: (url, req) => {
+    requests.push({ host: 'masto', url: url.href, cookie: req.headers.cookie ?? '', referer: req.headers.referer ?? '' });
     if (now.limited) return limited();
+    if (now.rootGone) return gone();
     const descendants = [2, 3, 4, 5].slice(0, now.masto - 1).filter((i) => i !== now.mastoGone).map(status);
     return { body: JSON.stringify({ ancestors: [], descendants }), headers: cors };
   } }],
@@ -153,20 +170,30 @@ test('new posts of a Bluesky and a Mastodon thread arrive on both profiles, mark
   const bKey = (await A.send('library:save', { thread: bsky3 })).key;
   await syncBoth();
 
-  // Nothing new at the source: the alarm's work changes nothing.
+  // Nothing new at the source: the alarm's work changes nothing. Each
+  // thread's source is asked once: Mastodon for the first post's context.
+  requests.length = 0;
   let r = await A.send('keep:run');
   assert.equal(r.checked, 2, JSON.stringify(r));
   assert.equal(r.added, 0);
+  assert.deepEqual(requests.map((q) => q.url).filter((u) => u.includes(INSTANCE)), [`https://${INSTANCE}/api/v1/statuses/${mid(1)}/context`]);
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
 
-  // The sources now answer 5 posts.
+  // The sources now answer 5 posts. This run reads the Mastodon thread's
+  // first post itself (every other run does), so only Bluesky's new
+  // posts arrive; the next run's context brings Mastodon's.
   Object.assign(now, { masto: 5, bsky: 5 });
-  requests.length = 0;
   r = await A.send('keep:run');
-  assert.deepEqual({ checked: r.checked, updated: r.updated, added: r.added, failed: r.failed }, { checked: 2, updated: 2, added: 4, failed: [] });
+  assert.deepEqual({ checked: r.checked, updated: r.updated, added: r.added, failed: r.failed }, { checked: 2, updated: 1, added: 2, failed: [] });
+  assert.deepEqual(requests.map((q) => q.url).filter((u) => u.includes(INSTANCE)), [`https://${INSTANCE}/api/v1/statuses/${mid(1)}`]);
   // Only the posts' own addresses, no cookies, no referrer.
-  assert.deepEqual(requests.map((q) => q.host).sort(), ['bsky', 'masto', 'masto']);
   for (const q of requests) assert.deepEqual([q.cookie, q.referer], ['', ''], q.url);
   assert.match(requests.find((q) => q.host === 'bsky').url, /uri=at%3A%2F%2Fsoubhikbarari\.bsky\.social%2Fapp\.bsky\.feed\.post%2F3madeaaaa0003/);
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
+  r = await A.send('keep:run');
+  assert.deepEqual({ updated: r.updated, added: r.added, failed: r.failed }, { updated: 1, added: 2, failed: [] });
+  for (const q of requests) assert.deepEqual([q.cookie, q.referer], ['', ''], q.url);
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
 
   await syncBoth();
   for (const p of [A, B]) {
@@ -191,20 +218,60 @@ test('new posts of a Bluesky and a Mastodon thread arrive on both profiles, mark
   await syncBoth();
   assert.equal((await rows(A)).find((x) => x.key === mKey).fresh, 0, 'read on B counts on A');
 
-  // Post 5 deleted at the source: kept, marked removed, on both.
+  // At the source, since the save: the first post and post 2 edited
+  // (Mastodon's edited_at, a few minutes ago), post 5 deleted. This run
+  // reads the first post itself: its edit arrives, with the server's time;
+  // the next run's context brings post 2's edit and post 5's removal.
+  // Still one request a run each.
+  const ago = (min) => new Date(Math.floor(Date.now() / 1000 - min * 60) * 1000).toISOString();
+  const [at1, at2] = [ago(2), ago(3)];
+  Object.assign(edits, {
+    1: { at: at1, content: '<p>Sourdough, part 1, with the right flour.</p>' },
+    2: { at: at2, content: '<p>Sourdough, part 2, corrected.</p>' },
+  });
+  const noMS = (iso) => iso.replace('.000Z', 'Z');
   now.mastoGone = 5;
   r = await A.send('keep:run');
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
+  assert.equal(r.updated, 1, JSON.stringify(r));
+  let t = (await record(A, mKey)).thread;
+  assert.deepEqual([t.posts[0].text, t.posts[0].editedAt], ['Sourdough, part 1, with the right flour.', noMS(at1)]);
+  assert.deepEqual([t.posts[1].text, t.posts[1].editedAt, t.posts[4].removedAt], ['Sourdough, part 2.', undefined, undefined]);
+  r = await A.send('keep:run');
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
   assert.equal(r.updated, 1, JSON.stringify(r));
   await syncBoth();
   for (const p of [A, B]) {
-    const t = (await record(p, mKey)).thread;
+    t = (await record(p, mKey)).thread;
     assert.equal(t.posts.length, 5, 'nothing lost');
+    assert.deepEqual([t.posts[1].text, t.posts[1].editedAt], ['Sourdough, part 2, corrected.', noMS(at2)]);
+    assert.equal(t.posts[0].editedAt, noMS(at1), 'the first post keeps its edit');
     assert.ok(t.posts.find((x) => x.id === mid(5)).removedAt, 'post 5 marked removed at the source');
   }
   await B.page.goto(B.url(`pages/library/read.html?key=${encodeURIComponent(mKey)}`));
   await B.page.waitForSelector('html[data-ready="1"]');
-  const marks = await B.page.evaluate(() => [...document.getElementById('reader').shadowRoot.querySelectorAll('.u-mark')].map((m) => m.textContent));
-  assert.ok(marks.some((m) => /^Removed at the source/.test(m)), marks.join(' | '));
+  const marks = Object.fromEntries(await B.page.evaluate(() => [...document.getElementById('reader').shadowRoot.querySelectorAll('section.u-post')]
+    .map((sec) => [sec.id, [...sec.querySelectorAll('.u-mark')].map((m) => m.textContent)])));
+  const d = new Date(at2);
+  const day = `${d.getUTCDate()} ${'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ')[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  const edited = `Edited at the source on ${day}; this is its latest text.`;
+  for (const i of [1, 2]) assert.ok(marks[`u-${mid(i)}`].includes(edited), `post ${i}: ${marks[`u-${mid(i)}`].join(' | ')}`);
+  for (const i of [3, 4]) assert.ok(!marks[`u-${mid(i)}`].some((m) => /^Edited/.test(m)), `post ${i} is not edited`);
+  assert.ok(marks[`u-${mid(5)}`].some((m) => /^Removed at the source/.test(m)), marks[`u-${mid(5)}`].join(' | '));
+
+  // The first post deleted: both requests answer 404. It is kept, marked
+  // removed; reading again changes nothing.
+  now.rootGone = true;
+  r = await A.send('keep:run');
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
+  assert.equal(r.updated, 1, JSON.stringify(r));
+  t = (await record(A, mKey)).thread;
+  assert.ok(t.posts[0].removedAt, 'the first post marked removed');
+  assert.equal(t.posts.length, 5);
+  r = await A.send('keep:run');
+  assert.deepEqual(perThread(), { bsky: 1, masto: 1 });
+  assert.deepEqual({ updated: r.updated, failed: r.failed }, { updated: 0, failed: [] });
+  now.rootGone = false;
 });
 
 test('a thread\'s own switch crosses devices: off on B stops A reading it, on again on A reaches B', async () => {

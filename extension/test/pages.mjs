@@ -130,9 +130,17 @@ function cellTemplate() {
 
 const DATE_LABEL = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
+// The thread line of the template cell (X's 2023 classes, read only here,
+// to draw a cell without it): above the avatar, a column holding an empty
+// div; below it, an empty div after Tweet-User-Avatar.
+const LINE_ABOVE = /<div class="[^"]*"><div class="[^"]*r-1bimlpy[^"]*"><\/div><\/div>/;
+const LINE_BELOW = /<div class="[^"]*r-1bimlpy[^"]*r-14gqq1x"><\/div>/;
+
 // madeCell returns an X post cell for post p = {id, handle, name, text,
-// createdAt, media: [{type, url, poster, alt}], truncated}.
-export function madeCell(p, { rawText = false } = {}) {
+// createdAt, media: [{type, url, poster, alt}], truncated}. lines: where the
+// thread line is drawn ("both", as in a conversation; "above", "below",
+// "none": a profile's cells); showThread adds X's "Show this thread" link.
+export function madeCell(p, { rawText = false, lines = 'both', showThread = false } = {}) {
   const label = DATE_LABEL.format(new Date(p.createdAt));
   // X shows the opened (focal) post's time as plain text, not as a link to
   // itself: its only status link is the analytics one.
@@ -149,9 +157,12 @@ export function madeCell(p, { rawText = false } = {}) {
     .replace('>Dec 11<', `>${label}<`)
     .replace('>2nd message of a thread<', `>${rawText ? p.text : escapeHTML(p.text)}<`);
   html = timeLink(html);
+  if (lines !== 'both' && lines !== 'above') html = html.replace(LINE_ABOVE, '');
+  if (lines !== 'both' && lines !== 'below') html = html.replace(LINE_BELOW, '');
   const textAt = html.indexOf('data-testid="tweetText"');
   const afterText = html.indexOf('</div></div>', textAt) + '</div></div>'.length;
   let extra = '';
+  if (showThread) extra += `<div><a href="/${p.handle}/status/${p.id}" role="link"><span>Show this thread</span></a></div>`;
   if (p.truncated) extra += '<div><button type="button" data-testid="tweet-text-show-more-link" role="button">Show more</button></div>';
   const photos = (p.media ?? []).filter((m) => m.type === 'photo');
   if (photos.length) {
@@ -172,7 +183,7 @@ export function madeCell(p, { rawText = false } = {}) {
 }
 
 // The "Show more replies" cell of the real hidden-replies capture.
-function gapCell(id) {
+export function gapCell(id) {
   return cells(read('x-dom/rvinowise-selfthread-hidden-replies.html'))[1]
     .replace(/ style="transform: translateY\([^)]*\); position: absolute; width: 100%;"/, '')
     .replaceAll('1707007575110099429', id);
@@ -429,7 +440,7 @@ const apiRoute = {
 // been installed after the page loaded (or X renamed the request): only the
 // page's DOM is left to read.
 //
-// Returns {url, routes, expected, requests, bodies} — requests logs every
+// Returns {url, routes, expected, requests, posts, bodies} — requests logs every
 // API call of this conversation ({at, cursor, headers, variables, status,
 // …}); bodies are the API's answers.
 export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, base, rich = false, media, refuseReplay = false, rateLimitOnce = false, previous = false, uncaptured = false, latencyMs }) {
@@ -543,6 +554,7 @@ export function xAppPage({ name, n, focal = 1, firstPart = 40, partSize = 40, ba
     url,
     requests,
     expected,
+    posts, // the chain, as its cells draw it
     bodies: [first, ...parts.values()], // X's answers, in the order a complete unroll needs them
     routes: [
       ...assets,

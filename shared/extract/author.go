@@ -62,6 +62,12 @@ type authorPost struct {
 	// that post is the author's own.
 	parent    string
 	selfReply bool
+	// gapAbove is true when the source shows that a post of the author's
+	// comes between parent and this one, or above it when parent is "",
+	// and does not show it (X's cells: "Show more replies", "Replying to"
+	// oneself); moreBelow, when the thread goes on below this post off the
+	// page (X's "Show this thread").
+	gapAbove, moreBelow bool
 }
 
 // authorChains groups the author's posts (in page order, repeats allowed:
@@ -69,7 +75,7 @@ type authorPost struct {
 // their first appearance. A group is a thread when its first post is the
 // author's and opens the conversation (or is not seen but answered by the
 // author), and when it holds at least two posts, or one that answers the
-// author's own unseen post.
+// author's own unseen post, or one the source shows goes on.
 func authorChains(posts []authorPost) []AuthorThread {
 	byID := map[string]*authorPost{}
 	var order []string // distinct ids, first appearance first
@@ -125,17 +131,20 @@ func authorChains(posts []authorPost) []AuthorThread {
 		if !rootSeen {
 			first = earliestMember(members)
 		}
-		if len(members) < 2 && rootSeen {
-			continue // one post alone: not a thread as far as the profile shows
-		}
 		more := !rootSeen
 		for _, m := range members {
+			if m.gapAbove || m.moreBelow {
+				more = true
+			}
 			if m.parent == "" {
 				continue
 			}
 			if _, ok := byID[m.parent]; !ok {
 				more = true
 			}
+		}
+		if len(members) < 2 && rootSeen && !more {
+			continue // one post alone: not a thread as far as the profile shows
 		}
 		t := AuthorThread{
 			ID:        k,
@@ -182,6 +191,16 @@ func firstLine(text string, max int) string {
 	return ""
 }
 
+// AuthorPage is what the extension gathers on a profile page.
+type AuthorPage struct {
+	// Bodies are the profile's timeline responses, in the order the page
+	// loaded them.
+	Bodies []string `json:"bodies"`
+	// HTML is the profile's rendered timeline (X only: its cells'
+	// outerHTML), read beside Bodies or without them.
+	HTML string `json:"html,omitempty"`
+}
+
 // ExtractAuthorThreads reads a profile page's timeline responses (bodies,
 // in the order the page loaded them) and lists its author's threads:
 //   - X (x.com/<handle>): UserTweets GraphQL responses;
@@ -192,20 +211,32 @@ func firstLine(text string, max int) string {
 // The page address names the author; a body of another shape, or one that
 // holds none of that author's posts, is an error (nothing is guessed).
 func ExtractAuthorThreads(pageURL string, bodies []string) (*AuthorThreads, error) {
+	return ExtractAuthorPage(pageURL, AuthorPage{Bodies: bodies})
+}
+
+// ExtractAuthorPage is ExtractAuthorThreads with the profile's rendered
+// timeline too (X): the cells are read where no response was captured, and
+// merged in page order with those that were.
+func ExtractAuthorPage(pageURL string, page AuthorPage) (*AuthorThreads, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, thread.Errorf(thread.EINVALID, "author threads: %q is not a page address", pageURL)
 	}
-	if len(bodies) == 0 {
+	bodies := page.Bodies
+	if len(bodies) == 0 && page.HTML == "" {
 		return nil, thread.Errorf(thread.ENOTFOUND, "author threads: nothing was captured from the profile")
 	}
-	if err := xCollectedSize(Collected{JSON: bodies}); err != nil {
+	if err := xCollectedSize(Collected{JSON: bodies, HTML: []string{page.HTML}}); err != nil {
 		return nil, err
+	}
+	x := isXHost(u.Hostname())
+	if page.HTML != "" && !x {
+		return nil, thread.Errorf(thread.EINVALID, "author threads: a rendered timeline is read on X profiles only")
 	}
 	var a *AuthorThreads
 	switch {
-	case isXHost(u.Hostname()):
-		a, err = xAuthorThreads(u, bodies)
+	case x:
+		a, err = xAuthorThreads(u, page)
 	case bskyPageHosts[strings.ToLower(u.Hostname())]:
 		a, err = bskyAuthorThreads(u, bodies)
 	default:

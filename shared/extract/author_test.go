@@ -20,7 +20,11 @@ import (
 	"unspool/shared/thread"
 )
 
-func loadAuthorCase(t *testing.T, dir string) (string, []string) {
+// loadAuthorCase reads a case: its profile address, its timeline
+// responses, and the profile's rendered cells (X): a fixture named in
+// source.txt, or a made profile built from made.json (madeXProfileHTML).
+// skip is set when the case reads a fixture that is absent.
+func loadAuthorCase(t *testing.T, dir string) (pageURL string, page AuthorPage, skip string) {
 	t.Helper()
 	u, err := os.ReadFile(filepath.Join(dir, "url.txt"))
 	if err != nil {
@@ -28,15 +32,22 @@ func loadAuthorCase(t *testing.T, dir string) (string, []string) {
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "body-*.json"))
 	sort.Strings(files)
-	var bodies []string
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		bodies = append(bodies, string(b))
+		page.Bodies = append(page.Bodies, string(b))
 	}
-	return strings.TrimSpace(string(u)), bodies
+	if ref, err := os.ReadFile(filepath.Join(dir, "source.txt")); err == nil {
+		var b []byte
+		b, skip = readFixture(t, filepath.Join(xRepoRoot(t), strings.TrimSpace(string(ref))))
+		page.HTML = string(b)
+	}
+	if recipe, err := os.ReadFile(filepath.Join(dir, "made.json")); err == nil {
+		page.HTML, skip = madeXProfileHTML(t, recipe)
+	}
+	return strings.TrimSpace(string(u)), page, skip
 }
 
 func TestAuthorThreadsGoldens(t *testing.T) {
@@ -46,8 +57,11 @@ func TestAuthorThreadsGoldens(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			pageURL, bodies := loadAuthorCase(t, dir)
-			got, err := ExtractAuthorThreads(pageURL, bodies)
+			pageURL, page, skip := loadAuthorCase(t, dir)
+			if skip != "" {
+				t.Skip(skip)
+			}
+			got, err := ExtractAuthorPage(pageURL, page)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,6 +110,20 @@ func TestAuthorThreadsPinned(t *testing.T) {
 			{"3madeb00001", 2, false, "Thread B starts"},
 			{"3madec00001", 3, false, "Thread C, whose start is on an older page"},
 		},
+		// X profiles read from their rendered cells alone (no UserTweets
+		// captured): real cells of 2023, then a made profile of them.
+		"x-dom-rvinowise-selfthread-3cells": {
+			{"1734248650228855291", 3, false, "the head of a thread"},
+		},
+		"x-dom-rvinowise-selfthread-hidden-replies": {
+			{"1707007575110099429", 3, true, "1st message of a thread"},
+		},
+		"x-dom-rvinowise-reply-other-user": {},
+		"made-x-profile-cells-3-threads": {
+			{"1950000000000000800", 3, false, "Thread one: the newest thread"},
+			{"1950000000000000600", 2, true, "Thread two starts here"},
+			{"1950000000000000500", 1, true, "Thread three, shown by its first post only"},
+		},
 		"made-mastodon-profile-3-threads": {
 			{"110700000000000001", 3, false, "Thread A: the newest thread"},
 			{"110620000000000001", 2, false, "Thread B starts"},
@@ -104,8 +132,11 @@ func TestAuthorThreadsPinned(t *testing.T) {
 	}
 	for name, wants := range cases {
 		t.Run(name, func(t *testing.T) {
-			pageURL, bodies := loadAuthorCase(t, filepath.Join("testdata", "author", name))
-			got, err := ExtractAuthorThreads(pageURL, bodies)
+			pageURL, page, skip := loadAuthorCase(t, filepath.Join("testdata", "author", name))
+			if skip != "" {
+				t.Skip(skip)
+			}
+			got, err := ExtractAuthorPage(pageURL, page)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +159,8 @@ func TestAuthorThreadsPinned(t *testing.T) {
 // A listed thread unrolls to a Thread whose ID is the listing's: the
 // library matches saved and listed threads by it.
 func TestAuthorThreadIDIsTheThreadsID(t *testing.T) {
-	pageURL, bodies := loadAuthorCase(t, filepath.Join("testdata", "author", "made-mastodon-profile-3-threads"))
+	pageURL, page, _ := loadAuthorCase(t, filepath.Join("testdata", "author", "made-mastodon-profile-3-threads"))
+	bodies := page.Bodies
 	got, err := ExtractAuthorThreads(pageURL, bodies)
 	if err != nil {
 		t.Fatal(err)

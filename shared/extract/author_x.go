@@ -32,14 +32,14 @@ func gqlDecodeUserTimeline(content []byte) (*gqlTimeline, error) {
 	})
 }
 
-func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
-	handle := xProfileHref("/" + strings.Split(strings.Trim(u.Path, "/"), "/")[0])
+func xAuthorThreads(u *url.URL, page AuthorPage) (*AuthorThreads, error) {
+	handle := xProfileHandle(u)
 	if handle == "" {
 		return nil, thread.Errorf(thread.EINVALID, "author threads: %s is not an X profile", u)
 	}
 	out := &AuthorThreads{Platform: thread.X}
 	var posts []authorPost
-	for i, body := range bodies {
+	for i, body := range page.Bodies {
 		tl, err := gqlDecodeUserTimeline([]byte(body))
 		if err != nil {
 			return nil, thread.Errorf(thread.EINVALID, "author threads: X response %d cannot be read: %v", i+1, err)
@@ -67,8 +67,18 @@ func xAuthorThreads(u *url.URL, bodies []string) (*AuthorThreads, error) {
 			})
 		}
 	}
+	if page.HTML != "" {
+		dom, author, err := xAuthorDOMPosts([]byte(page.HTML), handle)
+		if err != nil {
+			return nil, err
+		}
+		if out.Author.Handle == "" && author != nil {
+			out.Author = *author
+		}
+		posts = mergeAuthorPosts(dom, posts)
+	}
 	if out.Author.Handle == "" {
-		return nil, thread.Errorf(thread.ENOTFOUND, "author threads: the captured timeline holds no post by @%s", handle)
+		return nil, thread.Errorf(thread.ENOTFOUND, "author threads: the profile shows no post by @%s", handle)
 	}
 	out.Threads = authorChains(posts)
 	return out, nil

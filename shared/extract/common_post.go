@@ -56,6 +56,20 @@ func rfcTime(s string) time.Time {
 	return t.UTC()
 }
 
+// editedTime reads a source's time of a post's latest edit (Mastodon's
+// edited_at, Misskey's updatedAt): absent, null, unreadable, or not after
+// the post's creation reads as no edit.
+func editedTime(created time.Time, s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	t := rfcTime(*s)
+	if t.IsZero() || !t.After(created) {
+		return time.Time{}
+	}
+	return t
+}
+
 // safeMedia drops media without a usable URL, so no post carries an
 // empty or unsafe source.
 func safeMedia(ms []thread.Media) []thread.Media {

@@ -27,16 +27,20 @@
 //   - bluesky.go  Bluesky getPostThread JSON (facets, embeds, the author's chain)
 //   - bluesky_dom.go  bsky.app's rendered thread view, the fallback
 //   - mastodon.go  Mastodon API Status / {status, context} (any instance)
+//   - mastodon_follow.go  keep current's one request per reading of a saved Mastodon thread
+//     (MastodonRequest) and the reading its answer gives (MastodonReading)
 //   - mastodon_dom.go  Mastodon web UI DOM, the fallback
 //   - misskey.go  the Misskey family's own API: a Note / {note, conversation, children}, as platform misskey
 //   - misskey_mfm.go  MFM, Misskey's markup, into runs
 //   - nitter.go  Nitter conversation pages (any instance), as X threads
 //   - twitter_legacy.go  saved pre-2019 twitter.com permalink pages, as X threads
 //   - threadreaderapp.go  Thread Reader App unrolls, imported as X threads
-//   - author.go  ExtractAuthorThreads: a profile's timeline responses → the author's self-threads,
-//     grouped once for every platform (authorChains); author_x.go (UserTweets), author_bluesky.go
-//     (getAuthorFeed), author_mastodon.go (account statuses; MastodonAccountID reads the account
-//     lookup that comes first) read each platform's answers
+//   - author.go  ExtractAuthorThreads, ExtractAuthorPage: a profile's timeline responses (and X's
+//     rendered cells) → the author's self-threads, grouped once for every platform (authorChains);
+//     author_x.go (UserTweets), author_x_dom.go (X's profile cells: the thread line, "Show this
+//     thread"; merged with UserTweets in page order), author_bluesky.go (getAuthorFeed),
+//     author_mastodon.go (account statuses; MastodonAccountID reads the account lookup that
+//     comes first) read each platform's answers
 //   - threads.go  Threads post pages: the embedded data (thread_items)
 //   - threads_dom.go  Threads' rendered DOM, the fallback
 //
@@ -46,7 +50,8 @@
 // x_pair_test.go holds the DOM and GraphQL readings of one thread equal;
 // x_trimmed_test.go reads cells trimmed as the extension trims them;
 // x_dom_test.go, x_graphql_test.go and x_text_test.go pin single rules;
-// x_bad_input_test.go the bad inputs; bench_x_test.go has the benchmarks,
+// x_bad_input_test.go the bad inputs; edits_test.go each platform's edit signal (editedAt,
+// previousIds) and what thread.Follow makes of it; bench_x_test.go has the benchmarks,
 // x_fuzz_test.go the fuzz targets.
 // common_golden_test.go walks testdata/bluesky, mastodon, misskey, threads, nitter, twitter-legacy and
 // threadreaderapp with the same helpers; <source>_test.go pin each source's chains, bad input and

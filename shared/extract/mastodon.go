@@ -21,9 +21,10 @@ import (
 
 var (
 	// mastoStatusPathRe is a status page on any instance: /@user/<id>,
-	// /@user@remote/<id>, /users/<user>/statuses/<id>, /notice/<id> (Pleroma,
-	// Akkoma), /statuses/<id>.
-	mastoStatusPathRe = regexp.MustCompile(`^/(?:@[^/]+|users/[^/]+/statuses|notice|statuses)/([0-9A-Za-z]+)/?$`)
+	// /@user@remote/<id>, /@user/statuses/<id> (GoToSocial),
+	// /users/<user>/statuses/<id>, /notice/<id> (Pleroma, Akkoma),
+	// /statuses/<id>.
+	mastoStatusPathRe = regexp.MustCompile(`^/(?:@[^/]+(?:/statuses)?|users/[^/]+/statuses|notice|statuses)/([0-9A-Za-z]+)/?$`)
 	// mastoShortcodeRe finds custom emoji shortcodes in text (:blobcat:).
 	mastoShortcodeRe = regexp.MustCompile(`:([A-Za-z0-9_]{2,}):`)
 	// mastoStatusKeys are keys every Status has; together they tell a Status
@@ -73,8 +74,11 @@ type mastoEmoji struct {
 }
 
 type mastoStatus struct {
-	ID                 mastoID         `json:"id"`
-	CreatedAt          string          `json:"created_at"`
+	ID        mastoID `json:"id"`
+	CreatedAt string  `json:"created_at"`
+	// EditedAt: Mastodon 3.5+, and Pleroma, Akkoma and GoToSocial under
+	// the same key; null or absent when never edited.
+	EditedAt           *string         `json:"edited_at"`
 	InReplyToID        *mastoID        `json:"in_reply_to_id"`
 	InReplyToAccountID *mastoID        `json:"in_reply_to_account_id"`
 	Sensitive          bool            `json:"sensitive"`
@@ -291,6 +295,7 @@ func mastoAuthor(a *mastoAccount) thread.Author {
 // nests one level).
 func mastoPost(s *mastoStatus, quotes bool) thread.Post {
 	p := thread.Post{ID: string(s.ID), URL: mastoStatusURL(s), CreatedAt: rfcTime(s.CreatedAt), ContentWarning: strings.TrimSpace(s.SpoilerText)}
+	p.EditedAt = editedTime(p.CreatedAt, s.EditedAt)
 	if s.Language != nil {
 		p.Lang = *s.Language
 	}

@@ -61,8 +61,12 @@ type missPoll struct {
 }
 
 type missNote struct {
-	ID           string     `json:"id"`
-	CreatedAt    string     `json:"createdAt"`
+	ID        string `json:"id"`
+	CreatedAt string `json:"createdAt"`
+	// UpdatedAt: when the note was last edited (Misskey since its 2023.10
+	// note edits, and the forks that edit: Sharkey, Firefish, Iceshrimp…);
+	// null or absent when never.
+	UpdatedAt    *string    `json:"updatedAt"`
 	UserID       string     `json:"userId"`
 	User         *missUser  `json:"user"`
 	Text         *string    `json:"text"`
@@ -249,6 +253,7 @@ func missAuthor(u *missUser, host string) thread.Author {
 // nests one level).
 func missPost(n *missNote, host string, quotes bool) thread.Post {
 	p := thread.Post{ID: n.ID, URL: missNoteURL(n, host), CreatedAt: rfcTime(n.CreatedAt)}
+	p.EditedAt = editedTime(p.CreatedAt, n.UpdatedAt)
 	if n.CW != nil {
 		p.ContentWarning = strings.TrimSpace(*n.CW)
 	}

@@ -115,10 +115,11 @@ const (
 )
 
 type xCell struct {
-	Kind  xCellKind
-	Node  *xNode // for posts
-	Label string // what a placeholder shows, in quotes, for the gap's words
-	Key   string // identifies the cell across captures of a virtualised page
+	Kind    xCellKind
+	Node    *xNode        // for posts
+	Article *nethtml.Node // the post's article, for what a profile reads around it
+	Label   string        // what a placeholder shows, in quotes, for the gap's words
+	Key     string        // identifies the cell across captures of a virtualised page
 }
 
 // xCells lists the page's cells in order. Pages saved without the timeline
@@ -216,7 +217,7 @@ func xCellFromArticle(art *nethtml.Node, promoted bool) xCell {
 	case promoted:
 		return xCell{Kind: xCellAd}
 	}
-	return xCell{Kind: xCellPost, Node: n}
+	return xCell{Kind: xCellPost, Node: n, Article: art}
 }
 
 func xHasHeading(n *nethtml.Node, depth int) bool {

@@ -69,6 +69,7 @@ func xReadArticle(art *nethtml.Node) *xNode {
 		if strings.EqualFold(h, handle) {
 			n.ParentMissing = true
 		}
+		n.ReplyingTo = append(n.ReplyingTo, strings.ToLower(h))
 	}
 	if w.quote != nil {
 		qh, qid := w.quote.primaryStatus()

@@ -13,6 +13,7 @@ package extract
 // modules that are not the conversation (related posts, "Discover more").
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,10 @@ var (
 	// xTwitterTime is the layout of legacy.created_at.
 	xTwitterTime = "Mon Jan 02 15:04:05 -0700 2006"
 )
+
+// xSnowflakeEpochMS is X's id epoch (2010-11-04T01:42:54.657Z), in Unix
+// milliseconds: an id's time is counted from it.
+const xSnowflakeEpochMS = 1288834974657
 
 // xGraphQL reads TweetDetail JSON.
 type xGraphQL struct{}
@@ -107,6 +112,9 @@ type gqlTweet struct {
 	Note     *gqlNote // a long post's whole text
 	Quoted   *gqlTweet
 	Card     *gqlCard
+	// EditIDs are the ids of the post's versions, oldest first (X makes a
+	// new post id for every edit); one id, or none, when never edited.
+	EditIDs []string
 }
 
 type gqlNote struct {
@@ -417,6 +425,9 @@ func xGraphQLNode(raw *gqlTweet) *xNode {
 		Confirmed:   l.InReplyToStatus != "",
 		FromGraphQL: true,
 	}
+	if k := slices.Index(t.EditIDs, post.ID); k >= 0 && k < len(t.EditIDs)-1 {
+		n.NewerVersion = true
+	}
 	n.ReplyToHandle = strings.ToLower(l.InReplyToName)
 	if l.InReplyToUser != "" && l.InReplyToUser == post.Author.ID {
 		n.ReplyToHandle = n.Handle
@@ -469,6 +480,7 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 	if ts, err := time.Parse(xTwitterTime, l.CreatedAt); err == nil {
 		p.CreatedAt = ts.UTC()
 	}
+	xEditedVersion(&p, t.EditIDs)
 	media := l.Entities.Media
 	if l.ExtendedEntities != nil && len(l.ExtendedEntities.Media) > 0 {
 		media = l.ExtendedEntities.Media
@@ -529,6 +541,40 @@ func xGraphQLPost(t *gqlTweet, depth int) (thread.Post, bool) {
 		}
 	}
 	return p, true
+}
+
+// xEditedVersion reads what X's versions of a post say of p: the newest
+// version of an edited post was created when it was edited (EditedAt), the
+// post itself when its first version was (the time in that id, a
+// snowflake); the ids before p's are its PreviousIDs. An older version
+// keeps its own times: its text is not the latest (xNode.NewerVersion).
+func xEditedVersion(p *thread.Post, versions []string) {
+	at := slices.Index(versions, p.ID)
+	if at <= 0 {
+		return
+	}
+	prev := versions[:at]
+	if len(prev) > thread.MaxPreviousIDs {
+		prev = prev[len(prev)-thread.MaxPreviousIDs:]
+	}
+	p.PreviousIDs = slices.Clone(prev)
+	if at != len(versions)-1 {
+		return
+	}
+	if first := xSnowflakeTime(versions[0]).Truncate(time.Second); !first.IsZero() && !p.CreatedAt.IsZero() && first.Before(p.CreatedAt) {
+		p.EditedAt, p.CreatedAt = p.CreatedAt, first
+	}
+}
+
+// xSnowflakeTime is the creation time an X id carries (ids since November
+// 2010: milliseconds since X's epoch in the bits above the lowest 22);
+// zero for an id that is not one.
+func xSnowflakeTime(id string) time.Time {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n>>22 == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(n>>22) + xSnowflakeEpochMS).UTC()
 }
 
 func xGraphQLSpans(e gqlEntities, hidden map[string]bool, expanded map[string]string) []xSpan {

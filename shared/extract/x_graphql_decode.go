@@ -18,6 +18,8 @@ package extract
 // JSON at all is refused with the parser's error.
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -132,7 +134,36 @@ func gqlReadTweet(v *fastjson.Value) *gqlTweet {
 	if c := jObj(v, "card", "legacy"); c != nil {
 		t.Card = gqlReadCard(c)
 	}
+	t.EditIDs = gqlReadEditIDs(jObj(v, "edit_control"))
 	return t
+}
+
+// gqlReadEditIDs reads a post's versions from its edit_control: the first
+// version (or a post never edited) lists them in edit_tweet_ids
+// (EditControlInitial); a later version (EditControlEdit: an edit, or an
+// edit of an edit) names initial_tweet_id and nests the first version's
+// list in edit_control_initial. Ids that are not numbers, and repeats, are
+// left out.
+func gqlReadEditIDs(ec *fastjson.Value) []string {
+	items := jArr(ec, "edit_tweet_ids")
+	if len(items) == 0 {
+		items = jArr(ec, "edit_control_initial", "edit_tweet_ids")
+	}
+	if len(items) < 2 {
+		return nil
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		id := string(it.GetStringBytes())
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil || slices.Contains(ids, id) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	return ids
 }
 
 func gqlReadUser(v *fastjson.Value) *gqlUser {

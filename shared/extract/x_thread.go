@@ -40,10 +40,16 @@ type xNode struct {
 	// ParentMissing is true when the source shows the post answers an
 	// earlier post by its own author that the source does not hold.
 	ParentMissing bool
+	// ReplyingTo lists the handles X names above the post ("Replying to
+	// @a"), lower-cased: a profile tells a reply to others by them.
+	ReplyingTo []string
 	// ShowMore is true when X itself cut the post's text (the "Show more"
 	// link under it): its gap says so, where a post cut by the text limit
 	// gets the limit's gap (explainCuts).
 	ShowMore bool
+	// NewerVersion is X's word that the post was edited and this is not
+	// its latest version (a page opened on an old version's address).
+	NewerVersion bool
 	// FromGraphQL marks posts read from X's JSON, whose text and media win a merge.
 	FromGraphQL bool
 	order       int
@@ -53,6 +59,9 @@ type xNode struct {
 type xGraph struct {
 	nodes map[string]*xNode
 	seq   []string // ids in source order
+	// newer maps an earlier version's id to the post's later one (an edit
+	// on X is a new id): replies and page addresses name either.
+	newer map[string]string
 	// focalHandle is the handle in the page URL ("" for /i/web/status).
 	focalID, focalHandle string
 	// stoppedBy is Collected.StoppedBy for merged captures.
@@ -65,12 +74,23 @@ type xGraph struct {
 }
 
 func newXGraph(focalHandle, focalID, source string) *xGraph {
-	return &xGraph{nodes: map[string]*xNode{}, focalID: focalID, focalHandle: focalHandle, source: source}
+	return &xGraph{nodes: map[string]*xNode{}, newer: map[string]string{}, focalID: focalID, focalHandle: focalHandle, source: source}
+}
+
+// latest is the id of the newest version of post id the graph holds.
+func (g *xGraph) latest(id string) string {
+	if n := g.newer[id]; n != "" && g.nodes[n] != nil {
+		return n
+	}
+	return id
 }
 
 // add keeps the first copy of a post a source shows twice, but lets later
 // copies add what the first lacked (a virtualised page re-renders cells).
 func (g *xGraph) add(n *xNode) {
+	for _, prev := range n.Post.PreviousIDs {
+		g.newer[prev] = n.Post.ID
+	}
 	if old, ok := g.nodes[n.Post.ID]; ok {
 		mergeXNode(old, n)
 		return
@@ -153,6 +173,10 @@ func mergeXNode(a, b *xNode) {
 		a.GapBelow, a.GapCursor = b.GapBelow, b.GapCursor
 	}
 	a.ParentMissing = a.ParentMissing || b.ParentMissing
+	a.NewerVersion = a.NewerVersion || b.NewerVersion
+	if p.EditedAt.IsZero() {
+		p.EditedAt, p.PreviousIDs = q.EditedAt, q.PreviousIDs
+	}
 }
 
 func fillMedia(m *thread.Media, o thread.Media) {
@@ -203,7 +227,7 @@ func (g *xGraph) thread() (*thread.Thread, error) {
 
 // chain is the focal author's chain in order, and the focal post.
 func (g *xGraph) chain() ([]*xNode, *xNode, error) {
-	focal := g.nodes[g.focalID]
+	focal := g.nodes[g.latest(g.focalID)]
 	if focal == nil {
 		return nil, nil, thread.Errorf(thread.ENOTFOUND, "the %s content does not hold post %s, the one the page URL names", g.source, g.focalID)
 	}
@@ -216,7 +240,7 @@ func (g *xGraph) chain() ([]*xNode, *xNode, error) {
 	seen := map[string]bool{focal.Post.ID: true}
 	chain := []*xNode{focal}
 	for cur := focal; cur.ReplyTo != ""; {
-		p := g.nodes[cur.ReplyTo]
+		p := g.nodes[g.latest(cur.ReplyTo)]
 		if p == nil || p.Handle != author || seen[p.Post.ID] {
 			break
 		}
@@ -228,8 +252,9 @@ func (g *xGraph) chain() ([]*xNode, *xNode, error) {
 	children := map[string][]*xNode{}
 	for _, id := range g.seq {
 		n := g.nodes[id]
-		if n.ReplyTo != "" && n.Handle == author {
-			children[n.ReplyTo] = append(children[n.ReplyTo], n)
+		// An older version whose newer one is here is not a post of its own.
+		if n.ReplyTo != "" && n.Handle == author && g.latest(id) == id {
+			children[g.latest(n.ReplyTo)] = append(children[g.latest(n.ReplyTo)], n)
 		}
 	}
 	for {
@@ -270,7 +295,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		// ReplyTo is what both sources can know: the previous post of the
 		// chain, or for the first post the parent X's data names.
 		p.ReplyTo = ""
-		hidden := i > 0 && chain[i-1].GapBelow != "" && !(n.Confirmed && n.ReplyTo == chain[i-1].Post.ID)
+		hidden := i > 0 && chain[i-1].GapBelow != "" && !(n.Confirmed && g.latest(n.ReplyTo) == chain[i-1].Post.ID)
 		switch {
 		case i > 0 && !hidden:
 			p.ReplyTo = chain[i-1].Post.ID
@@ -282,6 +307,9 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 		}
 		if p.Truncated && n.ShowMore {
 			gaps = append(gaps, cutShortGap(i+1, "(“Show more”) and its full text was not in the capture"))
+		}
+		if n.NewerVersion {
+			gaps = append(gaps, fmt.Sprintf("post %d was edited at the source; the capture holds an earlier version of it", i+1))
 		}
 		if hidden {
 			gaps = append(gaps, fmt.Sprintf("between post %d and post %d the page shows %s instead of posts, so posts may be missing there", i, i+1, chain[i-1].GapBelow))
@@ -308,7 +336,7 @@ func (g *xGraph) assemble(chain []*xNode, focal *xNode) (*thread.Thread, error) 
 // startMissing tells whether the source shows that first, the chain's first
 // post, continues an earlier post by its author that the source lacks.
 func (g *xGraph) startMissing(first *xNode) bool {
-	return first.ParentMissing || (first.ReplyTo != "" && first.ReplyToHandle == first.Handle && g.nodes[first.ReplyTo] == nil)
+	return first.ParentMissing || (first.ReplyTo != "" && first.ReplyToHandle == first.Handle && g.nodes[g.latest(first.ReplyTo)] == nil)
 }
 
 func reverseXNodes(s []*xNode) {

@@ -167,6 +167,22 @@ func mergePosts(a, b, w *SavedThread, live func(HLC) bool) ([]thread.Post, map[s
 	}
 	add(a)
 	add(b)
+	// A post edited where an edit makes a new id (X) is one post: a version
+	// any post lists among its PreviousIDs gives way, whichever capture had
+	// it (an older capture on one device would bring it back beside the
+	// newer version otherwise). The set is read whole before any is
+	// dropped, so the result does not depend on the map's order.
+	var superseded []string
+	for _, r := range regs {
+		if r.p != nil {
+			superseded = append(superseded, r.p.PreviousIDs...)
+		}
+	}
+	for _, id := range superseded {
+		if r, ok := regs[id]; ok {
+			regs[id] = postReg{h: r.h}
+		}
+	}
 
 	// The newest capture's posts in its order; every state carrying that
 	// capture's clock has them in the same relative order, which is what

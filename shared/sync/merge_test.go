@@ -10,6 +10,7 @@ import (
 
 	"unspool/shared/sync"
 	"unspool/shared/sync/synctest"
+	"unspool/shared/thread"
 )
 
 func js(t testing.TB, s sync.SavedThread) string {
@@ -258,6 +259,22 @@ func TestMerge_ResaveUnionsPosts(t *testing.T) {
 	}
 	if len(s.Clocks.Posts) != 2 {
 		t.Fatalf("post clocks = %v, want entries for posts 1 and 5 only", s.Clocks.Posts)
+	}
+}
+
+func TestMerge_EditedVersionReplacesTheOlder(t *testing.T) {
+	now := clockAt("A", 0)
+	older := synctest.Thread("9", []int{1, 2, 3}, 0)
+	newer := synctest.Thread("9", []int{1, 2, 3}, 1)
+	// On X an edit is a new id: post 2's newest version lists the old one.
+	newer.Posts[1].ID, newer.Posts[1].PreviousIDs = "992", []string{"902"}
+	for _, order := range [][]thread.Thread{{older, newer}, {newer, older}} {
+		var s sync.SavedThread
+		_ = s.Save(order[0], time.Time{}, now())
+		_ = s.Save(order[1], time.Time{}, now())
+		if got := postIDs(s); !slices.Equal(got, []string{"901", "992", "903"}) {
+			t.Errorf("posts = %v, want the old version of post 2 given way", got)
+		}
 	}
 }
 

@@ -79,14 +79,23 @@ type Post struct {
 	ContentWarning string `json:"contentWarning,omitempty"`
 	// ReplyTo is the id of the post this one answers, where known.
 	ReplyTo string `json:"replyTo,omitempty"`
+	// EditedAt: the post was edited at the source and this is its latest
+	// text. The time is the source's own where it gives one (Mastodon's
+	// edited_at, Misskey's updatedAt, the newest version's time on X), read
+	// by the extractors on any capture; a thread saved before the source's
+	// time was read may hold the time keep current found the edit instead.
+	// Zero: the source says nothing of an edit.
+	EditedAt time.Time `json:"editedAt,omitzero"`
+	// PreviousIDs are the ids the post had in earlier versions, oldest
+	// first, where an edit gives a post a new id (X): a saved copy holding
+	// one of them is the same post (Follow matches through them).
+	PreviousIDs []string `json:"previousIds,omitempty"`
 	// What a library's "keep current" learnt of the post at its source
 	// after the thread was saved (Follow, follow.go); zero on a fresh
 	// capture. AddedAt: when the post was found, new, after the save.
-	// EditedAt: when its text was found changed (the post keeps the latest
-	// text). RemovedAt: when it was found gone at the source (the library
-	// keeps it, marked).
+	// RemovedAt: when it was found gone at the source (the library keeps
+	// it, marked).
 	AddedAt   time.Time `json:"addedAt,omitzero"`
-	EditedAt  time.Time `json:"editedAt,omitzero"`
 	RemovedAt time.Time `json:"removedAt,omitzero"`
 }
 

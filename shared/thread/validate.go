@@ -44,6 +44,9 @@ const (
 	MaxPosts     = 2000
 	MaxTextBytes = 100_000 // per post; X's longest posts are 25,000 characters
 	MaxMedia     = 16      // per post
+	// MaxPreviousIDs bounds a post's earlier version ids (X allows five
+	// edits; the rest is room, not a need).
+	MaxPreviousIDs = 16
 )
 
 // Validate reports the first rule t breaks.
@@ -89,6 +92,9 @@ func (p *Post) validate(depth int) error {
 	}
 	if len(p.Media) > MaxMedia {
 		return Errorf(ETOOLARGE, "post has %d media, more than %d", len(p.Media), MaxMedia)
+	}
+	if len(p.PreviousIDs) > MaxPreviousIDs {
+		return Errorf(ETOOLARGE, "post has %d earlier version ids, more than %d", len(p.PreviousIDs), MaxPreviousIDs)
 	}
 	for _, m := range p.Media {
 		switch m.Type {

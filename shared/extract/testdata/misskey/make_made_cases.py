@@ -20,12 +20,12 @@ def file(fid, mime, w, h, sensitive=False, comment=None):
             "comment": comment, "folderId": None, "folder": None, "userId": None, "user": None}
 root = note("9r00000001", "2024-03-01T10:00:00.000Z", ada,
     "$[x2 **Big** news] from :blobcat: today!\nRead https://example.org/post_(1). or [the notes](https://example.org/notes), #fediverse not #1\n<center>~~old~~ `@not_a_mention`</center>",
-    repliesCount=1, emojis={"blobcat": "https://misskey.example/emoji/blobcat.webp"})
+    repliesCount=1, emojis={"blobcat": "https://misskey.example/emoji/blobcat.webp"}, updatedAt=None)
 quoted = note("9qa0000009", "2024-02-28T08:00:00.000Z", bob, "The original @ada@misskey.example post", uri="https://mastodon.example/users/bob/statuses/1", url="https://mastodon.example/@bob/1")
 focal = note("9r00000002", "2024-03-01T10:05:00.000Z", ada, "Two clips, one sensitive.", root["id"], repliesCount=3,
     files=[file("vid1", "video/mp4", 1280, 720, comment="A clip"), file("img1", "image/webp", 800, 600, sensitive=True), file("doc1", "application/pdf", 0, 0)],
     renoteId=quoted["id"], renote=quoted, reply=root)
-third = note("9r00000003", "2024-03-01T10:10:00.000Z", ada, "Last: a poll.", focal["id"],
+third = note("9r00000003", "2024-03-01T10:10:00.000Z", ada, "Last: a poll.", focal["id"], updatedAt="2024-03-01T10:25:30.000Z",
     poll={"multiple": False, "expiresAt": "2024-03-02T10:10:00.000Z", "choices": [{"text": "yes", "votes": 3, "isVoted": False}, {"text": "no", "votes": 1, "isVoted": False}]})
 other = note("9r00000004", "2024-03-01T10:06:00.000Z", bob, "@ada nice", focal["id"], uri="https://mastodon.example/users/bob/statuses/2", url="https://mastodon.example/@bob/2")
 later = note("9r00000005", "2024-03-01T11:00:00.000Z", ada, "A later branch of my own.", focal["id"])

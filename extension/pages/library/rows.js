@@ -104,7 +104,7 @@ function keptInOrder(seq) {
 
 // place makes parent's children exactly want, in order, removing the
 // others and moving as few of the rest as can be.
-function place(parent, want) {
+export function place(parent, want) {
   const wanted = new Set(want);
   for (const el of [...parent.children]) if (!wanted.has(el)) el.remove();
   const at = new Map([...parent.children].map((el, i) => [el, i]));
@@ -112,11 +112,7 @@ function place(parent, want) {
   let same = 0;
   while (same < want.length && at.get(want[same]) === same) same++;
   if (same === at.size) {
-    if (same < want.length) {
-      const frag = document.createDocumentFragment();
-      frag.append(...want.slice(same));
-      parent.append(frag);
-    }
+    if (same < want.length) parent.append(...want.slice(same));
     return;
   }
   const keep = keptInOrder(want.map((el) => at.get(el) ?? -1));

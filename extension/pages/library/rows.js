@@ -5,9 +5,9 @@
 // element, rewrites only the rows whose shown content changed, and moves
 // only the rows whose place changed. A row the user is pressing, the
 // focused button, ticked boxes, a text selection and the scroll position
-// are then those of the same elements after the redraw as before: a whole
-// new list (as before) dropped a click made at that moment on a row that
-// was no longer in the page.
+// are then those of the same elements after the redraw as before; a whole
+// new list would drop a click made at that moment on a row no longer in
+// the page.
 
 import { platformNames } from '../../shared/contract.gen.js';
 

@@ -617,6 +617,7 @@ bench_all() {
 	bench_shards
 	node bench/render-wasm.mjs
 	ensure_chromium && ensure_npm "$ROOT/extension/test" && node bench/library-bench.mjs
+	node bench/library-redraw.mjs
 	node bench/extension-unroll.mjs
 }
 

@@ -84,3 +84,55 @@ test('Markdown zip entry names are built from sanitised parts only, and unique',
   }
   // The front matter is Go's (shared/render TestWriteSavedMarkdown_LibraryFieldsInTheFrontMatter).
 });
+
+// A stand-in for the list element: the child operations place uses, and a
+// count of the children it moved (a moved row loses a press or the focus).
+class FakeList {
+  constructor(kids) { this.kids = []; this.moved = 0; for (const k of kids) this.adopt(k, null); }
+  get children() { return this.kids; }
+  adopt(el, ref) {
+    if (el.parent) el.parent.kids.splice(el.parent.kids.indexOf(el), 1);
+    this.kids.splice(ref ? this.kids.indexOf(ref) : this.kids.length, 0, el);
+    el.parent = this;
+    el.remove = () => { this.kids.splice(this.kids.indexOf(el), 1); el.parent = null; };
+  }
+  insertBefore(el, ref) { if (el.parent === this) this.moved++; this.adopt(el, ref); }
+  append(...els) { for (const el of els) this.insertBefore(el, null); }
+}
+
+test('rows.js place: any list to any other, moving only the rows off the longest run already in order', async () => {
+  const { place } = await import('../pages/library/rows.js');
+  const { rng } = await import('./library-data.mjs');
+  const rand = rng(7);
+  const els = Array.from({ length: 30 }, (_, i) => ({ id: i }));
+  // The fewest moves: the rows kept are the longest run of the old order
+  // that is still in order in the new one (a longest increasing subsequence).
+  const fewest = (old, want) => {
+    const at = new Map(old.map((e, i) => [e, i]));
+    const seq = want.filter((e) => at.has(e)).map((e) => at.get(e));
+    const best = seq.map(() => 1);
+    for (let i = 0; i < seq.length; i++) for (let j = 0; j < i; j++) if (seq[j] < seq[i]) best[i] = Math.max(best[i], best[j] + 1);
+    return seq.length - Math.max(0, ...best);
+  };
+  const pick = () => els.filter(() => rand() < 0.7).sort(() => rand() - 0.5);
+  for (let round = 0; round < 300; round++) {
+    const old = round % 3 ? pick() : els.slice(0, 10);
+    // Some rounds are a small change of the old list: one row out, one in, one moved.
+    let want = round % 2 ? pick() : [...old];
+    if (!(round % 2) && want.length > 2) {
+      want.splice(Math.floor(rand() * want.length), 1);
+      want.splice(Math.floor(rand() * want.length), 0, want.splice(Math.floor(rand() * want.length), 1)[0]);
+      const fresh = els.find((e) => !old.includes(e));
+      if (fresh) want.splice(Math.floor(rand() * want.length), 0, fresh);
+    }
+    const list = new FakeList(old);
+    const kept = old.filter((e) => want.includes(e));
+    place(list, want);
+    assert.deepEqual(list.children.map((e) => e.id), want.map((e) => e.id), `round ${round}`);
+    assert.equal(list.moved, fewest(kept, want), `round ${round}: moves`);
+  }
+  // Rows added at the end (scrolling) move nothing.
+  const list = new FakeList(els.slice(0, 10));
+  place(list, els.slice(0, 25));
+  assert.equal(list.moved, 0);
+});

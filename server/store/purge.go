@@ -8,8 +8,10 @@ const purgeBatch = 50
 
 // purge deletes, a batch at a time, what this database keeps for nothing:
 // unpublished shares past their 410 period (their pages answer 404 from
-// then on anyway, see SharePageBody) and rate-limit counters of past
-// windows (on Workers every client address leaves one).
+// then on anyway, see SharePageBody), the forwards moves left for such
+// pages (an unpublished forward leads only to a purged page; see
+// Sharded.retireForwards) and rate-limit counters of past windows (on
+// Workers every client address leaves one).
 //
 // It runs on the writes that are rare next to pushes — creating a library,
 // publishing and unpublishing — in the database being written. That works
@@ -22,7 +24,7 @@ func (s *Store) purge(ctx context.Context) {
 	now := s.Now()
 	_, _ = s.db.ExecContext(ctx,
 		`DELETE FROM shares WHERE slug IN (
-		   SELECT slug FROM shares WHERE deleted = 1 AND moved_to IS NULL AND updated_at < ? LIMIT ?)`,
+		   SELECT slug FROM shares WHERE deleted = 1 AND updated_at < ? LIMIT ?)`,
 		now-s.cfg.GoneSeconds*1000, purgeBatch)
 	_, _ = s.db.ExecContext(ctx,
 		`DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE win < ? LIMIT ?)`,

@@ -259,7 +259,23 @@ func (s *Sharded) Push(ctx context.Context, a library.Auth, changes []protocol.C
 	return res, err
 }
 
-// DeleteLibrary implements library.LibraryService.
+// DeleteLibrary implements library.LibraryService. Its pages become
+// tombstones in its shard (a trigger); the forwards older shards keep for
+// them are marked as theirs are, to be purged with them.
 func (s *Sharded) DeleteLibrary(ctx context.Context, a library.Auth) error {
-	return s.at(ctx, a, func(st *Store, _ int) error { return st.DeleteLibrary(ctx, a) })
+	home, origins := -1, []int(nil)
+	err := s.at(ctx, a, func(st *Store, i int) error {
+		if err := st.DeleteLibrary(ctx, a); err != nil {
+			return err
+		}
+		home, origins = i, st.originsOf(ctx, a.LibraryID, i)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, from := range origins {
+		s.retireForwards(ctx, from, home, forwardsOfLibrary, a.LibraryID)
+	}
+	return nil
 }

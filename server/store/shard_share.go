@@ -65,7 +65,80 @@ func (s *Sharded) ListShares(ctx context.Context, a library.Auth) (list []protoc
 // holds every share it published, moved ones under their first slugs; a
 // slug of another library matches no row there.
 func (s *Sharded) UnpublishShare(ctx context.Context, a library.Auth, slug string) error {
-	return s.at(ctx, a, func(st *Store, _ int) error { return st.UnpublishShare(ctx, a, slug) })
+	home := -1
+	err := s.at(ctx, a, func(st *Store, i int) error {
+		home = i
+		return st.UnpublishShare(ctx, a, slug)
+	})
+	if err != nil {
+		return err
+	}
+	if from, _, ok := splitSlug(slug); ok {
+		s.retireForwards(ctx, from, home, forwardsOfSlug, slug)
+	}
+	return nil
+}
+
+// originsOf lists the shards other than home that library's pages were
+// published in (their slugs say so): where the forwards of its moves start.
+func (st *Store) originsOf(ctx context.Context, libraryID string, home int) []int {
+	rows, err := st.rdb.QueryContext(ctx, `SELECT slug FROM shares WHERE library_id = ? AND moved_to IS NULL`, libraryID)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	seen := map[int]bool{}
+	var out []int
+	for rows.Next() {
+		var slug string
+		if rows.Scan(&slug) != nil {
+			return out
+		}
+		if from, _, ok := splitSlug(slug); ok && from != home && !seen[from] {
+			seen[from] = true
+			out = append(out, from)
+		}
+	}
+	return out
+}
+
+// What retireForwards matches: the constant text of a WHERE clause.
+const (
+	forwardsOfSlug    = `slug = ?`
+	forwardsOfLibrary = `library_id = ?`
+)
+
+// retireForwards marks as unpublished, now, the forwards matching which
+// from shard `from` along their moves to shard home, the pages behind them
+// having just been unpublished there. Each forward is then purged when its
+// page's 410 period ends (purge.go), at about the moment the page's own
+// tombstone is: both answer 404 from then on. A forward that was a
+// tombstone when its library moved is one already. Best effort: a shard
+// that fails keeps its forwards (they lead to a page answering 410, then
+// 404, as before) and the rest of the chain with them.
+func (s *Sharded) retireForwards(ctx context.Context, from, home int, which string, arg string) {
+	for i, n := from, 0; i != home && n < maxForwards; n++ {
+		if i < 0 || i >= len(s.shards) {
+			return
+		}
+		st, err := s.get(ctx, i)
+		if err != nil {
+			return
+		}
+		// A library moves out of a shard once (to one of the new shards
+		// of a growth, never back), so its forwards there share moved_to.
+		var next int
+		if err := st.rdb.QueryRowContext(ctx,
+			`SELECT moved_to FROM shares WHERE `+which+` AND moved_to IS NOT NULL LIMIT 1`, arg).Scan(&next); err != nil {
+			return
+		}
+		if _, err := st.db.ExecContext(ctx,
+			`UPDATE shares SET deleted = 1, updated_at = ? WHERE `+which+` AND moved_to IS NOT NULL AND deleted = 0`,
+			st.Now(), arg); err != nil {
+			return
+		}
+		i = next
+	}
 }
 
 // maxForwards bounds how many moves a page's address follows: one per

@@ -36,13 +36,19 @@ function item(text, meta, href) {
 // renderColumns fills box with the saved rows of the author (as the search
 // index holds them) and the listed threads not among them; hidden when no
 // profile of this author was listed.
+// A refresh after a change elsewhere draws the columns again only when what
+// they show changed (a link being clicked stays in the page).
+const drawn = new WeakMap();
 export async function renderColumns(box, handle, savedRows) {
   const listings = handle ? await listingsOf(handle) : [];
+  const saved = new Set(savedRows.map((r) => r.key));
+  const unsaved = listings.flatMap((l) => l.threads.map((t, i) => ({ ...t, key: l.keys?.[i] }))).filter((t) => t.key && !saved.has(t.key));
+  const sig = JSON.stringify([listings.length, savedRows.map((r) => [r.first, r.posts]), unsaved.map((t) => [t.firstLine, t.posts, t.more, t.url])]);
+  if (drawn.get(box) === sig) return;
+  drawn.set(box, sig);
   box.replaceChildren();
   box.hidden = listings.length === 0;
   if (!listings.length) return;
-  const saved = new Set(savedRows.map((r) => r.key));
-  const unsaved = listings.flatMap((l) => l.threads.map((t, i) => ({ ...t, key: l.keys?.[i] }))).filter((t) => t.key && !saved.has(t.key));
   const col = (title, id, items) => {
     const sec = document.createElement('section');
     sec.id = id;

@@ -11,6 +11,7 @@ import { SearchIndex } from '../../shared/search.js';
 import { api as recordOps } from '../../shared/record-ops.js';
 import { usage as mediaUsage } from './offline-media.js';
 import { platformNames } from '../../shared/contract.gen.js';
+import { Rows } from './rows.js';
 import { renderColumns } from './author-listing.js'; // saved and not-yet-saved threads of the author
 
 // Loaded when used, not at open: exports and the WASM host.
@@ -35,96 +36,35 @@ const state = {
   filter: { handle: '', platform: '', tag: '' },
 };
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-function fmtDate(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : dateFmt.format(d);
-}
-
-
 // ---------------------------------------------------------------- rendering
 
-function rowElement(r) {
-  const li = $('row').content.firstElementChild.cloneNode(true);
-  li.dataset.key = r.key;
-  const pick = li.querySelector('.pick');
-  pick.checked = state.selected.has(r.key);
-  pick.setAttribute('aria-label', `Select the thread by @${r.handle}`);
-  const author = li.querySelector('.author');
-  author.textContent = r.name || `@${r.handle}`;
-  if (r.name) {
-    const h = document.createElement('span');
-    h.className = 'handle';
-    h.textContent = ` @${r.handle}`;
-    author.append(h);
-  }
-  author.dataset.handle = r.handle;
-  li.querySelector('.platform').textContent = platformNames[r.platform] ?? r.platform;
-  const date = li.querySelector('.date');
-  date.dateTime = r.date;
-  date.textContent = fmtDate(r.date);
-  li.querySelector('.posts').textContent = `${r.posts} post${r.posts === 1 ? '' : 's'}`;
-  li.querySelector('.incomplete').hidden = r.complete;
-  if (r.read > 0) {
-    const read = li.querySelector('.read');
-    read.hidden = false;
-    read.textContent = r.read >= 0.98 ? 'read' : `${Math.round(r.read * 100)}% read`;
-  }
-  if (r.fresh > 0) {
-    const fresh = li.querySelector('.fresh');
-    fresh.hidden = false;
-    fresh.textContent = `${r.fresh} new`;
-  }
-  const first = li.querySelector('.first');
-  first.textContent = r.first || '(no text)';
-  first.href = `read.html?key=${encodeURIComponent(r.key)}`;
-  const tags = li.querySelector('.tags');
-  for (const t of r.tags) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'tag';
-    b.dataset.tag = t;
-    b.textContent = `#${t}`;
-    b.title = `Only threads tagged ${t}`;
-    tags.append(b);
-  }
-  li.querySelector('.delete').setAttribute('aria-label', `Delete the thread by @${r.handle}`);
-  return li;
-}
+const rows = new Rows($('list'), $('row'), (key) => state.selected.has(key));
 
-// Rows already built are kept (per summary object, so a reload that brings
-// new summaries builds them anew): typing mostly shows rows seen a moment
-// ago, and reusing them keeps each keystroke's redraw to a few ms.
-const rowCache = new WeakMap();
-function cachedRow(r) {
-  let li = rowCache.get(r);
-  if (!li) rowCache.set(r, (li = rowElement(r)));
-  li.querySelector('.pick').checked = state.selected.has(r.key);
-  return li;
+// setText writes only a change (an aria-live count is not announced again).
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function showMore(n = PAGE) {
-  const frag = document.createDocumentFragment();
   const end = Math.min(state.shown + n, state.results.length);
-  for (let i = state.shown; i < end; i++) frag.append(cachedRow(state.results[i]));
-  $('list').append(frag);
+  rows.show(state.results.slice(0, end));
   state.shown = end;
-  $('more').textContent = end < state.results.length ? `Showing ${end} of ${state.results.length}…` : '';
+  setText($('more'), end < state.results.length ? `Showing ${end} of ${state.results.length}…` : '');
 }
 
-// render redraws the list; keep (a refresh after a change elsewhere) keeps
-// as many rows as were shown, so the reader's scroll position stays.
+// render draws the results; keep (a refresh after a change elsewhere, a
+// delete) keeps as many rows as were shown, so the reader's scroll
+// position stays. Rows are updated in place (rows.js), never all redrawn.
 function render(keep = false) {
-  const rows = keep ? Math.max(FIRST, state.shown) : FIRST;
-  $('list').replaceChildren();
+  const n = keep ? Math.max(FIRST, state.shown) : FIRST;
   state.shown = 0;
-  showMore(rows);
+  showMore(n);
   const total = state.index.rows.length;
-  const n = state.results.length;
-  $('count').textContent = n === total ? `${total} saved thread${total === 1 ? '' : 's'}` : `${n} of ${total}`;
+  const found = state.results.length;
+  setText($('count'), found === total ? `${total} saved thread${total === 1 ? '' : 's'}` : `${found} of ${total}`);
   $('empty').hidden = total !== 0;
-  $('no-results').hidden = total === 0 || n !== 0;
-  $('select-all').checked = n > 0 && state.results.every((r) => state.selected.has(r.key));
+  $('no-results').hidden = total === 0 || found !== 0;
+  $('select-all').checked = found > 0 && state.results.every((r) => state.selected.has(r.key));
   renderBulk();
 }
 
@@ -133,11 +73,18 @@ function renderBulk() {
   $('bulk-count').textContent = `${state.selected.size} selected`;
 }
 
+// fillSelect rebuilds a filter's options only when they changed: a refresh
+// must not close or reset a list the user has open.
+const optionsShown = new WeakMap();
 function fillSelect(sel, entries, current) {
-  const first = sel.options[0];
-  sel.replaceChildren(first);
-  for (const [value, label] of entries) sel.add(new Option(label, value, false, value === current));
-  sel.value = current;
+  const sig = JSON.stringify(entries);
+  if (optionsShown.get(sel) !== sig) {
+    optionsShown.set(sel, sig);
+    const first = sel.options[0];
+    sel.replaceChildren(first);
+    for (const [value, label] of entries) sel.add(new Option(label, value, false, value === current));
+  }
+  if (sel.value !== current) sel.value = current;
 }
 
 // fillAuthors offers the most-saved authors (and those matching what is
@@ -156,14 +103,13 @@ function renderFilters() {
   // a big library has thousands, which no one scrolls through and which
   // took longer to build than the rest of the page.
   state.authors = authors;
-  $('f-author').value = state.filter.handle ? `@${state.filter.handle}` : '';
   fillSelect($('f-platform'), platforms.map((p) => [p, platformNames[p] ?? p]), state.filter.platform);
   fillSelect($('f-tag'), [...tags].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => [t, `#${t} (${n})`]), state.filter.tag);
   const h = state.filter.handle;
   $('author-view').hidden = !h;
   if (h) {
     const row = state.index.rows.find((r) => r.handle === h);
-    $('author-title').textContent = `All saved threads by ${row?.name ? row.name + ' ' : ''}@${h}`;
+    setText($('author-title'), `All saved threads by ${row?.name ? row.name + ' ' : ''}@${h}`);
   }
   renderColumns($('author-columns'), h, h ? state.index.rows.filter((r) => r.handle.toLowerCase() === h.toLowerCase()) : []).catch(() => {});
 }
@@ -216,8 +162,15 @@ function syncURL() {
   history.replaceState(null, '', p.size ? `?${p}` : location.pathname);
 }
 
+// showAuthor puts the author filter in its field. Only when the filter is
+// set (not on every refresh): what the user is typing there stays.
+function showAuthor() {
+  $('f-author').value = state.filter.handle ? `@${state.filter.handle}` : '';
+}
+
 function setFilter(k, v) {
   state.filter[k] = v;
+  if (k === 'handle') showAuthor();
   renderFilters();
   update();
   syncURL();
@@ -238,8 +191,9 @@ function toast(text, undo) {
 async function deleteKeys(keys) {
   const before = await remove(keys);
   for (const r of before) { state.index.remove(r.key); state.selected.delete(r.key); }
+  rows.forget((k) => state.index.byKey.has(k));
   renderFilters();
-  update();
+  update(performance.now(), true);
   const n = before.length;
   toast(`Deleted ${n} thread${n === 1 ? '' : 's'}.`, async () => {
     await undoRemove(before);
@@ -263,6 +217,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 async function reload() {
   await loadIndex();
   for (const k of [...state.selected]) if (!state.index.byKey.has(k)) state.selected.delete(k);
+  rows.forget((k) => state.index.byKey.has(k));
   renderFilters();
   update(performance.now(), true);
   showStorage().catch(() => {});
@@ -301,7 +256,7 @@ function wire() {
     renderBulk();
   });
   $('bulk-delete').addEventListener('click', () => deleteKeys([...state.selected]));
-  $('bulk-clear').addEventListener('click', () => { state.selected.clear(); render(); });
+  $('bulk-clear').addEventListener('click', () => { state.selected.clear(); render(true); });
   $('bulk-tag-add').addEventListener('click', async () => {
     const tag = $('bulk-tag').value.trim().replace(/^#/, '');
     if (!tag) return;
@@ -370,6 +325,7 @@ async function start() {
   state.filter.tag = params.get('tag') ?? '';
   wire();
   await loadIndex();
+  showAuthor();
   renderFilters();
   update();
   performance.mark('library-ready');

@@ -225,6 +225,18 @@ describe('Publish, Copy link and Unpublish in the library', () => {
 
   test('with sync off the page says publishing needs it', async () => {
     await P.page.goto(P.url(`pages/library/read.html?key=${encodeURIComponent(key)}`));
+    // The bar does not move under a click while the page finishes loading
+    // (a button shown late once shifted the share controls aside, and a
+    // click aimed at Unpublish landed beside it).
+    const where = () => P.page.evaluate(() => {
+      const r = document.getElementById('share').getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, ready: document.documentElement.dataset.ready === '1' };
+    });
+    const early = await where();
+    assert.equal(early.ready, false, 'measured before the page finished loading');
+    await P.page.waitForFunction(() => document.documentElement.dataset.ready === '1');
+    const late = await where();
+    assert.deepEqual([late.x, late.y, late.width], [early.x, early.y, early.width], 'the share controls stayed where they were');
     await until(async () => /needs sync/.test(await P.page.textContent('#share-state')), { what: 'the sync-off message' });
     assert.ok(await P.page.isDisabled('#share-publish'));
     assert.ok(await P.page.isHidden('#share-unpublish'));

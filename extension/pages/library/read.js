@@ -24,6 +24,7 @@ function fail(message) {
   p.className = 'read-error';
   p.textContent = message;
   $('reader').replaceChildren(p);
+  $('offline').hidden = true; // nothing to keep
 }
 
 // show puts the renderer's fragment (its own <style> and markup) in a shadow
@@ -59,7 +60,10 @@ async function offlineMedia() {
       (failed.length ? ` ${failed.length} could not be kept (${failed[0].error}).` : '');
   };
   said(await usage(key));
-  button.hidden = false;
+  // The button is in the bar from the start, disabled until its state is
+  // known: shown late, it would shift the share controls beside it under a
+  // click already aimed at them.
+  button.disabled = false;
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {

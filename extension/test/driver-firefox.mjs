@@ -457,11 +457,14 @@ function firefoxPage(p, b) {
       for (;;) {
         const now = fs.readdirSync(b.downloads);
         const file = now.find((f) => !before.has(f) && !f.endsWith('.part'));
-        if (file && !now.includes(`${file}.part`)) {
-          const size = fs.statSync(path.join(b.downloads, file)).size;
+        // Firefox may write under a temporary name and rename it when done:
+        // a file gone between the listing and its stat is looked for again.
+        const size = file && !now.includes(`${file}.part`) ? fs.statSync(path.join(b.downloads, file), { throwIfNoEntry: false })?.size : undefined;
+        if (size !== undefined) {
           const at = path.join(b.downloads, file);
-          if (size > 0 && size === last) return { suggestedFilename: () => file, path: async () => at, saveAs: async (to) => fs.copyFileSync(at, to) };
-          last = size;
+          // The same name and size on two looks: written, and not renamed.
+          if (size > 0 && `${file} ${size}` === last) return { suggestedFilename: () => file, path: async () => at, saveAs: async (to) => fs.copyFileSync(at, to) };
+          last = `${file} ${size}`;
         }
         if (Date.now() > deadline) throw new Error('no download');
         await new Promise((r) => setTimeout(r, 100));

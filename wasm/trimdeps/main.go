@@ -220,8 +220,10 @@ func copyPackage(src, dst string, trim bool) error {
 }
 
 // cutUses removes from one package's files every top-level declaration that
-// uses net/http, then every one that uses a name so removed, until none
-// does; then the imports nothing uses any more.
+// uses one of cutImports, then every one that uses a name so removed, until
+// none does; then the imports nothing uses any more. Names are matched by
+// spelling: a method or local named like a removed function goes too, which
+// the build then reports rather than silently keeping net/http.
 func cutUses(files map[string]*ast.File) {
 	// cutName: per file, the names cutImports go by there.
 	cutName := map[*ast.File]map[string]bool{}

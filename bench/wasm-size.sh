@@ -195,18 +195,9 @@ variant() { build "$1" ./wasm "${@:3}" && measure "$1" && row "$2" "$1" wasm; }
 
 variant released "goquery and templ as released (net/http, html/template linked)"
 
-# Split: extract alone (render.go's thread memo replaced by a no-op), and
-# render + sync, the module a reader page would load afterwards.
-cat >"$tmp/nomemo.go" <<'EOF'
-//go:build js && wasm
-
-package main
-
-import "unspool/shared/thread"
-
-func rememberThread(string, *thread.Thread) {}
-EOF
-overlay extract "$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-" "$ROOT/wasm/nomemo.go=$tmp/nomemo.go"
+# Split: extract alone (the thread memo, wasm/thread.go, stays with it),
+# and render + sync, the module a reader page would load afterwards.
+overlay extract "$ROOT/wasm/render.go=-" "$ROOT/wasm/sync.go=-" "$ROOT/wasm/syncrun.go=-" "$ROOT/wasm/library.go=-"
 variant extract "split: extract only (no render, no sync)" "${SHIPPED[@]}" -overlay "$tmp/extract.json"
 overlay render "$ROOT/wasm/extract.go=-" "$ROOT/wasm/author.go=-"
 variant render "split: render + sync (no extract)" "${SHIPPED[@]}" -overlay "$tmp/render.json"

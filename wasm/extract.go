@@ -5,13 +5,11 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"syscall/js"
 	"time"
 	"unsafe"
 
 	"unspool/shared/extract"
-	"unspool/shared/thread"
 )
 
 func init() {
@@ -63,11 +61,11 @@ func init() {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeNumber {
 			return nil, errors.New("unspool.mastodonRequest(savedThreadJSON, turn) takes a string and a number")
 		}
-		var saved thread.Thread
-		if err := json.Unmarshal(bytesOf(args[0].String()), &saved); err != nil {
-			return nil, fmt.Errorf("unspool.mastodonRequest: the saved thread is not valid JSON: %w", err)
+		saved, err := parseThread(args[0].String())
+		if err != nil {
+			return nil, err
 		}
-		url, kind, err := extract.MastodonRequest(&saved, args[1].Int())
+		url, kind, err := extract.MastodonRequest(saved, args[1].Int())
 		if err != nil {
 			return nil, err
 		}
@@ -75,14 +73,14 @@ func init() {
 		return string(b), err
 	})
 	register("mastodonReading", func(args []js.Value) (any, error) {
-		if len(args) != 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
-			return nil, errors.New("unspool.mastodonReading(savedThreadJSON, kind, body) takes three strings")
+		if err := stringArgs(args, 3, "mastodonReading", "savedThreadJSON, kind, body"); err != nil {
+			return nil, err
 		}
-		var saved thread.Thread
-		if err := json.Unmarshal(bytesOf(args[0].String()), &saved); err != nil {
-			return nil, fmt.Errorf("unspool.mastodonReading: the saved thread is not valid JSON: %w", err)
+		saved, err := parseThread(args[0].String())
+		if err != nil {
+			return nil, err
 		}
-		t, err := extract.MastodonReading(&saved, args[1].String(), bytesOf(args[2].String()), time.Now())
+		t, err := extract.MastodonReading(saved, args[1].String(), bytesOf(args[2].String()), time.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -168,18 +166,6 @@ func stringsOf(obj js.Value, key string) ([]string, error) {
 		out[i] = e.String()
 	}
 	return out, nil
-}
-
-// threadJSON is the thread as the API returns it. It is also remembered
-// (render.go), so the render that follows an unroll does not decode it again.
-func threadJSON(t *thread.Thread) (any, error) {
-	b, err := json.Marshal(t)
-	if err != nil {
-		return nil, err
-	}
-	s := string(b)
-	rememberThread(s, t)
-	return s, nil
 }
 
 // bytesOf views a page string as bytes without copying it: pages are

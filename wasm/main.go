@@ -6,6 +6,7 @@
 package main
 
 import (
+	"fmt"
 	"syscall/js"
 )
 
@@ -16,6 +17,20 @@ type apiFunc func(args []js.Value) (any, error)
 var api = map[string]apiFunc{}
 
 func register(name string, fn apiFunc) { api[name] = fn }
+
+// stringArgs checks that args are n strings (null/undefined are not: a
+// missing record must be passed as "" or "null" on purpose).
+func stringArgs(args []js.Value, n int, name, usage string) error {
+	if len(args) != n {
+		return fmt.Errorf("unspool.%s(%s) takes %d strings", name, usage, n)
+	}
+	for _, a := range args {
+		if a.Type() != js.TypeString {
+			return fmt.Errorf("unspool.%s(%s) takes %d strings", name, usage, n)
+		}
+	}
+	return nil
+}
 
 func main() {
 	wrap := throwingWrapper()

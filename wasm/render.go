@@ -3,13 +3,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"syscall/js"
 
 	"unspool/shared/render"
-	"unspool/shared/thread"
 )
 
 func init() {
@@ -68,34 +66,6 @@ func init() {
 		}
 		return b.String(), nil
 	})
-}
-
-// lastThread keeps the thread last decoded: the reader renders a thread and
-// then exports the same JSON (copy as Markdown, download HTML), and decoding
-// is most of a call's cost in the WASM. Rendering never modifies a thread,
-// so sharing the decoded value is safe; a different string decodes afresh.
-var lastThread struct {
-	json string
-	t    *thread.Thread
-}
-
-// rememberThread records that s is the JSON of t. extract can call it with
-// the JSON it returns, so the render that follows an unroll decodes nothing
-// (decoding a 100-post thread is ~28 ms of a ~34 ms render in the WASM).
-func rememberThread(s string, t *thread.Thread) {
-	lastThread.json, lastThread.t = s, t
-}
-
-func parseThread(s string) (*thread.Thread, error) {
-	if lastThread.t != nil && s == lastThread.json {
-		return lastThread.t, nil
-	}
-	var t thread.Thread
-	if err := json.Unmarshal([]byte(s), &t); err != nil {
-		return nil, thread.Errorf(thread.EINVALID, "thread JSON: %v", err)
-	}
-	rememberThread(s, &t)
-	return &t, nil
 }
 
 func isNullish(v js.Value) bool { return v.IsUndefined() || v.IsNull() }

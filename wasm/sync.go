@@ -56,17 +56,3 @@ func init() {
 		return usync.APIClockNext(args[0].String(), args[1].String(), int64(args[2].Float()))
 	})
 }
-
-// stringArgs checks that args are n strings (null/undefined are not: a
-// missing record must be passed as "" or "null" on purpose).
-func stringArgs(args []js.Value, n int, name, usage string) error {
-	if len(args) != n {
-		return fmt.Errorf("unspool.%s(%s) takes %d strings", name, usage, n)
-	}
-	for _, a := range args {
-		if a.Type() != js.TypeString {
-			return fmt.Errorf("unspool.%s(%s) takes %d strings", name, usage, n)
-		}
-	}
-	return nil
-}

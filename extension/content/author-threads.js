@@ -181,9 +181,10 @@ import { NO_AWAY_TAB } from '../shared/author-away.js';
   // savers: how Save all saves one listed thread, collected whole: here as
   // its collector would on its own page, then author:save (Bluesky,
   // Mastodon); on its own page, in a tab the background opens for it (X).
+  const saveHere = (collect) => async (t) => U.ask('author:save', { url: t.url, collected: await collect(t) });
   const savers = {
-    bluesky: async (t) => U.ask('author:save', { url: t.url, collected: await collectors.bluesky(t) }),
-    mastodon: async (t) => U.ask('author:save', { url: t.url, collected: await collectors.mastodon(t) }),
+    bluesky: saveHere(collectors.bluesky),
+    mastodon: saveHere(collectors.mastodon),
     x: (t) => U.ask('author:save-away', { url: t.url }),
   };
 

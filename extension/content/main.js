@@ -133,7 +133,7 @@ import './author-threads.js'; // "Threads by @author" on profile pages
     try {
       const deadline = Date.now() + PAGE_WAIT_MS;
       let collector = U.pickCollector();
-      const focalId = /\/status(?:es)?\/(\d+)/.exec(location.pathname)?.[1] ?? '';
+      const focalId = U.xFocalId();
       while (Date.now() < deadline && (collector?.id !== 'x' || !(await U.xCaptured(focalId)).json.length)) {
         await U.sleep(200);
         collector = U.pickCollector();

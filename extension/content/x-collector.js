@@ -44,6 +44,14 @@ import './x-capture.js';
 
   // A page saved or mirrored elsewhere still names its X status in a
   // canonical link; extraction needs that URL.
+  // focalIdOf is the post id of a status address statusURL gave.
+  const focalIdOf = (url) => STATUS_PATH.exec(new URL(url).pathname)[2];
+  // xFocalId is the id of the post this page shows, '' on another page.
+  U.xFocalId = () => {
+    const url = statusURL();
+    return url ? focalIdOf(url) : '';
+  };
+
   function statusURL() {
     if (HOSTS.test(location.hostname) && STATUS_PATH.test(location.pathname)) return location.href;
     const canon = document.querySelector('link[rel="canonical"], meta[property="og:url"]');
@@ -326,7 +334,7 @@ import './x-capture.js';
   // strategy "scroll" skips the JSON road (benchmarks compare the two).
   async function collect({ signal, onProgress, limits = U.COLLECT_LIMITS, strategy = 'json-first', clickedAt }) {
     const url = statusURL();
-    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+    const focalId = focalIdOf(url);
     const session = prepared?.focalId === focalId ? prepared : U.xSession(url, focalId);
     prepared = null;
     collecting = true;
@@ -384,7 +392,7 @@ import './x-capture.js';
     scheduled = false;
     const url = statusURL();
     if (collecting || !url || !HOSTS.test(location.hostname)) return;
-    const focalId = STATUS_PATH.exec(new URL(url).pathname)[2];
+    const focalId = focalIdOf(url);
     if (prepared?.focalId !== focalId) prepared = U.xSession(url, focalId);
     // Only for something new: the page can fire the event at will.
     prepared.look({ onlyNew: true }).catch(() => {}); // the click will ask again, and say what failed

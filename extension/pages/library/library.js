@@ -11,7 +11,7 @@ import { SearchIndex } from '../../shared/search.js';
 import { api as recordOps } from '../../shared/record-ops.js';
 import { usage as mediaUsage } from './offline-media.js';
 import { platformNames } from '../../shared/contract.gen.js';
-import { Rows } from './rows.js';
+import { Rows, setText } from './rows.js';
 import { renderColumns } from './author-listing.js'; // saved and not-yet-saved threads of the author
 
 // Loaded when used, not at open: exports and the WASM host.
@@ -39,11 +39,6 @@ const state = {
 // ---------------------------------------------------------------- rendering
 
 const rows = new Rows($('list'), $('row'), (key) => state.selected.has(key));
-
-// setText writes only a change (an aria-live count is not announced again).
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 function showMore(n = PAGE) {
   const end = Math.min(state.shown + n, state.results.length);

@@ -23,8 +23,9 @@ function fmtDate(iso) {
 const shown = (r) => JSON.stringify([r.handle, r.name, r.platform, r.date, r.posts, r.complete, r.read, r.fresh, r.first, r.tags]);
 
 // setText writes text only when it differs: an unchanged node stays the
-// same node (a selection in it survives, a screen reader hears nothing).
-function setText(el, text) {
+// same node (a selection in it survives, a screen reader hears nothing; an
+// aria-live count is not announced again).
+export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 

@@ -126,17 +126,18 @@ func TestAbsentOptionalKeys(t *testing.T) {
 // Bluesky's post views before its March 2023 lexicon refactor, as bsky.social
 // sent them: real feed items of the time (getTimeline; no real getPostThread
 // of before the refactor was found), whose post views are the very postView
-// getPostThread held. Each is read as a thread's post and pinned by hand:
+// getPostThread held. They are the repository's own test data, in
+// testdata/bluesky-feeditems/<case>/feeditem.json (origin.txt beside each). Each is read as a thread's post and pinned by hand:
 // "#presented" images, a "#presentedRecord" quote holding its post in
 // "record", the pre-facet "entities" read as links where their range holds
 // their URL (counted in UTF-16 units) and left plain where the app of the
 // time miscounted (the first post here: the range is one character early).
 func TestBlueskyPre2023RealPostViews(t *testing.T) {
 	for _, c := range []struct {
-		file string
+		dir  string   // under testdata/bluesky-feeditems
 		want []string // root, parent, post: id ← replyTo (- for none) | time | text [links] | media | quote
 	}{
-		{"theblue-2023-03-07-feedview-selfreply-images.json", []string{
+		{"theblue-2023-03-07-feedview-selfreply-images", []string{
 			"3jqdczigkv32q ← - | 2023-03-07T07:20:26Z | \"URLテスト\\n\\n<https://お名前.com>\"  | " +
 				"photo https://cdn.bsky.social/imgproxy/GD84batpj2iRw2yjxxo46FstoUkH8tUB2POypR2HUNc/rs:fit:2000:2000:1:0/plain/bafkreifv2ts6joucwxbzdgcpp7tchqcqqesiiybwhneuhzozopa3t3lxpa@jpeg, " +
 				"photo https://cdn.bsky.social/imgproxy/nuK1gj1WoTuxawk_sBaPFeYzH9y47NbClwDXfGJRKsU/rs:fit:2000:2000:1:0/plain/bafkreiclrsftihvy5f77ch2qmjepxztgqyiyn3mukjy27pgoeujch7lgpe@jpeg | ",
@@ -144,17 +145,21 @@ func TestBlueskyPre2023RealPostViews(t *testing.T) {
 				"photo https://cdn.bsky.social/imgproxy/krl8B4jbEW-asFdQY1pPZAdZUaAW68yFAwErEQRmKm4/rs:fit:2000:2000:1:0/plain/bafkreibg76v7hqy63ktrpeaquqpzx2rwebsxr232rafbva7xgxirlr6mji@jpeg | ",
 			"3jqdeq62vtl2q ← 3jqdemzsrok2j | 2023-03-07T07:51:01Z | \"これはさすがにいける\"  |  | ",
 		}},
-		{"theblue-2023-03-19-feedview-reply-link.json", []string{
+		{"theblue-2023-03-19-feedview-reply-link", []string{
 			"3jrcflarvx22n ← - | 2023-03-19T15:58:41Z | \"そういえばBlueskyはお引越しがいい感じにできるみたいなの聞いたけど、IDとかってどうなるんだろう、移行先でも新しく取得する形になる？\"  |  | ",
 			"3jrcgadc2dc2o ← 3jrcflarvx22n | 2023-03-19T16:10:29Z | \"私のDIDはこれなんですが\\ndid:plc:ohwup7m7r565tbdhulp77tkp\\nこれはお引越ししても変わらないです。@以降のやつは再取得する必要があるんですが、自分でドメインを持ってると引っ越しても変えずに済みます。\\n興味があるならSegmentさんの発表がおすすめです。わかりやすい\\nhttps://www.youtube.com/watch?v=OjP0VkjRsC4\" [link \"https://www.youtube.com/watch?v=OjP0VkjRsC4\" → https://www.youtube.com/watch?v=OjP0VkjRsC4] |  | ",
 			"3jrcgvjswtc2o ← 3jrcgadc2dc2o | 2023-03-19T16:22:20Z | \"なるほど......！\\nITよわよわなんですが何となくわかりました！ありがとうございます🙇✨\"  |  | ",
 		}},
-		{"theblue-2023-03-20-feedview-quote.json", []string{
+		{"theblue-2023-03-20-feedview-quote", []string{
 			"3jre2prnrwc2d ← - | 2023-03-20T07:49:41Z | \"・シンプルだと怖い人\\n・シンプルじゃないと嫌な人\\n・昔できたことできなくなるのが嫌な人\\n・できる機能の数が価値だと思ってる人\\nなどがいるので難しい\"  |  | " +
 				"3jrdyffzwi22p by shin.bsky.social at 2023-03-20T07:08:06Z: \"「機能が多くて色々出来る」は人によっては「うんざりするシロモノ」なんだよね。\"",
 		}},
 	} {
-		t.Run(c.file, func(t *testing.T) {
+		t.Run(c.dir, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "bluesky-feeditems", c.dir, "feeditem.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
 			var item struct {
 				Post  *bskyPostView `json:"post"`
 				Reply *struct {
@@ -162,7 +167,7 @@ func TestBlueskyPre2023RealPostViews(t *testing.T) {
 					Parent *bskyPostView `json:"parent"`
 				} `json:"reply"`
 			}
-			if err := json.Unmarshal(sourceFixture(t, "bluesky/"+c.file), &item); err != nil {
+			if err := json.Unmarshal(b, &item); err != nil {
 				t.Fatal(err)
 			}
 			views := []*bskyPostView{item.Post}

@@ -128,19 +128,21 @@ function host(cfg) {
       }));
     },
     async update(keys, fn) {
-      const queued = new Set(), changed = [];
+      const queued = new Set(), changed = [], movable = [];
       await library.mutate(keys, (_ops, old, _hlc, key) => {
         const r = fn(key, old ? JSON.stringify(old) : '');
         if (r instanceof Error) throw r;
         if (!r) return null;
         if (r.queue) queued.add(key);
+        const rec = JSON.parse(r.record);
         if (r.changed) changed.push(key);
-        return JSON.parse(r.record);
+        // A device on an earlier version may still save under an old key.
+        if (r.changed && library.mayMove(rec)) movable.push(key);
+        return rec;
       }, { queue: (key) => queued.has(key), origin: 'sync', silent: true });
       // Pages hear of real changes only, not of seqs recorded.
       if (changed.length) library.announce(changed, 'sync');
-      // A device on an earlier version may still save under an old key.
-      if (changed.length) await library.relocate(changed);
+      if (movable.length) await library.relocate(movable);
     },
   };
 }

@@ -108,6 +108,15 @@ export const titleLengths = deepFreeze({
   "list": 160
 });
 
+// The platforms an earlier Unspool gave threads of a source, and the one they have now: [{platform, source, now}] (shared/thread RenamedPlatforms; shared/sync Moved moves such a record).
+export const renamedPlatforms = deepFreeze([
+  {
+    "platform": "mastodon",
+    "source": "misskey-api",
+    "now": "misskey"
+  }
+]);
+
 function deepFreeze(v) {
   if (v && typeof v === 'object') for (const x of Object.values(Object.freeze(v))) deepFreeze(x);
   return v;

@@ -17,6 +17,7 @@
 import { db, done, req, derivedStores, rebuildDerived, DB_VERSION } from './db.js';
 import { indexRow, listTitle, splitRow } from './search.js';
 import { api } from './record-ops.js';
+import { renamedPlatforms } from './contract.gen.js';
 
 // Open library pages listen here to refresh when another context writes.
 export const CHANNEL = 'unspool-library';
@@ -297,7 +298,7 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
   const byKey = new Map();
   for (const r of incoming) byKey.set(r.id, byKey.has(r.id) ? [...byKey.get(r.id), r] : [r]);
   let added = 0, updated = 0, unchanged = 0;
-  const touched = [], failed = [];
+  const touched = [], failed = [], movable = [];
   await mutate([...byKey.keys()], (ops, old, _hlc, key) => {
     let rec = old ?? null;
     try {
@@ -318,12 +319,21 @@ export async function mergeIn(incoming, { queue = false, origin = 'sync', seqOf 
     }
     if (old) updated++; else added++;
     touched.push(key);
+    if (mayMove(rec)) movable.push(key);
     return seq === undefined ? rec : { ...rec, seq };
   }, { queue, origin, silent: true });
   // Pages hear of real changes only, not of seqs recorded.
   if (touched.length) announce(touched, origin);
-  if (touched.length) await relocate(touched);
+  if (movable.length) await relocate(movable);
   return { added, updated, unchanged, failed };
+}
+
+// mayMove says whether a record is of a source whose platform an earlier
+// version named otherwise (Go's list, shared/thread RenamedPlatforms): only
+// those are asked of Go (ops.moved), not every record a sync brings.
+export function mayMove(rec) {
+  const t = rec && !rec.deleted ? rec.thread : null;
+  return Boolean(t) && renamedPlatforms.some((r) => r.platform === t.platform && r.source === t.source);
 }
 
 // relocate moves the records of keys (all of them when keys is omitted)
@@ -337,7 +347,7 @@ export async function relocate(keys) {
   const recs = keys ? await Promise.all(keys.map(get)) : await all();
   const targets = new Map();
   for (const r of recs) {
-    if (!r || r.deleted || !r.thread) continue;
+    if (!mayMove(r)) continue;
     // A record the merge rules refuse stays as it is (mergeIn names it).
     let m = null;
     try { m = ops.moved(r); } catch { /* left where it is */ }

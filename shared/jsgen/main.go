@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"unspool/shared/render"
+	"unspool/shared/thread"
 )
 
 // The files written, relative to this folder.
@@ -103,6 +104,7 @@ func contractJS() ([]byte, error) {
 			"list":         render.ListTitleMax,
 			"fileNamePart": render.FileNameTitleMax,
 		}},
+		{"The platforms an earlier Unspool gave threads of a source, and the one they have now: [{platform, source, now}] (shared/thread RenamedPlatforms; shared/sync Moved moves such a record).", "renamedPlatforms", thread.RenamedPlatforms},
 	} {
 		v, err := json.MarshalIndent(e.value, "", "  ")
 		if err != nil {

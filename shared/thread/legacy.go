@@ -4,13 +4,28 @@ package thread
 // (shared/extract misskey.go).
 const MisskeySource = "misskey-api"
 
+// Renamed is a platform an earlier Unspool gave the threads of one source
+// (Platform, Source) that have another platform now (Now).
+type Renamed struct {
+	Platform Platform `json:"platform"`
+	Source   string   `json:"source"`
+	Now      Platform `json:"now"`
+}
+
+// RenamedPlatforms are every such change: Misskey notes read through
+// Misskey's API were platform Mastodon until Misskey had its own. The
+// extension reads the list (shared/jsgen) to find, among many records, the
+// few whose key may have to move, without asking the WASM of each.
+var RenamedPlatforms = []Renamed{{Platform: Mastodon, Source: MisskeySource, Now: Misskey}}
+
 // CurrentPlatform is the platform t has now, for a thread saved by an
-// earlier Unspool under another one: Misskey notes read through Misskey's
-// API were platform Mastodon until Misskey had its own. A thread read
+// earlier Unspool under another one (RenamedPlatforms). A thread read
 // today has its own platform.
 func CurrentPlatform(t *Thread) Platform {
-	if t.Platform == Mastodon && t.Source == MisskeySource {
-		return Misskey
+	for _, r := range RenamedPlatforms {
+		if t.Platform == r.Platform && t.Source == r.Source {
+			return r.Now
+		}
 	}
 	return t.Platform
 }

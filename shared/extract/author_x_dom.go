@@ -155,38 +155,62 @@ func xAuthorDOMPosts(content []byte, handle string) ([]authorPost, *thread.Autho
 // mergeAuthorPosts puts two readings of one profile in one page order: the
 // rendered cells (dom: a window of the timeline, as the list is virtualised)
 // and the captured answers (api: the pages the page fetched while the
-// extension was there). Posts in both anchor the order; the others stay
-// where their own reading puts them. A post in both is the answers' (they
-// name its conversation), with what the cells add: a thread going on, or
-// posts hidden above it.
+// extension was there). Posts in both are placed where the cells show them,
+// which is the page's order even where the answers, kept in the order they
+// were fetched, list them otherwise (newer posts fetched later are shown
+// at the top; a page fetched again lists its posts twice); a post only in
+// the answers goes just before the next post of both that follows it
+// there, or last. Each post is listed once, and a post in both is
+// the answers' (they name its conversation), with what the cells add: a
+// thread going on, or posts hidden above it.
 func mergeAuthorPosts(dom, api []authorPost) []authorPost {
 	if len(dom) == 0 {
 		return api
 	}
-	at := make(map[string]int, len(api))
-	for i, p := range api {
-		if _, dup := at[p.post.ID]; !dup {
-			at[p.post.ID] = i
-		}
-	}
-	out := make([]authorPost, 0, len(dom)+len(api))
-	next := 0 // the first api post not yet placed
+	shown := make(map[string]bool, len(dom))
 	for _, d := range dom {
-		i, ok := at[d.post.ID]
-		if !ok {
-			out = append(out, d)
+		shown[d.post.ID] = true
+	}
+	// Each post of the answers alone waits for the next post of both after
+	// it in the answers (waiting at the end: none follows).
+	inBoth := make(map[string]authorPost, len(dom))
+	before := map[string][]authorPost{}
+	var waiting []authorPost
+	for _, a := range api {
+		id := a.post.ID
+		if !shown[id] {
+			waiting = append(waiting, a)
 			continue
 		}
-		if i >= next {
-			out = append(out, api[next:i]...)
-			next = i + 1
+		if _, dup := inBoth[id]; !dup {
+			inBoth[id] = a
 		}
-		a := api[i]
+		before[id] = append(before[id], waiting...)
+		waiting = nil
+	}
+	out := make([]authorPost, 0, len(dom)+len(api))
+	listed := make(map[string]bool, len(dom)+len(api))
+	add := func(ps ...authorPost) {
+		for _, p := range ps {
+			if !listed[p.post.ID] {
+				listed[p.post.ID] = true
+				out = append(out, p)
+			}
+		}
+	}
+	for _, d := range dom {
+		a, ok := inBoth[d.post.ID]
+		if !ok {
+			add(d)
+			continue
+		}
+		add(before[d.post.ID]...)
 		a.moreBelow = a.moreBelow || d.moreBelow
 		a.gapAbove = a.gapAbove || d.gapAbove
-		out = append(out, a)
+		add(a)
 	}
-	return append(out, api[next:]...)
+	add(waiting...)
+	return out
 }
 
 // xProfileHandle is the handle an X profile address names, "" when none.

@@ -214,6 +214,31 @@ func TestMergeAuthorPosts(t *testing.T) {
 	}
 }
 
+// Where the answers, in the order they were fetched, list posts otherwise
+// than the cells show them (a newer post, fetched last, shown at the top)
+// and overlap (the page fetched its first page again), each post is listed
+// once, in the cells' order, with what the cells add.
+func TestMergeAuthorPostsOrderOfTheCellsAndOnce(t *testing.T) {
+	p := func(id string) authorPost {
+		return authorPost{post: thread.Post{ID: id}, root: id}
+	}
+	dom := []authorPost{p("newer"), p("a"), p("b")}
+	dom[1].moreBelow = true
+	dom[2].gapAbove = true
+	api := []authorPost{p("a"), p("x"), p("b"), p("newer"), p("a"), p("y"), p("x")}
+	got := mergeAuthorPosts(dom, api)
+	var ids []string
+	for _, g := range got {
+		ids = append(ids, g.post.ID)
+	}
+	if want := []string{"newer", "a", "x", "b", "y"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("order %v, want %v", ids, want)
+	}
+	if !got[1].moreBelow || !got[3].gapAbove {
+		t.Errorf("the cells' marks lost: a %+v, b %+v", got[1], got[3])
+	}
+}
+
 // A captured UserTweets answer beside cells of the same profile: the
 // threads of both are listed. The cells are the made profile's; the answer
 // is a real one of another author, which adds none of that author's posts.

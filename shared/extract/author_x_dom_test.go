@@ -199,10 +199,7 @@ func TestMergeAuthorPosts(t *testing.T) {
 	dom[1].moreBelow = true
 	api := []authorPost{p("x", "x"), p("b", "r"), p("y", "y")}
 	got := mergeAuthorPosts(dom, api)
-	var ids []string
-	for _, g := range got {
-		ids = append(ids, g.post.ID)
-	}
+	ids := authorPostIDs(got)
 	if want := []string{"a", "x", "b", "c", "y"}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("order %v, want %v", ids, want)
 	}
@@ -214,23 +211,26 @@ func TestMergeAuthorPosts(t *testing.T) {
 	}
 }
 
+func authorPostIDs(ps []authorPost) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.post.ID
+	}
+	return ids
+}
+
 // Where the answers, in the order they were fetched, list posts otherwise
 // than the cells show them (a newer post, fetched last, shown at the top)
 // and overlap (the page fetched its first page again), each post is listed
 // once, in the cells' order, with what the cells add.
 func TestMergeAuthorPostsOrderOfTheCellsAndOnce(t *testing.T) {
-	p := func(id string) authorPost {
-		return authorPost{post: thread.Post{ID: id}, root: id}
-	}
+	p := func(id string) authorPost { return authorPost{post: thread.Post{ID: id}, root: id} }
 	dom := []authorPost{p("newer"), p("a"), p("b")}
 	dom[1].moreBelow = true
 	dom[2].gapAbove = true
 	api := []authorPost{p("a"), p("x"), p("b"), p("newer"), p("a"), p("y"), p("x")}
 	got := mergeAuthorPosts(dom, api)
-	var ids []string
-	for _, g := range got {
-		ids = append(ids, g.post.ID)
-	}
+	ids := authorPostIDs(got)
 	if want := []string{"newer", "a", "x", "b", "y"}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("order %v, want %v", ids, want)
 	}

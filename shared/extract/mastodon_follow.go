@@ -169,7 +169,7 @@ func mastoGoneReading(saved *thread.Thread, first int) (*thread.Thread, error) {
 // author (the answers of a reading do not all name them).
 func mastoKeepIdentity(saved, t *thread.Thread) *thread.Thread {
 	t.Platform, t.ID, t.URL, t.FocalID, t.Author = saved.Platform, saved.ID, saved.URL, saved.FocalID, saved.Author
-	t.Source = "mastodon-api"
+	t.Source = mastodonJSON{}.Name()
 	return t
 }
 

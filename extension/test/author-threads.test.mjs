@@ -15,14 +15,16 @@
 // "Unroll" opens the reader on one (X: on its own page, opened in the tab);
 // "Save all" saves each, collected whole (X: on its own page, in a tab the
 // background opens beside the profile and closes); the library's author view
-// shows the saved and the not-yet-saved side by side.
+// shows the saved and the not-yet-saved side by side. Without access to
+// x.com (withdrawn; Firefox), X's Save all stops at once and says why.
 // Browsers: chromium, firefox
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inShadow, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { inShadow, onlyIn, openBrowser, openPage, pressAction, waitForReader } from './harness.mjs';
+import { NO_AWAY_TAB } from '../shared/author-away.js';
 import { libraryState, until } from './library-helpers.mjs';
 import { gapCell, madeCell, xAppPage } from './pages.mjs';
 
@@ -295,5 +297,30 @@ test('Mastodon profile: the account\'s statuses list exactly its 3 threads; Save
   const reader = await waitForReader(page);
   assert.equal(await page.evaluate(() => location.href), masto.url.href, 'the profile stays');
   assert.deepEqual(reader.posts.map((p) => p.id), [a.id, ...below(a.id).map((s) => s.id)]);
+  await page.close();
+});
+
+// Last in this file: a withdrawn host permission cannot be given back
+// without the user's gesture.
+test('X profile without access to x.com: Save all says once why it cannot open the threads, opens no tab and saves nothing', onlyIn('firefox', 'Chromium lets no script withdraw a required host permission (its user can, in the site access settings)'), async () => {
+  const page = await openPage(b, cellsURL);
+  await pressAction(b, page);
+  assert.equal((await listOf(page)).rows.length, 3);
+  const lib = await b.context.newPage();
+  await lib.goto(b.extensionURL('pages/library/library.html'));
+  const savedBefore = (await libraryState({ page: lib })).length;
+  assert.equal(await b.sw.evaluate(() => chrome.permissions.remove({ origins: ['https://x.com/*'] })), true);
+  const tabsBefore = b.context.pages?.().length;
+
+  await inShadow(page, ['unspool-ui'], clickIn, { label: 'Save all' });
+  await until(async () => (await statusOf(page)).startsWith(NO_AWAY_TAB), { ms: 30_000, what: 'Save all to say why it stopped' });
+  assert.match(await statusOf(page), /may not read x\.com in a tab it opens/);
+  if (tabsBefore !== undefined) assert.equal(b.context.pages().length, tabsBefore, 'no tab opened');
+  await lib.reload();
+  assert.equal((await libraryState({ page: lib })).length, savedBefore, 'nothing saved');
+  assert.equal(await inShadow(page, ['unspool-ui'], function () {
+    return [...this.querySelectorAll('button')].find((x) => x.textContent === 'Save all').disabled;
+  }).then((r) => r?.value ?? r), false, 'Save all can be pressed again');
+  await lib.close();
   await page.close();
 });

@@ -223,3 +223,22 @@ func TestXContinuationsBadInput(t *testing.T) {
 		t.Fatalf("no JSON at all: %+v", got)
 	}
 }
+
+// Every look of an unroll asks whether each body so far is X's JSON: that
+// question must not copy the body (~150 KB each, re-asked on each look; in
+// the WASM every copy is garbage its collector must sweep mid-click).
+func TestXJSONUsableReadsTheBodyInPlace(t *testing.T) {
+	chain, conv, _, others := mkLongThread(200, 5000)
+	body := mkConvFirst(conv, "", nil, chain[0], chain[1:], "", others, "")
+	for _, c := range []struct {
+		body string
+		want bool
+	}{{body, true}, {"  \n" + body, true}, {"", false}, {" \n\t", false}, {`{"data":{"user":{}}}`, false}} {
+		if got := xJSONUsable(c.body); got != c.want {
+			t.Errorf("xJSONUsable(%.40q…) = %v, want %v", c.body, got, c.want)
+		}
+	}
+	if allocs := testing.AllocsPerRun(20, func() { xJSONUsable(body) }); allocs != 0 {
+		t.Fatalf("xJSONUsable allocates %.0f times for a %d-byte body, want 0", allocs, len(body))
+	}
+}

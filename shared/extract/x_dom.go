@@ -68,7 +68,7 @@ var (
 	// xDOMMarker is what an X page must contain to be read as one: a post
 	// article or a timeline cell. Without it (a login wall, another site's
 	// page served from an X URL) the page is not taken for X.
-	xDOMMarkers = [][]byte{[]byte(`data-testid="tweet"`), []byte(`data-testid="cellInnerDiv"`), []byte(`role="article"`)}
+	xDOMMarkers = []string{`data-testid="tweet"`, `data-testid="cellInnerDiv"`, `role="article"`}
 	// xReplyingTo starts the line X shows above a post whose parent is not
 	// displayed ("Replying to @a"); an English-only signal, used only to
 	// learn that the start of a thread is missing.

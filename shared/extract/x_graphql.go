@@ -25,7 +25,7 @@ import (
 var (
 	// xGraphQLMarkers identify a TweetDetail (or TweetResultByRestId)
 	// response; other JSON from X is not a thread.
-	xGraphQLMarkers = [][]byte{[]byte(`"threaded_conversation_with_injections`), []byte(`"tweetResult"`)}
+	xGraphQLMarkers = []string{`"threaded_conversation_with_injections`, `"tweetResult"`}
 	// xConversationPrefixes are the entry ids that belong to the
 	// conversation; anything else (tweetdetailrelatedtweets-, module- with
 	// "You might also like", who-to-follow) is not read.

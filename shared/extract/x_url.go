@@ -193,13 +193,13 @@ func xLinkDisplay(u string) string {
 
 // xAccepts is true for content from an X host holding one of markers: X's
 // detection is strict so that other sites' pages reach their extractors.
-func xAccepts(p *Page, markers [][]byte) bool {
+func xAccepts(p *Page, markers []string) bool {
 	return isXHost(p.URL.Host) && xContainsAny(p.Content, markers)
 }
 
-func xContainsAny(b []byte, markers [][]byte) bool {
+func xContainsAny(b []byte, markers []string) bool {
 	for _, m := range markers {
-		if bytes.Contains(b, m) {
+		if bytes.Contains(b, []byte(m)) {
 			return true
 		}
 	}

@@ -64,7 +64,14 @@ async function load() {
   stats.loadedAt = performance.timeOrigin + performance.now();
   calls = 0;
   stats.warmUp = null;
-  startWarmUp(globalThis.unspool, { stop: () => calls > 0, report: (r) => (stats.warmUp = r) });
+  const api = globalThis.unspool;
+  startWarmUp(api, {
+    stop: () => calls > 0,
+    report: (r) => {
+      stats.warmUp = r;
+      collectWhenIdle(api); // the warm-up's garbage, before the click
+    },
+  });
   return globalThis.unspool;
 }
 
@@ -119,5 +126,25 @@ async function run(name, args, { click }) {
   if (click) calls++;
   lastCallAt = performance.now();
   if (typeof api[name] !== 'function') throw new Error(`this build of unspool.wasm has no ${name}()`);
-  return api[name](...args);
+  try {
+    return api[name](...args);
+  } finally {
+    collectWhenIdle(api);
+  }
+}
+
+// collectWhenIdle lets the Go runtime collect once the worker has had no
+// call for QUIET_MS (wasm/runtime.go collectIdle decides whether it is worth
+// it), instead of in the middle of a click's next call.
+// Between an X unroll's looks the worker waits on X's network for 100 ms or
+// more; the calls of one answer (a look, then the thread's extraction and
+// render) come within a few ms of each other, storage reads in between.
+// A collection is ~10 ms of a warm instance's one thread.
+const QUIET_MS = 40;
+let collectTimer;
+function collectWhenIdle(api) {
+  clearTimeout(collectTimer);
+  collectTimer = setTimeout(() => {
+    if (globalThis.unspool === api) api.collectIdle();
+  }, QUIET_MS);
 }

@@ -32,3 +32,17 @@ test('mastodonRequest and mastodonReading: one request per reading, its answer r
   assert.throws(() => unspool.mastodonRequest(JSON.stringify({ ...t, url: 'https://other.example/@halcy/1' }), 0), /ids are not those of other\.example/);
   assert.throws(() => unspool.mastodonReading(saved, 'replies', '{}'), /not context, status or gone/);
 });
+
+test('collectIdle collects once there is garbage, and not again right after', async () => {
+  const unspool = await loadUnspool();
+  const page = fs.readFileSync(path.join(root, 'shared/extract/testdata/x-dom/made-bench-100/source.html'), 'utf8');
+  const url = fs.readFileSync(path.join(root, 'shared/extract/testdata/x-dom/made-bench-100/url.txt'), 'utf8').trim();
+  unspool.extract(url, page); // garbage: the heap moves into its cycle
+  let collected = 0;
+  for (let i = 0; i < 50 && !collected; i++) {
+    collected += unspool.collectIdle() ? 1 : 0;
+    if (!collected) unspool.extract(url, page);
+  }
+  assert.equal(collected, 1, 'extractions make garbage, so an idle collection comes before the runtime’s own');
+  assert.equal(unspool.collectIdle(), false, 'right after a collection there is nothing to collect');
+});

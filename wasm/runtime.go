@@ -1,0 +1,42 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"runtime"
+	"syscall/js"
+)
+
+// The Go runtime in a browser worker has one thread: a collection stops
+// everything for as long as it marks (~10 ms for the ~12 MB a warm instance
+// keeps live). Left to itself it runs whenever the heap reaches its goal,
+// which during an X unroll is in the middle of one of the click's calls.
+// The host calls collectIdle once the worker has had no call for a moment
+// (the looks of an unroll are 100 ms or more of X's network apart), so that
+// the calls that follow find room for what they allocate.
+
+const (
+	// idleHeadroom is the room a click's calls need before the runtime's own
+	// collection: a 200-post X unroll allocates ~6 MB in all (its looks copy
+	// every answer so far in from JS; bench/x-looks-wasm.mjs), so with more
+	// room than this left an idle collection would gain nothing.
+	idleHeadroom = 8 << 20
+	// idleMinShare: the heap must be past this share of its goal, which is
+	// about twice the live heap (GOGC=100), so right after a collection there
+	// is nothing to do and a small heap is not collected at every pause.
+	idleMinShare = 0.55
+)
+
+func init() {
+	// collectIdle() → true when it collected.
+	register("collectIdle", func(args []js.Value) (any, error) {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m) // no other thread to stop: cheap here
+		used, goal := m.HeapAlloc, m.NextGC
+		if used < goal && (float64(used) < idleMinShare*float64(goal) || goal-used >= idleHeadroom) {
+			return false, nil
+		}
+		runtime.GC()
+		return true, nil
+	})
+}

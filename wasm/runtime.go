@@ -32,11 +32,19 @@ func init() {
 	register("collectIdle", func(args []js.Value) (any, error) {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m) // no other thread to stop: cheap here
-		used, goal := m.HeapAlloc, m.NextGC
-		if used < goal && (float64(used) < idleMinShare*float64(goal) || goal-used >= idleHeadroom) {
+		if !idleCollectionPays(m.HeapAlloc, m.NextGC) {
 			return false, nil
 		}
 		runtime.GC()
 		return true, nil
 	})
+}
+
+// idleCollectionPays tells whether a heap holding used bytes, whose runtime
+// collection comes at goal bytes, is worth collecting now, while idle.
+func idleCollectionPays(used, goal uint64) bool {
+	if used >= goal {
+		return true
+	}
+	return float64(used) >= idleMinShare*float64(goal) && goal-used < idleHeadroom
 }

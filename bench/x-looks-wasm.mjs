@@ -11,12 +11,14 @@
 //   node bench/x-looks-wasm.mjs [unrolls=40] [path/to/unspool.wasm]
 // Two builds compared: run it alternately on each (A, B, A, B).
 // Prints ms per unroll (median, p90, mean), the Go collections per unroll
-// that ran inside the timed calls and those run idle (GODEBUG=gctrace=1,
-// counted and not printed), and the load average.
+// that ran inside the timed calls and those run idle, the MB the Go heap
+// took in per unroll (from GODEBUG=gctrace=1: each collection's heap at its
+// end less the live heap the one before left; counted, not printed), and
+// the load average.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root } from '../wasm/test/load.mjs';
+import { root, startUnspool } from '../wasm/test/load.mjs';
 import { xAppPage } from '../extension/test/pages.mjs';
 
 const UNROLLS = Number(process.argv[2] ?? 40);
@@ -28,8 +30,9 @@ const made = xAppPage({ name: 'bench-200', n: 200, base: 1970000000000000000n })
 
 await import(path.join(root, 'extension/wasm_exec.js'));
 // wasm_exec.js routes the Go program's stderr through globalThis.fs:
-// gctrace's lines are counted there instead of printed.
-const collections = { inCalls: 0, idle: 0 };
+// gctrace's lines ("gc 12 @0.7s 20%: … 12->13->6 MB, …") are read there.
+const collections = { inCalls: 0, idle: 0, allocatedMB: 0 };
+let liveMB = null; // what the last collection left
 const decoder = new TextDecoder();
 const write = globalThis.fs.writeSync;
 let stderr = ''; // the runtime writes a line in pieces
@@ -37,14 +40,16 @@ globalThis.fs.writeSync = (fd, buf) => {
   if (fd !== 2) return write(fd, buf);
   const lines = (stderr + decoder.decode(buf)).split('\n');
   stderr = lines.pop();
-  for (const line of lines) if (/^gc \d+ @/.test(line)) collections[line.endsWith('(forced)') ? 'idle' : 'inCalls']++;
+  for (const line of lines) {
+    const heap = /^gc \d+ @.* \d+->(\d+)->(\d+) MB/.exec(line);
+    if (!heap) continue;
+    collections[line.endsWith('(forced)') ? 'idle' : 'inCalls']++;
+    if (liveMB !== null) collections.allocatedMB += Number(heap[1]) - liveMB;
+    liveMB = Number(heap[2]);
+  }
   return buf.length;
 };
-const go = new globalThis.Go();
-go.env = { GODEBUG: 'gctrace=1' };
-const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), go.importObject);
-go.run(instance); // never resolves: main serves calls
-const unspool = globalThis.unspool;
+const unspool = await startUnspool(wasmPath, { GODEBUG: 'gctrace=1' });
 const idle = () => unspool.collectIdle?.();
 
 // unroll returns the ms spent in the WASM's calls, the idle moments left out.
@@ -87,6 +92,7 @@ console.log(JSON.stringify({
   answersKB: made.bodies.map((b) => Math.round(b.length / 1024)),
   msPerUnroll: { median: r1(sorted[UNROLLS >> 1]), p90: r1(sorted[Math.floor(UNROLLS * 0.9)]), mean: r1(ms.reduce((a, b) => a + b) / UNROLLS) },
   collectionsPerUnroll: { inCalls: r1((collections.inCalls - before.inCalls) / UNROLLS), idle: r1((collections.idle - before.idle) / UNROLLS) },
+  allocatedMBPerUnroll: r1((collections.allocatedMB - before.allocatedMB) / UNROLLS),
   loadAverage: { before: loadBefore, after: load() },
 }));
 process.exit(0);

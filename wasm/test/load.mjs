@@ -23,15 +23,19 @@ export function readSource(ref) {
   };
 }
 
+// startUnspool runs a build of unspool.wasm (the extension's by default)
+// with the Go environment variables env, and resolves to its API.
+export async function startUnspool(file = path.join(root, 'extension/unspool.wasm'), env = {}) {
+  await import(path.join(root, 'extension/wasm_exec.js'));
+  const go = new globalThis.Go();
+  go.env = env;
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(file), go.importObject);
+  go.run(instance); // never resolves: main blocks to serve calls
+  return globalThis.unspool;
+}
+
 let loaded;
 export function loadUnspool() {
-  loaded ??= (async () => {
-    await import(path.join(root, 'extension/wasm_exec.js'));
-    const go = new globalThis.Go();
-    const wasm = fs.readFileSync(path.join(root, 'extension/unspool.wasm'));
-    const { instance } = await WebAssembly.instantiate(wasm, go.importObject);
-    go.run(instance); // never resolves: main blocks to serve calls
-    return globalThis.unspool;
-  })();
+  loaded ??= startUnspool();
   return loaded;
 }

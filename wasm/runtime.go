@@ -16,10 +16,11 @@ import (
 // the calls that follow find room for what they allocate.
 
 const (
-	// idleHeadroom is the room a click's calls need before the runtime's own
-	// collection: a 200-post X unroll allocates ~6 MB in all (its looks copy
-	// every answer so far in from JS; bench/x-looks-wasm.mjs), so with more
-	// room than this left an idle collection would gain nothing.
+	// idleHeadroom is the room the calls between two idle moments need
+	// before the runtime's own collection: a 200-post X unroll takes in ~10 MB
+	// over its six bursts of calls (its looks copy every answer so far in
+	// from JS), and with this room bench/x-looks-wasm.mjs counts no
+	// collection inside them. With more room left, collecting gains nothing.
 	idleHeadroom = 8 << 20
 	// idleMinShare: the heap must be past this share of its goal, which is
 	// about twice the live heap (GOGC=100), so right after a collection there
